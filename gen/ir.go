@@ -1,0 +1,167 @@
+package gen
+
+import "github.com/zengen-dev/zengen/parser"
+
+// Pos is a notebook position; every IR node carries one.
+type Pos = parser.Pos
+
+// Pipeline is the result of analysis: plain data, printed as-is by
+// `zengen inspect --format json`.
+type Pipeline struct {
+	Name     string `json:"name"`     // [a-z][a-z0-9_]*, from //zen:pipeline or the file name
+	Package  string `json:"package"`  // Go package name of the generated code
+	Notebook string `json:"notebook"` // path as given; used in headers and //line
+	Dialect  string `json:"dialect"`  // "gonb" or "repl"
+	Split    string `json:"split"`    // how steps were found: "markers", "functions", "headings", "cells"
+
+	Params []*Param `json:"params"`
+	Steps  []*Step  `json:"steps"` // topological order, ties broken by notebook order
+	Edges  []*Edge  `json:"edges"`
+
+	// Imports are the packages the generated package-level code needs,
+	// sorted by path; Name is the local name when it differs from the
+	// package's own name ("" otherwise), "_" or "." as written.
+	Imports []*Import `json:"imports"`
+	// Decls are package-level declarations (func, method, type, const and,
+	// in GoNB, var) in notebook order, after "last declaration wins".
+	Decls []*Chunk `json:"-"`
+
+	Requirements []*Requirement `json:"requirements,omitempty"` // from !go get
+	Env          []*EnvVar      `json:"env,omitempty"`          // from %env
+	GoFlags      []string       `json:"goflags,omitempty"`      // from %goflags
+	Files        []*File        `json:"files,omitempty"`        // from %%writefile
+}
+
+// Import is one import of the generated package.
+type Import struct {
+	Path string `json:"path"`
+	Name string `json:"name,omitempty"`
+}
+
+// Chunk is user code copied into the generated package: one top-level
+// declaration or statement, with the rewrites of analysis applied (REPL
+// renames, captured printing). Its text keeps the cell's line structure, so
+// a //line directive at Pos before it maps every line back to the notebook.
+type Chunk struct {
+	Pos  Pos    `json:"pos"`
+	Code string `json:"code"`
+}
+
+// Param is one pipeline parameter from the parameters cell.
+type Param struct {
+	Name    string `json:"name"`    // as in the notebook, e.g. "learningRate"
+	Field   string `json:"field"`   // exported field of Params, e.g. "LearningRate"
+	Flag    string `json:"flag"`    // kebab-case flag and zen tag, e.g. "learning-rate"
+	Type    string `json:"type"`    // Go type, e.g. "float64"
+	Default string `json:"default"` // Go expression of the default, e.g. "0.4"
+	Doc     string `json:"doc,omitempty"`
+	Pos     Pos    `json:"pos"`
+}
+
+// Step is one node of the DAG.
+type Step struct {
+	Name  string `json:"name"` // [a-z][a-z0-9_]*
+	Func  string `json:"func"` // exported CamelCase Go function
+	Kind  string `json:"kind"` // "cell" or "func"
+	Pos   Pos    `json:"pos"`
+	Cells []int  `json:"cells"` // Jupyter cell numbers (script: first lines)
+	Doc   string `json:"doc,omitempty"`
+
+	Inputs  []*Port  `json:"inputs"`
+	Outputs []*Port  `json:"outputs"`
+	Params  []string `json:"params"`  // Param.Name values the step uses, sorted
+	Metrics []string `json:"metrics"` // output names recorded as metrics
+	After   []string `json:"after,omitempty"`
+	Options Options  `json:"options"`
+
+	CodeHash string `json:"code_hash"` // hex SHA-256, see DESIGN §4
+
+	// For cell steps: the statements of the body, in order. The step
+	// function declares the outputs it returns from these statements.
+	Body []*Chunk `json:"-"`
+	// Unused lists body-level locals that need `_ = x` to compile.
+	Unused []string `json:"-"`
+	// For function steps: the call in the pipeline cell, e.g.
+	// "Train(data, lr)", with Args naming what each argument is.
+	Call *Call `json:"call,omitempty"`
+
+	// Expect holds the recorded text outputs of the step's cells, for the
+	// generated parity test.
+	Expect []*Expect `json:"-"`
+}
+
+// Call is how a pipeline cell invokes a function step.
+type Call struct {
+	Args    []*Arg   `json:"args"`
+	Results []string `json:"results"` // variables bound in the pipeline cell ("_" allowed)
+	// Error reports that the function's last result is an error, which
+	// fails the step instead of becoming an artifact.
+	Error bool `json:"error,omitempty"`
+	Pos   Pos  `json:"pos"`
+}
+
+// Arg is one argument of a function-step call: exactly one field is set.
+type Arg struct {
+	Input   string `json:"input,omitempty"`   // an upstream result (Port name)
+	Param   string `json:"param,omitempty"`   // a pipeline parameter
+	Literal string `json:"literal,omitempty"` // a constant Go expression
+}
+
+// Port is a typed input or output of a step.
+type Port struct {
+	Name  string `json:"name"`  // variable name in the notebook
+	Var   string `json:"var"`   // Go identifier in the generated code (after REPL renames)
+	Type  string `json:"type"`  // Go type expression, qualified with Pipeline.Imports names
+	Codec string `json:"codec"` // runtime codec name: raw, numeric, binary, json, error
+	// CodecExpr is the Go expression building the codec in generated code,
+	// with "zen." as the runtime qualifier, e.g. "zen.Numeric[[]float64]()".
+	CodecExpr string `json:"-"`
+	From      string `json:"from,omitempty"` // inputs: producing step
+	Metric    bool   `json:"metric,omitempty"`
+	Pos       Pos    `json:"pos"` // where it is defined (outputs) or first read (inputs)
+}
+
+// Edge is one arrow of the DAG.
+type Edge struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+	Var  string `json:"var,omitempty"` // the variable that flows; "" for ordering edges
+	Why  string `json:"why"`           // e.g. "train reads xs defined in load at cell 3:2"
+}
+
+// Options are the step options of //zen:step.
+type Options struct {
+	CacheOff     bool   `json:"cache_off,omitempty"`
+	Retries      int    `json:"retries,omitempty"`
+	Timeout      string `json:"timeout,omitempty"` // Go duration as written
+	CacheVersion string `json:"cache_version,omitempty"`
+}
+
+// Requirement is one module required by the generated go.mod.
+type Requirement struct {
+	Path    string `json:"path"`
+	Version string `json:"version"`
+	Pos     Pos    `json:"pos"`
+}
+
+// EnvVar is one %env default.
+type EnvVar struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+	Pos   Pos    `json:"pos"`
+}
+
+// File is a file shipped beside the pipeline by %%writefile.
+type File struct {
+	Name    string `json:"name"`
+	Content string `json:"-"`
+	Pos     Pos    `json:"pos"`
+}
+
+// Expect is what one cell recorded, for parity tests.
+type Expect struct {
+	Cell int    `json:"cell"`
+	Pos  Pos    `json:"pos"`
+	Text string `json:"text"` // normalised stdout + text/plain results
+	Skip bool   `json:"skip"` // nbval-skip, raises-exception, //zen:nocheck
+}

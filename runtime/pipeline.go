@@ -1,0 +1,76 @@
+package runtime
+
+import (
+	"context"
+	"io"
+	"time"
+)
+
+// Pipeline describes a generated pipeline: its steps, the DAG between them
+// and its parameters. Generated code builds one in its Pipeline function.
+type Pipeline struct {
+	Name     string // pipeline name, [a-z][a-z0-9_]*
+	Notebook string // source notebook, as recorded in the generated header
+	Doc      string
+	// Params points to the generated Params struct. Each exported field has
+	// a `zen:"name"` tag (the param name, used for --name flags, --params
+	// files and cache keys) and an optional `help:"..."` tag. Before the
+	// steps run, the runtime fills it from defaults, --params and flags.
+	Params any
+	// Env holds %env defaults, set in the process environment when unset.
+	Env map[string]string
+	// Setup, when set, is called once after Params is resolved and before
+	// any step runs; GoNB pipelines use it to copy params into the
+	// package-level variables their functions read.
+	Setup func()
+	Steps []*Step // in a topological order
+}
+
+// Step is one node of the DAG.
+type Step struct {
+	Name     string // [a-z][a-z0-9_]*
+	Func     string // the exported Go function that implements it
+	Doc      string // markdown text before the step in the notebook
+	Pos      string // where it starts, e.g. "churn.ipynb:cell 3"
+	CodeHash string // hex SHA-256 of the normalised code it reaches
+	Inputs   []Input
+	Outputs  []Output
+	Params   []string // names of the params the step uses
+	Metrics  []string // names of outputs recorded as metrics
+	After    []string // ordering edges with no data
+	Options  Options
+	// Run loads the inputs, calls the step function and saves the outputs
+	// through sc. A panic inside is recovered by the runtime and recorded
+	// with its stack (which points into the notebook through //line).
+	Run func(ctx context.Context, sc *StepContext) error
+}
+
+// Input is an artifact a step reads, produced by step From under Name.
+type Input struct {
+	Name  string // variable name in the notebook
+	Type  string // Go type, for display
+	Codec string // codec name, for the cache key
+	From  string // producing step
+}
+
+// Output is an artifact a step writes.
+type Output struct {
+	Name  string
+	Type  string
+	Codec string
+}
+
+// Options are the per-step options of //zen:step NAME opt=val.
+type Options struct {
+	NoCache      bool          // cache=off
+	Retries      int           // retries=N
+	Timeout      time.Duration // timeout=DUR
+	CacheVersion string        // cache_version=S, a salt
+}
+
+// Stdout returns the writer that the step running under ctx prints to; it is
+// os.Stdout when ctx does not belong to a step (a step function called from
+// user code or tests).
+func Stdout(ctx context.Context) io.Writer {
+	return stdoutOf(ctx)
+}
