@@ -47,7 +47,7 @@ type Notebook struct {
 // Cell is one notebook cell (or one percent-format cell of a script).
 type Cell struct {
 	Number int    // 1-based, as Jupyter shows it (index in the cells list + 1)
-	ID     string // nbformat 4.5 cell id, "" before 4.5
+	ID     string // nbformat 4.5 cell id; before 4.5 and in scripts, the 0-based index in the cells list
 	Kind   CellKind
 	Title  string // percent-format title after "// %%"
 	Tags   []string
@@ -77,8 +77,11 @@ type Cell struct {
 // Output is one recorded output of a code cell, reduced to text.
 type Output struct {
 	Type string // "stream", "execute_result", "display_data", "error"
-	Name string // "stdout"/"stderr" for streams
-	Text string // stream text or text/plain data, "\n" line endings
+	Name string // "stdout"/"stderr" for streams, ename for errors
+	// Text is the stream text or the text/plain data ("" when an output has
+	// none), with "\n" line endings; for "error" outputs it is evalue and
+	// Name is ename.
+	Text string
 }
 
 // MagicKind classifies magic and shell lines.
@@ -100,7 +103,9 @@ type Magic struct {
 	Kind MagicKind
 	Name string   // the magic word without % or !, e.g. "env", "goflags", "go"
 	Args []string // whitespace-split arguments; for goget, the module@version list
-	Text string   // the whole line as written (after un-escaping in scripts)
+	// Text is the line as written (after un-escaping in scripts); for a
+	// line continued with a trailing backslash, all its lines joined by "\n".
+	Text string
 }
 
 // ShippedFile is a file written by a %%writefile cell.

@@ -1,0 +1,67 @@
+package parser
+
+import (
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Read parses a notebook or a scratch script, chosen by the extension of
+// path: .ipynb files are Jupyter notebooks, .go files jupytext percent
+// scripts. path is only used in positions and to pick the reader; the
+// bytes come from data. A non-nil error is always an ErrorList.
+func Read(path string, data []byte) (*Notebook, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".ipynb":
+		return ReadIPYNB(path, data)
+	case ".go":
+		return ReadPercent(path, data)
+	}
+	var errs ErrorList
+	errs.Add(Pos{File: path}, "unknown notebook format %q", filepath.Ext(path)).Hint =
+		"zengen reads Jupyter notebooks (.ipynb) and jupytext percent scripts (.go)"
+	return nil, errs.Err()
+}
+
+// IsStepName reports whether s is a valid step name: [a-z][a-z0-9_]*.
+func IsStepName(s string) bool {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// normalizeNewlines turns CRLF and lone CR line endings into "\n", so that
+// positions do not depend on the editor that last saved the file.
+func normalizeNewlines(s string) string {
+	if !strings.Contains(s, "\r") {
+		return s
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.ReplaceAll(s, "\r", "\n")
+}
+
+// splitLines splits s into lines without their "\n". A final newline does
+// not start another line, so "a\n" and "a" both have one line, and "" none.
+func splitLines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+}
+
+// fallbackID is the cell id used when the notebook has none (nbformat
+// before 4.5, and scripts): the cell's index in the cells list.
+func fallbackID(index int) string {
+	return strconv.Itoa(index)
+}
+
+func isBlank(s string) bool {
+	return strings.TrimSpace(s) == ""
+}
