@@ -36,6 +36,11 @@ type Pipeline struct {
 type Import struct {
 	Path string `json:"path"`
 	Name string `json:"name,omitempty"`
+	// Package is the package's declared name when analysis knows it (from
+	// go/types). Emission needs the name the code uses to tell which
+	// generated file needs the import; without it, it assumes the name
+	// from the path as goimports does ("gopkg.in/yaml.v3" → "yaml").
+	Package string `json:"package,omitempty"`
 }
 
 // Chunk is user code copied into the generated package: one top-level
@@ -55,7 +60,11 @@ type Param struct {
 	Type    string `json:"type"`    // Go type, e.g. "float64"
 	Default string `json:"default"` // Go expression of the default, e.g. "0.4"
 	Doc     string `json:"doc,omitempty"`
-	Pos     Pos    `json:"pos"`
+	// Global reports that the parameter is a package-level variable of the
+	// notebook (a GoNB declaration kept in Decls): the generated Setup
+	// assigns the resolved value to it before any step runs.
+	Global bool `json:"global,omitempty"`
+	Pos    Pos  `json:"pos"`
 }
 
 // Step is one node of the DAG.
@@ -92,8 +101,12 @@ type Step struct {
 
 // Call is how a pipeline cell invokes a function step.
 type Call struct {
-	Args    []*Arg   `json:"args"`
-	Results []string `json:"results"` // variables bound in the pipeline cell ("_" allowed)
+	Args []*Arg `json:"args"`
+	// Results are the variables bound in the pipeline cell ("_" allowed),
+	// one per result of the function, the trailing error included when
+	// Error is set. A result that is one of the step's Outputs (by Port
+	// Name) is saved; the others are discarded.
+	Results []string `json:"results"`
 	// Error reports that the function's last result is an error, which
 	// fails the step instead of becoming an artifact.
 	Error bool `json:"error,omitempty"`

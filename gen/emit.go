@@ -1,0 +1,259 @@
+package gen
+
+import (
+	"bytes"
+	"fmt"
+	"go/format"
+	"maps"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+	"github.com/zengen-dev/zengen/parser"
+)
+
+// RuntimePath is the import path of the runtime that generated code links
+// against; generated files import it under the name zen.
+const RuntimePath = "github.com/zengen-dev/zengen/runtime"
+
+// RuntimeModule is the module that holds RuntimePath.
+const RuntimeModule = "github.com/zengen-dev/zengen"
+
+// RuntimeVersion is the version of RuntimeModule that a standalone
+// generated go.mod requires.
+const RuntimeVersion = "v0.1.0"
+
+// GoVersion is the go directive of a standalone generated go.mod.
+const GoVersion = "1.26"
+
+// Emit turns an analysed pipeline into the files of a Go package: a map from
+// slash-separated paths, relative to the output directory, to their bytes.
+// The result depends only on p and opts, byte for byte.
+func Emit(p *Pipeline, opts EmitOptions) (map[string][]byte, error) {
+	e, err := newEmitter(p, opts)
+	if err != nil {
+		return nil, err
+	}
+	files := make(map[string][]byte)
+	goFiles := []goFileSpec{
+		{"pipeline_zen.go", e.pipelineFile(), false},
+		{"decls_zen.go", e.declsFile(), true},
+	}
+	for _, s := range p.Steps {
+		if s.Kind != "func" {
+			goFiles = append(goFiles, goFileSpec{stepFileName(s), e.stepFile(s), false})
+		}
+	}
+	goFiles = append(goFiles, goFileSpec{path.Join("cmd", p.Name, "main_zen.go"), e.mainFile(), false})
+	if !opts.NoTests {
+		goFiles = append(goFiles, goFileSpec{p.Name + "_zen_test.go", e.testFile(), false})
+	}
+	for _, gf := range goFiles {
+		b, err := e.goFile(gf.file, gf.isDecls)
+		if err != nil {
+			return nil, fmt.Errorf("emit %s: %w", gf.name, err)
+		}
+		files[gf.name] = b
+	}
+	if opts.Module != "" {
+		module, err := e.moduleFiles()
+		if err != nil {
+			return nil, err
+		}
+		for name, b := range module {
+			files[name] = b
+		}
+	}
+	var errs parser.ErrorList
+	for _, f := range p.Files {
+		name, ok := shippedFileName(f.Name)
+		if !ok {
+			errs.Add(f.Pos, "%%%%writefile %s: the file must be a relative path inside the output folder", f.Name)
+			continue
+		}
+		if _, clash := files[name]; clash {
+			errs.Add(f.Pos, "%%%%writefile %s: the name is taken by a generated file", f.Name)
+			continue
+		}
+		files[name] = []byte(f.Content)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return files, nil
+}
+
+// goFileSpec is one generated Go file before rendering.
+type goFileSpec struct {
+	name    string
+	file    *jen.File
+	isDecls bool // the file of the declarations gets blank and dot imports
+}
+
+// stepFileName is the file of a cell step: one per step, so that a step
+// removed from the notebook takes its file with it.
+func stepFileName(s *Step) string { return "step_" + s.Name + "_zen.go" }
+
+// shippedFileName cleans a %%writefile name and reports whether it stays
+// inside the output folder.
+func shippedFileName(name string) (string, bool) {
+	name = strings.ReplaceAll(name, `\`, "/")
+	if name == "" || path.IsAbs(name) {
+		return "", false
+	}
+	name = path.Clean(name)
+	if name == "." || name == ".." || strings.HasPrefix(name, "../") {
+		return "", false
+	}
+	return name, true
+}
+
+// emitter holds what every builder needs: the pipeline, the options and
+// the names chosen for the packages that emission itself imports.
+type emitter struct {
+	p    *Pipeline
+	opts EmitOptions
+	pkg  string // Go package name of the generated code
+	// alias maps the packages emission imports (RuntimePath, "context",
+	// "time", ...) to a local name that cannot clash with a notebook name.
+	alias  map[string]string
+	params map[string]*Param // by Param.Name
+	// imports are the notebook's imports with the local name each one binds.
+	imports []boundImport
+}
+
+// boundImport is a notebook import with the name its package is used by.
+type boundImport struct {
+	*Import
+	local string
+}
+
+func newEmitter(p *Pipeline, opts EmitOptions) (*emitter, error) {
+	if p.Name == "" {
+		return nil, fmt.Errorf("emit: the pipeline has no name")
+	}
+	e := &emitter{p: p, opts: opts, pkg: p.Package, params: make(map[string]*Param)}
+	if e.pkg == "" {
+		e.pkg = p.Name
+	}
+	if e.opts.ImportPath == "" {
+		e.opts.ImportPath = opts.Module
+	}
+	if e.opts.ImportPath == "" {
+		return nil, fmt.Errorf("emit: EmitOptions.ImportPath is needed for cmd/%s/main_zen.go", p.Name)
+	}
+	for _, prm := range p.Params {
+		e.params[prm.Name] = prm
+	}
+	for _, imp := range p.Imports {
+		e.imports = append(e.imports, boundImport{imp, importLocalName(imp)})
+	}
+	slices.SortFunc(e.imports, func(a, b boundImport) int { return strings.Compare(a.Path, b.Path) })
+
+	taken, errs := e.notebookNames()
+	e.alias = make(map[string]string)
+	for _, imp := range []struct{ path, name string }{
+		{RuntimePath, "zen"}, {"context", "context"}, {"time", "time"},
+		{"testing", "testing"}, {"bytes", "bytes"},
+	} {
+		name := imp.name
+		if path, ok := taken[name]; ok && path != imp.path {
+			name = "zg_" + name
+		}
+		e.alias[imp.path] = name
+	}
+	errs = append(errs, e.check()...)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// notebookNames returns the package-level names of the notebook (its
+// declarations and its imports; for an import, the path it binds, "" for a
+// declaration) and reports declarations that clash with the names emission
+// must define.
+func (e *emitter) notebookNames() (map[string]string, parser.ErrorList) {
+	taken := make(map[string]string)
+	for _, imp := range e.imports {
+		if imp.local != "_" && imp.local != "." {
+			taken[imp.local] = imp.Path
+		}
+	}
+	generated := map[string]string{
+		"Params":        "the pipeline's parameters",
+		"DefaultParams": "the pipeline's default parameters",
+		"Pipeline":      "the pipeline description",
+	}
+	for _, s := range e.p.Steps {
+		if s.Kind != "func" {
+			generated[s.Func] = fmt.Sprintf("the function of step %s", s.Name)
+		}
+	}
+	var errs parser.ErrorList
+	for _, c := range e.p.Decls {
+		for _, name := range declaredNames(c.Code) {
+			taken[name] = ""
+			if what, ok := generated[name]; ok {
+				errs.Add(c.Pos, "%s is declared here but generated code uses the name for %s", name, what).Hint = "rename the declaration in the notebook"
+			}
+		}
+	}
+	return taken, errs
+}
+
+// header is the comment every generated Go file starts with: the line the go
+// command recognises as generated code, then the command that produced it.
+func (e *emitter) header() []string {
+	h := []string{fmt.Sprintf("Code generated by zengen from %s. DO NOT EDIT.", e.p.Notebook)}
+	if cmd := e.command(); cmd != "" {
+		h = append(h, "", "zengen "+cmd)
+	}
+	return h
+}
+
+// command is the recorded command line without a leading "zengen".
+func (e *emitter) command() string {
+	cmd := strings.TrimSpace(e.opts.Command)
+	cmd = strings.TrimPrefix(cmd, "zengen ")
+	if cmd == "zengen" {
+		return ""
+	}
+	return strings.ReplaceAll(cmd, "\n", " ")
+}
+
+// newFile starts a jennifer file with the header and the import names
+// emission uses.
+func (e *emitter) newFile(pkg string) *jen.File {
+	f := jen.NewFile(pkg)
+	for _, line := range e.header() {
+		f.HeaderComment(line)
+	}
+	for _, p := range slices.Sorted(maps.Keys(e.alias)) {
+		if name := e.alias[p]; name == path.Base(p) {
+			f.ImportName(p, name)
+		} else {
+			f.ImportAlias(p, name)
+		}
+	}
+	return f
+}
+
+// goFile renders f and adds the notebook imports its code uses; the file
+// that holds the declarations also gets the blank and dot imports.
+func (e *emitter) goFile(f *jen.File, isDecls bool) ([]byte, error) {
+	var b bytes.Buffer
+	if err := f.Render(&b); err != nil {
+		return nil, err
+	}
+	src, err := addImports(b.Bytes(), e.imports, isDecls)
+	if err != nil {
+		return nil, err
+	}
+	// A second pass through gofmt keeps the output stable under gofmt.
+	return format.Source(src)
+}
+
+// zen qualifies a name of the runtime package.
+func (e *emitter) zen(name string) *jen.Statement { return jen.Qual(RuntimePath, name) }

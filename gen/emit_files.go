@@ -1,0 +1,169 @@
+package gen
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/dave/jennifer/jen"
+	"github.com/zengen-dev/zengen/parser"
+	"github.com/zengen-dev/zengen/templates"
+)
+
+// declsFile is decls_zen.go: the notebook's package-level declarations,
+// each behind its //line directive, with the imports they use.
+func (e *emitter) declsFile() *jen.File {
+	f := e.newFile(e.pkg)
+	for _, c := range e.p.Decls {
+		for _, code := range e.chunk(c) {
+			f.Add(code)
+		}
+		f.Line()
+	}
+	return f
+}
+
+// mainFile is cmd/NAME/main_zen.go: one call into the runtime.
+func (e *emitter) mainFile() *jen.File {
+	f := e.newFile("main")
+	f.ImportName(e.opts.ImportPath, e.pkg)
+	f.Func().Id("main").Params().Block(
+		e.zen("Main").Call(jen.Qual(e.opts.ImportPath, "Pipeline").Call()),
+	)
+	return f
+}
+
+// testFile is NAME_zen_test.go: tests that run the generated pipeline.
+func (e *emitter) testFile() *jen.File {
+	f := e.newFile(e.pkg)
+	f.Add(e.runTestFunc())
+	return f
+}
+
+// runTestFunc is a test that runs the whole pipeline in a fresh store with
+// its default parameters and fails unless every step succeeds.
+func (e *emitter) runTestFunc() jen.Code {
+	return jen.Comment("// TestPipelineRuns runs every step in a fresh store with the default").Line().
+		Comment("// parameters.").Line().
+		Func().Id("TestPipelineRuns").Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
+		jen.Var().Id("zg_stdout").Op(",").Id("zg_stderr").Qual("bytes", "Buffer"),
+		jen.Id("zg_args").Op(":=").Index().String().Values(jen.Lit("run"), jen.Lit("--home"), jen.Id("t").Dot("TempDir").Call()),
+		jen.If(
+			jen.Id("zg_code").Op(":=").Add(e.zen("Exec")).Call(
+				jen.Id("t").Dot("Context").Call(), jen.Id("Pipeline").Call(), jen.Id("zg_args"),
+				jen.Op("&").Id("zg_stdout"), jen.Op("&").Id("zg_stderr")),
+			jen.Id("zg_code").Op("!=").Lit(0),
+		).Block(
+			jen.Id("t").Dot("Fatalf").Call(jen.Lit("pipeline run exited with status %d\nstdout:\n%s\nstderr:\n%s"),
+				jen.Id("zg_code"), jen.Op("&").Id("zg_stdout"), jen.Op("&").Id("zg_stderr")),
+		),
+	)
+}
+
+// moduleFiles are go.mod, README.md and .gitignore of a standalone module.
+func (e *emitter) moduleFiles() (map[string][]byte, error) {
+	mermaid, err := Inspect(e.p, "mermaid")
+	if err != nil {
+		return nil, err
+	}
+	data := templates.Module{
+		Name:           e.p.Name,
+		Notebook:       e.p.Notebook,
+		Command:        e.command(),
+		Module:         e.opts.Module,
+		GoVersion:      GoVersion,
+		RuntimePath:    RuntimeModule,
+		RuntimeReplace: e.opts.RuntimeReplace,
+		Requirements:   []templates.Requirement{{Path: RuntimeModule, Version: RuntimeVersion}},
+		Mermaid:        string(mermaid),
+	}
+	reqs := slices.Clone(e.p.Requirements)
+	slices.SortFunc(reqs, func(a, b *Requirement) int { return strings.Compare(a.Path, b.Path) })
+	for _, r := range reqs {
+		if r.Path != RuntimeModule {
+			data.Requirements = append(data.Requirements, templates.Requirement{Path: r.Path, Version: r.Version})
+		}
+	}
+	data.Requirements = slices.CompactFunc(data.Requirements, func(a, b templates.Requirement) bool { return a.Path == b.Path })
+	for _, prm := range e.p.Params {
+		data.Params = append(data.Params, templates.Param{Flag: prm.Flag, Type: prm.Type, Default: prm.Default, Doc: strings.Join(strings.Fields(prm.Doc), " ")})
+	}
+	for _, s := range e.p.Steps {
+		st := templates.Step{Name: s.Name, Func: s.Func, Where: stepWhere(s), Params: s.Params}
+		for _, in := range s.Inputs {
+			st.Inputs = append(st.Inputs, templates.Port{Name: in.Name, Type: in.Type, Codec: in.Codec, From: in.From})
+		}
+		for _, out := range s.Outputs {
+			st.Outputs = append(st.Outputs, templates.Port{Name: out.Name, Type: out.Type, Codec: out.Codec, Metric: out.Metric || slices.Contains(s.Metrics, out.Name)})
+		}
+		data.Steps = append(data.Steps, st)
+	}
+	files := make(map[string][]byte)
+	for _, t := range []struct{ name, template string }{
+		{"go.mod", "go.mod.tmpl"}, {"README.md", "README.md.tmpl"}, {".gitignore", "gitignore.tmpl"},
+	} {
+		b, err := templates.Execute(t.template, data)
+		if err != nil {
+			return nil, err
+		}
+		files[t.name] = b
+	}
+	return files, nil
+}
+
+// check reports what in p emission cannot turn into code that compiles,
+// at the position of the node concerned.
+func (e *emitter) check() parser.ErrorList {
+	var errs parser.ErrorList
+	for _, s := range e.p.Steps {
+		for _, name := range s.Params {
+			if _, ok := e.params[name]; !ok {
+				errs.Add(s.Pos, "step %s uses the parameter %s, which the parameters cell does not define", s.Name, name)
+			}
+		}
+		for _, name := range s.Metrics {
+			if outputNamed(s, name) == nil {
+				errs.Add(s.Pos, "step %s records the metric %s, which is not one of its outputs", s.Name, name)
+			}
+		}
+		if s.Options.Timeout != "" {
+			if d, err := time.ParseDuration(s.Options.Timeout); err != nil || d <= 0 {
+				errs.Add(s.Pos, "step %s: timeout=%s is not a positive Go duration such as 90s or 5m", s.Name, s.Options.Timeout)
+			}
+		}
+		for _, p := range append(slices.Clone(s.Inputs), s.Outputs...) {
+			if !knownCodec(p.Codec) && p.CodecExpr == "" {
+				errs.Add(p.Pos, "%s of step %s has the codec %q, which has no constructor", p.Name, s.Name, p.Codec)
+			}
+		}
+		switch s.Kind {
+		case "func":
+			if s.Call == nil {
+				errs.Add(s.Pos, "function step %s has no call in the pipeline cell", s.Name)
+				continue
+			}
+			for _, a := range s.Call.Args {
+				switch {
+				case a.Input != "" && inputNamed(s, a.Input) == nil:
+					errs.Add(s.Call.Pos, "the call of step %s passes %s, which is not one of its inputs", s.Name, a.Input)
+				case a.Param != "" && e.params[a.Param] == nil:
+					errs.Add(s.Call.Pos, "the call of step %s passes the parameter %s, which the parameters cell does not define", s.Name, a.Param)
+				case a.Input == "" && a.Param == "" && a.Literal == "":
+					errs.Add(s.Call.Pos, "the call of step %s has an empty argument", s.Name)
+				}
+			}
+		case "cell", "":
+		default:
+			errs.Add(s.Pos, "step %s has the unknown kind %q", s.Name, s.Kind)
+		}
+	}
+	return errs
+}
+
+func knownCodec(name string) bool {
+	switch name {
+	case "raw", "numeric", "binary", "json", "error":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,391 @@
+package gen
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/dave/jennifer/jen"
+)
+
+// pipelineFile is pipeline_zen.go: the Params struct, its defaults and the
+// Pipeline function that describes the DAG to the runtime.
+func (e *emitter) pipelineFile() *jen.File {
+	f := e.newFile(e.pkg)
+	f.Add(e.paramsStruct())
+	f.Line()
+	f.Add(e.defaultParams())
+	f.Line()
+	f.Add(e.pipelineFunc())
+	return f
+}
+
+// paramsStruct is the Params type: one field per parameter, tagged with the
+// flag name the runtime binds and its help text.
+func (e *emitter) paramsStruct() jen.Code {
+	var fields []jen.Code
+	for _, prm := range e.p.Params {
+		tag := map[string]string{"zen": prm.Flag}
+		if doc := strings.Join(strings.Fields(prm.Doc), " "); doc != "" {
+			tag["help"] = doc
+		}
+		fields = append(fields, jen.Id(prm.Field).Id(prm.Type).Tag(tag))
+	}
+	return jen.Comment("// Params are the parameters of the pipeline, with their flags.").Line().
+		Type().Id("Params").Struct(fields...)
+}
+
+// defaultParams is DefaultParams: the values of the notebook's parameters
+// cell.
+func (e *emitter) defaultParams() jen.Code {
+	var values []jen.Code
+	for _, prm := range e.p.Params {
+		values = append(values, jen.Id(prm.Field).Op(":").Id(prm.Default))
+	}
+	return jen.Comment("// DefaultParams returns the parameters as the notebook sets them.").Line().
+		Func().Id("DefaultParams").Params().Id("Params").Block(
+		jen.Return(jen.Id("Params").Values(values...)),
+	)
+}
+
+// pipelineFunc is Pipeline: the runtime's description of the DAG, with a
+// typed adapter per step.
+func (e *emitter) pipelineFunc() jen.Code {
+	fields := []jen.Code{
+		jen.Id("Name").Op(":").Lit(e.p.Name),
+		jen.Id("Notebook").Op(":").Lit(e.p.Notebook),
+		jen.Id("Params").Op(":").Op("&").Id("zg_params"),
+	}
+	if len(e.p.Env) > 0 {
+		var env []jen.Code
+		for _, kv := range sortedEnv(e.p.Env) {
+			env = append(env, jen.Lit(kv.Key).Op(":").Lit(kv.Value))
+		}
+		fields = append(fields, jen.Id("Env").Op(":").Map(jen.String()).String().Values(env...))
+	}
+	if setup := e.setupFunc(); setup != nil {
+		fields = append(fields, jen.Id("Setup").Op(":").Add(setup))
+	}
+	var steps []jen.Code
+	for _, s := range e.p.Steps {
+		steps = append(steps, e.stepLiteral(s))
+	}
+	fields = append(fields, jen.Id("Steps").Op(":").Index().Op("*").Add(e.zen("Step")).ValuesFunc(func(g *jen.Group) {
+		for _, s := range steps {
+			g.Line().Add(s)
+		}
+		g.Line()
+	}))
+	return jen.Comment("// Pipeline describes the pipeline to the runtime: its steps, their typed").Line().
+		Comment("// inputs and outputs, and the parameters they use.").Line().
+		Func().Id("Pipeline").Params().Op("*").Add(e.zen("Pipeline")).Block(
+		jen.Id("zg_params").Op(":=").Id("DefaultParams").Call(),
+		jen.Return(jen.Op("&").Add(e.zen("Pipeline")).Values(multiline(fields)...)),
+	)
+}
+
+// setupFunc copies resolved parameters into the notebook's package-level
+// variables (GoNB keeps parameters there); nil when there are none.
+func (e *emitter) setupFunc() jen.Code {
+	var assigns []jen.Code
+	for _, prm := range e.p.Params {
+		if prm.Global {
+			assigns = append(assigns, jen.Id(prm.Name).Op("=").Id("zg_params").Dot(prm.Field))
+		}
+	}
+	if len(assigns) == 0 {
+		return nil
+	}
+	return jen.Func().Params().Block(assigns...)
+}
+
+// stepLiteral is the runtime.Step of s.
+func (e *emitter) stepLiteral(s *Step) jen.Code {
+	fields := []jen.Code{
+		jen.Id("Name").Op(":").Lit(s.Name),
+		jen.Id("Func").Op(":").Lit(s.Func),
+	}
+	if doc := strings.TrimSpace(s.Doc); doc != "" {
+		fields = append(fields, jen.Id("Doc").Op(":").Lit(doc))
+	}
+	fields = append(fields, jen.Id("Pos").Op(":").Lit(stepWhere(s)))
+	if s.CodeHash != "" {
+		fields = append(fields, jen.Id("CodeHash").Op(":").Lit(s.CodeHash))
+	}
+	if len(s.Inputs) > 0 {
+		var ins []jen.Code
+		for _, in := range s.Inputs {
+			ins = append(ins, e.portLiteral(in, true))
+		}
+		fields = append(fields, jen.Id("Inputs").Op(":").Index().Add(e.zen("Input")).Values(multiline(ins)...))
+	}
+	if len(s.Outputs) > 0 {
+		var outs []jen.Code
+		for _, out := range s.Outputs {
+			outs = append(outs, e.portLiteral(out, false))
+		}
+		fields = append(fields, jen.Id("Outputs").Op(":").Index().Add(e.zen("Output")).Values(multiline(outs)...))
+	}
+	for _, list := range []struct {
+		name  string
+		items []string
+	}{{"Params", s.Params}, {"Metrics", s.Metrics}, {"After", s.After}} {
+		if len(list.items) > 0 {
+			fields = append(fields, jen.Id(list.name).Op(":").Index().String().ValuesFunc(func(g *jen.Group) {
+				for _, item := range list.items {
+					g.Lit(item)
+				}
+			}))
+		}
+	}
+	if opts := e.optionsLiteral(s.Options); opts != nil {
+		fields = append(fields, jen.Id("Options").Op(":").Add(opts))
+	}
+	fields = append(fields, jen.Id("Run").Op(":").Add(e.runAdapter(s)))
+	return jen.Values(multiline(fields)...)
+}
+
+// portLiteral is a runtime.Input (input) or runtime.Output.
+func (e *emitter) portLiteral(p *Port, input bool) jen.Code {
+	fields := []jen.Code{
+		jen.Id("Name").Op(":").Lit(p.Name),
+		jen.Id("Type").Op(":").Lit(p.Type),
+		jen.Id("Codec").Op(":").Lit(p.Codec),
+	}
+	if input {
+		fields = append(fields, jen.Id("From").Op(":").Lit(p.From))
+	}
+	return jen.Values(fields...)
+}
+
+// optionsLiteral is the runtime.Options of a step, nil when all are
+// defaults. The timeout was validated by newEmitter.
+func (e *emitter) optionsLiteral(o Options) jen.Code {
+	var fields []jen.Code
+	if o.CacheOff {
+		fields = append(fields, jen.Id("NoCache").Op(":").True())
+	}
+	if o.Retries != 0 {
+		fields = append(fields, jen.Id("Retries").Op(":").Lit(o.Retries))
+	}
+	if o.Timeout != "" {
+		d, _ := time.ParseDuration(o.Timeout)
+		fields = append(fields, jen.Id("Timeout").Op(":").Add(durationExpr(d)))
+	}
+	if o.CacheVersion != "" {
+		fields = append(fields, jen.Id("CacheVersion").Op(":").Lit(o.CacheVersion))
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	return e.zen("Options").Values(fields...)
+}
+
+// durationExpr spells d in the largest unit that divides it:
+// 90s → 90 * time.Second, 2h → 2 * time.Hour.
+func durationExpr(d time.Duration) jen.Code {
+	for _, u := range []struct {
+		unit time.Duration
+		name string
+	}{{time.Hour, "Hour"}, {time.Minute, "Minute"}, {time.Second, "Second"},
+		{time.Millisecond, "Millisecond"}, {time.Microsecond, "Microsecond"}} {
+		if d%u.unit == 0 {
+			return jen.Lit(int(d/u.unit)).Op("*").Qual("time", u.name)
+		}
+	}
+	return jen.Qual("time", "Duration").Call(jen.Lit(int(d)))
+}
+
+// runAdapter is the Run function of a step: load each input with its
+// codec, call the step, record metrics and save each output.
+func (e *emitter) runAdapter(s *Step) jen.Code {
+	declared := make(map[string]bool)
+	var body []jen.Code
+	for _, in := range s.Inputs {
+		v := "zg_" + in.Var
+		body = append(body,
+			jen.List(jen.Id(v), jen.Id("zg_err")).Op(declareOp(declared, v, "zg_err")).
+				Add(e.zen("Load")).Call(jen.Id("zg_sc"), jen.Lit(in.Name), e.codecExpr(in)),
+			jen.If(jen.Id("zg_err").Op("!=").Nil()).Block(jen.Return(jen.Id("zg_err"))),
+		)
+	}
+	if s.Kind == "func" {
+		body = append(body, e.funcCall(s, declared)...)
+	} else {
+		body = append(body, e.cellCall(s, declared))
+	}
+	for _, name := range s.Metrics {
+		if out := outputNamed(s, name); out != nil {
+			body = append(body, jen.Id("zg_sc").Dot("Metric").Call(jen.Lit(name), jen.Float64().Call(jen.Id("zg_"+out.Var))))
+		}
+	}
+	for i, out := range s.Outputs {
+		save := e.zen("Save").Call(jen.Id("zg_sc"), jen.Lit(out.Name), e.codecExpr(out), jen.Id("zg_"+out.Var))
+		if i == len(s.Outputs)-1 {
+			body = append(body, jen.Return(save))
+		} else {
+			body = append(body, jen.If(jen.Id("zg_err").Op(":=").Add(save), jen.Id("zg_err").Op("!=").Nil()).Block(jen.Return(jen.Id("zg_err"))))
+		}
+	}
+	if len(s.Outputs) == 0 {
+		body = append(body, jen.Return(jen.Nil()))
+	}
+	return jen.Func().Params(jen.Id("zg_ctx").Qual("context", "Context"), jen.Id("zg_sc").Op("*").Add(e.zen("StepContext"))).Error().Block(body...)
+}
+
+// cellCall calls the function of a cell step with its inputs and params.
+func (e *emitter) cellCall(s *Step, declared map[string]bool) jen.Code {
+	args := []jen.Code{jen.Id("zg_ctx")}
+	for _, in := range s.Inputs {
+		args = append(args, jen.Id("zg_"+in.Var))
+	}
+	for _, name := range s.Params {
+		args = append(args, jen.Id("zg_params").Dot(e.params[name].Field))
+	}
+	call := jen.Id(s.Func).Call(args...)
+	if len(s.Outputs) == 0 {
+		return call
+	}
+	var vars []string
+	for _, out := range s.Outputs {
+		vars = append(vars, "zg_"+out.Var)
+	}
+	return jen.List(ids(vars)...).Op(declareOp(declared, vars...)).Add(call)
+}
+
+// funcCall calls the user's function of a function step with the arguments
+// of its call in the pipeline cell; a trailing error fails the step.
+func (e *emitter) funcCall(s *Step, declared map[string]bool) []jen.Code {
+	var args []jen.Code
+	for _, a := range s.Call.Args {
+		switch {
+		case a.Input != "":
+			args = append(args, jen.Id("zg_"+inputNamed(s, a.Input).Var))
+		case a.Param != "":
+			args = append(args, jen.Id("zg_params").Dot(e.params[a.Param].Field))
+		default:
+			args = append(args, jen.Id(a.Literal))
+		}
+	}
+	call := jen.Id(s.Func).Call(args...)
+	var vars []string
+	for i, r := range s.Call.Results {
+		switch {
+		case s.Call.Error && i == len(s.Call.Results)-1:
+			vars = append(vars, "zg_err")
+		case r != "_" && outputNamed(s, r) != nil:
+			vars = append(vars, "zg_"+outputNamed(s, r).Var)
+		default:
+			vars = append(vars, "_")
+		}
+	}
+	var stmts []jen.Code
+	if len(vars) == 0 {
+		stmts = append(stmts, call)
+	} else {
+		stmts = append(stmts, jen.List(ids(vars)...).Op(declareOp(declared, vars...)).Add(call))
+	}
+	if s.Call.Error {
+		stmts = append(stmts, jen.If(jen.Id("zg_err").Op("!=").Nil()).Block(jen.Return(jen.Id("zg_err"))))
+	}
+	return stmts
+}
+
+// codecExpr builds the codec of a port: the runtime's constructor for the
+// codec analysis chose, or analysis' own expression for any other codec.
+func (e *emitter) codecExpr(p *Port) jen.Code {
+	t := jen.Id(p.Type)
+	switch p.Codec {
+	case "raw":
+		return e.zen("Raw").Types(t).Call()
+	case "numeric":
+		return e.zen("Numeric").Types(t).Call()
+	case "binary":
+		return e.zen("Binary").Types(t).Call()
+	case "json":
+		return e.zen("JSON").Types(t).Call()
+	case "error":
+		return e.zen("ErrorCodec").Call()
+	}
+	return jen.Id(requalify(p.CodecExpr, "zen", e.alias[RuntimePath]))
+}
+
+// declareOp is ":=" when one of vars ("_" aside) is new, "=" otherwise, and
+// marks them declared.
+func declareOp(declared map[string]bool, vars ...string) string {
+	op := "="
+	for _, v := range vars {
+		if v != "_" && !declared[v] {
+			declared[v] = true
+			op = ":="
+		}
+	}
+	return op
+}
+
+func ids(names []string) []jen.Code {
+	var codes []jen.Code
+	for _, n := range names {
+		codes = append(codes, jen.Id(n))
+	}
+	return codes
+}
+
+// multiline lays out composite-literal elements one per line.
+func multiline(items []jen.Code) []jen.Code {
+	var out []jen.Code
+	for _, it := range items {
+		out = append(out, jen.Line().Add(it))
+	}
+	return append(out, jen.Line())
+}
+
+func outputNamed(s *Step, name string) *Port {
+	for _, p := range s.Outputs {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+func inputNamed(s *Step, name string) *Port {
+	for _, p := range s.Inputs {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// requalify renames the package qualifier from to to in a Go expression,
+// only where from is a whole identifier followed by a dot.
+func requalify(expr, from, to string) string {
+	if from == to {
+		return expr
+	}
+	var b strings.Builder
+	for i := 0; i < len(expr); {
+		if strings.HasPrefix(expr[i:], from+".") && (i == 0 || !isIdentByte(expr[i-1]) && expr[i-1] != '.') {
+			b.WriteString(to + ".")
+			i += len(from) + 1
+			continue
+		}
+		b.WriteByte(expr[i])
+		i++
+	}
+	return b.String()
+}
+
+func sortedEnv(env []*EnvVar) []*EnvVar {
+	last := make(map[string]*EnvVar)
+	for _, kv := range env {
+		last[kv.Key] = kv // a later %env wins, as in the kernel
+	}
+	out := make([]*EnvVar, 0, len(last))
+	for _, kv := range last {
+		out = append(out, kv)
+	}
+	slices.SortFunc(out, func(a, b *EnvVar) int { return strings.Compare(a.Key, b.Key) })
+	return out
+}

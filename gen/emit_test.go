@@ -1,0 +1,384 @@
+package gen
+
+import (
+	"fmt"
+	"go/format"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dave/jennifer/jen"
+	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/parser"
+)
+
+func mustEmitter(t *testing.T, p *Pipeline, opts EmitOptions) *emitter {
+	t.Helper()
+	if opts.ImportPath == "" {
+		opts.ImportPath = "example.com/" + p.Name
+	}
+	e, err := newEmitter(p, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// render formats one builder's output as jennifer's own tests do, with %#v.
+func render(c jen.Code) string { return fmt.Sprintf("%#v", c) }
+
+// renderExpr renders an expression inside `var _ = …`, since gofmt, which
+// %#v runs, cannot format a bare function literal.
+func renderExpr(c jen.Code) string {
+	return strings.TrimPrefix(render(jen.Var().Id("_").Op("=").Add(c)), "var _ = ")
+}
+
+// renderElem renders a composite-literal element that has its type elided.
+func renderElem(c jen.Code) string {
+	s := render(jen.Var().Id("_").Op("=").Index().Id("T").Values(c))
+	return strings.TrimSuffix(strings.TrimPrefix(s, "var _ = []T{"), "}")
+}
+
+func TestBuilders(t *testing.T) {
+	churn := mustEmitter(t, churnPipeline(), EmitOptions{})
+	funcs := mustEmitter(t, funcPipeline(), EmitOptions{})
+	plain := mustEmitter(t, churnPipeline(), EmitOptions{NoLineDirectives: true})
+	train, count, report := churn.p.Steps[1], funcs.p.Steps[1], funcs.p.Steps[2]
+	tests := []struct {
+		name string
+		got  string
+		want string
+	}{
+		{"stepFunc", render(churn.stepFunc(train)), `// Train is the step "train" of the pipeline, from churn.ipynb:cell 4.
+func Train(zg_ctx context.Context, xs []float64, epochs int) float64 {
+	zg_out := runtime.Stdout(zg_ctx)
+//line churn.ipynb:cell 4:3
+	w, loss := fit(xs, epochs)
+//line churn.ipynb:cell 5:1
+	fmt.Fprintln(zg_out, "loss", loss)
+	_ = w
+	return loss
+}`},
+		{"stepFunc without directives", render(plain.stepFunc(plain.p.Steps[0])), `// Load is the step "load" of the pipeline, from churn.ipynb:cell 3.
+//
+// # Load the data
+//
+// Draws ` + "`xs`" + ` uniformly.
+func Load(zg_ctx context.Context, seed int64) []float64 {
+	rng := rand.New(rand.NewSource(seed))
+	xs := make([]float64, 100)
+	for i := range xs {
+		xs[i] = rng.Float64()
+	}
+	return xs
+}`},
+		{"paramsStruct", render(churn.paramsStruct()), "// Params are the parameters of the pipeline, with their flags.\ntype Params struct {\n\tSeed   int64 `help:\"random seed\" zen:\"seed\"`\n\tEpochs int   `zen:\"epochs\"`\n}"},
+		{"defaultParams", render(churn.defaultParams()), `// DefaultParams returns the parameters as the notebook sets them.
+func DefaultParams() Params {
+	return Params{Seed: 42, Epochs: 300}
+}`},
+		{"runAdapter cell step", renderExpr(churn.runAdapter(train)), `func(zg_ctx context.Context, zg_sc *runtime.StepContext) error {
+	zg_xs, zg_err := runtime.Load(zg_sc, "xs", runtime.Numeric[[]float64]())
+	if zg_err != nil {
+		return zg_err
+	}
+	zg_loss := Train(zg_ctx, zg_xs, zg_params.Epochs)
+	zg_sc.Metric("loss", float64(zg_loss))
+	return runtime.Save(zg_sc, "loss", runtime.JSON[float64](), zg_loss)
+}`},
+		{"runAdapter func step with error", renderExpr(funcs.runAdapter(count)), `func(zg_ctx context.Context, zg_sc *runtime.StepContext) error {
+	zg_ws, zg_err := runtime.Load(zg_sc, "ws", runtime.JSON[[]string]())
+	if zg_err != nil {
+		return zg_err
+	}
+	zg_n, zg_err := count(zg_ws, zg_params.Scale)
+	if zg_err != nil {
+		return zg_err
+	}
+	zg_sc.Metric("n", float64(zg_n))
+	return runtime.Save(zg_sc, "n", runtime.JSON[float64](), zg_n)
+}`},
+		{"runAdapter func step returning only an error", renderExpr(funcs.runAdapter(report)), `func(zg_ctx context.Context, zg_sc *runtime.StepContext) error {
+	zg_n, zg_err := runtime.Load(zg_sc, "n", runtime.JSON[float64]())
+	if zg_err != nil {
+		return zg_err
+	}
+	zg_err = report(zg_n)
+	if zg_err != nil {
+		return zg_err
+	}
+	return nil
+}`},
+		{"portLiteral input", renderElem(churn.portLiteral(train.Inputs[0], true)), `{Name: "xs", Type: "[]float64", Codec: "numeric", From: "load"}`},
+		{"portLiteral output", renderElem(churn.portLiteral(train.Outputs[0], false)), `{Name: "loss", Type: "float64", Codec: "json"}`},
+		{"optionsLiteral", renderExpr(churn.optionsLiteral(train.Options)), `runtime.Options{Retries: 2, Timeout: 90 * time.Second, CacheVersion: "v2"}`},
+		{"optionsLiteral cache off", renderExpr(funcs.optionsLiteral(report.Options)), `runtime.Options{NoCache: true}`},
+		{"setupFunc", renderExpr(funcs.setupFunc()), "func() {\n\tscale = zg_params.Scale\n}"},
+		{"lineDirective notebook", render(lineDirective(parser.Pos{File: "a b.ipynb", Cell: 12, Line: 7, Col: 3})), "//line a b.ipynb:cell 12:7"},
+		{"lineDirective script", render(lineDirective(parser.Pos{File: "s.go", Line: 40})), "//line s.go:40"},
+		{"codecExpr raw", renderExpr(churn.codecExpr(&Port{Type: "[]byte", Codec: "raw"})), "runtime.Raw[[]byte]()"},
+		{"codecExpr binary", renderExpr(churn.codecExpr(&Port{Type: "big.Int", Codec: "binary"})), "runtime.Binary[big.Int]()"},
+		{"codecExpr error", renderExpr(churn.codecExpr(&Port{Type: "error", Codec: "error"})), "runtime.ErrorCodec()"},
+		{"codecExpr user", renderExpr(churn.codecExpr(&Port{Type: "T", Codec: "mine", CodecExpr: "zen.JSON[T]()"})), "zen.JSON[T]()"},
+		{"runTestFunc", render(churn.runTestFunc()), `// TestPipelineRuns runs every step in a fresh store with the default
+// parameters.
+func TestPipelineRuns(t *testing.T) {
+	var zg_stdout, zg_stderr bytes.Buffer
+	zg_args := []string{"run", "--home", t.TempDir()}
+	if zg_code := runtime.Exec(t.Context(), Pipeline(), zg_args, &zg_stdout, &zg_stderr); zg_code != 0 {
+		t.Fatalf("pipeline run exited with status %d\nstdout:\n%s\nstderr:\n%s", zg_code, &zg_stdout, &zg_stderr)
+	}
+}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, tt.got); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestDurationExpr(t *testing.T) {
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{2 * time.Hour, "2 * time.Hour"},
+		{90 * time.Minute, "90 * time.Minute"},
+		{90 * time.Second, "90 * time.Second"},
+		{1500 * time.Millisecond, "1500 * time.Millisecond"},
+		{3 * time.Microsecond, "3 * time.Microsecond"},
+		{7, "time.Duration(7)"},
+	}
+	for _, tt := range tests {
+		if got := renderExpr(durationExpr(tt.d)); got != tt.want {
+			t.Errorf("durationExpr(%v) = %q, want %q", tt.d, got, tt.want)
+		}
+	}
+}
+
+func TestEmitDeterministic(t *testing.T) {
+	for _, mk := range []func() *Pipeline{churnPipeline, funcPipeline, clashPipeline} {
+		opts := EmitOptions{Module: "example.com/m", Command: "generate x"}
+		a, err := Emit(mk(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := Emit(mk(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(a, b); diff != "" {
+			t.Errorf("two emissions differ (-first +second):\n%s", diff)
+		}
+	}
+}
+
+var generatedHeader = regexp.MustCompile(`^// Code generated .* DO NOT EDIT\.$`)
+
+// TestEmitFileConventions checks what every generated Go file must be:
+// the header, the name, gofmt-clean twice over, directives in column 1.
+func TestEmitFileConventions(t *testing.T) {
+	for _, mk := range []func() *Pipeline{churnPipeline, funcPipeline, clashPipeline} {
+		p := mk()
+		files, err := Emit(p, EmitOptions{ImportPath: "example.com/m/" + p.Name, Command: "zengen generate " + p.Notebook + " -o out"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range slices.Sorted(maps.Keys(files)) {
+			if !strings.HasSuffix(name, ".go") {
+				continue
+			}
+			src := string(files[name])
+			lines := strings.Split(src, "\n")
+			if !generatedHeader.MatchString(lines[0]) {
+				t.Errorf("%s: first line %q is not a generated-code header", name, lines[0])
+			}
+			if want := []string{"//", "// zengen generate " + p.Notebook + " -o out"}; !slices.Equal(lines[1:3], want) {
+				t.Errorf("%s: header lines 2-3 = %q, want %q", name, lines[1:3], want)
+			}
+			if !strings.HasSuffix(name, "_zen.go") && !strings.HasSuffix(name, "_zen_test.go") {
+				t.Errorf("%s: a generated Go file name must end in _zen.go", name)
+			}
+			formatted, err := format.Source(files[name])
+			if err != nil {
+				t.Errorf("%s: does not parse: %v", name, err)
+			} else if string(formatted) != src {
+				t.Errorf("%s: not stable under gofmt:\n%s", name, cmp.Diff(src, string(formatted)))
+			}
+			for i, line := range lines {
+				if strings.Contains(line, "//line ") && !strings.HasPrefix(line, "//line ") {
+					t.Errorf("%s:%d: line directive not in column 1: %q", name, i+1, line)
+				}
+			}
+		}
+	}
+}
+
+func TestEmitFileSet(t *testing.T) {
+	tests := []struct {
+		name string
+		p    *Pipeline
+		opts EmitOptions
+		want []string
+	}{
+		{"package", churnPipeline(), EmitOptions{ImportPath: "example.com/churn"}, []string{
+			"churn_zen_test.go", "cmd/churn/main_zen.go", "decls_zen.go", "pipeline_zen.go",
+			"step_load_zen.go", "step_train_zen.go"}},
+		{"no tests", churnPipeline(), EmitOptions{ImportPath: "example.com/churn", NoTests: true}, []string{
+			"cmd/churn/main_zen.go", "decls_zen.go", "pipeline_zen.go", "step_load_zen.go", "step_train_zen.go"}},
+		{"module, function steps", funcPipeline(), EmitOptions{Module: "example.com/funcs"}, []string{
+			".gitignore", "README.md", "cmd/funcs/main_zen.go", "decls_zen.go", "funcs_zen_test.go",
+			"go.mod", "pipeline_zen.go"}},
+		{"shipped files", clashPipeline(), EmitOptions{ImportPath: "example.com/clash", NoTests: true}, []string{
+			"cmd/clash/main_zen.go", "data/words.txt", "decls_zen.go", "pipeline_zen.go",
+			"step_measure_zen.go", "step_probe_zen.go"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			files, err := Emit(tt.p, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, slices.Sorted(maps.Keys(files))); diff != "" {
+				t.Errorf("files (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestEmitNameClashes checks the renames that keep notebook names and
+// emission's imports apart.
+func TestEmitNameClashes(t *testing.T) {
+	files, err := Emit(clashPipeline(), EmitOptions{ImportPath: "example.com/clash"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ file, want string }{
+		{"pipeline_zen.go", `zg_zen "github.com/zengen-dev/zengen/runtime"`},
+		{"pipeline_zen.go", `zg_context "context"`},
+		{"step_probe_zen.go", "\t\"runtime\"\n"},
+		{"step_probe_zen.go", "zg_out := zg_zen.Stdout(zg_ctx)"},
+		{"decls_zen.go", "//line clash.go:10\nfunc shout"},
+		{"cmd/clash/main_zen.go", "zen.Main(clash.Pipeline())"},
+	} {
+		if !strings.Contains(string(files[tt.file]), tt.want) {
+			t.Errorf("%s lacks %q:\n%s", tt.file, tt.want, files[tt.file])
+		}
+	}
+	if strings.Contains(string(files["decls_zen.go"]), "zg_zen") {
+		t.Errorf("decls_zen.go imports the runtime though it does not use it:\n%s", files["decls_zen.go"])
+	}
+}
+
+func TestEmitErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		modify func(p *Pipeline)
+		opts   EmitOptions
+		want   string
+	}{
+		{"no import path", func(p *Pipeline) {}, EmitOptions{}, "EmitOptions.ImportPath is needed"},
+		{"bad timeout", func(p *Pipeline) { p.Steps[1].Options.Timeout = "soon" }, EmitOptions{ImportPath: "m"},
+			"churn.ipynb:cell 4:1: step train: timeout=soon is not a positive Go duration"},
+		{"unknown param", func(p *Pipeline) { p.Steps[1].Params = []string{"lr"} }, EmitOptions{ImportPath: "m"},
+			"churn.ipynb:cell 4:1: step train uses the parameter lr, which the parameters cell does not define"},
+		{"metric not an output", func(p *Pipeline) { p.Steps[1].Metrics = []string{"acc"} }, EmitOptions{ImportPath: "m"},
+			"churn.ipynb:cell 4:1: step train records the metric acc, which is not one of its outputs"},
+		{"declaration takes a generated name", func(p *Pipeline) {
+			p.Decls = append(p.Decls, &Chunk{Pos: parser.Pos{File: "churn.ipynb", Cell: 6, Line: 1}, Code: "func Train() {}"})
+		}, EmitOptions{ImportPath: "m"}, "churn.ipynb:cell 6:1: Train is declared here but generated code uses the name for the function of step train"},
+		{"writefile outside", func(p *Pipeline) {
+			p.Files = []*File{{Name: "../etc/x", Pos: parser.Pos{File: "churn.ipynb", Cell: 7, Line: 1}}}
+		}, EmitOptions{ImportPath: "m"}, "churn.ipynb:cell 7:1: %%writefile ../etc/x: the file must be a relative path inside the output folder"},
+		{"writefile over generated", func(p *Pipeline) {
+			p.Files = []*File{{Name: "./decls_zen.go", Pos: parser.Pos{File: "churn.ipynb", Cell: 7, Line: 1}}}
+		}, EmitOptions{ImportPath: "m"}, "churn.ipynb:cell 7:1: %%writefile ./decls_zen.go: the name is taken by a generated file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := churnPipeline()
+			tt.modify(p)
+			_, err := Emit(p, tt.opts)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Emit error = %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestAssumedPackageName(t *testing.T) {
+	tests := map[string]string{
+		"fmt":                        "fmt",
+		"math/rand":                  "rand",
+		"gopkg.in/yaml.v3":           "yaml",
+		"github.com/mattn/go-isatty": "isatty",
+		"github.com/gomlx/gomlx/v2":  "gomlx",
+		"gonum.org/v1/gonum/mat":     "mat",
+	}
+	for path, want := range tests {
+		if got := assumedPackageName(path); got != want {
+			t.Errorf("assumedPackageName(%q) = %q, want %q", path, got, want)
+		}
+	}
+}
+
+func TestSplitLeadingComments(t *testing.T) {
+	tests := []struct {
+		code, comments, rest string
+		lines                int
+	}{
+		{"x := 1", "", "x := 1", 0},
+		{"// f does.\n//\n// More.\nfunc f() {}", "// f does.\n//\n// More.", "func f() {}", 3},
+		{"// note\n\nvar x = 1", "// note", "var x = 1", 2},
+		{"// only a comment", "// only a comment", "", 1},
+	}
+	for _, tt := range tests {
+		comments, rest, lines := splitLeadingComments(tt.code)
+		if comments != tt.comments || rest != tt.rest || lines != tt.lines {
+			t.Errorf("splitLeadingComments(%q) = %q, %q, %d; want %q, %q, %d", tt.code, comments, rest, lines, tt.comments, tt.rest, tt.lines)
+		}
+	}
+}
+
+func TestUsesIdent(t *testing.T) {
+	tests := []struct {
+		code string
+		want bool
+	}{
+		{"fmt.Fprintln(zg_out, x)", true},
+		{"zg_outer := 1", false},
+		{"my_zg_out := 1", false},
+		{"x := 1 // zg_out", true}, // a false positive only costs an unused-looking writer
+	}
+	for _, tt := range tests {
+		if got := usesIdent([]*Chunk{{Code: tt.code}}, "zg_out"); got != tt.want {
+			t.Errorf("usesIdent(%q) = %v, want %v", tt.code, got, tt.want)
+		}
+	}
+}
+
+func TestRequalify(t *testing.T) {
+	tests := []struct{ expr, want string }{
+		{"zen.JSON[T]()", "zg_zen.JSON[T]()"},
+		{"zen.Binary[pkg.zen.T]()", "zg_zen.Binary[pkg.zen.T]()"},
+		{"myzen.Codec()", "myzen.Codec()"},
+	}
+	for _, tt := range tests {
+		if got := requalify(tt.expr, "zen", "zg_zen"); got != tt.want {
+			t.Errorf("requalify(%q) = %q, want %q", tt.expr, got, tt.want)
+		}
+	}
+}
+
+func TestMarkdownToDocText(t *testing.T) {
+	md := "## Train\nFits the *model*:\n- fast\n* small\n```go\nx := 1\n```"
+	want := "\n# Train\n\nFits the *model*:\n  - fast\n  - small\n\n\tx := 1\n"
+	if got := markdownToDocText(md); got != want {
+		t.Errorf("markdownToDocText:\n%s", cmp.Diff(want, got))
+	}
+}
