@@ -1,0 +1,237 @@
+package gen
+
+import (
+	"errors"
+	"fmt"
+	"go/ast"
+	goparser "go/parser"
+	"go/scanner"
+	"go/token"
+	"strings"
+
+	"github.com/zengen-dev/zengen/parser"
+)
+
+// analysis carries the state of one Analyze call through its stages.
+type analysis struct {
+	nb   *parser.Notebook
+	cfg  Config
+	errs parser.ErrorList
+	p    *Pipeline
+
+	lines     map[*parser.Cell]lineIndex
+	cellItems map[*parser.Cell][]*item
+	roles     map[*parser.Cell]cellRole
+	// items are the items of every cell that takes part, in notebook order;
+	// skippedItems those of skipped cells, kept to explain undefined names.
+	items        []*item
+	skippedItems []*item
+
+	paramsCell   *parser.Cell
+	pipelineCell *parser.Cell
+	pipelineName string
+	split        string
+
+	cellSteps []*stepBuild
+	funcSteps []*stepBuild
+	cellStep  map[*parser.Cell]*stepBuild
+
+	chk *checked
+	df  *dataflow
+	// typeImports records packages that port types name: path → name.
+	typeImports map[string]string
+}
+
+// Analyze finds the steps of a parsed notebook, type-checks its code once
+// and infers the typed dataflow between the steps. Problems in the notebook
+// come back together as a sorted parser.ErrorList.
+func Analyze(nb *parser.Notebook, cfg Config) (*Pipeline, error) {
+	a := &analysis{
+		nb:        nb,
+		cfg:       cfg,
+		lines:     map[*parser.Cell]lineIndex{},
+		cellItems: map[*parser.Cell][]*item{},
+		roles:     map[*parser.Cell]cellRole{},
+		cellStep:  map[*parser.Cell]*stepBuild{},
+		p:         &Pipeline{Notebook: nb.Path, Dialect: string(nb.Dialect)},
+	}
+	if nb.Dialect != parser.DialectGoNB && nb.Dialect != parser.DialectREPL {
+		a.errs.Add(Pos{File: nb.Path}, "unknown notebook dialect %q", nb.Dialect)
+		return nil, a.errs.Err()
+	}
+	if !a.chunkCells() {
+		return nil, a.errs.Err()
+	}
+	consumed := a.findFunctionSteps()
+	a.assignCells(consumed)
+	a.nameSteps()
+	a.checkNames()
+	a.magics()
+	if !a.typeCheck() {
+		return nil, a.errs.Err()
+	}
+	a.renameVars()
+	a.findParams()
+	a.cellDataflow()
+	a.functionDataflow()
+	a.orderSteps()
+	a.rewritePrints()
+	a.assemble()
+	a.hashSteps()
+	a.expectations()
+	if err := a.errs.Err(); err != nil {
+		return nil, err
+	}
+	return a.p, nil
+}
+
+// chunkCells splits every code cell into items and records each cell's
+// role. It reports false when a cell has a syntax error: type checking
+// broken code would only add noise.
+func (a *analysis) chunkCells() bool {
+	ok := true
+	for _, c := range a.nb.Cells {
+		if c.Kind != parser.Code || c.WriteFile != nil {
+			continue
+		}
+		a.lines[c] = newLineIndex(c.Code)
+		switch {
+		case directive(c, "skip") != nil:
+			a.roles[c] = roleSkip
+		case directive(c, "params") != nil:
+			a.roles[c] = roleParams
+			if a.paramsCell != nil {
+				a.errs.Add(directive(c, "params").Pos, "second parameters cell (the first is cell %d)", a.paramsCell.Number)
+			}
+			a.paramsCell = c
+		}
+		if a.roles[c] == roleSkip {
+			// Exploration code may be broken; its names only explain errors.
+			var ignored parser.ErrorList
+			ch := &chunker{nb: a.nb, errs: &ignored}
+			items := ch.cellItems(c)
+			a.cellItems[c] = items
+			a.skippedItems = append(a.skippedItems, items...)
+			continue
+		}
+		before := len(a.errs)
+		ch := &chunker{nb: a.nb, errs: &a.errs}
+		items := ch.cellItems(c)
+		for _, it := range items {
+			a.syntaxCheck(it)
+		}
+		if len(a.errs) > before {
+			ok = false
+		}
+		a.cellItems[c] = items
+		a.items = append(a.items, items...)
+	}
+	return ok
+}
+
+// syntaxCheck parses one item on its own, so that a syntax error is
+// reported inside its cell and cannot confuse the items after it.
+func (a *analysis) syntaxCheck(it *item) {
+	prefix, suffix := "package p\nfunc _() {\n", "\n}"
+	if it.kind == itemDecl {
+		prefix, suffix = "package p\n", ""
+	}
+	f, err := goparser.ParseFile(token.NewFileSet(), "", prefix+it.text+suffix, goparser.SkipObjectResolution)
+	if err == nil && it.kind == itemStmt && len(f.Decls) == 1 {
+		if fd, ok := f.Decls[0].(*ast.FuncDecl); ok && len(fd.Body.List) == 1 {
+			for _, id := range definedIdents(fd.Body.List[0]) {
+				it.defines = append(it.defines, id.Name)
+			}
+		}
+	}
+	var list scanner.ErrorList
+	if !errors.As(err, &list) || len(list) == 0 {
+		return
+	}
+	e := list[0]
+	rel := e.Pos.Offset - len(prefix)
+	msg := e.Msg
+	if rel >= len(it.text) {
+		rel = len(it.text)
+		msg = strings.Replace(strings.Replace(msg, "found '}'", "found end of cell", 1), "found 'EOF'", "found end of cell", 1)
+	}
+	a.errs.Add(a.itemPos(it, max(rel, 0)), "syntax error: %s", msg)
+}
+
+// nameSteps names the pipeline and its package.
+func (a *analysis) nameSteps() {
+	name := a.pipelineName
+	if name == "" {
+		name = fileSlug(a.nb.Path)
+	}
+	if name == "" {
+		name = "pipeline"
+	}
+	a.p.Name = name
+	a.p.Package = a.cfg.Package
+	if a.p.Package == "" {
+		a.p.Package = strings.ReplaceAll(name, "_", "")
+	}
+	a.p.Split = a.split
+}
+
+// magics turns !go get, %env, %goflags and %%writefile into pipeline
+// metadata, and rejects shell lines and other magics in cells that run.
+func (a *analysis) magics() {
+	required := map[string]*Requirement{}
+	for _, c := range a.nb.Cells {
+		if c.Kind != parser.Code || a.roles[c] == roleSkip {
+			continue
+		}
+		if c.WriteFile != nil {
+			a.p.Files = append(a.p.Files, &File{Name: c.WriteFile.Name, Content: c.WriteFile.Content, Pos: c.WriteFile.Pos})
+		}
+		for _, m := range c.Magics {
+			switch m.Kind {
+			case parser.MagicGoGet:
+				for _, arg := range m.Args {
+					if strings.HasPrefix(arg, "-") {
+						continue
+					}
+					path, version, found := strings.Cut(arg, "@")
+					if !found {
+						// Left for the CLI to resolve against the module
+						// proxy: analysis stays offline-friendly.
+						version = "latest"
+					}
+					if r, ok := required[path]; ok {
+						r.Version, r.Pos = version, m.Pos
+						continue
+					}
+					r := &Requirement{Path: path, Version: version, Pos: m.Pos}
+					required[path] = r
+					a.p.Requirements = append(a.p.Requirements, r)
+				}
+			case parser.MagicEnv:
+				if len(m.Args) == 0 {
+					continue
+				}
+				key, value, found := strings.Cut(m.Args[0], "=")
+				if !found {
+					value = strings.Join(m.Args[1:], " ")
+				}
+				a.p.Env = append(a.p.Env, &EnvVar{Key: key, Value: value, Pos: m.Pos})
+			case parser.MagicGoFlags:
+				a.p.GoFlags = append([]string(nil), m.Args...)
+			case parser.MagicShell, parser.MagicOther:
+				where := fmt.Sprintf("cell %d", a.cellNumber(c))
+				if sb := a.cellStep[c]; sb != nil {
+					where = "step " + sb.step.Name
+				}
+				what := "shell command"
+				if m.Kind == parser.MagicOther {
+					what = "magic"
+				}
+				text := strings.TrimSpace(m.Text)
+				a.errs.Add(m.Pos, "%s `%s` in %s: zengen cannot run %s lines in a pipeline", what, text, where, strings.TrimSuffix(what, " command")).Hint =
+					"move it to a cell tagged skip or //zen:skip"
+			}
+		}
+	}
+	sortBy(a.p.Requirements, func(r *Requirement) string { return r.Path })
+}

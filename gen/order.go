@@ -1,0 +1,104 @@
+package gen
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// orderSteps adds the //zen:after edges, sorts the steps topologically
+// (ties in notebook order) and reports cycles.
+func (a *analysis) orderSteps() {
+	all := a.allSteps()
+	sort.SliceStable(all, func(i, j int) bool { return all[i].step.Pos.Less(all[j].step.Pos) })
+	byName := map[string]*stepBuild{}
+	for i, sb := range all {
+		sb.order = i
+		if byName[sb.step.Name] == nil {
+			byName[sb.step.Name] = sb
+		}
+	}
+	for _, sb := range all {
+		for _, np := range sb.afterPos {
+			if byName[np.name] == nil {
+				a.errs.Add(np.pos, "step %s runs after unknown step %s", sb.step.Name, np.name)
+				continue
+			}
+			sb.step.After = appendUnique(sb.step.After, np.name)
+			a.p.Edges = append(a.p.Edges, &Edge{From: np.name, To: sb.step.Name,
+				Why: fmt.Sprintf("%s runs after %s (//zen:after at %s)", sb.step.Name, np.name, a.shortPos(np.pos))})
+		}
+	}
+	if len(byName) != len(all) {
+		// Duplicate names are reported by checkNames; keep notebook order.
+		for _, sb := range all {
+			a.p.Steps = append(a.p.Steps, sb.step)
+		}
+		return
+	}
+	// One edge per (producer, consumer, variable).
+	seen := map[string]bool{}
+	edges := a.p.Edges[:0]
+	for _, e := range a.p.Edges {
+		key := e.From + "\x00" + e.To + "\x00" + e.Var
+		if !seen[key] {
+			seen[key] = true
+			edges = append(edges, e)
+		}
+	}
+	a.p.Edges = edges
+
+	indegree := map[string]int{}
+	next := map[string][]string{}
+	for _, e := range edges {
+		if byName[e.From] == nil || byName[e.To] == nil || e.From == e.To {
+			continue
+		}
+		indegree[e.To]++
+		next[e.From] = append(next[e.From], e.To)
+	}
+	done := map[string]bool{}
+	var order []*stepBuild
+	for len(order) < len(all) {
+		var pick *stepBuild
+		for _, sb := range all {
+			if !done[sb.step.Name] && indegree[sb.step.Name] == 0 {
+				pick = sb
+				break
+			}
+		}
+		if pick == nil {
+			var names []string
+			var first *stepBuild
+			for _, sb := range all {
+				if !done[sb.step.Name] {
+					names = append(names, sb.step.Name)
+					if first == nil {
+						first = sb
+					}
+				}
+			}
+			a.errs.Add(first.step.Pos, "steps form a cycle: %s", strings.Join(names, ", ")).Hint =
+				"check the //zen:after markers of these steps"
+			break
+		}
+		done[pick.step.Name] = true
+		order = append(order, pick)
+		for _, n := range next[pick.step.Name] {
+			indegree[n]--
+		}
+	}
+	for _, sb := range order {
+		a.p.Steps = append(a.p.Steps, sb.step)
+	}
+	sort.SliceStable(a.p.Edges, func(i, j int) bool {
+		ei, ej := a.p.Edges[i], a.p.Edges[j]
+		if ei.From != ej.From {
+			return byName[ei.From].order < byName[ej.From].order
+		}
+		if ei.To != ej.To {
+			return byName[ei.To].order < byName[ej.To].order
+		}
+		return ei.Var < ej.Var
+	})
+}

@@ -1,0 +1,375 @@
+package gen
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	mdast "github.com/gomarkdown/markdown/ast"
+	mdparser "github.com/gomarkdown/markdown/parser"
+
+	"github.com/zengen-dev/zengen/parser"
+)
+
+// stepBuild is a step while analysis assembles it.
+type stepBuild struct {
+	step  *Step
+	cells []*parser.Cell
+	items []*item // statements, in notebook order
+	// fn is the declaration of a function step, nil for cell steps.
+	fn *item
+	// callItem is the pipeline-cell statement that calls a function step.
+	callItem *item
+	order    int // position in notebook order, for tie-breaking
+	// extraOutputs and metrics come from //zen:output and //zen:metric.
+	extraOutputs []namedPos
+	metrics      []namedPos
+	afterPos     []namedPos
+}
+
+type namedPos struct {
+	name string
+	pos  Pos
+}
+
+// cellRole is what a code cell contributes to the pipeline.
+type cellRole int
+
+const (
+	roleCode     cellRole = iota // statements join a step, declarations go to package level
+	roleSkip                     // exploration only
+	roleParams                   // the parameters cell
+	rolePipeline                 // the //zen:pipeline composition cell
+)
+
+// directive returns the first directive of cell named name, if any.
+func directive(cell *parser.Cell, name string) *parser.Directive {
+	for i := range cell.Directives {
+		if cell.Directives[i].Name == name {
+			return &cell.Directives[i]
+		}
+	}
+	return nil
+}
+
+// findFunctionSteps marks func declarations whose doc comment holds a
+// //zen:step line, and returns those directives so that they do not also
+// start cell steps.
+func (a *analysis) findFunctionSteps() map[*parser.Directive]bool {
+	consumed := map[*parser.Directive]bool{}
+	for _, it := range a.items {
+		if it.keyword != "func" || it.docLine == 0 {
+			continue
+		}
+		for i := range it.cell.Directives {
+			d := &it.cell.Directives[i]
+			if d.Name != "step" || d.FromTag || d.Line < it.docLine || d.Line >= it.tokenLine {
+				continue
+			}
+			consumed[d] = true
+			name := snake(it.name)
+			if len(d.Args) > 0 {
+				name = d.Args[0]
+			}
+			sb := &stepBuild{fn: it, cells: []*parser.Cell{it.cell}, step: &Step{
+				Name:    name,
+				Func:    exported(it.name),
+				Kind:    "func",
+				Pos:     a.nb.Pos(it.cell, it.tokenLine, 1),
+				Cells:   []int{a.cellNumber(it.cell)},
+				Options: a.options(d),
+			}}
+			if strings.HasPrefix(it.key, "method ") {
+				a.errs.Add(d.Pos, "//zen:step marks a method; only plain functions can be steps")
+				continue
+			}
+			a.funcSteps = append(a.funcSteps, sb)
+		}
+	}
+	return consumed
+}
+
+func (a *analysis) cellNumber(c *parser.Cell) int {
+	if a.nb.Format == parser.FormatPercent {
+		return c.FirstLine
+	}
+	return c.Number
+}
+
+// options converts validated //zen:step options into the IR.
+func (a *analysis) options(d *parser.Directive) Options {
+	var o Options
+	for k, v := range d.Options {
+		switch k {
+		case "cache":
+			o.CacheOff = v == "off"
+		case "retries":
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				a.errs.Add(d.Pos, "retries=%s is not a number", v)
+			}
+			o.Retries = n
+		case "timeout":
+			o.Timeout = v
+		case "cache_version":
+			o.CacheVersion = v
+		}
+	}
+	return o
+}
+
+// assignCells classifies code cells and groups them into cell steps by the
+// chosen split mode.
+func (a *analysis) assignCells(consumed map[*parser.Directive]bool) {
+	hasMarkers := false
+	for _, c := range a.nb.Cells {
+		if c.Kind != parser.Code {
+			continue
+		}
+		for i := range c.Directives {
+			d := &c.Directives[i]
+			switch d.Name {
+			case "step":
+				if !consumed[d] {
+					hasMarkers = true
+				}
+			case "pipeline":
+				if len(d.Args) > 0 {
+					a.pipelineName = d.Args[0]
+					if !validStepName(d.Args[0]) {
+						a.errs.Add(d.Pos, "invalid pipeline name %q: use [a-z][a-z0-9_]*", d.Args[0])
+					}
+				}
+				if a.pipelineCell == nil {
+					a.pipelineCell = c
+				}
+			}
+		}
+	}
+	mode := a.cfg.Split
+	switch mode {
+	case "", "auto":
+		switch {
+		case hasMarkers:
+			mode = "markers"
+		case len(a.funcSteps) > 0:
+			mode = "functions"
+		case a.hasHeadings():
+			mode = "headings"
+		default:
+			mode = "cells"
+		}
+	case "markers", "headings", "cells":
+	default:
+		a.errs.Add(Pos{File: a.nb.Path}, "unknown split mode %q: use auto, markers, headings or cells", mode)
+		mode = "cells"
+	}
+	if mode == "markers" && !hasMarkers && len(a.funcSteps) > 0 {
+		mode = "functions"
+	}
+	a.split = mode
+
+	var (
+		current *stepBuild
+		heading string // pending heading name in headings mode
+	)
+	newStep := func(name string, pos Pos, c *parser.Cell, opts Options) {
+		current = &stepBuild{step: &Step{Name: name, Func: camel(name), Kind: "cell", Pos: pos, Options: opts}}
+		current.step.Doc = a.docBefore(c)
+		a.cellSteps = append(a.cellSteps, current)
+	}
+	for _, c := range a.nb.Cells {
+		if c.Kind == parser.Markdown && mode == "headings" {
+			if h := markdownHeading(c.Source); h != "" {
+				heading = h
+				current = nil
+			}
+			continue
+		}
+		if c.Kind != parser.Code {
+			continue
+		}
+		role := a.roles[c]
+		if c == a.pipelineCell && len(a.funcSteps) > 0 {
+			role = rolePipeline
+			a.roles[c] = role
+		}
+		if role != roleCode {
+			current = nil
+			continue
+		}
+		if d := directive(c, "step"); d != nil && !consumed[d] && mode == "markers" {
+			name := ""
+			if len(d.Args) > 0 {
+				name = d.Args[0]
+			}
+			newStep(name, d.Pos, c, a.options(d))
+		}
+		if !a.hasStatements(c) {
+			if current != nil && mode != "cells" {
+				current.cells = append(current.cells, c)
+			}
+			continue
+		}
+		switch mode {
+		case "cells":
+			name := fmt.Sprintf("cell_%d", a.cellNumber(c))
+			if t := slug(c.Title); t != "" {
+				name = t
+			}
+			newStep(a.uniqueName(name), a.nb.Pos(c, 1, 1), c, Options{})
+		case "headings":
+			if current == nil {
+				name := heading
+				if name == "" {
+					name = "setup"
+				}
+				newStep(a.uniqueName(name), a.nb.Pos(c, 1, 1), c, Options{})
+			}
+		default:
+			if current == nil {
+				name := "setup"
+				if len(a.cellSteps) > 0 {
+					name = fmt.Sprintf("cell_%d", a.cellNumber(c))
+				}
+				newStep(a.uniqueName(name), a.nb.Pos(c, 1, 1), c, Options{})
+			}
+		}
+		current.cells = append(current.cells, c)
+	}
+	for i, sb := range a.cellSteps {
+		sb.order = i
+		for _, c := range sb.cells {
+			sb.step.Cells = append(sb.step.Cells, a.cellNumber(c))
+			a.cellStep[c] = sb
+			for _, it := range a.cellItems[c] {
+				if it.kind == itemStmt {
+					it.step = sb
+					sb.items = append(sb.items, it)
+				}
+			}
+			for _, d := range c.Directives {
+				switch d.Name {
+				case "output":
+					for _, n := range d.Args {
+						sb.extraOutputs = append(sb.extraOutputs, namedPos{n, d.Pos})
+					}
+				case "metric":
+					for _, n := range d.Args {
+						sb.metrics = append(sb.metrics, namedPos{n, d.Pos})
+					}
+				case "after":
+					for _, n := range d.Args {
+						sb.afterPos = append(sb.afterPos, namedPos{n, d.Pos})
+					}
+				}
+			}
+		}
+	}
+}
+
+// uniqueName returns name, or name_2, name_3 … when a step already has it
+// (automatic splits only: marker names must be unique, see checkNames).
+func (a *analysis) uniqueName(name string) string {
+	taken := func(n string) bool {
+		for _, sb := range a.cellSteps {
+			if sb.step.Name == n {
+				return true
+			}
+		}
+		return false
+	}
+	if !taken(name) {
+		return name
+	}
+	for i := 2; ; i++ {
+		if n := fmt.Sprintf("%s_%d", name, i); !taken(n) {
+			return n
+		}
+	}
+}
+
+func (a *analysis) hasStatements(c *parser.Cell) bool {
+	for _, it := range a.cellItems[c] {
+		if it.kind == itemStmt {
+			return true
+		}
+	}
+	return false
+}
+
+// hasHeadings reports whether any markdown cell has a heading of level ≤ 2.
+func (a *analysis) hasHeadings() bool {
+	for _, c := range a.nb.Cells {
+		if c.Kind == parser.Markdown && markdownHeading(c.Source) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// markdownHeading returns the slug of the first heading of level 1 or 2 in
+// a markdown cell, "" if it has none.
+func markdownHeading(src string) string {
+	if !strings.Contains(src, "#") && !strings.Contains(src, "==") && !strings.Contains(src, "--") {
+		return ""
+	}
+	p := mdparser.NewWithExtensions(mdparser.CommonExtensions)
+	doc := p.Parse([]byte(src))
+	found := ""
+	mdast.WalkFunc(doc, func(n mdast.Node, entering bool) mdast.WalkStatus {
+		h, ok := n.(*mdast.Heading)
+		if !ok || !entering || h.Level > 2 {
+			return mdast.GoToNext
+		}
+		var text strings.Builder
+		mdast.WalkFunc(h, func(n mdast.Node, entering bool) mdast.WalkStatus {
+			if leaf := n.AsLeaf(); leaf != nil && entering {
+				text.Write(leaf.Literal)
+				text.WriteByte(' ')
+			}
+			return mdast.GoToNext
+		})
+		found = slug(text.String())
+		return mdast.Terminate
+	})
+	return found
+}
+
+// docBefore returns the markdown cells directly before c, as written.
+func (a *analysis) docBefore(c *parser.Cell) string {
+	idx := -1
+	for i, x := range a.nb.Cells {
+		if x == c {
+			idx = i
+		}
+	}
+	var parts []string
+	for i := idx - 1; i >= 0 && a.nb.Cells[i].Kind == parser.Markdown; i-- {
+		parts = append([]string{strings.TrimSpace(a.nb.Cells[i].Source)}, parts...)
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+// checkNames reports duplicate and invalid step names.
+func (a *analysis) checkNames() {
+	seen := map[string]*stepBuild{}
+	for _, sb := range a.allSteps() {
+		s := sb.step
+		if !validStepName(s.Name) {
+			a.errs.Add(s.Pos, "invalid step name %q: use [a-z][a-z0-9_]*", s.Name)
+			continue
+		}
+		if first, ok := seen[s.Name]; ok {
+			a.errs.Add(s.Pos, "duplicate step %s (first at %s)", s.Name, first.step.Pos)
+			continue
+		}
+		seen[s.Name] = sb
+	}
+}
+
+// allSteps returns cell steps and function steps in notebook order.
+func (a *analysis) allSteps() []*stepBuild {
+	all := append(append([]*stepBuild(nil), a.cellSteps...), a.funcSteps...)
+	return all
+}
