@@ -7,7 +7,7 @@ import (
 )
 
 // BenchmarkCommitSmallBlob measures the durable write of one small artifact,
-// what every step pays per output: temp file, fsync, rename, directory fsync.
+// what every step pays per output: temp file, fsync, rename.
 // Each iteration writes distinct content so that no rename replaces a file.
 func BenchmarkCommitSmallBlob(b *testing.B) {
 	s := openStore(b)

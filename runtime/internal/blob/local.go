@@ -298,9 +298,12 @@ func (w *localWriter) commit() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("commit blob: %w", err)
 	}
-	if err := syncDir(dir); err != nil {
-		return "", fmt.Errorf("commit blob: %w", err)
-	}
+	// The directory entry is not fsynced per blob: that second fsync
+	// doubles the cost of every step output (0.8 ms instead of 0.4 ms
+	// here). The file's bytes are durable before the rename, so a name
+	// never points at partial data; a rename lost to a power failure only
+	// makes the blob missing, and the cache counts a hit only after
+	// verifying every output blob, so the step simply runs again.
 	return DigestPrefix + hexSum, nil
 }
 
