@@ -1,0 +1,207 @@
+package runtime
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/runtime/internal/meta"
+)
+
+type cacheParams struct {
+	Epochs int    `zen:"epochs" help:"training epochs"`
+	Seed   int64  `zen:"seed"`
+	Label  string `zen:"label"`
+}
+
+// paramPipeline: load uses seed, train reads load's output and uses epochs.
+func paramPipeline(params *cacheParams) *Pipeline {
+	load := intStep("load", 0)
+	load.Params = []string{"seed"}
+	load.Run = func(ctx context.Context, sc *StepContext) error {
+		return Save(sc, "load_out", JSON[int](), int(params.Seed))
+	}
+	train := intStep("train", 0, "load.load_out")
+	train.Params = []string{"epochs"}
+	train.Metrics = []string{"loss"}
+	train.Run = func(ctx context.Context, sc *StepContext) error {
+		v, err := Load(sc, "load_out", JSON[int]())
+		if err != nil {
+			return err
+		}
+		sc.Metric("loss", 1/float64(params.Epochs))
+		return Save(sc, "train_out", JSON[int](), v*params.Epochs)
+	}
+	return &Pipeline{Name: "cached", Notebook: "cached.ipynb", Params: params, Steps: []*Step{load, train}}
+}
+
+func TestCacheExplainsEachComponent(t *testing.T) {
+	tests := []struct {
+		name        string
+		change      func(p *Pipeline)
+		args        []string
+		wantStatus  string
+		wantVerdict string
+		wantChanges []string
+	}{
+		{name: "nothing changed", wantStatus: "cached", wantVerdict: "cached: same key as run FIRST"},
+		{name: "code", change: func(p *Pipeline) { p.Steps[1].CodeHash = "code-train-v2" }, wantStatus: "succeeded",
+			wantVerdict: "ran: 1 change(s) since run FIRST", wantChanges: []string{"code changed: code-train → code-train-v"}},
+		{name: "input", args: []string{"--seed", "2"}, wantStatus: "succeeded",
+			wantVerdict: "ran: 1 change(s) since run FIRST",
+			wantChanges: []string{"input load_out changed: sha256:4355a46b19d3 → sha256:53c234e5e847"}},
+		{name: "param", args: []string{"--epochs", "5"}, wantStatus: "succeeded",
+			wantVerdict: "ran: 1 change(s) since run FIRST", wantChanges: []string{"param epochs changed: 3 → 5"}},
+		{name: "unused param", args: []string{"--label", "x"}, wantStatus: "cached",
+			wantVerdict: "cached: same key as run FIRST"},
+		{name: "codec", change: func(p *Pipeline) { p.Steps[1].Outputs[0].Codec = "raw" }, wantStatus: "succeeded",
+			wantVerdict: "ran: 1 change(s) since run FIRST", wantChanges: []string{"codec of output train_out changed: json → raw"}},
+		{name: "salt", change: func(p *Pipeline) { p.Steps[1].Options.CacheVersion = "v2" }, wantStatus: "succeeded",
+			wantVerdict: "ran: 1 change(s) since run FIRST", wantChanges: []string{`cache_version changed: "" → "v2"`}},
+		{name: "--no-cache", args: []string{"--no-cache"}, wantStatus: "succeeded",
+			wantVerdict: "ran with an unchanged key: cache disabled by --no-cache"},
+		{name: "cache=off", change: func(p *Pipeline) { p.Steps[1].Options.NoCache = true }, wantStatus: "succeeded",
+			wantVerdict: "ran with an unchanged key: cache disabled for this step (cache=off)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			home := t.TempDir()
+			p := paramPipeline(&cacheParams{Epochs: 3, Seed: 1})
+			mustRun(t, p, home)
+			first, _ := statuses(t, p, home, "latest")
+			if e := explainJSON(t, p, home, "train"); e.Verdict != "ran: no previous run of this step" {
+				t.Errorf("first run verdict %q", e.Verdict)
+			}
+			p = paramPipeline(&cacheParams{Epochs: 3, Seed: 1})
+			if tc.change != nil {
+				tc.change(p)
+			}
+			mustRun(t, p, home, tc.args...)
+			_, st := statuses(t, p, home, "latest")
+			if st["train"] != tc.wantStatus {
+				t.Errorf("train %s, want %s", st["train"], tc.wantStatus)
+			}
+			e := explainJSON(t, p, home, "train")
+			want := explanation{Step: "train", Status: tc.wantStatus, Verdict: strings.ReplaceAll(tc.wantVerdict, "FIRST", first.ID),
+				Changes: tc.wantChanges}
+			if want.Changes == nil {
+				want.Changes = []string{}
+			}
+			if tc.wantStatus != "cached" {
+				want.Previous = first.ID
+			}
+			e.Run = ""
+			if diff := cmp.Diff(want, e); diff != "" {
+				t.Errorf("explain (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func explainJSON(t *testing.T, p *Pipeline, home, step string) explanation {
+	t.Helper()
+	r := execIn(t, t.Context(), p, home, "explain", "latest", step, "--json")
+	if r.code != 0 {
+		t.Fatalf("explain: exit %d: %s", r.code, r.stderr)
+	}
+	var e explanation
+	if err := json.Unmarshal([]byte(r.stdout), &e); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func TestCacheComponentChanges(t *testing.T) {
+	base := cacheComponents{Code: "c1", Inputs: []namedPart{{"xs", "sha256:aa"}}, Params: []namedPart{{"lr", "0.1"}},
+		Codecs: []namedPart{{"w", "json"}}, GoVersion: "go1.26.0", Salt: ""}
+	changed := base
+	changed.GoVersion = "go1.27.0"
+	changed.Inputs = []namedPart{{"ys", "sha256:bb"}}
+	got := changed.changes(base)
+	want := []string{"input ys added: sha256:bb", "input xs removed (was sha256:aa)", "Go version changed: go1.26.0 → go1.27.0"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("changes (-want +got):\n%s", diff)
+	}
+	if base.key() == changed.key() {
+		t.Error("different components gave the same key")
+	}
+	if base.key() != (cacheComponents{Code: "c1", Inputs: []namedPart{{"xs", "sha256:aa"}}, Params: []namedPart{{"lr", "0.1"}},
+		Codecs: []namedPart{{"w", "json"}}, GoVersion: "go1.26.0"}).key() {
+		t.Error("equal components gave different keys")
+	}
+}
+
+// blobPath is where the local blob store keeps digest.
+func blobPath(home, digest string) string {
+	hex := strings.TrimPrefix(digest, "sha256:")
+	return filepath.Join(home, "blobs", "objects", hex[:2], hex[2:])
+}
+
+func TestCorruptBlobIsNeverServed(t *testing.T) {
+	home := t.TempDir()
+	var na, nb atomic.Int32
+	p := &Pipeline{Name: "corrupt", Steps: []*Step{counted(intStep("a", 41), &na), counted(intStep("b", 1, "a.a_out"), &nb)}}
+	mustRun(t, p, home)
+	db := openTestDB(t, home)
+	run, _ := db.ResolveRun(t.Context(), "corrupt", "latest")
+	sr, _ := db.StepRun(t.Context(), run.ID, "a")
+	path := blobPath(home, sr.Outputs[0].Digest)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[0] ^= 0x01 // "41" → "51"
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := execIn(t, t.Context(), p, home, "cat", "latest", "a.a_out"); r.code != 1 || !strings.Contains(r.stderr, "corrupt") {
+		t.Errorf("cat of a corrupt blob: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if r := execIn(t, t.Context(), p, home, "run", "--only", "b"); r.code != 1 {
+		t.Errorf("--only b on a corrupt input: exit %d, want 1", r.code)
+	}
+	na.Store(0)
+	nb.Store(0)
+	mustRun(t, p, home)
+	if na.Load() != 1 || nb.Load() != 0 {
+		t.Errorf("after corruption a ran %d times, b %d; want a re-run and b cached", na.Load(), nb.Load())
+	}
+	if got := catInt(t, p, home, "latest", "b.b_out"); got != 42 {
+		t.Errorf("b = %d, want 42", got)
+	}
+	e := explainJSON(t, p, home, "a")
+	if !strings.Contains(e.Verdict, "unusable") || !strings.Contains(e.Verdict, "corrupt") {
+		t.Errorf("explain a: %q, want the corrupt cached output named", e.Verdict)
+	}
+}
+
+func TestLoadDetectsCorruptionEvenWhenTheDecoderStopsEarly(t *testing.T) {
+	home := t.TempDir()
+	st, err := openStore(t.Context(), home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	s := &Step{Name: "s", Outputs: []Output{{Name: "v", Type: "int", Codec: "json"}}}
+	sc := &StepContext{step: s, blobs: st.blobs}
+	// JSON decoding of "7 " stops after the number; the corrupt tail must
+	// still be noticed.
+	if err := Save(sc, "v", Raw[string](), "7   "); err != nil {
+		t.Fatal(err)
+	}
+	path := blobPath(home, sc.outputs[0].Digest)
+	if err := os.WriteFile(path, []byte("7  x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in := sc.outputs[0]
+	in.FromStep = "s"
+	reader := &StepContext{step: &Step{Name: "r"}, blobs: st.blobs, inputs: map[string]meta.Artifact{"v": in}}
+	if _, err := Load(reader, "v", JSON[int]()); err == nil || !strings.Contains(err.Error(), "corrupt") {
+		t.Errorf("Load of a corrupt blob: %v, want a corruption error", err)
+	}
+}

@@ -1,0 +1,179 @@
+package runtime
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestCommandsTextAndJSON(t *testing.T) {
+	home := t.TempDir()
+	p := paramPipeline(&cacheParams{Epochs: 3, Seed: 1})
+	mustRun(t, p, home)
+	mustRun(t, p, home, "--epochs", "4")
+	tests := []struct {
+		args     []string
+		wantCode int
+		contains []string
+		json     bool
+	}{
+		{args: []string{"runs"}, contains: []string{"RUN", "succeeded", `"epochs":4`}},
+		{args: []string{"runs", "--json"}, json: true, contains: []string{`"status": "succeeded"`}},
+		{args: []string{"show", "latest"}, contains: []string{"train", "succeeded", "loss=0.25", "cached", "hit from"}},
+		{args: []string{"show", "latest", "--json"}, json: true, contains: []string{`"name": "loss"`}},
+		{args: []string{"artifacts", "latest"}, contains: []string{"train.train_out", "load.load_out", "sha256:"}},
+		{args: []string{"artifacts", "latest", "--json"}, json: true, contains: []string{`"codec": "json"`}},
+		{args: []string{"cat", "latest", "train.train_out"}, contains: []string{"4\n"}},
+		{args: []string{"cat", "latest", "train.nope"}, wantCode: 1, contains: []string{`no artifact "nope"`}},
+		{args: []string{"logs", "latest", "train"}},
+		{args: []string{"explain", "latest", "train"}, contains: []string{"param epochs changed: 3 → 4"}},
+		{args: []string{"explain", "latest", "train", "--json"}, json: true},
+		{args: []string{"dag"}, contains: []string{"train ← load (load_out)"}},
+		{args: []string{"dag", "--format", "dot"}, contains: []string{`"load" -> "train" [label="load_out"];`}},
+		{args: []string{"dag", "--format", "mermaid"}, contains: []string{"load -->|load_out| train"}},
+		{args: []string{"dag", "--json"}, json: true},
+		{args: []string{"dag", "--format", "svg"}, wantCode: 2},
+		{args: []string{"show"}, wantCode: 2},
+		{args: []string{"show", "nope"}, wantCode: 1, contains: []string{"not found"}},
+		{args: []string{"frobnicate"}, wantCode: 2},
+		{args: []string{"run", "--help"}, contains: []string{"--epochs", "training epochs", "Examples:", "--keep-going"}},
+		{args: []string{"--help"}, contains: []string{"Commands:", "explain"}},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			r := execIn(t, t.Context(), p, home, tc.args...)
+			if r.code != tc.wantCode {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, tc.wantCode, r.stdout, r.stderr)
+			}
+			for _, want := range tc.contains {
+				if !strings.Contains(r.stdout+r.stderr, want) {
+					t.Errorf("output lacks %q:\n%s%s", want, r.stdout, r.stderr)
+				}
+			}
+			if tc.json && !json.Valid([]byte(r.stdout)) {
+				t.Errorf("not JSON:\n%s", r.stdout)
+			}
+		})
+	}
+}
+
+func TestDiff(t *testing.T) {
+	home := t.TempDir()
+	p := paramPipeline(&cacheParams{Epochs: 3, Seed: 1})
+	mustRun(t, p, home)
+	first, _ := statuses(t, p, home, "latest")
+	mustRun(t, p, home, "--epochs", "4")
+	r := execIn(t, t.Context(), p, home, "diff", first.ID, "latest", "--json")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var d runDiff
+	if err := json.Unmarshal([]byte(r.stdout), &d); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]diffRow{{"epochs", "3", "4"}}, d.Params); diff != "" {
+		t.Errorf("params (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]diffRow{{"load", "succeeded", "cached"}}, d.Steps); diff != "" {
+		t.Errorf("steps (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]diffRow{{"train.loss", "0.3333333333333333", "0.25"}}, d.Metrics); diff != "" {
+		t.Errorf("metrics (-want +got):\n%s", diff)
+	}
+	if len(d.Artifacts) != 1 || d.Artifacts[0].Name != "train.train_out" {
+		t.Errorf("artifacts: %+v", d.Artifacts)
+	}
+}
+
+type allParams struct {
+	S   string        `zen:"s"`
+	B   bool          `zen:"b"`
+	I8  int8          `zen:"i8"`
+	U16 uint16        `zen:"u16"`
+	F32 float32       `zen:"f32"`
+	D   time.Duration `zen:"d"`
+	SS  []string      `zen:"ss"`
+	IS  []int         `zen:"is"`
+	FS  []float64     `zen:"fs"`
+	N   int           `zen:"n"`
+}
+
+func TestParamsFromFlagsAndFiles(t *testing.T) {
+	dir := t.TempDir()
+	yamlFile := filepath.Join(dir, "p.yaml")
+	os.WriteFile(yamlFile, []byte("s: from-file\nn: 7\nd: 3s\nfs: [1.5, 2]\n"), 0o644)
+	badFile := filepath.Join(dir, "bad.json")
+	os.WriteFile(badFile, []byte(`{"nope": 1}`), 0o644)
+	tests := []struct {
+		name string
+		args []string
+		want allParams
+		code int
+	}{
+		{"defaults", nil, allParams{S: "def", N: 1}, 0},
+		{"flags", []string{"--s", "x", "--b", "--i8", "-3", "--u16", "9", "--f32", "0.5", "--d", "2m",
+			"--ss", "a,b", "--is", "1", "--is", "2", "--fs", "0.25"},
+			allParams{S: "x", B: true, I8: -3, U16: 9, F32: 0.5, D: 2 * time.Minute, SS: []string{"a", "b"}, IS: []int{1, 2},
+				FS: []float64{0.25}, N: 1}, 0},
+		{"file", []string{"--params", yamlFile}, allParams{S: "from-file", N: 7, D: 3 * time.Second, FS: []float64{1.5, 2}}, 0},
+		{"flags beat the file", []string{"--params", yamlFile, "--n", "9"}, allParams{S: "from-file", N: 9, D: 3 * time.Second, FS: []float64{1.5, 2}}, 0},
+		{"unknown param in file", []string{"--params", badFile}, allParams{}, 1},
+		{"bad flag value", []string{"--n", "x"}, allParams{}, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			params := &allParams{S: "def", N: 1}
+			var seen allParams
+			p := &Pipeline{Name: "params", Params: params, Env: map[string]string{"ZEN_TEST_ENV_DEFAULT": "on"},
+				Setup: func() { seen = *params }, Steps: []*Step{intStep("a", 1)}}
+			r := execIn(t, t.Context(), p, t.TempDir(), append([]string{"run"}, tc.args...)...)
+			if r.code != tc.code {
+				t.Fatalf("exit %d, want %d: %s", r.code, tc.code, r.stderr)
+			}
+			if tc.code != 0 {
+				return
+			}
+			if diff := cmp.Diff(tc.want, seen); diff != "" {
+				t.Errorf("params seen by Setup (-want +got):\n%s", diff)
+			}
+			if os.Getenv("ZEN_TEST_ENV_DEFAULT") != "on" {
+				t.Error("Env default not set")
+			}
+		})
+	}
+}
+
+func TestOutputIsCapturedPerStep(t *testing.T) {
+	home := t.TempDir()
+	direct := wrap(intStep("direct", 1), func(ctx context.Context, sc *StepContext, next func() error) error {
+		fmt.Println("printed to os.Stdout")
+		return next()
+	})
+	p := &Pipeline{Name: "capture", Steps: []*Step{intStep("a", 1), intStep("b", 2), direct}}
+	r := mustRun(t, p, home, "--parallel", "1")
+	for _, want := range []string{"[a] a=1\n", "[b] b=2\n", "[direct] printed to os.Stdout\n"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("terminal lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	// Bytes through the os.Stdout pipe arrive asynchronously, so only the
+	// lines, not their order relative to Stdout(ctx), are guaranteed.
+	for step, want := range map[string][]string{"a": {"a=1\n"}, "b": {"b=2\n"}, "direct": {"printed to os.Stdout\n", "direct=1\n"}} {
+		got := execIn(t, t.Context(), p, home, "logs", "latest", step).stdout
+		if len(got) != len(strings.Join(want, "")) {
+			t.Errorf("logs %s = %q, want the lines %q", step, got, want)
+		}
+		for _, w := range want {
+			if !strings.Contains(got, w) {
+				t.Errorf("logs %s = %q, lacks %q", step, got, w)
+			}
+		}
+	}
+}

@@ -1,0 +1,102 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/zengen-dev/zengen/runtime/internal/meta"
+)
+
+var explainCommand = &command{
+	name:    "explain",
+	args:    "RUN STEP",
+	nargs:   2,
+	listing: true,
+	summary: "Say why a step ran or was cached: which part of its cache key changed since its previous run.",
+	examples: `  PROG explain latest train
+  PROG explain latest train --json`,
+	run: func(ctx context.Context, c *cli, st *cmdState, args []string) error {
+		s, err := c.openStore(ctx)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		run, err := c.resolveRun(ctx, s, args[0])
+		if err != nil {
+			return err
+		}
+		sr, err := s.meta.StepRun(ctx, run.ID, args[1])
+		if err != nil {
+			return err
+		}
+		e, err := explainStep(ctx, s.meta, sr)
+		if err != nil {
+			return err
+		}
+		if c.json {
+			return c.printJSON(e)
+		}
+		fmt.Fprintf(c.stdout, "%s in run %s: %s\n", e.Step, e.Run, e.Verdict)
+		for _, ch := range e.Changes {
+			fmt.Fprintf(c.stdout, "  %s\n", ch)
+		}
+		return nil
+	},
+}
+
+// explanation says why a step run ran or was cached.
+type explanation struct {
+	Run      string   `json:"run"`
+	Step     string   `json:"step"`
+	Status   string   `json:"status"`
+	Verdict  string   `json:"verdict"`
+	Previous string   `json:"previous_run,omitempty"`
+	Changes  []string `json:"changes"`
+}
+
+func explainStep(ctx context.Context, db *meta.DB, sr meta.StepRun) (explanation, error) {
+	e := explanation{Run: sr.RunID, Step: sr.Step, Status: sr.Status, Changes: []string{}}
+	switch {
+	case sr.Status == meta.StepCached:
+		e.Verdict = "cached: same key as run " + sr.CachedFrom
+		if sr.CacheNote != "" {
+			e.Verdict = "cached: " + sr.CacheNote
+		}
+		return e, nil
+	case sr.Components == "":
+		e.Verdict = sr.Status + " before its cache key was computed"
+		if sr.Error != "" {
+			e.Verdict += ": " + firstLine(sr.Error)
+		}
+		return e, nil
+	}
+	cur, err := decodeComponents(sr.Components)
+	if err != nil {
+		return e, fmt.Errorf("step %s of run %s: stored cache components: %w", sr.Step, sr.RunID, err)
+	}
+	prev, err := db.PreviousKeyed(ctx, sr)
+	if err != nil {
+		return e, err
+	}
+	if prev == nil {
+		e.Verdict = "ran: no previous run of this step"
+		return e, nil
+	}
+	e.Previous = prev.RunID
+	old, err := decodeComponents(prev.Components)
+	if err != nil {
+		return e, fmt.Errorf("step %s of run %s: stored cache components: %w", prev.Step, prev.RunID, err)
+	}
+	e.Changes = append(e.Changes, cur.changes(old)...)
+	switch {
+	case len(e.Changes) > 0:
+		e.Verdict = fmt.Sprintf("ran: %d change(s) since run %s", len(e.Changes), prev.RunID)
+	case sr.CacheNote != "":
+		e.Verdict = "ran with an unchanged key: " + sr.CacheNote
+	case prev.Status != meta.StepSucceeded && prev.Status != meta.StepCached:
+		e.Verdict = fmt.Sprintf("ran with an unchanged key: the previous run %s ended %s", prev.RunID, prev.Status)
+	default:
+		e.Verdict = "ran with an unchanged key"
+	}
+	return e, nil
+}

@@ -1,0 +1,162 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	goruntime "runtime"
+
+	"github.com/spf13/pflag"
+	"github.com/zengen-dev/zengen/runtime/internal/meta"
+)
+
+// runFlags are the flags of the run command.
+type runFlags struct {
+	paramsFile string
+	opts       runOptions
+	fields     []paramField
+	defaults   reflect.Value // the Params struct before parsing, for --params
+}
+
+var runCommand = &command{
+	name:    "run",
+	args:    "",
+	nargs:   0,
+	summary: "Run the pipeline: steps in parallel where the DAG allows, cached, tracked in the store.",
+	examples: `  PROG run                          run every step, reusing cached results
+  PROG run --epochs 500 --seed 7    override params
+  PROG run --params params.yaml     params from a JSON or YAML file (flags win)
+  PROG run --only train             run one step on the latest inputs
+  PROG run --from train             re-run train and everything downstream
+  PROG run --resume latest          finish an interrupted or failed run
+  PROG run --no-cache --parallel 1  run everything again, one step at a time`,
+	flags: defineRunFlags,
+	run:   runRun,
+}
+
+func defineRunFlags(fs *pflag.FlagSet, c *cli, st *cmdState) error {
+	rf := &st.run
+	fs.StringVar(&rf.paramsFile, "params", "", "read params from a JSON or YAML `FILE`")
+	fs.BoolVar(&rf.opts.noCache, "no-cache", false, "run every step even when its result is cached")
+	fs.StringVar(&rf.opts.only, "only", "", "run only `STEP`, with inputs from the latest successful runs of its upstream steps")
+	fs.StringVar(&rf.opts.from, "from", "", "re-run `STEP` and everything downstream, reuse the rest from previous runs")
+	fs.StringVar(&rf.opts.resume, "resume", "", "re-run only the steps that did not finish in `RUN`, with its params")
+	fs.IntVar(&rf.opts.parallel, "parallel", goruntime.NumCPU(), "run up to `N` steps at once")
+	fs.BoolVar(&rf.opts.keepGoing, "keep-going", false, "after a failure, finish the steps that do not depend on it")
+	fields, err := paramFields(c.p.Params)
+	if err != nil {
+		return err
+	}
+	rf.fields = fields
+	if c.p.Params != nil {
+		v := reflect.ValueOf(c.p.Params).Elem()
+		rf.defaults = reflect.New(v.Type()).Elem()
+		rf.defaults.Set(v)
+	}
+	addParamFlags(fs, fields)
+	return nil
+}
+
+func runRun(ctx context.Context, c *cli, st *cmdState, args []string) error {
+	rf := &st.run
+	rf.opts.args = st.fs.Args()
+	set := 0
+	for _, v := range []string{rf.opts.only, rf.opts.from, rf.opts.resume} {
+		if v != "" {
+			set++
+		}
+	}
+	if set > 1 {
+		return usagef("--only, --from and --resume exclude each other")
+	}
+	if rf.opts.parallel < 1 {
+		return usagef("--parallel must be at least 1")
+	}
+	paramChanged := false
+	for _, f := range rf.fields {
+		paramChanged = paramChanged || st.fs.Changed(f.name)
+	}
+	if rf.opts.resume != "" && (paramChanged || rf.paramsFile != "") {
+		return usagef("--resume runs with the params of the resumed run; drop the param flags")
+	}
+	if rf.paramsFile != "" {
+		// Defaults < file < flags: start again from the defaults, apply the
+		// file, then parse the flags a second time on top. The flags' text
+		// is taken first: their values live in the struct being reset.
+		raw := rawArgs(st.fs)
+		reflect.ValueOf(c.p.Params).Elem().Set(rf.defaults)
+		if err := applyParamsFile(rf.paramsFile, rf.fields); err != nil {
+			return err
+		}
+		again := pflag.NewFlagSet("run", pflag.ContinueOnError)
+		again.SetOutput(io.Discard)
+		defineRunFlags(again, c, &cmdState{fs: again})
+		again.StringVar(&c.home, "home", c.home, "")
+		if err := again.Parse(raw); err != nil {
+			return usagef("%v", err)
+		}
+	}
+	s, err := c.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if rf.opts.resume != "" {
+		prev, err := s.meta.ResolveRun(ctx, c.p.Name, rf.opts.resume)
+		if err != nil {
+			return err
+		}
+		rf.opts.resume = prev.ID
+		if err := applyRecordedParams(prev.Params, rf.fields); err != nil {
+			return fmt.Errorf("run %s: %w", prev.ID, err)
+		}
+	}
+	for k, v := range c.p.Env {
+		if _, ok := os.LookupEnv(k); !ok {
+			os.Setenv(k, v)
+		}
+	}
+	params, err := canonicalParams(rf.fields)
+	if err != nil {
+		return err
+	}
+	if c.p.Setup != nil {
+		c.p.Setup()
+	}
+	term := &terminal{stdout: c.stdout, stderr: c.stderr}
+	r, err := newRunner(c.p, s, rf.opts, term, params)
+	if err != nil {
+		return err
+	}
+	run, err := r.execute(ctx)
+	if err != nil {
+		return err
+	}
+	took := formatDuration(run.EndedAt.Sub(run.StartedAt))
+	if run.Status != meta.RunSucceeded {
+		term.progress(fmt.Sprintf("run %s %s after %s: %s", run.ID, run.Status, took, run.Error))
+		return errReported
+	}
+	term.progress(fmt.Sprintf("run %s succeeded in %s", run.ID, took))
+	return nil
+}
+
+// rawArgs rebuilds the command line of fs for a second parse.
+func rawArgs(fs *pflag.FlagSet) []string {
+	var out []string
+	fs.Visit(func(f *pflag.Flag) {
+		if f.Name == "params" {
+			return
+		}
+		if sv, ok := f.Value.(pflag.SliceValue); ok {
+			for _, v := range sv.GetSlice() {
+				out = append(out, "--"+f.Name+"="+v)
+			}
+			return
+		}
+		out = append(out, "--"+f.Name+"="+f.Value.String())
+	})
+	return append(out, fs.Args()...)
+}

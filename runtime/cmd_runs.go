@@ -1,0 +1,81 @@
+package runtime
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/pflag"
+	"github.com/zengen-dev/zengen/runtime/internal/meta"
+)
+
+var runsCommand = &command{
+	name:    "runs",
+	nargs:   0,
+	listing: true,
+	summary: "List the runs of this pipeline, newest first.",
+	examples: `  PROG runs
+  PROG runs --limit 5 --json`,
+	flags: func(fs *pflag.FlagSet, c *cli, st *cmdState) error {
+		fs.IntVar(&st.limit, "limit", 20, "show at most `N` runs (0: all)")
+		return nil
+	},
+	run: func(ctx context.Context, c *cli, st *cmdState, args []string) error {
+		s, err := c.openStore(ctx)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		runs, err := s.meta.Runs(ctx, c.p.Name, st.limit)
+		if err != nil {
+			return err
+		}
+		views := make([]runView, len(runs))
+		for i, r := range runs {
+			views[i] = newRunView(r)
+		}
+		if c.json {
+			return c.printJSON(views)
+		}
+		if len(runs) == 0 {
+			fmt.Fprintf(c.stdout, "no runs of %s yet\n", c.p.Name)
+			return nil
+		}
+		tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "RUN\tSTATUS\tSTARTED\tDURATION\tPARAMS")
+		for _, v := range views {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", v.ID, v.Status, v.StartedAt.Local().Format("2006-01-02 15:04:05"),
+				v.Duration, string(v.Params))
+		}
+		return tw.Flush()
+	},
+}
+
+// runView is a run as listings show it.
+type runView struct {
+	ID          string          `json:"id"`
+	Pipeline    string          `json:"pipeline"`
+	Status      string          `json:"status"`
+	StartedAt   time.Time       `json:"started_at"`
+	EndedAt     time.Time       `json:"ended_at,omitzero"`
+	Duration    string          `json:"duration,omitempty"`
+	Params      json.RawMessage `json:"params"`
+	ResumedFrom string          `json:"resumed_from,omitempty"`
+	Error       string          `json:"error,omitempty"`
+}
+
+func newRunView(r meta.Run) runView {
+	v := runView{ID: r.ID, Pipeline: r.Pipeline, Status: r.Status, StartedAt: r.StartedAt, EndedAt: r.EndedAt,
+		Params: json.RawMessage(r.Params), ResumedFrom: r.ResumedFrom, Error: r.Error}
+	if !r.EndedAt.IsZero() {
+		v.Duration = formatDuration(r.EndedAt.Sub(r.StartedAt))
+	}
+	return v
+}
+
+// resolveRun opens the store and finds RUN.
+func (c *cli) resolveRun(ctx context.Context, s *store, ref string) (meta.Run, error) {
+	return s.meta.ResolveRun(ctx, c.p.Name, ref)
+}

@@ -1,0 +1,186 @@
+// Package meta is the metadata store of the runtime: an embedded SQLite
+// database (modernc.org/sqlite, no cgo) that records pipelines, code
+// versions, runs, step runs with their cache components, artifacts with
+// lineage, metrics and captured output.
+//
+// It knows rows, not scheduling: the runtime decides what a step run means;
+// meta stores it durably, one transaction per step completion, and marks the
+// runs of dead processes interrupted whenever a store is opened.
+package meta
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// DB is an open metadata store.
+type DB struct {
+	db       *sql.DB
+	path     string
+	hostname string
+	stmts    statements
+}
+
+// ErrNotFound is returned when a run or step run does not exist.
+var ErrNotFound = errors.New("not found")
+
+// StaleHeartbeat is how old a running run's heartbeat may be before the run
+// counts as dead even when its pid cannot be checked (another host).
+var StaleHeartbeat = 2 * time.Minute
+
+// migration is one numbered schema change.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func loadMigrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a number and '_'", e.Name())
+		}
+		b, err := migrationFiles.ReadFile(path.Join("migrations", e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i, m := range ms {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("migration %s: expected number %d", m.name, i+1)
+		}
+	}
+	return ms, nil
+}
+
+// SchemaVersion is the newest schema this binary knows.
+func SchemaVersion() int {
+	ms, err := loadMigrations()
+	if err != nil {
+		panic(err) // the embedded files are part of the binary
+	}
+	return len(ms)
+}
+
+// Open opens (creating if needed) the store at path, applies pending
+// migrations and marks the runs of dead processes interrupted.
+func Open(ctx context.Context, path string) (*DB, error) {
+	// Immediate transactions take the write lock up front, so two processes
+	// never deadlock upgrading a read lock; busy_timeout makes them wait.
+	dsn := path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
+		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("metadata store at %s: %w", path, err)
+	}
+	// One connection: SQLite has one writer anyway, and a single connection
+	// keeps this process's writers from ever getting SQLITE_BUSY from each
+	// other.
+	db.SetMaxOpenConns(1)
+	host, _ := os.Hostname()
+	d := &DB{db: db, path: path, hostname: host}
+	if err := d.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if _, err := d.MarkInterrupted(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// Path is the database file.
+func (d *DB) Path() string { return d.path }
+
+// Close closes the store.
+func (d *DB) Close() error {
+	d.stmts.mu.Lock()
+	for _, s := range d.stmts.cache {
+		s.Close()
+	}
+	d.stmts.mu.Unlock()
+	return d.db.Close()
+}
+
+func (d *DB) migrate(ctx context.Context) error {
+	ms, err := loadMigrations()
+	if err != nil {
+		return err
+	}
+	var current int
+	if err := d.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
+		return fmt.Errorf("metadata store at %s: %w", d.path, err)
+	}
+	if err := d.checkVersion(current, len(ms)); err != nil || current == len(ms) {
+		return err
+	}
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("metadata store at %s: %w", d.path, err)
+	}
+	defer tx.Rollback()
+	// Another process may have migrated between the read above and the
+	// write lock taken by BeginTx.
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
+		return err
+	}
+	if err := d.checkVersion(current, len(ms)); err != nil {
+		return err
+	}
+	for _, m := range ms[current:] {
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("metadata store at %s: migration %s: %w", d.path, m.name, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(ms))); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func (d *DB) checkVersion(current, known int) error {
+	if current > known {
+		return fmt.Errorf("metadata store at %s has schema version %d, this binary knows up to %d: upgrade the pipeline binary",
+			d.path, current, known)
+	}
+	return nil
+}
+
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromNanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}

@@ -1,0 +1,272 @@
+package meta
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Step run statuses.
+const (
+	StepRunning     = "running"
+	StepSucceeded   = "succeeded"
+	StepCached      = "cached"
+	StepFailed      = "failed"
+	StepSkipped     = "skipped"
+	StepCancelled   = "cancelled"
+	StepInterrupted = "interrupted"
+)
+
+// StepRun is one step inside one run.
+type StepRun struct {
+	ID         int64     `json:"-"`
+	RunID      string    `json:"run"`
+	Pipeline   string    `json:"-"`
+	Step       string    `json:"step"`
+	Status     string    `json:"status"`
+	Attempt    int       `json:"attempt,omitempty"`
+	StartedAt  time.Time `json:"started_at,omitzero"`
+	EndedAt    time.Time `json:"ended_at,omitzero"`
+	CodeHash   string    `json:"code_hash,omitempty"`
+	CacheKey   string    `json:"cache_key,omitempty"`
+	Components string    `json:"-"` // JSON, owned by the runtime's cache
+	CacheNote  string    `json:"cache_note,omitempty"`
+	CachedFrom string    `json:"cached_from,omitempty"`
+	Error      string    `json:"error,omitempty"`
+	Position   string    `json:"position,omitempty"`
+	Stack      string    `json:"-"`
+
+	Inputs  []Artifact `json:"inputs,omitempty"`
+	Outputs []Artifact `json:"outputs,omitempty"`
+	Metrics []Metric   `json:"metrics,omitempty"`
+	Log     string     `json:"-"`
+}
+
+// Artifact is a stored value as one step run read or wrote it.
+type Artifact struct {
+	Name     string `json:"name"`
+	Digest   string `json:"digest"`
+	Size     int64  `json:"size"`
+	Codec    string `json:"codec"`
+	Type     string `json:"type"`
+	FromStep string `json:"from,omitempty"` // inputs only
+}
+
+// Metric is a named scalar a step run recorded.
+type Metric struct {
+	Name  string  `json:"name"`
+	Value float64 `json:"value"`
+}
+
+// StartStep records a step run as running and sets sr.ID.
+func (d *DB) StartStep(ctx context.Context, sr *StepRun) error {
+	sr.Status = StepRunning
+	res, err := d.exec(ctx, `INSERT INTO step_runs (run_id, pipeline, step, status, attempt, started_at, code_hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, sr.RunID, sr.Pipeline, sr.Step, sr.Status, sr.Attempt, nanos(sr.StartedAt), sr.CodeHash)
+	if err != nil {
+		return err
+	}
+	sr.ID, err = res.LastInsertId()
+	return err
+}
+
+// FinishStep records everything about a finished step run in one
+// transaction: its row (inserted when StartStep was not called), artifacts,
+// lineage, metrics and captured output.
+func (d *DB) FinishStep(ctx context.Context, sr *StepRun) error {
+	return d.inTx(ctx, func(tx *sql.Tx) error { return d.finishStep(ctx, tx, sr) })
+}
+
+func (d *DB) finishStep(ctx context.Context, tx *sql.Tx, sr *StepRun) error {
+	values := []any{sr.Status, sr.Attempt, nanos(sr.StartedAt), nanos(sr.EndedAt), sr.CodeHash, sr.CacheKey,
+		sr.Components, sr.CacheNote, sr.CachedFrom, sr.Error, sr.Position, sr.Stack}
+	if sr.ID == 0 {
+		res, err := d.txExec(ctx, tx, `INSERT INTO step_runs (run_id, pipeline, step, status, attempt, started_at,
+			ended_at, code_hash, cache_key, components, cache_note, cached_from, error, position, stack)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append([]any{sr.RunID, sr.Pipeline, sr.Step}, values...)...)
+		if err != nil {
+			return err
+		}
+		if sr.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+	} else if _, err := d.txExec(ctx, tx, `UPDATE step_runs SET status = ?, attempt = ?, started_at = ?, ended_at = ?,
+		code_hash = ?, cache_key = ?, components = ?, cache_note = ?, cached_from = ?, error = ?, position = ?, stack = ?
+		WHERE id = ?`, append(values, sr.ID)...); err != nil {
+		return err
+	}
+	// Inputs are outputs of earlier step runs, so only outputs can be new
+	// artifacts.
+	for _, a := range sr.Outputs {
+		if _, err := d.txExec(ctx, tx, `INSERT OR IGNORE INTO artifacts (digest, size, codec, type) VALUES (?, ?, ?, ?)`,
+			a.Digest, a.Size, a.Codec, a.Type); err != nil {
+			return err
+		}
+	}
+	for _, a := range sr.Outputs {
+		if _, err := d.txExec(ctx, tx, `INSERT INTO step_outputs (step_run_id, name, digest) VALUES (?, ?, ?)`,
+			sr.ID, a.Name, a.Digest); err != nil {
+			return err
+		}
+	}
+	for _, a := range sr.Inputs {
+		if _, err := d.txExec(ctx, tx, `INSERT INTO step_inputs (step_run_id, name, from_step, digest) VALUES (?, ?, ?, ?)`,
+			sr.ID, a.Name, a.FromStep, a.Digest); err != nil {
+			return err
+		}
+	}
+	for _, m := range sr.Metrics {
+		if _, err := d.txExec(ctx, tx, `INSERT OR REPLACE INTO metrics (step_run_id, name, value) VALUES (?, ?, ?)`,
+			sr.ID, m.Name, m.Value); err != nil {
+			return err
+		}
+	}
+	if sr.Log != "" {
+		if _, err := d.txExec(ctx, tx, `INSERT OR REPLACE INTO step_logs (step_run_id, text) VALUES (?, ?)`, sr.ID, sr.Log); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const stepColumns = `id, run_id, pipeline, step, status, attempt, started_at, ended_at, code_hash, cache_key,
+	components, cache_note, cached_from, error, position, stack`
+
+func scanStep(sc interface{ Scan(...any) error }) (StepRun, error) {
+	var s StepRun
+	var started, ended int64
+	err := sc.Scan(&s.ID, &s.RunID, &s.Pipeline, &s.Step, &s.Status, &s.Attempt, &started, &ended, &s.CodeHash,
+		&s.CacheKey, &s.Components, &s.CacheNote, &s.CachedFrom, &s.Error, &s.Position, &s.Stack)
+	s.StartedAt, s.EndedAt = fromNanos(started), fromNanos(ended)
+	return s, err
+}
+
+func (d *DB) queryStep(ctx context.Context, where string, args ...any) (*StepRun, error) {
+	s, err := scanStep(d.queryRow(ctx, `SELECT `+stepColumns+` FROM step_runs WHERE `+where, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := d.fillStep(ctx, &s, false); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// fillStep loads the lineage and metrics of a step run, and its captured
+// output when withLog is set.
+func (d *DB) fillStep(ctx context.Context, s *StepRun, withLog bool) error {
+	rows, err := d.query(ctx, `SELECT o.name, o.digest, a.size, a.codec, a.type FROM step_outputs o
+		JOIN artifacts a ON a.digest = o.digest WHERE o.step_run_id = ? ORDER BY o.name`, s.ID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var a Artifact
+		if err := rows.Scan(&a.Name, &a.Digest, &a.Size, &a.Codec, &a.Type); err != nil {
+			rows.Close()
+			return err
+		}
+		s.Outputs = append(s.Outputs, a)
+	}
+	rows.Close()
+	rows, err = d.query(ctx, `SELECT i.name, i.from_step, i.digest, a.size, a.codec, a.type FROM step_inputs i
+		JOIN artifacts a ON a.digest = i.digest WHERE i.step_run_id = ? ORDER BY i.name`, s.ID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var a Artifact
+		if err := rows.Scan(&a.Name, &a.FromStep, &a.Digest, &a.Size, &a.Codec, &a.Type); err != nil {
+			rows.Close()
+			return err
+		}
+		s.Inputs = append(s.Inputs, a)
+	}
+	rows.Close()
+	rows, err = d.query(ctx, `SELECT name, value FROM metrics WHERE step_run_id = ? ORDER BY name`, s.ID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var m Metric
+		if err := rows.Scan(&m.Name, &m.Value); err != nil {
+			rows.Close()
+			return err
+		}
+		s.Metrics = append(s.Metrics, m)
+	}
+	rows.Close()
+	if withLog {
+		err := d.queryRow(ctx, `SELECT text FROM step_logs WHERE step_run_id = ?`, s.ID).Scan(&s.Log)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// StepRuns lists the step runs of a run with lineage and metrics, in the
+// order they started.
+func (d *DB) StepRuns(ctx context.Context, runID string) ([]StepRun, error) {
+	rows, err := d.query(ctx, `SELECT `+stepColumns+` FROM step_runs WHERE run_id = ? ORDER BY id`, runID)
+	if err != nil {
+		return nil, err
+	}
+	var steps []StepRun
+	for rows.Next() {
+		s, err := scanStep(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		steps = append(steps, s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range steps {
+		if err := d.fillStep(ctx, &steps[i], false); err != nil {
+			return nil, err
+		}
+	}
+	return steps, nil
+}
+
+// StepRun returns one step of a run, with its captured output.
+func (d *DB) StepRun(ctx context.Context, runID, step string) (StepRun, error) {
+	s, err := scanStep(d.queryRow(ctx, `SELECT `+stepColumns+` FROM step_runs WHERE run_id = ? AND step = ?`, runID, step))
+	if errors.Is(err, sql.ErrNoRows) {
+		return StepRun{}, fmt.Errorf("run %s has no step %q: %w", runID, step, ErrNotFound)
+	}
+	if err != nil {
+		return StepRun{}, err
+	}
+	return s, d.fillStep(ctx, &s, true)
+}
+
+// CacheHit returns the newest finished step run of pipeline's step with this
+// cache key, or nil.
+func (d *DB) CacheHit(ctx context.Context, pipeline, step, key string) (*StepRun, error) {
+	return d.queryStep(ctx, `pipeline = ? AND step = ? AND cache_key = ? AND status IN ('succeeded', 'cached')
+		ORDER BY ended_at DESC, id DESC LIMIT 1`, pipeline, step, key)
+}
+
+// LatestSuccess returns the newest finished step run of pipeline's step,
+// whatever its key, or nil.
+func (d *DB) LatestSuccess(ctx context.Context, pipeline, step string) (*StepRun, error) {
+	return d.queryStep(ctx, `pipeline = ? AND step = ? AND status IN ('succeeded', 'cached')
+		ORDER BY ended_at DESC, id DESC LIMIT 1`, pipeline, step)
+}
+
+// PreviousKeyed returns the newest step run of the same step that started
+// before sr and recorded cache components, or nil.
+func (d *DB) PreviousKeyed(ctx context.Context, sr StepRun) (*StepRun, error) {
+	return d.queryStep(ctx, `pipeline = ? AND step = ? AND components != '' AND id < ?
+		ORDER BY id DESC LIMIT 1`, sr.Pipeline, sr.Step, sr.ID)
+}

@@ -1,0 +1,473 @@
+package runtime
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/zengen-dev/zengen/runtime/internal/meta"
+)
+
+// runOptions are the flags of the run command that shape scheduling.
+type runOptions struct {
+	parallel  int
+	keepGoing bool
+	noCache   bool
+	only      string // run just this step, inputs from the latest successes
+	from      string // re-run this step and its downstream, reuse the rest
+	resume    string // a run id: re-run only what did not finish in it
+	args      []string
+}
+
+// runner executes one run of a pipeline.
+type runner struct {
+	p      *Pipeline
+	st     *store
+	opts   runOptions
+	term   *terminal
+	params map[string]string // canonical JSON by param name
+	run    meta.Run
+
+	byName map[string]*Step
+	order  map[string]int // position in p.Steps, for deterministic choices
+
+	// osCapture allows swapping os.Stdout around a step running alone. It
+	// is cleared for the rest of the run once a step is abandoned, since its
+	// goroutine may still touch os.Stdout.
+	osCapture atomic.Bool
+}
+
+// planned is what the runner does with one step.
+type planned struct {
+	step  *Step
+	reuse *meta.StepRun // finished elsewhere: record it as cached, do not run
+	force bool          // run even when the cache has it (--from)
+	note  string        // why it was reused or forced
+}
+
+// stepOutcome is what a worker reports when a step is done.
+type stepOutcome struct {
+	sr meta.StepRun
+}
+
+func newRunner(p *Pipeline, st *store, opts runOptions, term *terminal, params map[string]string) (*runner, error) {
+	r := &runner{p: p, st: st, opts: opts, term: term, params: params,
+		byName: map[string]*Step{}, order: map[string]int{}}
+	for i, s := range p.Steps {
+		if _, dup := r.byName[s.Name]; dup {
+			return nil, fmt.Errorf("pipeline %s: two steps named %s", p.Name, s.Name)
+		}
+		r.byName[s.Name], r.order[s.Name] = s, i
+	}
+	for _, s := range p.Steps {
+		for _, d := range deps(s) {
+			if r.byName[d] == nil {
+				return nil, fmt.Errorf("pipeline %s: step %s depends on unknown step %s", p.Name, s.Name, d)
+			}
+		}
+	}
+	if r.opts.parallel < 1 {
+		r.opts.parallel = 1
+	}
+	return r, nil
+}
+
+// deps lists the steps s waits for: producers of its inputs and its After
+// edges, without duplicates.
+func deps(s *Step) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, in := range s.Inputs {
+		if !seen[in.From] {
+			seen[in.From] = true
+			out = append(out, in.From)
+		}
+	}
+	for _, a := range s.After {
+		if !seen[a] {
+			seen[a] = true
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// downstream returns name and every step that depends on it, transitively.
+func (r *runner) downstream(name string) map[string]bool {
+	down := map[string]bool{name: true}
+	for changed := true; changed; {
+		changed = false
+		for _, s := range r.p.Steps {
+			if down[s.Name] {
+				continue
+			}
+			for _, d := range deps(s) {
+				if down[d] {
+					down[s.Name], changed = true, true
+					break
+				}
+			}
+		}
+	}
+	return down
+}
+
+// plan decides, per step, whether it runs or is reused, for --only, --from
+// and --resume. Steps absent from the plan are not part of the run; their
+// outputs, when needed, come from prior.
+func (r *runner) plan(ctx context.Context) (plan []*planned, prior map[string]*meta.StepRun, err error) {
+	prior = map[string]*meta.StepRun{}
+	switch {
+	case r.opts.only != "":
+		s := r.byName[r.opts.only]
+		if s == nil {
+			return nil, nil, fmt.Errorf("--only %s: no such step (steps: %s)", r.opts.only, r.stepNames())
+		}
+		for _, in := range s.Inputs {
+			if prior[in.From] != nil {
+				continue
+			}
+			last, err := r.st.meta.LatestSuccess(ctx, r.p.Name, in.From)
+			if err != nil {
+				return nil, nil, err
+			}
+			if last == nil || !r.outputsIntact(last) {
+				return nil, nil, fmt.Errorf("--only %s: step %s, which produces input %s, has no successful run with intact outputs; run it first",
+					s.Name, in.From, in.Name)
+			}
+			prior[in.From] = last
+		}
+		return []*planned{{step: s}}, prior, nil
+
+	case r.opts.from != "":
+		if r.byName[r.opts.from] == nil {
+			return nil, nil, fmt.Errorf("--from %s: no such step (steps: %s)", r.opts.from, r.stepNames())
+		}
+		down := r.downstream(r.opts.from)
+		for _, s := range r.p.Steps {
+			if down[s.Name] {
+				plan = append(plan, &planned{step: s, force: true, note: "re-run by --from " + r.opts.from})
+				continue
+			}
+			last, err := r.st.meta.LatestSuccess(ctx, r.p.Name, s.Name)
+			if err != nil {
+				return nil, nil, err
+			}
+			if last != nil && r.outputsIntact(last) {
+				plan = append(plan, &planned{step: s, reuse: last, note: "reused from run " + last.RunID + " (--from " + r.opts.from + ")"})
+			} else {
+				plan = append(plan, &planned{step: s})
+			}
+		}
+		return plan, prior, nil
+
+	case r.opts.resume != "":
+		steps, err := r.st.meta.StepRuns(ctx, r.opts.resume)
+		if err != nil {
+			return nil, nil, err
+		}
+		done := map[string]*meta.StepRun{}
+		for i := range steps {
+			if sr := &steps[i]; sr.Status == meta.StepSucceeded || sr.Status == meta.StepCached {
+				done[sr.Step] = sr
+			}
+		}
+		for _, s := range r.p.Steps {
+			if sr := done[s.Name]; sr != nil && sr.CodeHash == s.CodeHash && r.outputsIntact(sr) {
+				plan = append(plan, &planned{step: s, reuse: sr, note: "finished in run " + r.opts.resume})
+			} else {
+				plan = append(plan, &planned{step: s})
+			}
+		}
+		return plan, prior, nil
+	}
+	for _, s := range r.p.Steps {
+		plan = append(plan, &planned{step: s})
+	}
+	return plan, prior, nil
+}
+
+func (r *runner) stepNames() string {
+	var ns []string
+	for _, s := range r.p.Steps {
+		ns = append(ns, s.Name)
+	}
+	return strings.Join(ns, ", ")
+}
+
+// outputsIntact reports whether every output blob of a finished step run
+// exists and still hashes to its digest.
+func (r *runner) outputsIntact(sr *meta.StepRun) bool {
+	for _, o := range sr.Outputs {
+		if err := r.st.blobs.Verify(o.Digest); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// execute runs the pipeline and records it; it returns the finished run.
+func (r *runner) execute(ctx context.Context) (meta.Run, error) {
+	plan, prior, err := r.plan(ctx)
+	if err != nil {
+		return meta.Run{}, err
+	}
+	codes := map[string]string{}
+	for _, s := range r.p.Steps {
+		codes[s.Name] = s.CodeHash
+	}
+	if err := r.st.meta.EnsurePipeline(ctx, r.p.Name, r.p.Notebook, codes); err != nil {
+		return meta.Run{}, err
+	}
+	args, _ := json.Marshal(r.opts.args)
+	if args == nil || string(args) == "null" {
+		args = []byte("[]")
+	}
+	now := time.Now()
+	r.run = meta.Run{ID: meta.NewRunID(now), Pipeline: r.p.Name, Params: paramsJSON(r.params),
+		Args: string(args), ResumedFrom: r.opts.resume, StartedAt: now}
+	if err := r.st.meta.CreateRun(ctx, &r.run); err != nil {
+		return meta.Run{}, err
+	}
+	r.osCapture.Store(true)
+	stopBeat := r.heartbeat()
+	status, runErr := r.schedule(ctx, plan, prior)
+	stopBeat()
+	// The run's own context may be cancelled by now; the record must still
+	// be written.
+	errText := ""
+	if runErr != nil {
+		errText = runErr.Error()
+	}
+	r.run.Status, r.run.Error, r.run.EndedAt = status, errText, time.Now()
+	if err := r.st.meta.FinishRun(context.WithoutCancel(ctx), r.run.ID, status, errText, r.run.EndedAt); err != nil {
+		return r.run, err
+	}
+	return r.run, nil
+}
+
+// heartbeat refreshes the run's heartbeat until the returned func is called.
+func (r *runner) heartbeat() (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(meta.StaleHeartbeat / 8)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case now := <-t.C:
+				r.st.meta.Heartbeat(context.Background(), r.run.ID, now)
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}
+
+// schedule runs the planned steps over the DAG with at most opts.parallel
+// at a time and returns the run's status.
+func (r *runner) schedule(ctx context.Context, plan []*planned, prior map[string]*meta.StepRun) (string, error) {
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	inPlan := map[string]*planned{}
+	for _, pl := range plan {
+		inPlan[pl.step.Name] = pl
+	}
+	produced := map[string]map[string]meta.Artifact{} // step → output name → artifact
+	for name, sr := range prior {
+		produced[name] = artifactsByName(sr.Outputs)
+	}
+	waiting := map[string]int{} // unfinished deps in the plan
+	dependents := map[string][]string{}
+	for _, pl := range plan {
+		for _, d := range deps(pl.step) {
+			if inPlan[d] != nil {
+				waiting[pl.step.Name]++
+				dependents[d] = append(dependents[d], pl.step.Name)
+			}
+		}
+	}
+	var ready []*planned
+	for _, pl := range plan {
+		if waiting[pl.step.Name] == 0 {
+			ready = append(ready, pl)
+		}
+	}
+	finished := map[string]string{} // step → final status
+	var firstErr error
+	results := make(chan stepOutcome)
+	running := 0
+	stopping := false
+
+	// settle records the outcome of a step and releases its dependents.
+	settle := func(sr meta.StepRun) {
+		finished[sr.Step] = sr.Status
+		ok := sr.Status == meta.StepSucceeded || sr.Status == meta.StepCached
+		if ok {
+			produced[sr.Step] = artifactsByName(sr.Outputs)
+		}
+		if sr.Status == meta.StepFailed && firstErr == nil {
+			where := ""
+			if sr.Position != "" {
+				where = sr.Position + ": "
+			}
+			firstErr = fmt.Errorf("step %s failed: %s%s", sr.Step, where, firstLine(sr.Error))
+		}
+		for _, d := range dependents[sr.Step] {
+			if !ok {
+				continue // skipped at the end, with the reason
+			}
+			if waiting[d]--; waiting[d] == 0 {
+				ready = append(ready, inPlan[d])
+			}
+		}
+		sort.SliceStable(ready, func(i, j int) bool { return r.order[ready[i].step.Name] < r.order[ready[j].step.Name] })
+	}
+
+	for {
+		for !stopping && running < r.opts.parallel && len(ready) > 0 {
+			pl := ready[0]
+			ready = ready[1:]
+			if pl.reuse != nil {
+				sr := r.recordReuse(ctx, pl)
+				settle(sr)
+				continue
+			}
+			inputs, err := r.resolveInputs(pl.step, produced)
+			if err != nil {
+				sr := meta.StepRun{RunID: r.run.ID, Pipeline: r.p.Name, Step: pl.step.Name, Status: meta.StepFailed,
+					Error: err.Error(), CodeHash: pl.step.CodeHash}
+				r.record(ctx, &sr)
+				r.term.progress(fmt.Sprintf("✗ %s failed: %s", sr.Step, sr.Error))
+				settle(sr)
+				continue
+			}
+			// Only a step that runs alone, with nothing else ready, may
+			// have os.Stdout swapped: nothing else can start until it ends.
+			alone := running == 0 && len(ready) == 0 && r.osCapture.Load()
+			running++
+			go func() {
+				results <- stepOutcome{sr: r.runStep(runCtx, pl, inputs, alone)}
+			}()
+		}
+		if running == 0 {
+			break
+		}
+		out := <-results
+		running--
+		settle(out.sr)
+		if out.sr.Status == meta.StepFailed && !r.opts.keepGoing && !stopping {
+			stopping = true
+			cancel()
+		}
+		if ctx.Err() != nil {
+			stopping = true
+		}
+	}
+
+	// Whatever never ran is skipped (an upstream step did not finish) or
+	// cancelled (the run stopped first).
+	cancelled := ctx.Err() != nil
+	for _, pl := range plan {
+		if _, ok := finished[pl.step.Name]; ok {
+			continue
+		}
+		sr := meta.StepRun{RunID: r.run.ID, Pipeline: r.p.Name, Step: pl.step.Name, CodeHash: pl.step.CodeHash}
+		if blocker := r.blockedBy(pl.step, finished); blocker != "" {
+			sr.Status, sr.Error = meta.StepSkipped, "upstream step "+blocker+" "+finished[blocker]
+			r.term.progress(fmt.Sprintf("- %s skipped: %s", sr.Step, sr.Error))
+		} else {
+			sr.Status, sr.Error = meta.StepCancelled, "the run stopped before it started"
+			r.term.progress(fmt.Sprintf("⊘ %s cancelled", sr.Step))
+		}
+		finished[pl.step.Name] = sr.Status
+		r.record(ctx, &sr)
+	}
+	switch {
+	case cancelled:
+		return meta.RunCancelled, context.Cause(ctx)
+	case firstErr != nil:
+		return meta.RunFailed, firstErr
+	}
+	for _, st := range finished {
+		if st != meta.StepSucceeded && st != meta.StepCached {
+			return meta.RunFailed, errors.New("some steps did not finish")
+		}
+	}
+	return meta.RunSucceeded, nil
+}
+
+// blockedBy names a dependency of s that finished without success, if any.
+func (r *runner) blockedBy(s *Step, finished map[string]string) string {
+	for _, d := range deps(s) {
+		if st, ok := finished[d]; ok && st != meta.StepSucceeded && st != meta.StepCached {
+			return d
+		}
+	}
+	return ""
+}
+
+func artifactsByName(as []meta.Artifact) map[string]meta.Artifact {
+	m := make(map[string]meta.Artifact, len(as))
+	for _, a := range as {
+		m[a.Name] = a
+	}
+	return m
+}
+
+// resolveInputs finds the artifact behind each input of s.
+func (r *runner) resolveInputs(s *Step, produced map[string]map[string]meta.Artifact) (map[string]meta.Artifact, error) {
+	inputs := make(map[string]meta.Artifact, len(s.Inputs))
+	for _, in := range s.Inputs {
+		a, ok := produced[in.From][in.Name]
+		if !ok {
+			return nil, fmt.Errorf("input %s: step %s recorded no output named %s", in.Name, in.From, in.Name)
+		}
+		a.FromStep = in.From
+		inputs[in.Name] = a
+	}
+	return inputs, nil
+}
+
+// record writes a step run, reporting (not failing on) store errors: the run
+// must go on and finish its record.
+func (r *runner) record(ctx context.Context, sr *meta.StepRun) {
+	if err := r.st.meta.FinishStep(context.WithoutCancel(ctx), sr); err != nil {
+		r.term.progress(fmt.Sprintf("! %s: recording the step failed: %v", sr.Step, err))
+	}
+}
+
+// recordReuse records a step finished in another run as cached in this one.
+func (r *runner) recordReuse(ctx context.Context, pl *planned) meta.StepRun {
+	src := pl.reuse
+	from := src.RunID
+	if src.CachedFrom != "" {
+		from = src.CachedFrom
+	}
+	now := time.Now()
+	sr := meta.StepRun{RunID: r.run.ID, Pipeline: r.p.Name, Step: pl.step.Name, Status: meta.StepCached,
+		StartedAt: now, EndedAt: now, CodeHash: src.CodeHash, CacheKey: src.CacheKey, Components: src.Components,
+		CacheNote: pl.note, CachedFrom: from, Outputs: src.Outputs, Inputs: src.Inputs, Metrics: src.Metrics}
+	r.record(ctx, &sr)
+	r.term.progress(fmt.Sprintf("↺ %s cached (%s)", sr.Step, pl.note))
+	return sr
+}
+
+// formatDuration prints durations the way people read progress lines.
+func formatDuration(d time.Duration) string {
+	switch {
+	case d >= time.Second:
+		return d.Round(100 * time.Millisecond).String()
+	case d >= time.Millisecond:
+		return d.Round(time.Millisecond).String()
+	}
+	return d.Round(time.Microsecond).String()
+}

@@ -1,0 +1,135 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	"github.com/zengen-dev/zengen/runtime/internal/blob"
+	"github.com/zengen-dev/zengen/runtime/internal/meta"
+)
+
+// StepContext is what a step's Run adapter uses to read its inputs, write
+// its outputs and record metrics. The runtime creates one per attempt.
+type StepContext struct {
+	step   *Step
+	blobs  blob.Store
+	inputs map[string]meta.Artifact // by input name, resolved before the attempt
+
+	mu      sync.Mutex
+	closed  bool // set when the runtime has taken the results, or gave up on the attempt
+	outputs []meta.Artifact
+	metrics []meta.Metric
+}
+
+// Load reads input name of the running step and decodes it with c, or with
+// a codec registered for T.
+func Load[T any](sc *StepContext, name string, c Codec[T]) (T, error) {
+	var zero T
+	in, ok := sc.inputs[name]
+	if !ok {
+		return zero, fmt.Errorf("step %s: no input named %q", sc.step.Name, name)
+	}
+	c = codecFor(c)
+	r, err := sc.blobs.Open(in.Digest)
+	if err != nil {
+		return zero, fmt.Errorf("step %s: input %s from %s: %w", sc.step.Name, name, in.FromStep, err)
+	}
+	defer r.Close()
+	v, decodeErr := c.Decode(r)
+	// The blob reader verifies the digest only at EOF, and a decoder may stop
+	// early: drain the rest so corrupt bytes are always noticed, and prefer
+	// that diagnosis to a decode error they caused.
+	if _, err := io.Copy(io.Discard, r); err != nil {
+		return zero, fmt.Errorf("step %s: input %s from %s: %w", sc.step.Name, name, in.FromStep, err)
+	}
+	if decodeErr != nil {
+		return zero, fmt.Errorf("step %s: input %s from %s: decode %s: %w", sc.step.Name, name, in.FromStep, c.Name(), decodeErr)
+	}
+	return v, nil
+}
+
+// Save encodes output name of the running step with c (or a codec
+// registered for T) into the artifact store.
+func Save[T any](sc *StepContext, name string, c Codec[T], v T) error {
+	c = codecFor(c)
+	w, err := sc.blobs.Create()
+	if err != nil {
+		return fmt.Errorf("step %s: output %s: %w", sc.step.Name, name, err)
+	}
+	if err := c.Encode(w, v); err != nil {
+		w.Abort()
+		return fmt.Errorf("step %s: output %s: encode %s: %w", sc.step.Name, name, c.Name(), err)
+	}
+	digest, size, err := w.Commit()
+	if err != nil {
+		return fmt.Errorf("step %s: output %s: %w", sc.step.Name, name, err)
+	}
+	typ := ""
+	for _, o := range sc.step.Outputs {
+		if o.Name == name {
+			typ = o.Type
+		}
+	}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if sc.closed {
+		return errAbandoned
+	}
+	for i, o := range sc.outputs {
+		if o.Name == name {
+			sc.outputs[i] = meta.Artifact{Name: name, Digest: digest, Size: size, Codec: c.Name(), Type: typ}
+			return nil
+		}
+	}
+	sc.outputs = append(sc.outputs, meta.Artifact{Name: name, Digest: digest, Size: size, Codec: c.Name(), Type: typ})
+	return nil
+}
+
+// errAbandoned is what a late Save of an abandoned attempt returns; nobody
+// reads it, but the step's code stops writing sooner.
+var errAbandoned = errors.New("step attempt abandoned by the runtime")
+
+// Metric records a scalar of the running step; the last value of a name wins.
+func (sc *StepContext) Metric(name string, v float64) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if sc.closed {
+		return
+	}
+	for i, m := range sc.metrics {
+		if m.Name == name {
+			sc.metrics[i].Value = v
+			return
+		}
+	}
+	sc.metrics = append(sc.metrics, meta.Metric{Name: name, Value: v})
+}
+
+// finish freezes the attempt's results; later Saves and Metrics, from a
+// goroutine the runtime abandoned after a timeout, are ignored.
+func (sc *StepContext) finish() ([]meta.Artifact, []meta.Metric) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	sc.closed = true
+	return sc.outputs, sc.metrics
+}
+
+// stdoutKey marks a context that belongs to a running step.
+type stdoutKey struct{}
+
+func withStdout(ctx context.Context, w io.Writer) context.Context {
+	return context.WithValue(ctx, stdoutKey{}, w)
+}
+
+func stdoutOf(ctx context.Context) io.Writer {
+	if ctx != nil {
+		if w, ok := ctx.Value(stdoutKey{}).(io.Writer); ok {
+			return w
+		}
+	}
+	return os.Stdout
+}

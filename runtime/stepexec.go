@@ -1,0 +1,251 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	goruntime "runtime"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/zengen-dev/zengen/runtime/internal/meta"
+)
+
+// runStep runs one step to its end — cache hit, success after retries,
+// failure, timeout or cancellation — records it and returns the record.
+// alone says the step is the only one running, so os.Stdout may be captured.
+func (r *runner) runStep(ctx context.Context, pl *planned, inputs map[string]meta.Artifact, alone bool) meta.StepRun {
+	s := pl.step
+	// Records must be written even when the run is being cancelled: the
+	// store's calls get a context that is never cancelled.
+	dbctx := context.WithoutCancel(ctx)
+	digests := make(map[string]string, len(inputs))
+	for name, a := range inputs {
+		digests[name] = a.Digest
+	}
+	comps := newCacheComponents(s, digests, r.params)
+	sr := meta.StepRun{RunID: r.run.ID, Pipeline: r.p.Name, Step: s.Name, CodeHash: s.CodeHash,
+		CacheKey: comps.key(), Components: comps.encode(), Inputs: sortedArtifacts(inputs)}
+
+	switch {
+	case pl.force:
+		sr.CacheNote = pl.note
+	case r.opts.noCache:
+		sr.CacheNote = "cache disabled by --no-cache"
+	case s.Options.NoCache:
+		sr.CacheNote = "cache disabled for this step (cache=off)"
+	default:
+		hit, note := r.cacheHit(dbctx, s, sr.CacheKey)
+		if hit != nil {
+			now := time.Now()
+			sr.Status, sr.StartedAt, sr.EndedAt = meta.StepCached, now, now
+			sr.CachedFrom = hit.RunID
+			if hit.CachedFrom != "" {
+				sr.CachedFrom = hit.CachedFrom
+			}
+			sr.Outputs, sr.Metrics = hit.Outputs, hit.Metrics
+			r.record(ctx, &sr)
+			r.term.progress(fmt.Sprintf("↺ %s cached", s.Name))
+			return sr
+		}
+		sr.CacheNote = note
+	}
+
+	sr.StartedAt = time.Now()
+	if ctx.Err() != nil {
+		sr.Status, sr.Error, sr.EndedAt = meta.StepCancelled, "the run stopped before it started", sr.StartedAt
+		r.record(ctx, &sr)
+		r.term.progress(fmt.Sprintf("⊘ %s cancelled", s.Name))
+		return sr
+	}
+	sr.Attempt = 1
+	if err := r.st.meta.StartStep(dbctx, &sr); err != nil {
+		sr.Status, sr.Error, sr.EndedAt = meta.StepFailed, "recording the step start: "+err.Error(), time.Now()
+		r.term.progress(fmt.Sprintf("✗ %s failed: %s", s.Name, sr.Error))
+		return sr
+	}
+	r.term.progress("▶ " + s.Name)
+
+	out := newStepOutput(r.term, s.Name)
+	if alone {
+		if c, err := captureOSStdout(out); err == nil {
+			defer c.restore()
+		}
+	}
+	var res attemptResult
+	for attempt := 1; ; attempt++ {
+		sr.Attempt = attempt
+		res = r.attempt(ctx, s, inputs, out)
+		if res.err == nil || res.cancelled || attempt > s.Options.Retries {
+			break
+		}
+		r.term.progress(fmt.Sprintf("↻ %s attempt %d failed: %s; retrying", s.Name, attempt, res.err))
+	}
+	if res.abandoned {
+		// The abandoned goroutine may still print; os.Stdout stays put from
+		// now on.
+		r.osCapture.Store(false)
+	}
+	sr.EndedAt = time.Now()
+	sr.Log = out.text()
+	took := formatDuration(sr.EndedAt.Sub(sr.StartedAt))
+	switch {
+	case res.err == nil:
+		sr.Status, sr.Outputs, sr.Metrics = meta.StepSucceeded, res.outputs, res.metrics
+		r.record(ctx, &sr)
+		r.term.progress(fmt.Sprintf("✓ %s %s", s.Name, took))
+	case res.cancelled:
+		sr.Status, sr.Error = meta.StepCancelled, res.err.Error()
+		r.record(ctx, &sr)
+		r.term.progress(fmt.Sprintf("⊘ %s cancelled after %s", s.Name, took))
+	default:
+		sr.Status, sr.Error, sr.Position, sr.Stack = meta.StepFailed, res.err.Error(), res.position, res.stack
+		if sr.Position == "" {
+			sr.Position = s.Pos
+		}
+		r.record(ctx, &sr)
+		where := ""
+		if res.position != "" {
+			where = res.position + ": "
+		}
+		r.term.progress(fmt.Sprintf("✗ %s failed after %s: %s%s", s.Name, took, where, sr.Error))
+	}
+	return sr
+}
+
+func sortedArtifacts(m map[string]meta.Artifact) []meta.Artifact {
+	out := make([]meta.Artifact, 0, len(m))
+	for _, a := range m {
+		out = append(out, a)
+	}
+	sortArtifacts(out)
+	return out
+}
+
+func sortArtifacts(as []meta.Artifact) {
+	for i := 1; i < len(as); i++ {
+		for j := i; j > 0 && as[j].Name < as[j-1].Name; j-- {
+			as[j], as[j-1] = as[j-1], as[j]
+		}
+	}
+}
+
+// cacheHit returns a previous step run with this key whose outputs all
+// exist and verify, or nil and the reason for the miss.
+func (r *runner) cacheHit(ctx context.Context, s *Step, key string) (*meta.StepRun, string) {
+	hit, err := r.st.meta.CacheHit(ctx, r.p.Name, s.Name, key)
+	if err != nil {
+		return nil, "cache lookup failed: " + err.Error()
+	}
+	if hit == nil {
+		return nil, ""
+	}
+	have := artifactsByName(hit.Outputs)
+	for _, o := range s.Outputs {
+		a, ok := have[o.Name]
+		if !ok {
+			return nil, fmt.Sprintf("cached run %s lacks output %s", hit.RunID, o.Name)
+		}
+		if err := r.st.blobs.Verify(a.Digest); err != nil {
+			return nil, fmt.Sprintf("cached output %s of run %s is unusable: %v", o.Name, hit.RunID, err)
+		}
+	}
+	return hit, ""
+}
+
+// attemptResult is the end of one attempt.
+type attemptResult struct {
+	err       error
+	cancelled bool   // the run was cancelled (not a timeout)
+	abandoned bool   // the step's goroutine may still be running
+	position  string // where in the notebook a panic happened
+	stack     string
+	outputs   []meta.Artifact
+	metrics   []meta.Metric
+}
+
+// attempt calls the step's Run once, in its own goroutine so that a step
+// ignoring its context can be abandoned at the deadline.
+func (r *runner) attempt(ctx context.Context, s *Step, inputs map[string]meta.Artifact, out *stepOutput) attemptResult {
+	if err := ctx.Err(); err != nil {
+		return attemptResult{err: err, cancelled: true}
+	}
+	actx, cancel := ctx, context.CancelFunc(func() {})
+	if s.Options.Timeout > 0 {
+		actx, cancel = context.WithTimeoutCause(ctx, s.Options.Timeout, errTimedOut)
+	}
+	defer cancel()
+	actx = withStdout(actx, out)
+	sc := &StepContext{step: s, blobs: r.st.blobs, inputs: inputs}
+	done := make(chan attemptResult, 1)
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				done <- panicResult(v)
+			}
+		}()
+		done <- attemptResult{err: s.Run(actx, sc)}
+	}()
+	var res attemptResult
+	select {
+	case res = <-done:
+	case <-actx.Done():
+		// Give a step that honours its context the chance to say so, so
+		// that its goroutine is not left behind.
+		select {
+		case res = <-done:
+		case <-time.After(50 * time.Millisecond):
+			res = attemptResult{err: context.Cause(actx), abandoned: true}
+		}
+	}
+	res.outputs, res.metrics = sc.finish()
+	switch {
+	case ctx.Err() != nil:
+		res.err, res.cancelled = fmt.Errorf("cancelled: %w", context.Cause(ctx)), true
+	case actx.Err() != nil && errors.Is(context.Cause(actx), errTimedOut):
+		res.err = fmt.Errorf("timed out after %s", s.Options.Timeout)
+	case res.err == nil:
+		res.err = missingOutputs(s, res.outputs)
+	}
+	return res
+}
+
+var errTimedOut = errors.New("step timed out")
+
+// missingOutputs makes a step that returned without saving a declared
+// output fail: a cache hit later requires every output.
+func missingOutputs(s *Step, saved []meta.Artifact) error {
+	have := artifactsByName(saved)
+	var missing []string
+	for _, o := range s.Outputs {
+		if _, ok := have[o.Name]; !ok {
+			missing = append(missing, o.Name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("step returned without saving output %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// panicResult turns a recovered panic into a failure that names the first
+// frame inside the notebook. Generated code carries //line directives, so a
+// frame whose file is not a .go file ("churn.ipynb:cell 4") is notebook code.
+func panicResult(v any) attemptResult {
+	res := attemptResult{err: fmt.Errorf("panic: %v", v), stack: string(debug.Stack())}
+	pcs := make([]uintptr, 64)
+	n := goruntime.Callers(3, pcs)
+	frames := goruntime.CallersFrames(pcs[:n])
+	for {
+		f, more := frames.Next()
+		if f.File != "" && !strings.HasSuffix(f.File, ".go") && !strings.HasSuffix(f.File, ".s") {
+			res.position = fmt.Sprintf("%s:%d", f.File, f.Line)
+			break
+		}
+		if !more {
+			break
+		}
+	}
+	return res
+}
