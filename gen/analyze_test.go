@@ -318,7 +318,7 @@ func TestMagicsExpectAndVarThenDefine(t *testing.T) {
 	}
 	want := []*Expect{
 		{Cell: 2, Pos: Pos{File: "nb.ipynb", Cell: 2, Line: 1}, Text: "2\n"},
-		{Cell: 3, Pos: Pos{File: "nb.ipynb", Cell: 3, Line: 1}, Text: "1\n", Skip: true},
+		{Cell: 3, Pos: Pos{File: "nb.ipynb", Cell: 3, Line: 1}, Text: "1", Skip: true},
 	}
 	if diff := cmp.Diff(want, a.Expect); diff != "" {
 		t.Errorf("expect (-want +got):\n%s", diff)

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dave/jennifer/jen"
 	"github.com/zengen-dev/zengen/parser"
@@ -33,10 +35,18 @@ func (e *emitter) mainFile() *jen.File {
 	return f
 }
 
-// testFile is NAME_zen_test.go: tests that run the generated pipeline.
+// ZentestPath is the import path of the helpers that generated tests use.
+const ZentestPath = RuntimePath + "/zentest"
+
+// testFile is NAME_zen_test.go: the parity test when the notebook recorded
+// outputs to compare with, otherwise a test that the pipeline runs.
 func (e *emitter) testFile() *jen.File {
 	f := e.newFile(e.pkg)
-	f.Add(e.runTestFunc())
+	if want := e.expectations(); len(want) > 0 {
+		f.Add(e.parityTestFunc(want))
+	} else {
+		f.Add(e.runTestFunc())
+	}
 	return f
 }
 
@@ -46,18 +56,99 @@ func (e *emitter) runTestFunc() jen.Code {
 	return jen.Comment("// TestPipelineRuns runs every step in a fresh store with the default").Line().
 		Comment("// parameters.").Line().
 		Func().Id("TestPipelineRuns").Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
-		jen.Var().Id("zg_stdout").Op(",").Id("zg_stderr").Qual("bytes", "Buffer"),
-		jen.Id("zg_args").Op(":=").Index().String().Values(jen.Lit("run"), jen.Lit("--home"), jen.Id("t").Dot("TempDir").Call()),
-		jen.If(
-			jen.Id("zg_code").Op(":=").Add(e.zen("Exec")).Call(
-				jen.Id("t").Dot("Context").Call(), jen.Id("Pipeline").Call(), jen.Id("zg_args"),
-				jen.Op("&").Id("zg_stdout"), jen.Op("&").Id("zg_stderr")),
-			jen.Id("zg_code").Op("!=").Lit(0),
-		).Block(
-			jen.Id("t").Dot("Fatalf").Call(jen.Lit("pipeline run exited with status %d\nstdout:\n%s\nstderr:\n%s"),
-				jen.Id("zg_code"), jen.Op("&").Id("zg_stdout"), jen.Op("&").Id("zg_stderr")),
-		),
+		jen.Qual(ZentestPath, "Run").Call(jen.Id("t"), jen.Id("Pipeline").Call()),
 	)
+}
+
+// parityTestFunc is a test that runs the pipeline with its default
+// parameters and compares each step's printed output with the outputs its
+// cells recorded. Steps run one at a time: only then does the runtime
+// capture what they print to os.Stdout (see expect.go).
+func (e *emitter) parityTestFunc(want []stepExpect) jen.Code {
+	elems := make([]jen.Code, 0, len(want))
+	for _, w := range want {
+		elems = append(elems, e.expectLiteral(w))
+	}
+	return jen.Commentf("// TestNotebookParity runs the pipeline with its default parameters and").Line().
+		Commentf("// compares what each step prints with the outputs its cells recorded in").Line().
+		Commentf("// %s.", e.p.Notebook).Line().
+		Func().Id("TestNotebookParity").Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
+		jen.Id("zg_result").Op(":=").Qual(ZentestPath, "Run").Call(jen.Id("t"), jen.Id("Pipeline").Call(), jen.Lit("--parallel"), jen.Lit("1")),
+		jen.Qual(ZentestPath, "Parity").Call(jen.Id("t"), jen.Id("zg_result"),
+			jen.Index().Qual(ZentestPath, "Expect").ValuesFunc(func(g *jen.Group) {
+				for _, el := range elems {
+					g.Line().Add(el)
+				}
+				g.Line()
+			})),
+	)
+}
+
+// stepExpect is one recorded cell output with the step it belongs to.
+type stepExpect struct {
+	step string
+	*Expect
+}
+
+// expectations lists the recorded outputs the parity test compares, in
+// step order, leaving out steps none of whose cells can be compared.
+func (e *emitter) expectations() []stepExpect {
+	var all []stepExpect
+	for _, s := range e.p.Steps {
+		checked := false
+		for _, x := range s.Expect {
+			checked = checked || !x.Skip
+		}
+		if !checked {
+			continue
+		}
+		for _, x := range s.Expect {
+			all = append(all, stepExpect{s.Name, x})
+		}
+	}
+	return all
+}
+
+// expectLiteral is one element of the parity test's []zentest.Expect.
+// A skipped cell keeps its place without its text: it only tells the
+// comparison that the step prints more than its checked cells.
+func (e *emitter) expectLiteral(x stepExpect) jen.Code {
+	where := parser.Pos{File: x.Pos.File, Cell: x.Pos.Cell}
+	if where.Cell == 0 {
+		where.Line = x.Pos.Line
+	}
+	fields := []jen.Code{jen.Id("Step").Op(":").Lit(x.step), jen.Id("Cell").Op(":").Lit(where.String())}
+	if x.Skip {
+		fields = append(fields, jen.Id("Skip").Op(":").True())
+	} else {
+		fields = append(fields, jen.Id("Text").Op(":").Add(textLiteral(x.Text)))
+	}
+	return jen.Values(fields...)
+}
+
+// textLiteral writes recorded text as a raw string when it spans several
+// lines and a raw string can hold it, so that the generated test reads like
+// the notebook's output; otherwise as an interpreted string.
+func textLiteral(text string) jen.Code {
+	if strings.Count(text, "\n") < 2 || !rawable(text) {
+		return jen.Lit(text)
+	}
+	return jen.Id("`" + text + "`")
+}
+
+// rawable reports whether text can be a raw string literal that reads the
+// same back: no backquote, no carriage return (which raw strings drop), no
+// other control character and valid UTF-8.
+func rawable(text string) bool {
+	if !utf8.ValidString(text) {
+		return false
+	}
+	for _, r := range text {
+		if r == '`' || r == '\uFEFF' || (unicode.IsControl(r) && r != '\n' && r != '\t') {
+			return false
+		}
+	}
+	return true
 }
 
 // moduleFiles are go.mod, README.md and .gitignore of a standalone module.

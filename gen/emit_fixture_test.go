@@ -26,6 +26,7 @@ func churnPipeline() *Pipeline {
 				Params:   []string{"seed"},
 				CodeHash: "9f2c1a7b3e4d5f60718293a4b5c6d7e8f90112233445566778899aabbccddeef",
 				Outputs:  []*Port{{Name: "xs", Var: "xs", Type: "[]float64", Codec: "numeric", Pos: at(3, 3)}},
+				Expect:   []*Expect{{Cell: 3, Pos: at(3, 1)}},
 				Body: []*Chunk{
 					{Pos: at(3, 2), Code: "rng := rand.New(rand.NewSource(seed))"},
 					{Pos: at(3, 3), Code: "xs := make([]float64, 100)"},
@@ -45,6 +46,10 @@ func churnPipeline() *Pipeline {
 					{Pos: at(5, 1), Code: `fmt.Fprintln(zg_out, "loss", loss)`},
 				},
 				Unused: []string{"w"},
+				Expect: []*Expect{
+					{Cell: 4, Pos: at(4, 1)},
+					{Cell: 5, Pos: at(5, 1), Text: "loss 0.8518152877640416\n"},
+				},
 			},
 		},
 		Edges: []*Edge{{From: "load", To: "train", Var: "xs", Why: "train reads xs defined in load at cell 3:3"}},

@@ -126,11 +126,7 @@ func DefaultParams() Params {
 		{"runTestFunc", render(churn.runTestFunc()), `// TestPipelineRuns runs every step in a fresh store with the default
 // parameters.
 func TestPipelineRuns(t *testing.T) {
-	var zg_stdout, zg_stderr bytes.Buffer
-	zg_args := []string{"run", "--home", t.TempDir()}
-	if zg_code := runtime.Exec(t.Context(), Pipeline(), zg_args, &zg_stdout, &zg_stderr); zg_code != 0 {
-		t.Fatalf("pipeline run exited with status %d\nstdout:\n%s\nstderr:\n%s", zg_code, &zg_stdout, &zg_stderr)
-	}
+	zentest.Run(t, Pipeline())
 }`},
 	}
 	for _, tt := range tests {

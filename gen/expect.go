@@ -3,46 +3,138 @@ package gen
 import (
 	"regexp"
 	"strings"
+
+	"github.com/zengen-dev/zengen/parser"
 )
 
-// ansiEscape matches terminal colour and cursor sequences, which kernels
-// record in outputs but steps do not print when captured.
-var ansiEscape = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]`)
+// What the parity test compares.
+//
+// The generated test runs the pipeline once with its default parameters and
+// compares what each step printed with what the step's cells recorded when
+// the notebook ran. A cell's recorded text is, in output order:
+//
+//   - its stdout streams: what the cell printed;
+//   - its execute_result text/plain: gophernotes records a cell's printing
+//     there too. The kernel also shows the results of a trailing print call
+//     there ("12 <nil>", the byte count and error of fmt.Printf); Go
+//     discards those results, so they are left out.
+//
+// Not compared: stderr streams (the log package and println write there,
+// and the runtime captures stdout only), display_data (images, HTML and
+// their text/plain descriptions, which the pipeline does not render), and
+// error tracebacks.
+//
+// A cell is recorded with Skip, so that its text is not compared and the
+// step's other cells need only appear in order in the step's output, when:
+//
+//   - it carries //zen:nocheck (or the nbval-skip or raises-exception tag);
+//   - it never ran (no execution count): whatever it prints is unknown;
+//   - it recorded an error: the kernel stopped it midway, so its text is
+//     not what the step prints when it runs to the end.
+//
+// Cell steps print to the step's own writer (analysis rewrites fmt.Print*),
+// so their output is exact even when steps run in parallel. Helpers they
+// call, and function steps, print to os.Stdout, which the runtime captures
+// for a step only while no other step runs; the generated test therefore
+// runs the pipeline with --parallel 1.
+//
+// Function steps run in a GoNB pipeline cell that holds only their calls,
+// so that cell's recording is everything the called steps printed, one
+// after the other. The declaration cells of function steps print nothing
+// in the pipeline's run (their main bodies, if any, are exploration). When
+// the pipeline cell calls one step, its recording is that step's
+// expectation; when it calls several, nothing tells where one step's text
+// ends and the next one's begins, so the cell is not compared.
 
-// expectations records what each executed cell of a step printed, for the
-// generated parity test.
+// ansiEscape matches terminal colour and cursor sequences (CSI) and
+// operating system commands (OSC: titles, hyperlinks), which kernels record
+// in outputs but which carry no text.
+var ansiEscape = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)`)
+
+// printResults matches how a kernel shows the results of a trailing
+// fmt.Print call: the byte count and a nil error.
+var printResults = regexp.MustCompile(`^[0-9]+ <nil>\n?$`)
+
+// trailingPrint matches a last source line that is a fmt print call.
+var trailingPrint = regexp.MustCompile(`^\s*fmt\.(Print|Printf|Println)\(.*\)\s*(//.*)?$`)
+
+// expectations records what each step's cells printed, for the generated
+// parity test.
 func (a *analysis) expectations() {
-	for _, sb := range a.allSteps() {
+	for _, sb := range a.cellSteps {
 		for _, c := range sb.cells {
-			if !c.Executed || sb.fn != nil {
-				continue
+			if e := a.cellExpect(c); e != nil {
+				sb.step.Expect = append(sb.step.Expect, e)
 			}
-			var b strings.Builder
-			for _, o := range c.Outputs {
-				if o.Type == "stream" && o.Name == "stdout" || o.Type == "execute_result" || o.Type == "display_data" {
-					b.WriteString(normaliseOutput(o.Text))
-				}
-			}
-			sb.step.Expect = append(sb.step.Expect, &Expect{
-				Cell: a.cellNumber(c),
-				Pos:  a.nb.Pos(c, 1, 0),
-				Text: b.String(),
-				Skip: directive(c, "nocheck") != nil,
-			})
+		}
+	}
+	var called []*stepBuild
+	for _, sb := range a.funcSteps {
+		if sb.callItem != nil {
+			called = append(called, sb)
+		}
+	}
+	if len(called) == 1 && a.pipelineCell != nil {
+		if e := a.cellExpect(a.pipelineCell); e != nil {
+			called[0].step.Expect = append(called[0].step.Expect, e)
 		}
 	}
 }
 
-// normaliseOutput strips ANSI escapes and trailing spaces and ends the text
-// with a newline.
+// cellExpect is the recorded output of one code cell.
+func (a *analysis) cellExpect(c *parser.Cell) *Expect {
+	if c.Kind != parser.Code {
+		return nil
+	}
+	e := &Expect{Cell: a.cellNumber(c), Pos: a.nb.Pos(c, 1, 0), Skip: directive(c, "nocheck") != nil}
+	if !c.Executed {
+		e.Skip = true
+		return e
+	}
+	e.Text = recordedText(c)
+	for _, o := range c.Outputs {
+		if o.Type == "error" {
+			e.Skip = true
+		}
+	}
+	return e
+}
+
+// recordedText joins a cell's stdout and text results and normalises them.
+// Streams may break a line anywhere, so normalising happens after joining.
+func recordedText(c *parser.Cell) string {
+	var b strings.Builder
+	for _, o := range c.Outputs {
+		switch {
+		case o.Type == "stream" && o.Name == "stdout":
+			b.WriteString(o.Text)
+		case o.Type == "execute_result":
+			if printResults.MatchString(o.Text) && trailingPrint.MatchString(lastLine(c.Code)) {
+				continue
+			}
+			b.WriteString(o.Text)
+		}
+	}
+	return normaliseOutput(b.String())
+}
+
+// lastLine is the last non-blank line of src.
+func lastLine(src string) string {
+	lines := strings.Split(strings.TrimRight(src, " \t\n"), "\n")
+	return lines[len(lines)-1]
+}
+
+// normaliseOutput removes ANSI escapes, turns CRLF into LF and cuts
+// trailing spaces from every finished line. An unfinished last line keeps
+// its spaces: the next cell's text may continue it ("a " then "b\n"). The
+// parity test normalises again on both sides; doing it here keeps the
+// generated literals readable.
 func normaliseOutput(text string) string {
-	if text == "" {
-		return ""
-	}
 	text = ansiEscape.ReplaceAllString(text, "")
-	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " \t\r")
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	lines := strings.Split(text, "\n")
+	for i := range len(lines) - 1 {
+		lines[i] = strings.TrimRight(lines[i], " \t\r")
 	}
-	return strings.Join(lines, "\n") + "\n"
+	return strings.Join(lines, "\n")
 }
