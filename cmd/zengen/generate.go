@@ -1,0 +1,130 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/spf13/pflag"
+	"github.com/zengen-dev/zengen/parser"
+)
+
+const generateExamples = `  # One notebook into a package folder of the enclosing module
+  zengen generate churn.ipynb -o internal/churn
+
+  # A standalone module that builds on its own (runs go mod tidy)
+  zengen generate churn.ipynb -o /tmp/churn --module example.com/churn
+
+  # Several notebooks: each goes to DIR/<pipeline>/
+  zengen generate notebooks/*.ipynb -o pipelines
+
+  # From a go:generate line beside the notebook
+  //go:generate go tool zengen generate churn.ipynb -o churn
+`
+
+// addGenerateFlags registers the flags that decide the generated tree;
+// check registers the same ones to regenerate it identically.
+func addGenerateFlags(fs *pflag.FlagSet, o *generateOptions) {
+	fs.StringVarP(&o.out, "output", "o", "", "output `DIR`; with several notebooks each goes to DIR/<pipeline>/ (default: a folder named after the pipeline beside the notebook)")
+	fs.StringVar(&o.pkg, "package", "", "Go package `NAME` of the generated code (default: the pipeline name)")
+	fs.StringVar(&o.module, "module", "", "make the output a standalone module with this `PATH` (writes go.mod, README.md, .gitignore and runs go mod tidy)")
+	fs.StringVar(&o.runtimeReplace, "runtime-replace", "", "with --module, replace the zengen module by the checkout in `DIR`")
+	fs.StringVar(&o.split, "split", "auto", "how to find steps without markers: `auto`, markers, headings or cells")
+	fs.BoolVar(&o.noLineDirectives, "no-line-directives", false, "omit the //line directives that map generated code back to notebook cells")
+	fs.BoolVar(&o.noTests, "no-tests", false, "omit the generated parity test")
+}
+
+// validateGenerateFlags reports inconsistent generate flags as usage errors.
+func validateGenerateFlags(env *environment, fs *pflag.FlagSet, o *generateOptions) (ok bool, status int) {
+	if ok, status := checkChoice(env, fs, "split", o.split, "auto", "markers", "headings", "cells"); !ok {
+		return false, status
+	}
+	if o.runtimeReplace != "" && o.module == "" {
+		return false, usageError(env, fs, "--runtime-replace needs --module: it goes into the generated go.mod")
+	}
+	if fs.NArg() == 0 {
+		return false, usageError(env, fs, "no notebook given")
+	}
+	o.several = fs.NArg() > 1
+	return true, exitOK
+}
+
+func runGenerate(args []string, env *environment) int {
+	var o generateOptions
+	fs := flagSet("generate", "NOTEBOOK… [-o DIR] [--package NAME] [--module PATH] [--runtime-replace DIR] [--split MODE] [--no-line-directives] [--no-tests]", generateExamples)
+	addGenerateFlags(fs, &o)
+	if ok, status := parseFlags(fs, env, args); !ok {
+		return status
+	}
+	if ok, status := validateGenerateFlags(env, fs, &o); !ok {
+		return status
+	}
+	trees, ok := renderReporting(env, fs.Args(), o)
+	if !ok {
+		return exitFindings
+	}
+	// Everything is rendered before anything is written, so that a problem
+	// in any notebook leaves every output folder as it was.
+	plans := make([][]change, len(trees))
+	for i, r := range trees {
+		changes, err := compare(r)
+		if err != nil {
+			fmt.Fprintf(env.stderr, "zengen: %v\n", err)
+			return exitFindings
+		}
+		plans[i] = changes
+	}
+	for i, r := range trees {
+		if err := write(r, plans[i]); err != nil {
+			fmt.Fprintf(env.stderr, "zengen: %v\n", err)
+			return exitFindings
+		}
+		fmt.Fprintf(env.stdout, "%s → %s (%s)\n", r.notebook, filepath.ToSlash(r.dir), summarize(plans[i]))
+	}
+	return exitOK
+}
+
+// renderReporting renders the notebooks and prints every problem; ok is
+// false when there was any.
+func renderReporting(env *environment, notebooks []string, o generateOptions) ([]*rendered, bool) {
+	trees, problems, err := render(notebooks, o)
+	printProblems(env, problems)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "zengen: %v\n", err)
+	}
+	return trees, err == nil && len(problems) == 0
+}
+
+// printProblems prints positioned problems the way the Go compiler does:
+// one per line, "file:cell N:line:col: message", a hint indented below.
+func printProblems(env *environment, problems parser.ErrorList) {
+	for _, e := range problems {
+		fmt.Fprintln(env.stderr, e.Error())
+	}
+}
+
+// summarize says what writing changes did, for generate's one-line report.
+func summarize(changes []change) string {
+	var written, removed int
+	for _, c := range changes {
+		if c.kind == orphaned {
+			removed++
+		} else {
+			written++
+		}
+	}
+	switch {
+	case written == 0 && removed == 0:
+		return "up to date"
+	case removed == 0:
+		return plural(written, "file") + " written"
+	default:
+		return fmt.Sprintf("%s written, %s removed", plural(written, "file"), plural(removed, "orphaned file"))
+	}
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

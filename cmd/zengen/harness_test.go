@@ -1,0 +1,339 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite golden/ and the expected stderr.txt of error cases from what zengen generates now (never the notebooks)")
+
+// Paths from this package's folder, where `go test` runs the tests.
+const (
+	repoRoot     = "../.."
+	notebooksDir = "../../testdata/notebooks"
+	goldenDir    = "../../golden"
+)
+
+// goldenModulePath is the module path of golden/go.mod; generated trees are
+// rendered inside a scratch module of that path so that their import paths
+// are the ones the golden files hold.
+const goldenModulePath = "github.com/zengen-dev/zengen/golden"
+
+// runZengen runs the command line in memory.
+func runZengen(t testing.TB, args ...string) (status int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	status = Run(args, strings.NewReader(""), &out, &errOut)
+	return status, out.String(), errOut.String()
+}
+
+// testCase is one folder of testdata/notebooks.
+type testCase struct {
+	name     string
+	notebook string // path from this package's folder, as the harness passes it
+	failing  bool   // stderr.txt holds the expected errors
+}
+
+func testCases(t testing.TB) []testCase {
+	t.Helper()
+	entries, err := os.ReadDir(notebooksDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []testCase
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		dir := filepath.Join(notebooksDir, e.Name())
+		files, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := testCase{name: e.Name()}
+		for _, f := range files {
+			switch {
+			case f.Name() == "stderr.txt":
+				c.failing = true
+			case strings.HasSuffix(f.Name(), ".ipynb") || strings.HasSuffix(f.Name(), ".go"):
+				if c.notebook != "" {
+					t.Fatalf("%s holds two inputs: %s and %s", dir, c.notebook, f.Name())
+				}
+				c.notebook = filepath.ToSlash(filepath.Join(dir, f.Name()))
+			}
+		}
+		if c.notebook == "" {
+			t.Fatalf("%s holds no notebook", dir)
+		}
+		cases = append(cases, c)
+	}
+	return cases
+}
+
+// scratchModule creates a module with path modulePath in a temporary
+// folder, requiring what zengen requires and replacing zengen by this
+// checkout, so that generated packages build against the runtime here.
+func scratchModule(t testing.TB, modulePath string) string {
+	t.Helper()
+	root, err := filepath.Abs(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("module " + modulePath + "\n")
+	for _, line := range strings.Split(string(gomod), "\n") {
+		if !strings.HasPrefix(line, "module ") {
+			b.WriteString(line + "\n")
+		}
+	}
+	b.WriteString("require github.com/zengen-dev/zengen v0.0.0-00010101000000-000000000000\n")
+	b.WriteString("replace github.com/zengen-dev/zengen => " + filepath.ToSlash(root) + "\n")
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "go.mod"), b.String())
+	gosum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "go.sum"), string(gosum))
+	return dir
+}
+
+func writeFile(t testing.TB, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// readTree reads every file under dir into a map keyed by slash path.
+func readTree(t testing.TB, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		content, err := os.ReadFile(p)
+		files[filepath.ToSlash(rel)] = string(content)
+		return err
+	})
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// goCommand runs the go command in dir. Module downloads are allowed to
+// update the scratch go.mod and go.sum, never the repository's.
+func goCommand(t testing.TB, dir string, args ...string) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod -buildvcs=false", "GOWORK=off")
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// relativeNotebookPaths makes error output independent of where the test
+// runs from: a notebook path reads as it would from the case's folder.
+func relativeNotebookPaths(stderr string, c testCase) string {
+	return strings.ReplaceAll(stderr, filepath.ToSlash(filepath.Dir(c.notebook))+"/", "")
+}
+
+// compareGolden compares a generated tree with its golden folder. On a
+// mismatch it writes <file>.actual beside the golden file; with -update it
+// replaces the golden folder.
+func compareGolden(t *testing.T, caseName string, got map[string]string) {
+	t.Helper()
+	dir := filepath.Join(goldenDir, caseName)
+	if *update {
+		if err := os.RemoveAll(dir); err != nil {
+			t.Fatal(err)
+		}
+		for name, content := range got {
+			writeFile(t, filepath.Join(dir, filepath.FromSlash(name)), content)
+		}
+		return
+	}
+	want := readTree(t, dir)
+	for name := range want {
+		if strings.HasSuffix(name, ".actual") {
+			delete(want, name)
+			os.Remove(filepath.Join(dir, filepath.FromSlash(name)))
+		}
+	}
+	if len(want) == 0 {
+		t.Fatalf("golden/%s is missing; run go test ./cmd/zengen -update", caseName)
+	}
+	for name, content := range got {
+		w, ok := want[name]
+		if !ok {
+			t.Errorf("golden/%s/%s is missing (generated content written to %s.actual)", caseName, name, name)
+			writeFile(t, filepath.Join(dir, filepath.FromSlash(name))+".actual", content)
+			continue
+		}
+		if w != content {
+			t.Errorf("golden/%s/%s differs from what zengen generates; see %s.actual beside it", caseName, name, name)
+			writeFile(t, filepath.Join(dir, filepath.FromSlash(name))+".actual", content)
+		}
+	}
+	for name := range want {
+		if _, ok := got[name]; !ok {
+			t.Errorf("golden/%s/%s is no longer generated", caseName, name)
+		}
+	}
+}
+
+// TestEndToEnd is the harness: every folder of testdata/notebooks is one
+// case. A case with stderr.txt must fail with exactly those errors and
+// write nothing; any other case must generate exactly golden/<case>/, a
+// second time byte for byte the same without touching a file, and pass
+// check.
+func TestEndToEnd(t *testing.T) {
+	module := scratchModule(t, goldenModulePath)
+	for _, c := range testCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			out := filepath.Join(module, c.name)
+			status, stdout, stderr := runZengen(t, "generate", c.notebook, "-o", out)
+			if c.failing {
+				checkFailingCase(t, c, out, status, stderr)
+				return
+			}
+			if status != exitOK {
+				t.Fatalf("generate %s: exit %d\n%s", c.notebook, status, stderr)
+			}
+			if !strings.Contains(stdout, "written") {
+				t.Errorf("generate reported %q, want the files it wrote", stdout)
+			}
+			first := readTree(t, out)
+			compareGolden(t, c.name, first)
+
+			stamps := modTimes(t, out)
+			status, stdout, stderr = runZengen(t, "generate", c.notebook, "-o", out)
+			if status != exitOK || !strings.Contains(stdout, "up to date") {
+				t.Errorf("second generate: exit %d, stdout %q, stderr %q; want exit 0 and up to date", status, stdout, stderr)
+			}
+			if diff := diffMaps(first, readTree(t, out)); diff != "" {
+				t.Errorf("second generate changed bytes:\n%s", diff)
+			}
+			if diff := diffMaps(stamps, modTimes(t, out)); diff != "" {
+				t.Errorf("second generate touched unchanged files:\n%s", diff)
+			}
+			if status, stdout, stderr := runZengen(t, "check", c.notebook, "-o", out); status != exitOK {
+				t.Errorf("check right after generate: exit %d\n%s%s", status, stdout, stderr)
+			}
+		})
+	}
+}
+
+func checkFailingCase(t *testing.T, c testCase, out string, status int, stderr string) {
+	t.Helper()
+	if status != exitFindings {
+		t.Errorf("exit %d, want %d", status, exitFindings)
+	}
+	for _, bad := range []string{"panic", "goroutine ", "internal error"} {
+		if strings.Contains(stderr, bad) {
+			t.Errorf("stderr holds %q:\n%s", bad, stderr)
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a failed generate left %s behind", out)
+	}
+	got := relativeNotebookPaths(stderr, c)
+	wantFile := filepath.Join(notebooksDir, c.name, "stderr.txt")
+	if *update {
+		writeFile(t, wantFile, got)
+		return
+	}
+	want, err := os.ReadFile(wantFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("stderr differs from %s\n--- want\n%s--- got\n%s", wantFile, want, got)
+	}
+}
+
+func modTimes(t testing.TB, dir string) map[string]string {
+	t.Helper()
+	stamps := map[string]string{}
+	for name := range readTree(t, dir) {
+		fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		stamps[name] = fi.ModTime().Format(time.RFC3339Nano)
+	}
+	return stamps
+}
+
+// TestGoldenPackagesBuild compiles and vets every golden tree, copied into
+// a module whose path matches golden/go.mod: the goldens are what users
+// get, so they must build, not only match.
+func TestGoldenPackagesBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds every golden package; skipped with -short")
+	}
+	module := scratchModule(t, goldenModulePath)
+	copied := 0
+	for _, c := range testCases(t) {
+		if c.failing {
+			continue
+		}
+		for name, content := range readTree(t, filepath.Join(goldenDir, c.name)) {
+			if strings.HasSuffix(name, ".actual") {
+				continue
+			}
+			writeFile(t, filepath.Join(module, c.name, filepath.FromSlash(name)), content)
+			copied++
+		}
+	}
+	if copied == 0 {
+		t.Fatal("no golden files to build")
+	}
+	if out, err := goCommand(t, module, "vet", "./..."); err != nil {
+		t.Fatalf("go vet ./... of the golden packages: %v\n%s", err, out)
+	}
+	if out, err := goCommand(t, module, "build", "./..."); err != nil {
+		t.Fatalf("go build ./... of the golden packages: %v\n%s", err, out)
+	}
+}
+
+func diffMaps(a, b map[string]string) string {
+	var lines []string
+	for k, v := range a {
+		if w, ok := b[k]; !ok {
+			lines = append(lines, "removed "+k)
+		} else if v != w {
+			lines = append(lines, "changed "+k)
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			lines = append(lines, "added "+k)
+		}
+	}
+	return strings.Join(lines, "\n")
+}

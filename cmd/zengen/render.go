@@ -1,0 +1,233 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/zengen-dev/zengen/gen"
+	"github.com/zengen-dev/zengen/parser"
+)
+
+// generateOptions are the flags that decide what generate writes. check
+// takes the same ones, so that it regenerates exactly what generate did.
+type generateOptions struct {
+	out              string
+	pkg              string
+	module           string
+	runtimeReplace   string
+	split            string
+	noLineDirectives bool
+	noTests          bool
+	// several is set when one command names more than one notebook: each
+	// then goes to its own folder, named after its pipeline, under -o.
+	several bool
+}
+
+// rendered is everything generate would write for one notebook.
+type rendered struct {
+	notebook string
+	pipeline *gen.Pipeline
+	dir      string            // output directory, as the user will see it
+	files    map[string][]byte // slash-separated path relative to dir → content
+}
+
+// render is the one result behind generate and check (inspect stops after
+// its analysis): it reads, parses, analyses and emits every notebook in
+// memory; only a standalone module's go mod tidy runs on a scratch copy.
+// Problems in the notebooks come back all at once as positioned errors;
+// anything else (an unreadable file, no enclosing module) as a plain error.
+func render(notebooks []string, o generateOptions) ([]*rendered, parser.ErrorList, error) {
+	var (
+		out      []*rendered
+		problems parser.ErrorList
+		failures []error
+	)
+	for _, nb := range notebooks {
+		// The pipeline's name, which may name its folder, is known only
+		// after analysis; a folder named after the file sits in the same
+		// module, which is all analysis needs to know.
+		p, errs, err := analyze(nb, outputDir(nb, fileStem(nb), o), o)
+		problems = append(problems, errs...)
+		if err != nil {
+			failures = append(failures, err)
+		}
+		if p == nil {
+			continue
+		}
+		r := &rendered{notebook: nb, pipeline: p, dir: outputDir(nb, p.Name, o)}
+		if err := emit(r, o); err != nil {
+			errs, err := positioned(err)
+			problems = append(problems, errs...)
+			if err != nil {
+				failures = append(failures, err)
+			}
+			continue
+		}
+		out = append(out, r)
+	}
+	problems.Sort()
+	if err := errors.Join(failures...); err != nil || len(problems) > 0 {
+		return nil, problems, err
+	}
+	if err := distinctDirs(out); err != nil {
+		return nil, nil, err
+	}
+	return out, nil, nil
+}
+
+// analyze reads and analyses one notebook. dir is where its package will
+// live, which decides the module its imports resolve in.
+func analyze(nb, dir string, o generateOptions) (*gen.Pipeline, parser.ErrorList, error) {
+	data, err := os.ReadFile(nb)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot read notebook: %w", err)
+	}
+	notebook, err := parser.Read(nb, data)
+	if err != nil {
+		errs, err := positioned(err)
+		return nil, errs, err
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := gen.Analyze(notebook, gen.Config{Dir: abs, Module: o.module, Split: o.split, Package: o.pkg})
+	if err != nil {
+		errs, err := positioned(err)
+		return nil, errs, err
+	}
+	return p, nil, nil
+}
+
+// positioned sorts an error from parse or analysis into problems in the
+// notebook (positioned) and failures of zengen's surroundings (plain).
+func positioned(err error) (parser.ErrorList, error) {
+	var list parser.ErrorList
+	if errors.As(err, &list) {
+		return list, nil
+	}
+	var one *parser.Error
+	if errors.As(err, &one) {
+		return parser.ErrorList{one}, nil
+	}
+	return nil, err
+}
+
+// outputDir is where the package for notebook nb, whose pipeline is called
+// name, goes: -o itself for a single notebook, otherwise a folder named
+// after the pipeline under -o or, without -o, beside the notebook.
+func outputDir(nb, name string, o generateOptions) string {
+	if o.out != "" && !o.several {
+		return filepath.Clean(o.out)
+	}
+	base := o.out
+	if base == "" {
+		base = filepath.Dir(nb)
+	}
+	return filepath.Join(base, name)
+}
+
+// fileStem is the notebook's file name without its extensions
+// ("churn.ipynb" → "churn", "scratch.zen.go" → "scratch").
+func fileStem(nb string) string {
+	base := filepath.Base(nb)
+	if i := strings.IndexByte(base, '.'); i > 0 {
+		return base[:i]
+	}
+	return base
+}
+
+// emit renders r's files in memory. Problems in the notebook that only
+// emission finds come back positioned, like those of analysis.
+func emit(r *rendered, o generateOptions) error {
+	opts := gen.EmitOptions{
+		Module:           o.module,
+		NoLineDirectives: o.noLineDirectives,
+		NoTests:          o.noTests,
+		Command:          commandLine(r.notebook, o),
+	}
+	if o.module != "" {
+		opts.ImportPath = o.module
+	} else {
+		root, modulePath, err := enclosingModule(r.dir)
+		if errors.Is(err, errNoModule) {
+			return fmt.Errorf("%s: no go.mod encloses the output folder %s; pass --module PATH to generate a standalone module", r.notebook, r.dir)
+		}
+		if err != nil {
+			return err
+		}
+		if opts.ImportPath, err = importPathOf(root, modulePath, r.dir); err != nil {
+			return err
+		}
+	}
+	if o.runtimeReplace != "" {
+		rp, err := replacePath(r.dir, o.runtimeReplace)
+		if err != nil {
+			return err
+		}
+		opts.RuntimeReplace = rp
+	}
+	files, err := gen.Emit(r.pipeline, opts)
+	if err != nil {
+		if errs, _ := positioned(err); errs != nil {
+			return err
+		}
+		return fmt.Errorf("%s: %w", r.notebook, err)
+	}
+	for name := range files {
+		// The map comes from zengen itself, but it decides what is written
+		// on the user's disk: a path escaping the folder would be a bug.
+		if !filepath.IsLocal(filepath.FromSlash(name)) {
+			return fmt.Errorf("%s: generated file name %q leaves the output folder", r.notebook, name)
+		}
+	}
+	r.files = files
+	if o.module != "" {
+		return tidy(r)
+	}
+	return nil
+}
+
+// commandLine is the zengen command recorded in generated headers: the
+// notebook and the flags that change what is generated. -o and
+// --runtime-replace are left out because they hold paths of one machine;
+// where the tree went and what go.mod replaces show them anyway.
+func commandLine(nb string, o generateOptions) string {
+	args := []string{"zengen", "generate", filepath.ToSlash(nb)}
+	if o.pkg != "" {
+		args = append(args, "--package", o.pkg)
+	}
+	if o.module != "" {
+		args = append(args, "--module", o.module)
+	}
+	if o.split != "" && o.split != "auto" {
+		args = append(args, "--split", o.split)
+	}
+	if o.noLineDirectives {
+		args = append(args, "--no-line-directives")
+	}
+	if o.noTests {
+		args = append(args, "--no-tests")
+	}
+	return strings.Join(args, " ")
+}
+
+// distinctDirs rejects two notebooks generating into one folder, where the
+// second would silently replace the first.
+func distinctDirs(trees []*rendered) error {
+	seen := map[string]string{}
+	for _, r := range trees {
+		abs, err := filepath.Abs(r.dir)
+		if err != nil {
+			return err
+		}
+		if other, ok := seen[abs]; ok {
+			return fmt.Errorf("%s and %s both generate into %s; give one a //zen:pipeline name or generate them separately", other, r.notebook, r.dir)
+		}
+		seen[abs] = r.notebook
+	}
+	return nil
+}

@@ -1,0 +1,222 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/parser"
+)
+
+// generateAndBuild generates notebook into a fresh scratch module and
+// builds its command; it returns the binary and the generated folder.
+func generateAndBuild(t *testing.T, notebook string) (bin, out string) {
+	t.Helper()
+	module := scratchModule(t, "example.com/e2e")
+	out = filepath.Join(module, "pipeline")
+	if status, _, stderr := runZengen(t, "generate", notebook, "-o", out); status != exitOK {
+		t.Fatalf("generate %s: exit %d\n%s", notebook, status, stderr)
+	}
+	cmds, err := filepath.Glob(filepath.Join(out, "cmd", "*"))
+	if err != nil || len(cmds) != 1 {
+		t.Fatalf("want exactly one folder under %s/cmd, got %v (%v)", out, cmds, err)
+	}
+	bin = filepath.Join(t.TempDir(), filepath.Base(cmds[0]))
+	rel, err := filepath.Rel(module, cmds[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if output, err := goCommand(t, module, "build", "-o", bin, "./"+filepath.ToSlash(rel)); err != nil {
+		t.Fatalf("go build of the generated command: %v\n%s", err, output)
+	}
+	return bin, out
+}
+
+// pipelineTimeout bounds one command of a generated pipeline: the fixtures
+// run in milliseconds, so anything near this is a hang.
+const pipelineTimeout = 2 * time.Minute
+
+// runBinary runs a generated pipeline command and returns its combined
+// output.
+func runBinary(t *testing.T, bin string, args ...string) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), pipelineTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Dir = filepath.Dir(bin)
+	cmd.WaitDelay = time.Second
+	out, err := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		t.Fatalf("%s %s hung for %v:\n%s", filepath.Base(bin), strings.Join(args, " "), pipelineTimeout, out)
+	}
+	return string(out), err
+}
+
+// recordedOutput is what the notebook recorded on stdout in the cells that
+// make up its pipeline (everything but skipped and nocheck cells), in
+// notebook order. A script records nothing; its folder holds stdout.txt.
+func recordedOutput(t *testing.T, notebook string) string {
+	t.Helper()
+	if want, err := os.ReadFile(filepath.Join(filepath.Dir(notebook), "stdout.txt")); err == nil {
+		return string(want)
+	}
+	data, err := os.ReadFile(notebook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb, err := parser.Read(notebook, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, c := range nb.Cells {
+		if c.Kind != parser.Code || slices.ContainsFunc(c.Directives, func(d parser.Directive) bool {
+			return d.Name == "skip" || d.Name == "nocheck"
+		}) {
+			continue
+		}
+		for _, o := range c.Outputs {
+			if o.Type == "stream" && o.Name == "stdout" {
+				b.WriteString(o.Text)
+			}
+		}
+	}
+	return b.String()
+}
+
+// TestGeneratedPipelinesRunLikeTheNotebook generates, builds and runs the
+// main fixture of each dialect and the percent script, and compares what
+// the steps printed, step by step in pipeline order, with what the
+// notebook recorded.
+func TestGeneratedPipelinesRunLikeTheNotebook(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs generated pipelines; skipped with -short")
+	}
+	for _, name := range []string{"repl_churn", "gonb_functions", "script_percent"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			notebook := caseNotebook(t, name)
+			want := recordedOutput(t, notebook)
+			if want == "" {
+				t.Fatalf("%s records no output to compare with", notebook)
+			}
+			bin, out := generateAndBuild(t, notebook)
+			home := t.TempDir()
+			if output, err := runBinary(t, bin, "run", "--home", home, "--parallel", "1"); err != nil {
+				t.Fatalf("run: %v\n%s", err, output)
+			}
+			p, problems, err := analyze(notebook, out, generateOptions{})
+			if err != nil || len(problems) > 0 {
+				t.Fatalf("analyze: %v %v", err, problems)
+			}
+			var got strings.Builder
+			for _, s := range p.Steps {
+				log, err := runBinary(t, bin, "logs", "latest", s.Name, "--home", home)
+				if err != nil {
+					t.Fatalf("logs latest %s: %v\n%s", s.Name, err, log)
+				}
+				got.WriteString(log)
+			}
+			if diff := cmp.Diff(want, got.String()); diff != "" {
+				t.Errorf("steps printed something else than the notebook recorded (-notebook +pipeline):\n%s", diff)
+			}
+		})
+	}
+}
+
+func caseNotebook(t *testing.T, name string) string {
+	t.Helper()
+	for _, c := range testCases(t) {
+		if c.name == name {
+			return c.notebook
+		}
+	}
+	t.Fatalf("no test case %s", name)
+	return ""
+}
+
+// plant copies the churn fixture into a temporary folder with one source
+// line of its JSON replaced, and returns the copy's path.
+func plant(t *testing.T, old, new string) string {
+	t.Helper()
+	data, err := os.ReadFile(caseNotebook(t, "repl_churn"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), old) {
+		t.Fatalf("churn.ipynb no longer holds %s", old)
+	}
+	path := filepath.Join(t.TempDir(), "churn.ipynb")
+	writeFile(t, path, strings.Replace(string(data), old, new, 1))
+	return path
+}
+
+// TestCompileErrorsPointIntoTheNotebook plants a type error in cell 6 and
+// expects the Go compiler to name the notebook cell and line.
+func TestCompileErrorsPointIntoTheNotebook(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go build; skipped with -short")
+	}
+	notebook := plant(t, `"churnRate := float64(churned) / float64(len(ys))"`, `"churnRate := float64(churned) / len(ys)"`)
+	module := scratchModule(t, "example.com/planted")
+	out := filepath.Join(module, "churn")
+	if status, _, stderr := runZengen(t, "generate", notebook, "-o", out); status != exitOK {
+		// Analysis may already catch the mismatch: then its own position
+		// must name the cell.
+		if !strings.Contains(stderr, "churn.ipynb:cell 6:16") {
+			t.Fatalf("generate: exit %d, error does not name cell 6 line 16:\n%s", status, stderr)
+		}
+		return
+	}
+	output, err := goCommand(t, module, "build", "./...")
+	if err == nil {
+		t.Fatal("go build succeeded on a planted type error")
+	}
+	if !strings.Contains(output, "churn.ipynb:cell 6:16") {
+		t.Errorf("go build output does not name churn.ipynb:cell 6:16:\n%s", output)
+	}
+}
+
+// TestVetFindingsPointIntoTheNotebook plants a format mistake that type
+// checking accepts, so that it is the go command, reading the //line
+// directives, that must name cell 6 line 15.
+func TestVetFindingsPointIntoTheNotebook(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go vet; skipped with -short")
+	}
+	notebook := plant(t, `"fmt.Printf(\"loaded %d customers, %d churned\\n\", len(xs), churned)\n",`, `"fmt.Printf(\"loaded %d customers, %d churned\\n\", len(xs), \"many\")\n",`)
+	module := scratchModule(t, "example.com/planted")
+	if status, _, stderr := runZengen(t, "generate", notebook, "-o", filepath.Join(module, "churn")); status != exitOK {
+		t.Fatalf("generate: exit %d\n%s", status, stderr)
+	}
+	output, err := goCommand(t, module, "vet", "./...")
+	if err == nil {
+		t.Fatal("go vet accepted a planted format mistake")
+	}
+	if !strings.Contains(output, "churn.ipynb:cell 6:15") {
+		t.Errorf("go vet output does not name churn.ipynb:cell 6:15:\n%s", output)
+	}
+}
+
+// TestPanicsPointIntoTheNotebook plants a panic in the train step (cell 10,
+// line 5) and expects the failed run to name that position.
+func TestPanicsPointIntoTheNotebook(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a generated pipeline; skipped with -short")
+	}
+	notebook := plant(t, `"w, b := 0.0, 0.0\n",`, `"w, b := 0.0, 0.0\n", "if epochs > 0 {\n", "\tpanic(\"planted failure\")\n", "}\n",`)
+	bin, _ := generateAndBuild(t, notebook)
+	output, err := runBinary(t, bin, "run", "--home", t.TempDir())
+	if err == nil {
+		t.Fatalf("run succeeded despite a panicking step:\n%s", output)
+	}
+	if !strings.Contains(output, "planted failure") || !strings.Contains(output, "churn.ipynb:cell 10:5") {
+		t.Errorf("the failed run does not name the panic and churn.ipynb:cell 10:5:\n%s", output)
+	}
+}
