@@ -126,10 +126,16 @@ func (e *emitter) stepLiteral(s *Step) jen.Code {
 		}
 		fields = append(fields, jen.Id("Outputs").Op(":").Index().Add(e.zen("Output")).Values(multiline(outs)...))
 	}
+	// The runtime knows params by their flag names (the zen tags of the
+	// Params fields), not by the notebook's variable names.
+	var flags []string
+	for _, name := range s.Params {
+		flags = append(flags, e.params[name].Flag)
+	}
 	for _, list := range []struct {
 		name  string
 		items []string
-	}{{"Params", s.Params}, {"Metrics", s.Metrics}, {"After", s.After}} {
+	}{{"Params", flags}, {"Metrics", s.Metrics}, {"After", s.After}} {
 		if len(list.items) > 0 {
 			fields = append(fields, jen.Id(list.name).Op(":").Index().String().ValuesFunc(func(g *jen.Group) {
 				for _, item := range list.items {

@@ -64,7 +64,7 @@ func Pipeline() *zen.Pipeline {
 					{Name: "b", Type: "float64", Codec: "json"},
 					{Name: "loss", Type: "float64", Codec: "json"},
 				},
-				Params:  []string{"epochs", "learningRate"},
+				Params:  []string{"epochs", "learning-rate"},
 				Metrics: []string{"loss"},
 				Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 					zg_xs, zg_err := zen.Load(zg_sc, "xs", zen.Numeric[[]float64]())
