@@ -7,6 +7,8 @@ import (
 	goparser "go/parser"
 	"go/scanner"
 	"go/token"
+	"os"
+	"slices"
 	"strings"
 
 	"github.com/zengen-dev/zengen/parser"
@@ -37,7 +39,12 @@ type analysis struct {
 	cellStep  map[*parser.Cell]*stepBuild
 
 	chk *checked
-	df  *dataflow
+	// scratchRequires maps lines of the scratch go.mod that resolves
+	// imports to the requirement written there.
+	scratchRequires map[int]*Requirement
+	// dropped are names whose declaration a later declaration replaced.
+	dropped map[string]droppedName
+	df      *dataflow
 	// typeImports records packages that port types name: path → name.
 	typeImports map[string]string
 }
@@ -53,6 +60,7 @@ func Analyze(nb *parser.Notebook, cfg Config) (*Pipeline, error) {
 		cellItems: map[*parser.Cell][]*item{},
 		roles:     map[*parser.Cell]cellRole{},
 		cellStep:  map[*parser.Cell]*stepBuild{},
+		dropped:   map[string]droppedName{},
 		p:         &Pipeline{Notebook: nb.Path, Dialect: string(nb.Dialect)},
 	}
 	if nb.Dialect != parser.DialectGoNB && nb.Dialect != parser.DialectREPL {
@@ -91,7 +99,14 @@ func Analyze(nb *parser.Notebook, cfg Config) (*Pipeline, error) {
 func (a *analysis) chunkCells() bool {
 	ok := true
 	for _, c := range a.nb.Cells {
-		if c.Kind != parser.Code || c.WriteFile != nil {
+		if c.Kind != parser.Code {
+			continue
+		}
+		if c.WriteFile != nil {
+			// Its body is not Go; a skip tag still keeps it from shipping.
+			if directive(c, "skip") != nil {
+				a.roles[c] = roleSkip
+			}
 			continue
 		}
 		a.lines[c] = newLineIndex(c.Code)
@@ -144,18 +159,31 @@ func (a *analysis) syntaxCheck(it *item) {
 			}
 		}
 	}
-	var list scanner.ErrorList
-	if !errors.As(err, &list) || len(list) == 0 {
+	e, ok := firstSyntaxError(err)
+	if !ok {
 		return
 	}
-	e := list[0]
 	rel := e.Pos.Offset - len(prefix)
-	msg := e.Msg
-	if rel >= len(it.text) {
-		rel = len(it.text)
-		msg = strings.Replace(strings.Replace(msg, "found '}'", "found end of cell", 1), "found 'EOF'", "found end of cell", 1)
+	if rel >= len(it.text) && suffix != "" {
+		// The error lies in the closing brace of the wrapper, so the item
+		// itself ended too early (an unclosed bracket): report what
+		// go/parser says about the item's own text, which is where the
+		// cell ends.
+		_, err := goparser.ParseFile(token.NewFileSet(), "", prefix+it.text, goparser.SkipObjectResolution)
+		if own, ok := firstSyntaxError(err); ok {
+			e, rel = own, own.Pos.Offset-len(prefix)
+		}
 	}
-	a.errs.Add(a.itemPos(it, max(rel, 0)), "syntax error: %s", msg)
+	a.errs.Add(a.itemPos(it, min(max(rel, 0), len(it.text))), "syntax error: %s", e.Msg)
+}
+
+// firstSyntaxError returns the first error go/parser reported.
+func firstSyntaxError(err error) (*scanner.Error, bool) {
+	var list scanner.ErrorList
+	if !errors.As(err, &list) || len(list) == 0 {
+		return nil, false
+	}
+	return list[0], true
 }
 
 // nameSteps names the pipeline and its package.
@@ -184,7 +212,7 @@ func (a *analysis) magics() {
 			continue
 		}
 		if c.WriteFile != nil {
-			a.p.Files = append(a.p.Files, &File{Name: c.WriteFile.Name, Content: c.WriteFile.Content, Pos: c.WriteFile.Pos})
+			a.writeFile(c)
 		}
 		for _, m := range c.Magics {
 			switch m.Kind {
@@ -234,4 +262,45 @@ func (a *analysis) magics() {
 		}
 	}
 	sortBy(a.p.Requirements, func(r *Requirement) string { return r.Path })
+}
+
+// writeFile adds the file of a %%writefile cell to the pipeline, as GoNB
+// writes it: variables in the name come from the notebook's %env lines
+// above, `-a` appends to the file an earlier cell wrote, and a later cell
+// without it replaces that file.
+func (a *analysis) writeFile(c *parser.Cell) {
+	wf := c.WriteFile
+	appending := false
+	for _, m := range c.Magics {
+		if m.Kind == parser.MagicWriteFile {
+			appending = slices.Contains(m.Args, "-a")
+		}
+	}
+	var unset []string
+	name := os.Expand(wf.Name, func(key string) string {
+		for i := len(a.p.Env) - 1; i >= 0; i-- {
+			if a.p.Env[i].Key == key {
+				return a.p.Env[i].Value
+			}
+		}
+		unset = append(unset, "$"+key)
+		return ""
+	})
+	if len(unset) > 0 {
+		a.errs.Add(wf.Pos, "%%%%writefile %s: %s not set by a %%env line above this cell", wf.Name, strings.Join(unset, ", ")).Hint =
+			"zengen ships the file when it generates, so the name must not depend on the environment of a run"
+		return
+	}
+	for _, f := range a.p.Files {
+		if f.Name != name {
+			continue
+		}
+		if appending {
+			f.Content += wf.Content
+		} else {
+			f.Content, f.Pos = wf.Content, wf.Pos
+		}
+		return
+	}
+	a.p.Files = append(a.p.Files, &File{Name: name, Content: wf.Content, Pos: wf.Pos})
 }

@@ -16,7 +16,26 @@ func TestAnalyzeErrors(t *testing.T) {
 		{
 			name:  "syntax error",
 			cells: []cell{code("//zen:step a\nx := 1\ny := (x +\n"), code("z := \"unterminated\n")},
-			want:  "nb.ipynb:cell 1:3:10: syntax error: expected operand, found end of cell\nnb.ipynb:cell 2:1:6: syntax error: string literal not terminated",
+			want:  "nb.ipynb:cell 1:3:10: syntax error: expected operand, found 'EOF'\nnb.ipynb:cell 2:1:6: syntax error: string literal not terminated",
+		},
+		{
+			// The scanner's semicolon at the end of the input once pulled a
+			// byte from past the cell into the item: "illegal character NUL".
+			name:  "unclosed brace at the end of a cell",
+			cells: []cell{code("import \"fmt\""), code("//zen:step count\ntotal := 0\nfor i := 0; i < 3; i++ {\n\ttotal += i\nfmt.Println(total)")},
+			want:  "nb.ipynb:cell 2:5:19: syntax error: expected '}', found 'EOF'",
+		},
+		{
+			name:   "unclosed call in a GoNB body of main",
+			kernel: "gonb",
+			cells:  []cell{code("%%\nfmt.Println(\"Hello World\")"), code("%%\nfmt.Println(\"Hello World\"")},
+			want:   "nb.ipynb:cell 2:2:26: syntax error: missing ',' before newline in argument list",
+		},
+		{
+			name:   "unclosed function declaration",
+			kernel: "gonb",
+			cells:  []cell{code("func f() int {\n\treturn 1\n")},
+			want:   "nb.ipynb:cell 1:3:1: syntax error: expected '}', found 'EOF'",
 		},
 		{
 			name:  "undefined name",
@@ -72,6 +91,26 @@ func TestAnalyzeErrors(t *testing.T) {
 			want:  "nb.ipynb:cell 2:1:6: parameter n needs a literal default, not []int{1}\n\thint: compute derived values in a step; parameters become command-line flags",
 		},
 		{
+			// go/types continues the error on a line of its own, which
+			// once came out as an error reading "\tother declaration of c".
+			name:   "redeclared name points at the other declaration",
+			kernel: "gonb",
+			cells:  []cell{code("var (\n\tc = 1\n)"), code("var c = 2\n%%\nprintln(c)")},
+			want:   "nb.ipynb:cell 2:1:5: c redeclared in this block\n\thint: other declaration of c at nb.ipynb:cell 1:2:2",
+		},
+		{
+			name:   "lgo's _ctx",
+			kernel: "lgo",
+			cells:  []cell{code("//zen:step a\n_ctx.Display.Text(\"hi\", nil)")},
+			want:   "nb.ipynb:cell 1:2:1: undefined: _ctx\n\thint: lgo's _ctx (rich display, cancellation) has no counterpart in a pipeline; print results instead, or move the cell to a skipped one",
+		},
+		{
+			name:   "writefile name from the environment of a run",
+			kernel: "gonb",
+			cells:  []cell{code("%%writefile ${TEST_DIR}poem.txt\nline\n"), code("%%\nprintln(1)")},
+			want:   "nb.ipynb:cell 1:1:1: %%writefile ${TEST_DIR}poem.txt: $TEST_DIR not set by a %env line above this cell\n\thint: zengen ships the file when it generates, so the name must not depend on the environment of a run",
+		},
+		{
 			name:  "metric must be a number",
 			cells: []cell{code("//zen:step a\n//zen:metric s\ns := \"x\"")},
 			want:  "nb.ipynb:cell 1:2:1: metric s must be a number, not string",
@@ -117,6 +156,16 @@ func TestCodeHash(t *testing.T) {
 	cosmetic := hashes(with(1, "//zen:step a\n\n// a comment\nx   :=   helper( 1 )  // trailing\n"))
 	if diff := cmp.Diff(want, cosmetic); diff != "" {
 		t.Errorf("cosmetic edit changed hashes (-want +got):\n%s", diff)
+	}
+	// go/printer keeps the line breaks it finds, so a statement or a
+	// helper re-broken across lines once changed the hash.
+	rebroken := hashes([]cell{
+		code("func helper(\n\tx int,\n) int {\n\treturn x +\n\t\t1\n}\nfunc other() int { return 7 }"),
+		code("//zen:step a\nx := helper(\n\t1,\n)"),
+		base[2],
+	})
+	if diff := cmp.Diff(want, rebroken); diff != "" {
+		t.Errorf("re-breaking lines changed hashes (-want +got):\n%s", diff)
 	}
 	helperEdit := hashes(with(0, "func helper(x int) int { return x + 2 }\nfunc other() int { return 7 }"))
 	if helperEdit["a"] == want["a"] || helperEdit["b"] != want["b"] {

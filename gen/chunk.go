@@ -4,6 +4,7 @@ import (
 	"go/scanner"
 	"go/token"
 	"sort"
+	"strings"
 
 	"github.com/zengen-dev/zengen/parser"
 )
@@ -28,9 +29,14 @@ type item struct {
 	// keyword is the leading keyword of a declaration: "import", "type",
 	// "const", "var" or "func" ("" for statements).
 	keyword string
-	// key identifies a single-name declaration for "last declaration wins":
-	// "func f", "method T.m", "type T", "var x"; "" when it declares several.
-	key string
+	// keys are the package-level names a declaration binds, for "last
+	// declaration wins": "f", "T", "x", or "T.m" for a method. A later
+	// declaration of any of them replaces the whole item, as GoNB drops
+	// `var a, _, c = f()` when c is declared again. Grouped declarations
+	// (`var ( … )`) have none and always stay.
+	keys []string
+	// method marks a method declaration.
+	method bool
 	// name is the function name of a func declaration ("" otherwise).
 	name      string
 	text      string
@@ -102,11 +108,21 @@ func (c *chunker) split(cell *parser.Cell, li lineIndex, lo, hi int, stmtsOnly b
 	fset := token.NewFileSet()
 	file := fset.AddFile("", -1, len(src))
 	var s scanner.Scanner
-	errCount := 0
+	errCount, lastErrLine, hashSeen := 0, 0, false
 	s.Init(file, src, func(p token.Position, msg string) {
 		errCount++
 		line, col := li.position(lo + p.Offset)
-		c.errs.Add(c.nb.Pos(cell, line, col), "syntax error: %s", msg)
+		hash := strings.HasSuffix(msg, "'#'")
+		if line == lastErrLine || hash && hashSeen {
+			// "#@title" is one mistake, not one per character, and a
+			// cell of #-comments is one mistake, not one per line.
+			return
+		}
+		lastErrLine, hashSeen = line, hashSeen || hash
+		e := c.errs.Add(c.nb.Pos(cell, line, col), "syntax error: %s", msg)
+		if hash {
+			e.Hint = "Go comments start with //; a cell written for another kernel (a Colab setup cell, say) can be tagged skip"
+		}
 	}, scanner.ScanComments)
 
 	var (
@@ -184,7 +200,10 @@ func (c *chunker) split(cell *parser.Cell, li lineIndex, lo, hi int, stmtsOnly b
 		}
 		toks = append(toks, scannedToken{tok, lit, off})
 		if tok == token.SEMICOLON {
-			lastEnd = off + 1
+			// A semicolon the scanner inserts at the end of the input has no
+			// byte of its own: taking one would read past the cell's code
+			// into whatever the backing array holds.
+			lastEnd = min(off+1, len(src))
 		} else if lit != "" {
 			lastEnd = off + len(lit)
 		} else {
@@ -214,20 +233,16 @@ func (c *chunker) classify(cell *parser.Cell, toks []scannedToken, stmtsOnly boo
 		it.kind, it.keyword = itemDecl, "import"
 	case token.TYPE, token.CONST:
 		it.kind, it.keyword = itemDecl, at(0).tok.String()
-		if at(1).tok == token.IDENT {
-			it.key = it.keyword + " " + at(1).lit
-		}
+		it.keys = specNames(toks[1:])
 	case token.VAR:
 		if c.nb.Dialect == parser.DialectGoNB {
 			it.kind, it.keyword = itemDecl, "var"
-			if at(1).tok == token.IDENT && at(2).tok != token.COMMA {
-				it.key = "var " + at(1).lit
-			}
+			it.keys = specNames(toks[1:])
 		}
 	case token.FUNC:
 		if at(1).tok == token.IDENT {
 			it.kind, it.keyword, it.name = itemDecl, "func", at(1).lit
-			it.key = "func " + at(1).lit
+			it.keys = []string{at(1).lit}
 			break
 		}
 		if at(1).tok != token.LPAREN {
@@ -250,13 +265,28 @@ func (c *chunker) classify(cell *parser.Cell, toks []scannedToken, stmtsOnly boo
 			if depth == 0 {
 				if at(i+1).tok == token.IDENT && at(i+2).tok == token.LPAREN {
 					it.kind, it.keyword, it.name = itemDecl, "func", at(i+1).lit
-					it.key = "method " + recvType + "." + at(i+1).lit
+					it.keys, it.method = []string{recvType + "." + at(i+1).lit}, true
 				}
 				break
 			}
 		}
 	}
 	return it
+}
+
+// specNames returns the names of an ungrouped spec, `a, _, c` in
+// `var a, _, c = f()`, without the blank identifier; nil for a group.
+func specNames(toks []scannedToken) []string {
+	var names []string
+	for i := 0; i < len(toks) && toks[i].tok == token.IDENT; i += 2 {
+		if toks[i].lit != "_" {
+			names = append(names, toks[i].lit)
+		}
+		if i+1 >= len(toks) || toks[i+1].tok != token.COMMA {
+			break
+		}
+	}
+	return names
 }
 
 // mainBody returns the statements of a GoNB `func main() { … }` declared in

@@ -143,16 +143,32 @@ func (a *analysis) markUnused() {
 				list = n.Body
 			case *ast.CommClause:
 				list = n.Body
+				// case v := <-ch: v lives in the clause's body.
+				a.useInBody(definedIdents(n.Comm), n.Colon+1, "")
 			case *ast.RangeStmt:
 				if n.Tok == token.DEFINE {
+					var ids []*ast.Ident
 					for _, e := range []ast.Expr{n.Key, n.Value} {
 						if id, ok := e.(*ast.Ident); ok {
-							if v, ok := a.chk.info.Defs[id].(*types.Var); ok && a.chk.unused[v] {
-								a.editAt(n.Body.Lbrace+1, n.Body.Lbrace+1, " _ = "+id.Name+";")
-							}
+							ids = append(ids, id)
 						}
 					}
+					a.useInBody(ids, n.Body.Lbrace+1, "")
 				}
+			case *ast.IfStmt:
+				a.useInBody(definedIdents(n.Init), n.Body.Lbrace+1, "")
+			case *ast.ForStmt:
+				a.useInBody(definedIdents(n.Init), n.Body.Lbrace+1, "")
+			case *ast.SwitchStmt:
+				a.useInClauses(definedIdents(n.Init), n.Body)
+			case *ast.TypeSwitchStmt:
+				ids := definedIdents(n.Init)
+				if as, ok := n.Assign.(*ast.AssignStmt); ok {
+					// The x of switch x := v.(type) is declared anew in
+					// each clause; using it in one of them is enough.
+					ids = append(ids, definedIdents(as)...)
+				}
+				a.useInClauses(ids, n.Body)
 			}
 			for _, s := range list {
 				for _, id := range definedIdents(s) {
@@ -163,6 +179,42 @@ func (a *analysis) markUnused() {
 			}
 			return true
 		})
+	}
+}
+
+// isUnused reports whether go/types found the variable declared by id
+// unused. The symbolic variable of a type switch has no object of its own,
+// so it is known by position.
+func (a *analysis) isUnused(id *ast.Ident) bool {
+	if v, ok := a.chk.info.Defs[id].(*types.Var); ok && a.chk.unused[v] {
+		return true
+	}
+	return a.chk.unusedAt[id.Pos()]
+}
+
+// useInBody inserts `_ = x;` at pos, the start of the block where the unused
+// variables among ids are in scope; prefix goes before the first one.
+func (a *analysis) useInBody(ids []*ast.Ident, pos token.Pos, prefix string) {
+	var b strings.Builder
+	for _, id := range ids {
+		if id.Name != "_" && a.isUnused(id) {
+			b.WriteString(" _ = " + id.Name + ";")
+		}
+	}
+	if b.Len() > 0 {
+		a.editAt(pos, pos, prefix+b.String())
+	}
+}
+
+// useInClauses makes the unused variables of a switch header used in its
+// first clause, or in a default clause added to a switch without clauses.
+func (a *analysis) useInClauses(ids []*ast.Ident, body *ast.BlockStmt) {
+	if len(body.List) == 0 {
+		a.useInBody(ids, body.Lbrace+1, " default:")
+		return
+	}
+	if cc, ok := body.List[0].(*ast.CaseClause); ok {
+		a.useInBody(ids, cc.Colon+1, "")
 	}
 }
 

@@ -1,11 +1,13 @@
 package gen
 
 import (
+	"encoding/json"
+	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/zengen-dev/zengen/parser"
@@ -13,9 +15,9 @@ import (
 
 // The tests in this file write generated packages into temporary modules
 // and run the go command on them: vet, build, the generated test and the
-// generated command. They run against testdata/runtimedouble, an in-memory
-// stand-in for the runtime with the same API, and against the real runtime
-// of this repository when it builds.
+// generated command, always against the runtime of this repository (a
+// replace directive points the temporary module at the checkout), so that
+// they fail when generated code and the runtime drift apart.
 
 // goCommand runs the go command in dir, offline, and returns its combined
 // output.
@@ -42,60 +44,44 @@ func writeTree(t *testing.T, dir string, files map[string][]byte) {
 	}
 }
 
-var (
-	realRuntimeOnce sync.Once
-	realRuntimeErr  string
-)
-
-// realRuntimeBroken says why the repository's runtime does not build, or "".
-func realRuntimeBroken(t *testing.T) string {
-	realRuntimeOnce.Do(func() {
-		out, err := goCommand(t, "..", "build", "./runtime")
-		if err != nil {
-			realRuntimeErr = firstLines(out, 3)
-		}
-	})
-	return realRuntimeErr
-}
-
-func firstLines(s string, n int) string {
-	lines := strings.SplitN(s, "\n", n+1)
-	if len(lines) > n {
-		lines = lines[:n]
-	}
-	return strings.Join(lines, "\n")
-}
-
-// emitModule emits p as a standalone module in a temporary folder with the
-// runtime replaced by the double or the real one.
-func emitModule(t *testing.T, p *Pipeline, runtimeKind string, opts EmitOptions) string {
+// emitModule emits p as a standalone module in a temporary folder whose
+// go.mod replaces zengen by this checkout.
+func emitModule(t *testing.T, p *Pipeline, opts EmitOptions) string {
 	t.Helper()
 	dir := t.TempDir()
-	replace, err := filepath.Abs("testdata/runtimedouble")
+	root, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if runtimeKind == "real" {
-		if why := realRuntimeBroken(t); why != "" {
-			t.Skipf("the repository's runtime does not build yet:\n%s", why)
-		}
-		if replace, err = filepath.Abs(".."); err != nil {
-			t.Fatal(err)
-		}
-		sum, err := os.ReadFile("../go.sum")
-		if err != nil {
-			t.Fatal(err)
-		}
-		writeTree(t, dir, map[string][]byte{"go.sum": sum})
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
 	}
+	writeTree(t, dir, map[string][]byte{"go.sum": sum})
 	opts.Module = "example.com/zgtest/" + p.Name
-	opts.RuntimeReplace = replace
+	opts.RuntimeReplace = root
 	files, err := Emit(p, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	writeTree(t, dir, files)
 	return dir
+}
+
+// runPipeline runs the generated command of the module in dir with its
+// store in home and returns what it printed on stdout.
+func runPipeline(t *testing.T, dir, home, name string, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command("go", append([]string{"run", "./cmd/" + name}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOPROXY=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local", "ZEN_HOME="+home)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		err = fmt.Errorf("%w\n%s", err, stderr.String())
+	}
+	return string(out), err
 }
 
 func TestEmittedPackageBuildsAndRuns(t *testing.T) {
@@ -105,38 +91,73 @@ func TestEmittedPackageBuildsAndRuns(t *testing.T) {
 	tests := []struct {
 		name     string
 		pipeline func() *Pipeline
-		// wantRun are lines the generated command prints on `run` with the
-		// runtime double, which echoes each metric.
+		// wantRun are texts the generated command prints on `run`.
 		wantRun []string
+		// wantMetrics are the metrics `show latest` records, as
+		// "step.metric" → value; a NaN value only needs the metric to exist.
+		wantMetrics map[string]float64
 	}{
-		{"churn", churnPipeline, []string{"loss ", "train: loss="}},
-		{"funcs", funcPipeline, []string{"count: n=25"}},
-		{"clash", clashPipeline, []string{"TRUEgardenctx", "measure: n=13"}},
+		{"churn", churnPipeline, []string{"[train] loss "}, map[string]float64{"train.loss": math.NaN()}},
+		{"funcs", funcPipeline, nil, map[string]float64{"count.n": 25}},
+		{"clash", clashPipeline, []string{"[probe] TRUEgardenctx"}, map[string]float64{"measure.n": 13}},
 	}
 	for _, tt := range tests {
-		for _, runtimeKind := range []string{"double", "real"} {
-			t.Run(tt.name+"/"+runtimeKind, func(t *testing.T) {
-				t.Parallel()
-				dir := emitModule(t, tt.pipeline(), runtimeKind, EmitOptions{Command: "generate " + tt.name})
-				for _, args := range [][]string{{"vet", "./..."}, {"build", "./..."}, {"test", "./..."}} {
-					if out, err := goCommand(t, dir, args...); err != nil {
-						t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
-					}
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := emitModule(t, tt.pipeline(), EmitOptions{Command: "generate " + tt.name})
+			for _, args := range [][]string{{"vet", "./..."}, {"build", "./..."}, {"test", "./..."}} {
+				if out, err := goCommand(t, dir, args...); err != nil {
+					t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
 				}
-				if runtimeKind != "double" {
-					return
+			}
+			home := t.TempDir()
+			out, err := runPipeline(t, dir, home, tt.name, "run")
+			if err != nil {
+				t.Fatalf("go run ./cmd/%s run: %v\n%s", tt.name, err, out)
+			}
+			for _, want := range tt.wantRun {
+				if !strings.Contains(out, want) {
+					t.Errorf("the pipeline printed\n%s\nwant a line with %q", out, want)
 				}
-				out, err := goCommand(t, dir, "run", "./cmd/"+tt.name, "run")
-				if err != nil {
-					t.Fatalf("go run ./cmd/%s run: %v\n%s", tt.name, err, out)
+			}
+			out, err = runPipeline(t, dir, home, tt.name, "show", "latest", "--json")
+			if err != nil {
+				t.Fatalf("go run ./cmd/%s show latest --json: %v\n%s", tt.name, err, out)
+			}
+			var shown struct {
+				Steps []struct {
+					Step    string `json:"step"`
+					Status  string `json:"status"`
+					Metrics []struct {
+						Name  string  `json:"name"`
+						Value float64 `json:"value"`
+					} `json:"metrics"`
+				} `json:"steps"`
+			}
+			if err := json.Unmarshal([]byte(out), &shown); err != nil {
+				t.Fatalf("show latest --json: %v\n%s", err, out)
+			}
+			got := map[string]float64{}
+			for _, s := range shown.Steps {
+				if s.Status != "succeeded" {
+					t.Errorf("step %s %s", s.Step, s.Status)
 				}
-				for _, want := range tt.wantRun {
-					if !strings.Contains(out, want) {
-						t.Errorf("the pipeline printed\n%s\nwant a line with %q", out, want)
-					}
+				for _, m := range s.Metrics {
+					got[s.Step+"."+m.Name] = m.Value
 				}
-			})
-		}
+			}
+			if len(shown.Steps) != len(tt.pipeline().Steps) {
+				t.Errorf("show lists %d steps, want %d:\n%s", len(shown.Steps), len(tt.pipeline().Steps), out)
+			}
+			for name, want := range tt.wantMetrics {
+				if v, ok := got[name]; !ok || !math.IsNaN(want) && v != want {
+					t.Errorf("metric %s = %v (recorded: %v), want %v", name, v, ok, want)
+				}
+			}
+			if len(got) != len(tt.wantMetrics) {
+				t.Errorf("metrics %v, want only %v", got, tt.wantMetrics)
+			}
+		})
 	}
 }
 
@@ -161,7 +182,7 @@ func TestLineDirectivesReachTheCompiler(t *testing.T) {
 			p := churnPipeline()
 			p.Name, p.Package, p.Notebook = "broken", "broken", tt.nb
 			p.Steps[1].Body[0] = &Chunk{Pos: parser.Pos{File: tt.nb, Cell: tt.cell, Line: 2}, Code: "w, loss := fit(xs, epochs, undefinedThing)"}
-			dir := emitModule(t, p, "double", EmitOptions{NoTests: true})
+			dir := emitModule(t, p, EmitOptions{NoTests: true})
 			out, err := goCommand(t, dir, "build", "./...")
 			if err == nil {
 				t.Fatal("go build succeeded on a cell with an undefined name")
@@ -179,7 +200,7 @@ func TestNoLineDirectivesCompile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the go command on a generated module")
 	}
-	dir := emitModule(t, churnPipeline(), "double", EmitOptions{NoLineDirectives: true})
+	dir := emitModule(t, churnPipeline(), EmitOptions{NoLineDirectives: true})
 	if out, err := goCommand(t, dir, "vet", "./..."); err != nil {
 		t.Fatalf("go vet: %v\n%s", err, out)
 	}

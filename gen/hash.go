@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/printer"
+	"go/token"
 	"go/types"
 	"sort"
 	"strings"
@@ -71,13 +72,16 @@ func isMethod(obj types.Object) bool {
 	return ok && f.Signature().Recv() != nil
 }
 
-// normalised prints an item's AST without comments and blank lines.
+// normalised prints an item's AST without comments and without the
+// notebook's layout: printed against an empty file set, go/printer knows no
+// line of any node, so it keeps none of the author's line breaks and a
+// statement re-broken across lines prints (and hashes) as before.
 func (a *analysis) normalised(it *item) string {
 	if it.node == nil {
 		return it.text
 	}
 	var buf bytes.Buffer
-	if err := printer.Fprint(&buf, a.chk.fset, it.node); err != nil {
+	if err := printer.Fprint(&buf, token.NewFileSet(), it.node); err != nil {
 		return it.text
 	}
 	var lines []string

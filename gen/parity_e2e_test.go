@@ -46,7 +46,7 @@ func TestGeneratedParityTest(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			dir := emitModule(t, parityNotebook(t, tt.totalSource), "real", EmitOptions{})
+			dir := emitModule(t, parityNotebook(t, tt.totalSource), EmitOptions{})
 			out, err := goCommand(t, dir, "test", "./...")
 			if tt.wantFail == nil {
 				if err != nil {

@@ -79,7 +79,7 @@ func (a *analysis) findFunctionSteps() map[*parser.Directive]bool {
 				Cells:   []int{a.cellNumber(it.cell)},
 				Options: a.options(d),
 			}}
-			if strings.HasPrefix(it.key, "method ") {
+			if it.method {
 				a.errs.Add(d.Pos, "//zen:step marks a method; only plain functions can be steps")
 				continue
 			}

@@ -10,6 +10,8 @@ import (
 	"go/types"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -35,8 +37,11 @@ type checked struct {
 	// imports are the notebook's imports (explicit and added), with use.
 	imports []*userImport
 	loaded  map[string]*packages.Package
-	// unused are variables go/types found declared and not used.
-	unused map[*types.Var]bool
+	// unused are variables go/types found declared and not used;
+	// unusedAt are the positions of their names, which also covers the
+	// symbolic variable of a type switch (it has no object of its own).
+	unused   map[*types.Var]bool
+	unusedAt map[token.Pos]bool
 	// topStmts are the top-level statements, in notebook order.
 	topStmts []*item
 }
@@ -100,11 +105,18 @@ func (a *analysis) typeCheck() bool {
 	for _, ps := range candidates {
 		paths = append(paths, ps...)
 	}
-	chk.loaded = a.load(paths)
+	var ok bool
+	if chk.loaded, ok = a.load(paths); !ok {
+		// Without the imports every use of them would be one more
+		// misleading error.
+		return false
+	}
+	importFailed := false
 	for _, u := range imports {
 		if p := chk.loaded[u.path]; p != nil {
 			for _, e := range p.Errors {
 				a.errs.Add(u.pos, "cannot import %q: %s", u.path, e.Msg)
+				importFailed = true
 			}
 		}
 	}
@@ -138,6 +150,12 @@ func (a *analysis) typeCheck() bool {
 			}
 			continue
 		}
+		if importFailed {
+			// As with go build, a package that cannot be loaded is the
+			// one error: checking against it would report its absence
+			// again at every use.
+			return false
+		}
 		a.attachNodes()
 		a.reportTypeErrors(typeErrs)
 		break
@@ -158,23 +176,43 @@ func hasSyntaxErrors(l parser.ErrorList) bool {
 // "last declaration wins" (GoNB replaces a redeclared name, and the REPL
 // kernels do the same for funcs and types).
 func (a *analysis) packageDecls() []*item {
-	last := map[string]*item{}
-	for _, it := range a.items {
-		if it.kind == itemDecl && it.key != "" {
-			last[it.key] = it
-		}
-	}
 	var decls []*item
-	for _, it := range a.items {
-		if it.kind != itemDecl || it.key != "" && last[it.key] != it {
+	// declaredBy is the latest declaration of each name seen so far,
+	// walking backwards.
+	declaredBy := map[string]*item{}
+	for i := len(a.items) - 1; i >= 0; i-- {
+		it := a.items[i]
+		if it.kind != itemDecl {
 			continue
 		}
-		if it.keyword == "func" && it.name == "main" && !strings.HasPrefix(it.key, "method ") {
+		var replacedBy *item
+		for _, k := range it.keys {
+			if later := declaredBy[k]; later != nil && replacedBy == nil {
+				replacedBy = later
+			}
+		}
+		for _, k := range it.keys {
+			if replacedBy != nil && declaredBy[k] == nil {
+				// A name that disappears with the declaration it shared.
+				a.dropped[k] = droppedName{decl: it, by: replacedBy}
+			}
+			if declaredBy[k] == nil {
+				declaredBy[k] = it
+			}
+		}
+		if replacedBy != nil || it.keyword == "func" && it.name == "main" && !it.method {
 			continue
 		}
 		decls = append(decls, it)
 	}
+	slices.Reverse(decls)
 	return decls
+}
+
+// droppedName is a name whose declaration a later one replaced although the
+// later one does not declare that name: `var a, _, c = f()` then `var c = 1`.
+type droppedName struct {
+	decl, by *item
 }
 
 // explicitImports parses the import declarations of the notebook, merging
@@ -345,18 +383,18 @@ func (a *analysis) syntaxErrors(err error) {
 
 // load resolves import paths with one go/packages call in the module that
 // encloses cfg.Dir, or in a scratch module holding the notebook's !go get
-// requirements.
-func (a *analysis) load(paths []string) map[string]*packages.Package {
+// requirements. It reports false when the go command failed as a whole.
+func (a *analysis) load(paths []string) (map[string]*packages.Package, bool) {
 	sort.Strings(paths)
 	paths = dedupe(paths)
 	loaded := map[string]*packages.Package{}
 	if len(paths) == 0 {
-		return loaded
+		return loaded, true
 	}
 	dir, env, cleanup, err := a.loadDir()
 	if err != nil {
 		a.errs.Add(Pos{File: a.nb.Path}, "cannot prepare module to resolve imports: %v", err)
-		return loaded
+		return loaded, false
 	}
 	defer cleanup()
 	cfg := &packages.Config{
@@ -366,14 +404,40 @@ func (a *analysis) load(paths []string) map[string]*packages.Package {
 	}
 	pkgs, err := packages.Load(cfg, paths...)
 	if err != nil {
-		a.errs.Add(Pos{File: a.nb.Path}, "cannot resolve imports: %v", err)
-		return loaded
+		a.loadError(err)
+		return loaded, false
 	}
 	for _, p := range pkgs {
 		loaded[p.PkgPath] = p
 	}
-	return loaded
+	return loaded, true
 }
+
+// loadError reports a failed go command. A requirement the go command could
+// not resolve (a version the module proxy does not serve, say) is reported
+// at its !go get line, since that is what the user can change; the go
+// command names it by its line in the scratch go.mod.
+func (a *analysis) loadError(err error) {
+	for _, line := range strings.Split(err.Error(), "\n") {
+		m := goModLine.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		n, _ := strconv.Atoi(m[1])
+		r := a.scratchRequires[n]
+		if r == nil {
+			continue
+		}
+		reason := strings.TrimPrefix(m[2], "require "+r.Path+": ")
+		a.errs.Add(r.Pos, "cannot use requirement %s@%s: %s", r.Path, r.Version, reason).Hint =
+			"check that the module proxy serves this version, or pick another one"
+		return
+	}
+	a.errs.Add(Pos{File: a.nb.Path}, "cannot resolve imports: %v", err)
+}
+
+// goModLine matches the go command's complaint about a line of go.mod.
+var goModLine = regexp.MustCompile(`go\.mod:(\d+): (.*)$`)
 
 // loadDir finds where go/packages should run.
 func (a *analysis) loadDir() (dir string, env []string, cleanup func(), err error) {
@@ -400,8 +464,10 @@ func (a *analysis) loadDir() (dir string, env []string, cleanup func(), err erro
 	}
 	var mod strings.Builder
 	mod.WriteString("module zengen.scratch/notebook\n\ngo 1.26\n")
+	a.scratchRequires = map[int]*Requirement{}
 	for _, r := range a.p.Requirements {
 		if r.Version != "latest" {
+			a.scratchRequires[strings.Count(mod.String(), "\n")+1] = r
 			fmt.Fprintf(&mod, "require %s %s\n", r.Path, r.Version)
 		}
 	}
@@ -512,6 +578,7 @@ func (a *analysis) attachStmts(list []ast.Stmt) {
 // imports (they are dropped).
 func (a *analysis) reportTypeErrors(errs []types.Error) {
 	a.chk.unused = map[*types.Var]bool{}
+	a.chk.unusedAt = map[token.Pos]bool{}
 	defAt := map[token.Pos]*types.Var{}
 	for id, obj := range a.chk.info.Defs {
 		if v, ok := obj.(*types.Var); ok {
@@ -521,10 +588,24 @@ func (a *analysis) reportTypeErrors(errs []types.Error) {
 	for _, u := range a.chk.imports {
 		u.used = true
 	}
+	// last is the error a continuation line belongs to, nil when that
+	// error was not reported.
+	var last *parser.Error
 	for _, e := range errs {
 		off := a.offset(e.Pos)
+		if detail, ok := strings.CutPrefix(e.Msg, "\t"); ok {
+			// go/types continues an error on its own line ("\tother
+			// declaration of c"); alone it would read as a message.
+			if last != nil {
+				pos, _, _ := a.locate(off)
+				last.Hint = strings.TrimPrefix(last.Hint+"; ", "; ") + detail + " at " + pos.String()
+			}
+			continue
+		}
+		last = nil
 		switch {
-		case strings.HasPrefix(e.Msg, "declared and not used"):
+		case strings.HasPrefix(e.Msg, "declared and not used") || strings.HasSuffix(e.Msg, " declared and not used"):
+			a.chk.unusedAt[e.Pos] = true
 			if v := defAt[e.Pos]; v != nil {
 				a.chk.unused[v] = true
 			}
@@ -540,14 +621,30 @@ func (a *analysis) reportTypeErrors(errs []types.Error) {
 		pos, _, _ := a.locate(off)
 		msg := e.Msg
 		if name, ok := strings.CutPrefix(msg, "undefined: "); ok {
+			if d, ok := a.dropped[name]; ok {
+				last = a.errs.Add(pos, "%s is undefined here: its declaration in cell %d is replaced by the one of cell %d, which declares %s again", name, a.cellNumber(d.decl.cell), a.cellNumber(d.by.cell), strings.Join(commonKeys(d.decl, d.by), ", "))
+				last.Hint = "GoNB drops a whole declaration when one of its names is declared again; declare " + name + " on its own"
+				continue
+			}
 			if cell := a.definedInSkipped(name); cell != 0 {
-				a.errs.Add(pos, "%s is defined only in skipped cell %d", name, cell).Hint =
-					"remove the skip marker from that cell or define " + name + " in a step"
+				last = a.errs.Add(pos, "%s is defined only in skipped cell %d", name, cell)
+				last.Hint = "remove the skip marker from that cell or define " + name + " in a step"
 				continue
 			}
 		}
-		a.errs.Add(pos, "%s", msg)
+		last = a.errs.Add(pos, "%s", msg)
+		if hint := kernelNameHints[strings.TrimPrefix(msg, "undefined: ")]; hint != "" {
+			last.Hint = hint
+		}
 	}
+}
+
+// kernelNameHints explain names that a kernel provides to every cell and
+// a pipeline does not.
+var kernelNameHints = map[string]string{
+	"_ctx":    "lgo's _ctx (rich display, cancellation) has no counterpart in a pipeline; print results instead, or move the cell to a skipped one",
+	"display": "gophernotes' display package renders in Jupyter only; print results instead, or move the cell to a skipped one",
+	"Display": "gophernotes' Display renders in Jupyter only; print results instead, or move the cell to a skipped one",
 }
 
 // definedInSkipped returns the number of a skipped cell that defines name,
@@ -588,4 +685,15 @@ func (a *analysis) definedInSkipped(name string) int {
 		}
 	}
 	return 0
+}
+
+// commonKeys returns the names both declarations bind.
+func commonKeys(a, b *item) []string {
+	var out []string
+	for _, k := range a.keys {
+		if slices.Contains(b.keys, k) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
