@@ -25,6 +25,9 @@ func runCheck(args []string, env *environment) int {
 	if ok, status := validateGenerateFlags(env, fs, &o); !ok {
 		return status
 	}
+	if upToDate(fs.Args(), o) {
+		return exitOK
+	}
 	trees, ok := renderReporting(env, fs.Args(), o)
 	if !ok {
 		return exitFindings
@@ -37,6 +40,9 @@ func runCheck(args []string, env *environment) int {
 			return exitFindings
 		}
 		for _, c := range changes {
+			if c.kind == restamped {
+				continue
+			}
 			differences++
 			shown := path.Join(filepath.ToSlash(r.dir), c.path)
 			switch c.kind {

@@ -188,7 +188,23 @@ func emit(r *rendered, o generateOptions) error {
 	if o.module != "" {
 		return tidy(r)
 	}
+	inputs, err := inputsDigest(r.notebook, o)
+	if err != nil {
+		return err
+	}
+	addRecord(r, inputs)
 	return nil
+}
+
+// upToDate reports whether the record that generate left in the output
+// folder shows, without rendering, that the tree is what rendering would
+// write. A false answer means only that rendering must decide.
+func upToDate(notebooks []string, o generateOptions) bool {
+	if len(notebooks) != 1 {
+		return false
+	}
+	ok, err := recordHolds(notebooks[0], o)
+	return err == nil && ok
 }
 
 // commandLine is the zengen command recorded in generated headers: the
