@@ -151,7 +151,9 @@ func (e *emitter) stepLiteral(s *Step) jen.Code {
 	return jen.Values(multiline(fields)...)
 }
 
-// portLiteral is a runtime.Input (input) or runtime.Output.
+// portLiteral is a runtime.Input (input) or runtime.Output. An output
+// carries a Show hook built from its codec, so that the binary's `cat` can
+// decode it whatever the codec, also one registered by the user.
 func (e *emitter) portLiteral(p *Port, input bool) jen.Code {
 	fields := []jen.Code{
 		jen.Id("Name").Op(":").Lit(p.Name),
@@ -160,6 +162,8 @@ func (e *emitter) portLiteral(p *Port, input bool) jen.Code {
 	}
 	if input {
 		fields = append(fields, jen.Id("From").Op(":").Lit(p.From))
+	} else {
+		fields = append(fields, jen.Id("Show").Op(":").Add(e.zen("Shower")).Call(e.codecExpr(p)))
 	}
 	return jen.Values(fields...)
 }

@@ -113,7 +113,7 @@ func DefaultParams() Params {
 	return nil
 }`},
 		{"portLiteral input", renderElem(churn.portLiteral(train.Inputs[0], true)), `{Name: "xs", Type: "[]float64", Codec: "numeric", From: "load"}`},
-		{"portLiteral output", renderElem(churn.portLiteral(train.Outputs[0], false)), `{Name: "loss", Type: "float64", Codec: "json"}`},
+		{"portLiteral output", renderElem(churn.portLiteral(train.Outputs[0], false)), `{Name: "loss", Type: "float64", Codec: "json", Show: runtime.Shower(runtime.JSON[float64]())}`},
 		{"optionsLiteral", renderExpr(churn.optionsLiteral(train.Options)), `runtime.Options{Retries: 2, Timeout: 90 * time.Second, CacheVersion: "v2"}`},
 		{"optionsLiteral cache off", renderExpr(funcs.optionsLiteral(report.Options)), `runtime.Options{NoCache: true}`},
 		{"setupFunc", renderExpr(funcs.setupFunc()), "func() {\n\tscale = zg_params.Scale\n}"},

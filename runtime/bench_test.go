@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -40,7 +42,8 @@ func benchRun(b *testing.B, p *Pipeline, home string, args ...string) {
 }
 
 // BenchmarkChainTracked measures per-step overhead of a fully tracked run:
-// cache lookup, two store transactions, one fsync'd blob, lineage.
+// one store transaction (this step's record and the next one's start), one
+// fsync'd blob, lineage.
 func BenchmarkChainTracked(b *testing.B) {
 	const steps = 1000
 	p := chain(steps)
@@ -89,4 +92,26 @@ func BenchmarkTwoCPUBoundSteps(b *testing.B) {
 		benchRun(b, p, home, "--parallel", "2", "--no-cache")
 	}
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/run")
+}
+
+// BenchmarkHelpColdStart runs `--help` of a freshly built pipeline binary
+// (testdata/helpbin, shaped like a generated one) in a new process each
+// time: exec, package initialisation, flag set-up and usage. The build is
+// not timed.
+func BenchmarkHelpColdStart(b *testing.B) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		b.Skip("no go command to build the pipeline binary")
+	}
+	bin := filepath.Join(b.TempDir(), "helpbin")
+	if out, err := exec.Command(goTool, "build", "-o", bin, "./testdata/helpbin").CombinedOutput(); err != nil {
+		b.Fatalf("build: %v\n%s", err, out)
+	}
+	b.ResetTimer()
+	for range b.N {
+		if out, err := exec.Command(bin, "--help").Output(); err != nil || len(out) == 0 {
+			b.Fatalf("--help: %v, %d bytes", err, len(out))
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/op")
 }

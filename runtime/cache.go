@@ -66,10 +66,13 @@ func (c cacheComponents) encode() string {
 }
 
 // key is the hex SHA-256 over the format tag and the canonical encoding.
-func (c cacheComponents) key() string {
+func (c cacheComponents) key() string { return cacheKey(c.encode()) }
+
+// cacheKey is key for components already encoded.
+func cacheKey(encoded string) string {
 	h := sha256.New()
 	h.Write([]byte(cacheFormat + "\n"))
-	h.Write([]byte(c.encode()))
+	h.Write([]byte(encoded))
 	return hex.EncodeToString(h.Sum(nil))
 }
 

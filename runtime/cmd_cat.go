@@ -18,7 +18,7 @@ var catCommand = &command{
 	name:    "cat",
 	args:    "RUN STEP.VAR",
 	nargs:   2,
-	summary: "Print an artifact, decoded: JSON indented, raw as text, numeric slices as a JSON array.",
+	summary: "Print an artifact, decoded: JSON indented, raw as text, numeric slices as a JSON array, other codecs as their values.",
 	examples: `  PROG cat latest train.loss
   PROG cat latest load.xs > xs.json`,
 	run: func(ctx context.Context, c *cli, st *cmdState, args []string) error {
@@ -53,7 +53,7 @@ var catCommand = &command{
 			if err != nil {
 				return err
 			}
-			return displayArtifact(c.stdout, o.Codec, b)
+			return displayArtifact(c.stdout, o.Codec, b, c.showerOf(stepName, varName))
 		}
 		var names []string
 		for _, o := range sr.Outputs {
@@ -63,18 +63,37 @@ var catCommand = &command{
 	},
 }
 
-// displayArtifact renders an artifact's bytes for people. Codecs whose
-// layout says nothing about the Go type (binary, user codecs) are shown as
-// a hex dump.
-func displayArtifact(w io.Writer, codec string, b []byte) error {
+// showerOf returns the Show hook of a step's output in this binary's
+// pipeline, or nil when the step or the output no longer exists or has
+// none.
+func (c *cli) showerOf(step, name string) func(codec string, r io.Reader) (any, error) {
+	for _, s := range c.p.Steps {
+		if s.Name != step {
+			continue
+		}
+		for _, o := range s.Outputs {
+			if o.Name == name {
+				return o.Show
+			}
+		}
+	}
+	return nil
+}
+
+// displayArtifact renders an artifact's bytes for people. The codecs whose
+// layout needs no Go type are shown by the runtime; the others (binary,
+// user codecs) are decoded by show, the output's hook, and printed as
+// values. Without a hook, or when it fails, they are shown as a hex dump.
+func displayArtifact(w io.Writer, codec string, b []byte, show func(codec string, r io.Reader) (any, error)) error {
 	switch codec {
 	case "json":
 		var out bytes.Buffer
 		if err := json.Indent(&out, b, "", "  "); err != nil {
 			return fmt.Errorf("artifact is not valid JSON: %w", err)
 		}
-		out.WriteByte('\n')
-		_, err := w.Write(out.Bytes())
+		// A JSON artifact ends in a newline, which Indent keeps.
+		indented := bytes.TrimRight(out.Bytes(), " \t\r\n")
+		_, err := w.Write(append(indented, '\n'))
 		return err
 	case "raw", "error":
 		_, err := w.Write(b)
@@ -85,7 +104,15 @@ func displayArtifact(w io.Writer, codec string, b []byte) error {
 	case "numeric":
 		return displayNumeric(w, b)
 	}
-	fmt.Fprintf(w, "%d bytes, codec %s (shown as hex: the codec has no text form)\n", len(b), codec)
+	why := "the codec has no text form and this binary cannot decode it"
+	if show != nil {
+		v, err := callShow(show, codec, b)
+		if err == nil {
+			return showValue(w, v)
+		}
+		why = err.Error()
+	}
+	fmt.Fprintf(w, "%d bytes, codec %s (shown as hex: %s)\n", len(b), codec, why)
 	_, err := io.WriteString(w, hex.Dump(b))
 	return err
 }
@@ -150,4 +177,15 @@ func displayNumeric(w io.Writer, b []byte) error {
 	out.WriteString("]\n")
 	_, err := w.Write(out.Bytes())
 	return err
+}
+
+// callShow runs a Show hook, turning a panic in a user's decoder into an
+// error: cat then falls back to the hex dump instead of a stack trace.
+func callShow(show func(codec string, r io.Reader) (any, error), codec string, b []byte) (v any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			v, err = nil, fmt.Errorf("decoding panicked: %v", p)
+		}
+	}()
+	return show(codec, bytes.NewReader(b))
 }

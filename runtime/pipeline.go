@@ -58,6 +58,11 @@ type Output struct {
 	Name  string
 	Type  string
 	Codec string
+	// Show decodes an artifact of this output for `cat`, given the codec
+	// name recorded with it; generated code sets it with Shower. Without
+	// it, `cat` can still show the codecs whose layout needs no Go type
+	// (json, raw, error, numeric) and prints the others as a hex dump.
+	Show func(codec string, r io.Reader) (any, error) `json:"-"`
 }
 
 // Options are the per-step options of //zen:step NAME opt=val.

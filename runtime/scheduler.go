@@ -50,6 +50,14 @@ type planned struct {
 	note  string        // why it was reused or forced
 }
 
+// launch is a step the scheduler starts in a goroutine of its own.
+type launch struct {
+	pl     *planned
+	inputs map[string]meta.Artifact
+	sr     meta.StepRun // its record, running; the worker completes it
+	alone  bool         // nothing else runs: os.Stdout may be captured
+}
+
 // stepOutcome is what a worker reports when a step is done.
 type stepOutcome struct {
 	sr meta.StepRun
@@ -306,6 +314,10 @@ func (r *runner) schedule(ctx context.Context, plan []*planned, prior map[string
 	results := make(chan stepOutcome)
 	running := 0
 	stopping := false
+	// Records must be written even when the run is being cancelled: the
+	// store's calls get a context that is never cancelled.
+	dbctx := context.WithoutCancel(ctx)
+	j := &journal{r: r}
 
 	// settle records the outcome of a step and releases its dependents.
 	settle := func(sr meta.StepRun) {
@@ -331,38 +343,77 @@ func (r *runner) schedule(ctx context.Context, plan []*planned, prior map[string
 		}
 		sort.SliceStable(ready, func(i, j int) bool { return r.order[ready[i].step.Name] < r.order[ready[j].step.Name] })
 	}
+	// fail settles a step that cannot start, recording it in this turn.
+	fail := func(sr meta.StepRun, reason string) {
+		sr.Status, sr.Error = meta.StepFailed, reason
+		j.finish(dbctx, &sr)
+		r.term.progress(fmt.Sprintf("✗ %s failed: %s", sr.Step, sr.Error))
+		settle(sr)
+	}
 
+	// Each turn decides what it can without running step code — reuses,
+	// cache hits, steps that cannot start — records it together with the
+	// start of the steps it launches, commits once, launches, and waits for
+	// one step to end.
 	for {
-		for !stopping && running < r.opts.parallel && len(ready) > 0 {
+		var launches []*launch
+		for !stopping && running+len(launches) < r.opts.parallel && len(ready) > 0 {
+			if ctx.Err() != nil {
+				stopping = true
+				break
+			}
 			pl := ready[0]
 			ready = ready[1:]
 			if pl.reuse != nil {
-				sr := r.recordReuse(ctx, pl)
+				sr := r.reuseRecord(pl)
+				j.finish(dbctx, &sr)
+				r.term.progress(fmt.Sprintf("↺ %s cached (%s)", sr.Step, pl.note))
 				settle(sr)
 				continue
 			}
 			inputs, err := r.resolveInputs(pl.step, produced)
 			if err != nil {
-				sr := meta.StepRun{RunID: r.run.ID, Pipeline: r.p.Name, Step: pl.step.Name, Status: meta.StepFailed,
-					Error: err.Error(), CodeHash: pl.step.CodeHash}
-				r.record(ctx, &sr)
-				r.term.progress(fmt.Sprintf("✗ %s failed: %s", sr.Step, sr.Error))
+				fail(meta.StepRun{RunID: r.run.ID, Pipeline: r.p.Name, Step: pl.step.Name, CodeHash: pl.step.CodeHash}, err.Error())
+				continue
+			}
+			sr, hit := r.prepare(dbctx, j, pl, inputs)
+			if hit {
+				j.finish(dbctx, &sr)
+				r.term.progress(fmt.Sprintf("↺ %s cached", sr.Step))
 				settle(sr)
+				continue
+			}
+			sr.StartedAt, sr.Attempt = time.Now(), 1
+			if err := j.start(dbctx, &sr); err != nil {
+				fail(sr, "recording the step start: "+err.Error())
 				continue
 			}
 			// Only a step that runs alone, with nothing else ready, may
 			// have os.Stdout swapped: nothing else can start until it ends.
-			alone := running == 0 && len(ready) == 0 && r.osCapture.Load()
+			alone := running == 0 && len(launches) == 0 && len(ready) == 0 && r.osCapture.Load()
+			launches = append(launches, &launch{pl: pl, inputs: inputs, sr: sr, alone: alone})
+		}
+		if err := j.commit(dbctx); err != nil {
+			for _, l := range launches {
+				fail(l.sr, "recording the step start: "+err.Error())
+			}
+			launches = nil
+		}
+		for _, l := range launches {
 			running++
 			go func() {
-				results <- stepOutcome{sr: r.runStep(runCtx, pl, inputs, alone)}
+				results <- stepOutcome{sr: r.execStep(runCtx, l)}
 			}()
 		}
 		if running == 0 {
+			if !stopping && len(ready) > 0 {
+				continue
+			}
 			break
 		}
 		out := <-results
 		running--
+		j.finish(dbctx, &out.sr)
 		settle(out.sr)
 		if out.sr.Status == meta.StepFailed && !r.opts.keepGoing && !stopping {
 			stopping = true
@@ -389,8 +440,9 @@ func (r *runner) schedule(ctx context.Context, plan []*planned, prior map[string
 			r.term.progress(fmt.Sprintf("⊘ %s cancelled", sr.Step))
 		}
 		finished[pl.step.Name] = sr.Status
-		r.record(ctx, &sr)
+		j.finish(dbctx, &sr)
 	}
+	j.commit(dbctx)
 	switch {
 	case cancelled:
 		return meta.RunCancelled, context.Cause(ctx)
@@ -437,28 +489,18 @@ func (r *runner) resolveInputs(s *Step, produced map[string]map[string]meta.Arti
 	return inputs, nil
 }
 
-// record writes a step run, reporting (not failing on) store errors: the run
-// must go on and finish its record.
-func (r *runner) record(ctx context.Context, sr *meta.StepRun) {
-	if err := r.st.meta.FinishStep(context.WithoutCancel(ctx), sr); err != nil {
-		r.term.progress(fmt.Sprintf("! %s: recording the step failed: %v", sr.Step, err))
-	}
-}
-
-// recordReuse records a step finished in another run as cached in this one.
-func (r *runner) recordReuse(ctx context.Context, pl *planned) meta.StepRun {
+// reuseRecord is the record, in this run, of a step finished in another
+// run: cached.
+func (r *runner) reuseRecord(pl *planned) meta.StepRun {
 	src := pl.reuse
 	from := src.RunID
 	if src.CachedFrom != "" {
 		from = src.CachedFrom
 	}
 	now := time.Now()
-	sr := meta.StepRun{RunID: r.run.ID, Pipeline: r.p.Name, Step: pl.step.Name, Status: meta.StepCached,
+	return meta.StepRun{RunID: r.run.ID, Pipeline: r.p.Name, Step: pl.step.Name, Status: meta.StepCached,
 		StartedAt: now, EndedAt: now, CodeHash: src.CodeHash, CacheKey: src.CacheKey, Components: src.Components,
 		CacheNote: pl.note, CachedFrom: from, Outputs: src.Outputs, Inputs: src.Inputs, Metrics: src.Metrics}
-	r.record(ctx, &sr)
-	r.term.progress(fmt.Sprintf("↺ %s cached (%s)", sr.Step, pl.note))
-	return sr
 }
 
 // formatDuration prints durations the way people read progress lines.

@@ -12,22 +12,19 @@ import (
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
 
-// runStep runs one step to its end — cache hit, success after retries,
-// failure, timeout or cancellation — records it and returns the record.
-// alone says the step is the only one running, so os.Stdout may be captured.
-func (r *runner) runStep(ctx context.Context, pl *planned, inputs map[string]meta.Artifact, alone bool) meta.StepRun {
+// prepare computes the cache key of a step about to run and looks it up.
+// It returns the step's record: cached when hit is set (the step need not
+// run), otherwise with the reason for the miss, ready to start.
+func (r *runner) prepare(ctx context.Context, j *journal, pl *planned, inputs map[string]meta.Artifact) (sr meta.StepRun, hit bool) {
 	s := pl.step
-	// Records must be written even when the run is being cancelled: the
-	// store's calls get a context that is never cancelled.
-	dbctx := context.WithoutCancel(ctx)
 	digests := make(map[string]string, len(inputs))
 	for name, a := range inputs {
 		digests[name] = a.Digest
 	}
 	comps := newCacheComponents(s, digests, r.params)
-	sr := meta.StepRun{RunID: r.run.ID, Pipeline: r.p.Name, Step: s.Name, CodeHash: s.CodeHash,
-		CacheKey: comps.key(), Components: comps.encode(), Inputs: sortedArtifacts(inputs)}
-
+	encoded := comps.encode()
+	sr = meta.StepRun{RunID: r.run.ID, Pipeline: r.p.Name, Step: s.Name, CodeHash: s.CodeHash,
+		CacheKey: cacheKey(encoded), Components: encoded, Inputs: sortedArtifacts(inputs)}
 	switch {
 	case pl.force:
 		sr.CacheNote = pl.note
@@ -36,42 +33,34 @@ func (r *runner) runStep(ctx context.Context, pl *planned, inputs map[string]met
 	case s.Options.NoCache:
 		sr.CacheNote = "cache disabled for this step (cache=off)"
 	default:
-		hit, note := r.cacheHit(dbctx, s, sr.CacheKey)
-		if hit != nil {
-			now := time.Now()
-			sr.Status, sr.StartedAt, sr.EndedAt = meta.StepCached, now, now
-			sr.CachedFrom = hit.RunID
-			if hit.CachedFrom != "" {
-				sr.CachedFrom = hit.CachedFrom
-			}
-			sr.Outputs, sr.Metrics = hit.Outputs, hit.Metrics
-			r.record(ctx, &sr)
-			r.term.progress(fmt.Sprintf("↺ %s cached", s.Name))
-			return sr
+		prev, note := r.cacheHit(ctx, j, s, sr.CacheKey)
+		if prev == nil {
+			sr.CacheNote = note
+			return sr, false
 		}
-		sr.CacheNote = note
+		now := time.Now()
+		sr.Status, sr.StartedAt, sr.EndedAt = meta.StepCached, now, now
+		sr.CachedFrom = prev.RunID
+		if prev.CachedFrom != "" {
+			sr.CachedFrom = prev.CachedFrom
+		}
+		sr.Outputs, sr.Metrics = prev.Outputs, prev.Metrics
+		return sr, true
 	}
+	return sr, false
+}
 
-	sr.StartedAt = time.Now()
-	if ctx.Err() != nil {
-		sr.Status, sr.Error, sr.EndedAt = meta.StepCancelled, "the run stopped before it started", sr.StartedAt
-		r.record(ctx, &sr)
-		r.term.progress(fmt.Sprintf("⊘ %s cancelled", s.Name))
-		return sr
-	}
-	sr.Attempt = 1
-	if err := r.st.meta.StartStep(dbctx, &sr); err != nil {
-		sr.Status, sr.Error, sr.EndedAt = meta.StepFailed, "recording the step start: "+err.Error(), time.Now()
-		r.term.progress(fmt.Sprintf("✗ %s failed: %s", s.Name, sr.Error))
-		return sr
-	}
+// execStep runs a launched step to its end — success after retries,
+// failure, timeout or cancellation — and returns its completed record,
+// which the scheduler writes.
+func (r *runner) execStep(ctx context.Context, l *launch) meta.StepRun {
+	s, sr, inputs := l.pl.step, l.sr, l.inputs
 	r.term.progress("▶ " + s.Name)
-
+	sr.StartedAt = time.Now()
 	out := newStepOutput(r.term, s.Name)
-	if alone {
-		if c, err := captureOSStdout(out); err == nil {
-			defer c.restore()
-		}
+	var captured *osStdoutCapture
+	if l.alone {
+		captured, _ = captureOSStdout(out)
 	}
 	var res attemptResult
 	for attempt := 1; ; attempt++ {
@@ -87,24 +76,26 @@ func (r *runner) runStep(ctx context.Context, pl *planned, inputs map[string]met
 		// now on.
 		r.osCapture.Store(false)
 	}
+	if captured != nil {
+		// Before the log is taken: what the step wrote to os.Stdout may
+		// still be in the pipe.
+		captured.restore()
+	}
 	sr.EndedAt = time.Now()
 	sr.Log = out.text()
 	took := formatDuration(sr.EndedAt.Sub(sr.StartedAt))
 	switch {
 	case res.err == nil:
 		sr.Status, sr.Outputs, sr.Metrics = meta.StepSucceeded, res.outputs, res.metrics
-		r.record(ctx, &sr)
 		r.term.progress(fmt.Sprintf("✓ %s %s", s.Name, took))
 	case res.cancelled:
 		sr.Status, sr.Error = meta.StepCancelled, res.err.Error()
-		r.record(ctx, &sr)
 		r.term.progress(fmt.Sprintf("⊘ %s cancelled after %s", s.Name, took))
 	default:
 		sr.Status, sr.Error, sr.Position, sr.Stack = meta.StepFailed, res.err.Error(), res.position, res.stack
 		if sr.Position == "" {
 			sr.Position = s.Pos
 		}
-		r.record(ctx, &sr)
 		where := ""
 		if res.position != "" {
 			where = res.position + ": "
@@ -133,8 +124,8 @@ func sortArtifacts(as []meta.Artifact) {
 
 // cacheHit returns a previous step run with this key whose outputs all
 // exist and verify, or nil and the reason for the miss.
-func (r *runner) cacheHit(ctx context.Context, s *Step, key string) (*meta.StepRun, string) {
-	hit, err := r.st.meta.CacheHit(ctx, r.p.Name, s.Name, key)
+func (r *runner) cacheHit(ctx context.Context, j *journal, s *Step, key string) (*meta.StepRun, string) {
+	hit, err := j.cacheHit(ctx, s, key)
 	if err != nil {
 		return nil, "cache lookup failed: " + err.Error()
 	}

@@ -32,7 +32,7 @@ func Pipeline() *zen.Pipeline {
 				Pos:      "../../testdata/notebooks/auto_cells/sums.ipynb:cell 2",
 				CodeHash: "faecf7fb52eb3eb69b07c0dccb127040daf9797e9a792461f153b9b21fa88a4f",
 				Outputs: []zen.Output{
-					{Name: "nums", Type: "[]int", Codec: "json"},
+					{Name: "nums", Type: "[]int", Codec: "json", Show: zen.Shower(zen.JSON[[]int]())},
 				},
 				Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 					zg_nums := Cell2(zg_ctx)
@@ -49,7 +49,7 @@ func Pipeline() *zen.Pipeline {
 					{Name: "nums", Type: "[]int", Codec: "json", From: "cell_2"},
 				},
 				Outputs: []zen.Output{
-					{Name: "mean", Type: "float64", Codec: "json"},
+					{Name: "mean", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
 				},
 				Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 					zg_nums, zg_err := zen.Load(zg_sc, "nums", zen.JSON[[]int]())

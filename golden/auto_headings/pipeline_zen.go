@@ -33,7 +33,7 @@ func Pipeline() *zen.Pipeline {
 				Pos:      "../../testdata/notebooks/auto_headings/temperatures.ipynb:cell 2",
 				CodeHash: "e9f72d67b3cd258951bc9f5a39ccaaafe76e0e7dab513b34b2f3730f5e09a175",
 				Outputs: []zen.Output{
-					{Name: "celsius", Type: "[]float64", Codec: "numeric"},
+					{Name: "celsius", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
 				},
 				Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 					zg_celsius := Readings(zg_ctx)
@@ -50,7 +50,7 @@ func Pipeline() *zen.Pipeline {
 					{Name: "celsius", Type: "[]float64", Codec: "numeric", From: "readings"},
 				},
 				Outputs: []zen.Output{
-					{Name: "fahrenheit", Type: "[]float64", Codec: "numeric"},
+					{Name: "fahrenheit", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
 				},
 				Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 					zg_celsius, zg_err := zen.Load(zg_sc, "celsius", zen.Numeric[[]float64]())

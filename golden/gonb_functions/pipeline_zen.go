@@ -41,9 +41,9 @@ func Pipeline() *zen.Pipeline {
 				Pos:      "../../testdata/notebooks/gonb_functions/pipeline.ipynb:cell 3",
 				CodeHash: "e70f6c606449abf7ad5c09a726ad3841dc6e65b8f463664cd0e953ad8284ce56",
 				Outputs: []zen.Output{
-					{Name: "words", Type: "[]string", Codec: "json"},
+					{Name: "words", Type: "[]string", Codec: "json", Show: zen.Shower(zen.JSON[[]string]())},
 				},
-				Params: []string{"corpusSize"},
+				Params: []string{"corpus-size"},
 				Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 					zg_words := Generate(zg_params.CorpusSize)
 					return zen.Save(zg_sc, "words", zen.JSON[[]string](), zg_words)
@@ -58,9 +58,9 @@ func Pipeline() *zen.Pipeline {
 					{Name: "words", Type: "[]string", Codec: "json", From: "generate"},
 				},
 				Outputs: []zen.Output{
-					{Name: "counts", Type: "map[string]int", Codec: "json"},
+					{Name: "counts", Type: "map[string]int", Codec: "json", Show: zen.Shower(zen.JSON[map[string]int]())},
 				},
-				Params: []string{"minLength"},
+				Params: []string{"min-length"},
 				Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 					zg_words, zg_err := zen.Load(zg_sc, "words", zen.JSON[[]string]())
 					if zg_err != nil {
@@ -78,7 +78,7 @@ func Pipeline() *zen.Pipeline {
 				Inputs: []zen.Input{
 					{Name: "counts", Type: "map[string]int", Codec: "json", From: "count"},
 				},
-				Params: []string{"topN"},
+				Params: []string{"top-n"},
 				Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 					zg_counts, zg_err := zen.Load(zg_sc, "counts", zen.JSON[map[string]int]())
 					if zg_err != nil {

@@ -35,10 +35,10 @@ func Pipeline() *zen.Pipeline {
 				Func:     "Load",
 				Doc:      "## Load\n\nTwo hundred synthetic customers; churn is more likely with a high score.",
 				Pos:      "../../testdata/notebooks/repl_churn/churn.ipynb:cell 6",
-				CodeHash: "d2582e938e40c88afd50ecbd3df46674acd968c5a44ff81943ca842e144c1773",
+				CodeHash: "e5d53a3f2095150ed5d14aae4b7b2328f881ef618fd46dfef36c196631adb5c5",
 				Outputs: []zen.Output{
-					{Name: "xs", Type: "[]float64", Codec: "numeric"},
-					{Name: "ys", Type: "[]float64", Codec: "numeric"},
+					{Name: "xs", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
+					{Name: "ys", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
 				},
 				Params: []string{"seed"},
 				Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
@@ -54,15 +54,15 @@ func Pipeline() *zen.Pipeline {
 				Func:     "Train",
 				Doc:      "## Train\n\nPlain gradient descent on the log loss.",
 				Pos:      "../../testdata/notebooks/repl_churn/churn.ipynb:cell 10",
-				CodeHash: "be3455352085f909745f2021ff20125e6c60d66267d231959e177a75671fd0e0",
+				CodeHash: "fe27cee241ba29f0a0d385c2a2b42cb2c77f050749abe63267034ec203b9b011",
 				Inputs: []zen.Input{
 					{Name: "xs", Type: "[]float64", Codec: "numeric", From: "load"},
 					{Name: "ys", Type: "[]float64", Codec: "numeric", From: "load"},
 				},
 				Outputs: []zen.Output{
-					{Name: "w", Type: "float64", Codec: "json"},
-					{Name: "b", Type: "float64", Codec: "json"},
-					{Name: "loss", Type: "float64", Codec: "json"},
+					{Name: "w", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
+					{Name: "b", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
+					{Name: "loss", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
 				},
 				Params:  []string{"epochs", "learning-rate"},
 				Metrics: []string{"loss"},
@@ -91,7 +91,7 @@ func Pipeline() *zen.Pipeline {
 				Func:     "Evaluate",
 				Doc:      "## Evaluate",
 				Pos:      "../../testdata/notebooks/repl_churn/churn.ipynb:cell 12",
-				CodeHash: "68c33602a979321c75492821ab23234c197c062a226083bc14320ba463732f58",
+				CodeHash: "6c1c30e435f9c77941da0ac853e5ec0273f4febae05b2f19063a493ac6dbc3ae",
 				Inputs: []zen.Input{
 					{Name: "xs", Type: "[]float64", Codec: "numeric", From: "load"},
 					{Name: "w", Type: "float64", Codec: "json", From: "train"},
@@ -99,7 +99,7 @@ func Pipeline() *zen.Pipeline {
 					{Name: "ys", Type: "[]float64", Codec: "numeric", From: "load"},
 				},
 				Outputs: []zen.Output{
-					{Name: "accuracy", Type: "float64", Codec: "json"},
+					{Name: "accuracy", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
 				},
 				Metrics: []string{"accuracy"},
 				Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {

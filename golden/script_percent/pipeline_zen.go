@@ -36,7 +36,7 @@ func Pipeline() *zen.Pipeline {
 				Pos:      "../../testdata/notebooks/script_percent/wordcount.go:34",
 				CodeHash: "72a940abb89413c09894a69301d9c8c1ee7fc95e403e2793142186d11228992b",
 				Outputs: []zen.Output{
-					{Name: "words", Type: "[]string", Codec: "json"},
+					{Name: "words", Type: "[]string", Codec: "json", Show: zen.Shower(zen.JSON[[]string]())},
 				},
 				Params: []string{"text"},
 				Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {

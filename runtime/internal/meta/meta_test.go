@@ -3,6 +3,7 @@ package meta
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -58,7 +59,7 @@ func TestMigrations(t *testing.T) {
 	raw.Exec("PRAGMA user_version = 99")
 	raw.Close()
 	_, err = Open(ctx, path)
-	want := "metadata store at " + path + " has schema version 99, this binary knows up to 1: upgrade the pipeline binary"
+	want := fmt.Sprintf("metadata store at %s has schema version 99, this binary knows up to %d: upgrade the pipeline binary", path, SchemaVersion())
 	if err == nil || err.Error() != want {
 		t.Errorf("newer store: %v\nwant %s", err, want)
 	}

@@ -63,8 +63,7 @@ type Metric struct {
 // StartStep records a step run as running and sets sr.ID.
 func (d *DB) StartStep(ctx context.Context, sr *StepRun) error {
 	sr.Status = StepRunning
-	res, err := d.exec(ctx, `INSERT INTO step_runs (run_id, pipeline, step, status, attempt, started_at, code_hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, sr.RunID, sr.Pipeline, sr.Step, sr.Status, sr.Attempt, nanos(sr.StartedAt), sr.CodeHash)
+	res, err := d.exec(ctx, insertRunningStep, sr.RunID, sr.Pipeline, sr.Step, sr.Status, sr.Attempt, nanos(sr.StartedAt), sr.CodeHash)
 	if err != nil {
 		return err
 	}
@@ -83,53 +82,65 @@ func (d *DB) finishStep(ctx context.Context, tx *sql.Tx, sr *StepRun) error {
 	values := []any{sr.Status, sr.Attempt, nanos(sr.StartedAt), nanos(sr.EndedAt), sr.CodeHash, sr.CacheKey,
 		sr.Components, sr.CacheNote, sr.CachedFrom, sr.Error, sr.Position, sr.Stack}
 	if sr.ID == 0 {
-		res, err := d.txExec(ctx, tx, `INSERT INTO step_runs (run_id, pipeline, step, status, attempt, started_at,
-			ended_at, code_hash, cache_key, components, cache_note, cached_from, error, position, stack)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append([]any{sr.RunID, sr.Pipeline, sr.Step}, values...)...)
+		res, err := d.txExec(ctx, tx, insertFinishedStep, append([]any{sr.RunID, sr.Pipeline, sr.Step}, values...)...)
 		if err != nil {
 			return err
 		}
 		if sr.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
-	} else if _, err := d.txExec(ctx, tx, `UPDATE step_runs SET status = ?, attempt = ?, started_at = ?, ended_at = ?,
-		code_hash = ?, cache_key = ?, components = ?, cache_note = ?, cached_from = ?, error = ?, position = ?, stack = ?
-		WHERE id = ?`, append(values, sr.ID)...); err != nil {
+	} else if _, err := d.txExec(ctx, tx, updateFinishedStep, append(values, sr.ID)...); err != nil {
 		return err
 	}
 	// Inputs are outputs of earlier step runs, so only outputs can be new
 	// artifacts.
 	for _, a := range sr.Outputs {
-		if _, err := d.txExec(ctx, tx, `INSERT OR IGNORE INTO artifacts (digest, size, codec, type) VALUES (?, ?, ?, ?)`,
+		if _, err := d.txExec(ctx, tx, insertArtifact,
 			a.Digest, a.Size, a.Codec, a.Type); err != nil {
 			return err
 		}
 	}
 	for _, a := range sr.Outputs {
-		if _, err := d.txExec(ctx, tx, `INSERT INTO step_outputs (step_run_id, name, digest) VALUES (?, ?, ?)`,
+		if _, err := d.txExec(ctx, tx, insertOutput,
 			sr.ID, a.Name, a.Digest); err != nil {
 			return err
 		}
 	}
 	for _, a := range sr.Inputs {
-		if _, err := d.txExec(ctx, tx, `INSERT INTO step_inputs (step_run_id, name, from_step, digest) VALUES (?, ?, ?, ?)`,
+		if _, err := d.txExec(ctx, tx, insertInput,
 			sr.ID, a.Name, a.FromStep, a.Digest); err != nil {
 			return err
 		}
 	}
 	for _, m := range sr.Metrics {
-		if _, err := d.txExec(ctx, tx, `INSERT OR REPLACE INTO metrics (step_run_id, name, value) VALUES (?, ?, ?)`,
+		if _, err := d.txExec(ctx, tx, insertMetric,
 			sr.ID, m.Name, m.Value); err != nil {
 			return err
 		}
 	}
 	if sr.Log != "" {
-		if _, err := d.txExec(ctx, tx, `INSERT OR REPLACE INTO step_logs (step_run_id, text) VALUES (?, ?)`, sr.ID, sr.Log); err != nil {
+		if _, err := d.txExec(ctx, tx, insertLog, sr.ID, sr.Log); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// The statements of a step record, named so that a transaction can have
+// them prepared before it begins (see hotStatements).
+const (
+	insertFinishedStep = `INSERT INTO step_runs (run_id, pipeline, step, status, attempt, started_at,
+		ended_at, code_hash, cache_key, components, cache_note, cached_from, error, position, stack)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	updateFinishedStep = `UPDATE step_runs SET status = ?, attempt = ?, started_at = ?, ended_at = ?,
+		code_hash = ?, cache_key = ?, components = ?, cache_note = ?, cached_from = ?, error = ?, position = ?, stack = ?
+		WHERE id = ?`
+	insertArtifact = `INSERT OR IGNORE INTO artifacts (digest, size, codec, type) VALUES (?, ?, ?, ?)`
+	insertOutput   = `INSERT INTO step_outputs (step_run_id, name, digest) VALUES (?, ?, ?)`
+	insertInput    = `INSERT INTO step_inputs (step_run_id, name, from_step, digest) VALUES (?, ?, ?, ?)`
+	insertMetric   = `INSERT OR REPLACE INTO metrics (step_run_id, name, value) VALUES (?, ?, ?)`
+	insertLog      = `INSERT OR REPLACE INTO step_logs (step_run_id, text) VALUES (?, ?)`
+)
 
 const stepColumns = `id, run_id, pipeline, step, status, attempt, started_at, ended_at, code_hash, cache_key,
 	components, cache_note, cached_from, error, position, stack`
@@ -251,10 +262,12 @@ func (d *DB) StepRun(ctx context.Context, runID, step string) (StepRun, error) {
 }
 
 // CacheHit returns the newest finished step run of pipeline's step with this
-// cache key, or nil.
+// cache key, or nil. Only what a hit needs is filled in: ID, RunID,
+// Pipeline, Step, CacheKey, CachedFrom, Outputs and Metrics.
 func (d *DB) CacheHit(ctx context.Context, pipeline, step, key string) (*StepRun, error) {
-	return d.queryStep(ctx, `pipeline = ? AND step = ? AND cache_key = ? AND status IN ('succeeded', 'cached')
-		ORDER BY ended_at DESC, id DESC LIMIT 1`, pipeline, step, key)
+	return d.cacheHit(ctx, func(q string, args ...any) (*sql.Rows, error) {
+		return d.query(ctx, q, args...)
+	}, pipeline, step, key)
 }
 
 // LatestSuccess returns the newest finished step run of pipeline's step,

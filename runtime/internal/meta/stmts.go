@@ -59,6 +59,14 @@ func (d *DB) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return err
 	}
+	d.preparePending(ctx)
+	return nil
+}
+
+// preparePending prepares the statements that transactions used before
+// they were in the cache; it must run while no transaction holds the
+// connection.
+func (d *DB) preparePending(ctx context.Context) {
 	d.stmts.mu.Lock()
 	var qs []string
 	for q := range d.stmts.pending {
@@ -69,7 +77,6 @@ func (d *DB) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
 	for _, q := range qs {
 		d.prepared(ctx, q)
 	}
-	return nil
 }
 
 func (d *DB) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
@@ -101,13 +108,25 @@ func (d *DB) txExec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql
 	if s := d.stmts.lookup(q); s != nil {
 		return tx.StmtContext(ctx, s).ExecContext(ctx, args...)
 	}
+	d.markPending(q)
+	return tx.ExecContext(ctx, q, args...)
+}
+
+func (d *DB) txQuery(ctx context.Context, tx *sql.Tx, q string, args ...any) (*sql.Rows, error) {
+	if s := d.stmts.lookup(q); s != nil {
+		return tx.StmtContext(ctx, s).QueryContext(ctx, args...)
+	}
+	d.markPending(q)
+	return tx.QueryContext(ctx, q, args...)
+}
+
+func (d *DB) markPending(q string) {
 	d.stmts.mu.Lock()
+	defer d.stmts.mu.Unlock()
 	if d.stmts.pending == nil {
 		d.stmts.pending = map[string]bool{}
 	}
 	d.stmts.pending[q] = true
-	d.stmts.mu.Unlock()
-	return tx.ExecContext(ctx, q, args...)
 }
 
 type rowScanner interface{ Scan(...any) error }

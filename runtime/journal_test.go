@@ -1,0 +1,68 @@
+package runtime
+
+import (
+	"context"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/zengen-dev/zengen/runtime/internal/meta"
+)
+
+// TestOneCommitPerStep holds the scheduler to its store budget: a tracked
+// chain commits once per step (a step's record and its successor's start
+// together), and a fully cached re-run gathers its records into a commit
+// or two.
+func TestOneCommitPerStep(t *testing.T) {
+	const steps = 20
+	p := chain(steps)
+	home := t.TempDir()
+	tests := []struct {
+		name                   string
+		opts                   runOptions
+		hold                   time.Duration // maxJournalHold
+		minCommits, maxCommits int64
+		status                 string
+	}{
+		{"tracked", runOptions{parallel: 2, noCache: true}, time.Minute, 1, steps + 1, meta.StepSucceeded},
+		{"cached", runOptions{parallel: 2}, time.Minute, 1, 1, meta.StepCached},
+		// A transaction gathering cache hits holds the write lock; past
+		// maxJournalHold it commits and a new one begins.
+		{"cached, held too long", runOptions{parallel: 2}, 0, steps, 2*steps + 1, meta.StepCached},
+	}
+	defer func(hold time.Duration) { maxJournalHold = hold }(maxJournalHold)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			maxJournalHold = tc.hold
+			st, err := openStore(t.Context(), home)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			r, err := newRunner(p, st, tc.opts, &terminal{stdout: io.Discard, stderr: io.Discard}, map[string]string{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := st.meta.Commits()
+			run, err := r.execute(context.Background())
+			if err != nil || run.Status != meta.RunSucceeded {
+				t.Fatalf("run %s: %v %s", run.Status, err, run.Error)
+			}
+			if got := st.meta.Commits() - before; got < tc.minCommits || got > tc.maxCommits {
+				t.Errorf("%d commits for %d steps, want %d to %d", got, steps, tc.minCommits, tc.maxCommits)
+			}
+			recorded, err := st.meta.StepRuns(t.Context(), run.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(recorded) != steps {
+				t.Fatalf("%d step runs recorded, want %d", len(recorded), steps)
+			}
+			for _, sr := range recorded {
+				if sr.Status != tc.status {
+					t.Errorf("step %s %s, want %s", sr.Step, sr.Status, tc.status)
+				}
+			}
+		})
+	}
+}
