@@ -78,6 +78,13 @@ func newRunner(p *Pipeline, st *store, opts runOptions, term *terminal, params m
 				return nil, fmt.Errorf("pipeline %s: step %s depends on unknown step %s", p.Name, s.Name, d)
 			}
 		}
+		// A param missing here would silently stay out of the step's cache
+		// key, and a changed value would then serve stale results.
+		for _, name := range s.Params {
+			if _, ok := params[name]; !ok {
+				return nil, fmt.Errorf("pipeline %s: step %s uses unknown param %s", p.Name, s.Name, name)
+			}
+		}
 	}
 	if r.opts.parallel < 1 {
 		r.opts.parallel = 1

@@ -333,3 +333,17 @@ func TestOnlyFromResume(t *testing.T) {
 		t.Errorf("--only with --from: exit %d, want 2", r.code)
 	}
 }
+
+// A step that names a param the Params struct does not have is a generator
+// bug that would keep the param out of the step's cache key.
+func TestUnknownStepParamIsRefused(t *testing.T) {
+	s := intStep("a", 1)
+	s.Params = []string{"learningRate"}
+	p := &Pipeline{Name: "p", Params: &struct {
+		LearningRate float64 `zen:"learning-rate"`
+	}{}, Steps: []*Step{s}}
+	res := execIn(t, context.Background(), p, t.TempDir(), "run")
+	if res.code != 1 || !strings.Contains(res.stderr, "step a uses unknown param learningRate") {
+		t.Fatalf("exit %d, stderr:\n%s", res.code, res.stderr)
+	}
+}
