@@ -395,9 +395,10 @@ func (r *runner) schedule(ctx context.Context, plan []*planned, prior map[string
 				fail(sr, "recording the step start: "+err.Error())
 				continue
 			}
-			// Only a step that runs alone, with nothing else ready, may
-			// have os.Stdout swapped: nothing else can start until it ends.
-			alone := running == 0 && len(launches) == 0 && len(ready) == 0 && r.osCapture.Load()
+			// Only a step that runs alone may have os.Stdout swapped:
+			// nothing else running, nothing else starting until it ends
+			// (no other step ready, or --parallel 1 holding them back).
+			alone := running == 0 && len(launches) == 0 && (len(ready) == 0 || r.opts.parallel == 1) && r.osCapture.Load()
 			launches = append(launches, &launch{pl: pl, inputs: inputs, sr: sr, alone: alone})
 		}
 		if err := j.commit(dbctx); err != nil {

@@ -26,3 +26,27 @@ func TestOSStdoutReachesTheLogOfAStepThatReturnsAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestOSStdoutIsCapturedForEveryStepWithParallelOne covers a branching DAG:
+// with --parallel 1 other steps are ready while one runs, but none can
+// start, so every step's direct prints belong in its own log.
+func TestOSStdoutIsCapturedForEveryStepWithParallelOne(t *testing.T) {
+	printer := func(name string, after ...string) *Step {
+		return &Step{Name: name, Func: name, CodeHash: "code-" + name, After: after,
+			Run: func(ctx context.Context, sc *StepContext) error {
+				fmt.Println("hello from", name)
+				return nil
+			}}
+	}
+	p := &Pipeline{Name: "branches", Steps: []*Step{
+		printer("root"), printer("left", "root"), printer("right", "root"), printer("join", "left", "right"),
+	}}
+	home := t.TempDir()
+	mustRun(t, p, home, "--parallel", "1")
+	for _, s := range p.Steps {
+		want := "hello from " + s.Name + "\n"
+		if got := execIn(t, t.Context(), p, home, "logs", "latest", s.Name).stdout; got != want {
+			t.Errorf("logs latest %s = %q, want %q", s.Name, got, want)
+		}
+	}
+}
