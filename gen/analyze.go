@@ -82,6 +82,7 @@ func Analyze(nb *parser.Notebook, cfg Config) (*Pipeline, error) {
 	a.findParams()
 	a.cellDataflow()
 	a.functionDataflow()
+	a.strayKeepDirectives()
 	a.orderSteps()
 	a.rewritePrints()
 	a.assemble()
@@ -246,6 +247,13 @@ func (a *analysis) magics() {
 				a.p.Env = append(a.p.Env, &EnvVar{Key: key, Value: value, Pos: m.Pos})
 			case parser.MagicGoFlags:
 				a.p.GoFlags = append([]string(nil), m.Args...)
+			case parser.MagicMain:
+				// GoNB hands these to the program's main as os.Args; a
+				// pipeline step has no command line of its own to read.
+				if len(m.Args) > 0 {
+					a.errs.Add(m.Pos, "`%s` passes %s to main, which a pipeline cannot do", strings.TrimSpace(m.Text), strings.Join(m.Args, " ")).Hint =
+						"set the value in the params cell instead, so that it becomes a flag of the generated command"
+				}
 			case parser.MagicShell, parser.MagicOther:
 				where := fmt.Sprintf("cell %d", a.cellNumber(c))
 				if sb := a.cellStep[c]; sb != nil {

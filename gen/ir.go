@@ -104,8 +104,9 @@ type Call struct {
 	Args []*Arg `json:"args"`
 	// Results are the variables bound in the pipeline cell ("_" allowed),
 	// one per result of the function, the trailing error included when
-	// Error is set. A result that is one of the step's Outputs (by Port
-	// Name) is saved; the others are discarded.
+	// Error is set; for a bare call, the names analysis gave its results
+	// (see gen/funcsteps.go). A result that is one of the step's Outputs
+	// (by Port Name) is saved; the others are discarded.
 	Results []string `json:"results"`
 	// Error reports that the function's last result is an error, which
 	// fails the step instead of becoming an artifact.

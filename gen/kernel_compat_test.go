@@ -62,16 +62,6 @@ var kernelCompatCases = []struct {
 		wantBody: []string{`fmt.Fprintf(zg_out, "c=%g\n", c)`},
 	},
 	{
-		// %% may carry the program's arguments in GoNB.
-		name:   "GoNB main marker with flags",
-		kernel: "gonb",
-		cells: []cell{
-			code("var steps = flag.Int(\"steps\", 1, \"\")\n\n%% --steps=10\nfmt.Println(*steps)"),
-		},
-		step:     "cell_1",
-		wantBody: []string{"fmt.Fprintln(zg_out, *steps)"},
-	},
-	{
 		// gophernotes redeclares err in nearly every cell and declares
 		// a variable with var before assigning it with :=.
 		name:   "REPL redeclarations",
