@@ -1,7 +1,6 @@
 package gen
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -10,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zengen-dev/zengen/internal/gomodtest"
 	"github.com/zengen-dev/zengen/parser"
 )
 
@@ -23,12 +23,12 @@ import (
 // output.
 func goCommand(t *testing.T, dir string, args ...string) (string, error) {
 	t.Helper()
-	cmd := exec.Command("go", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOPROXY=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local")
-	out, err := cmd.CombinedOutput()
-	return string(out), err
+	return gomodtest.Go(t, dir, offline, args...)
 }
+
+// offline keeps the go command to the module cache and the installed
+// toolchain: a generated module needs nothing that zengen does not.
+var offline = []string{"GOPROXY=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local"}
 
 // writeTree writes emitted files under dir.
 func writeTree(t *testing.T, dir string, files map[string][]byte) {
@@ -49,17 +49,9 @@ func writeTree(t *testing.T, dir string, files map[string][]byte) {
 func emitModule(t *testing.T, p *Pipeline, opts EmitOptions) string {
 	t.Helper()
 	dir := t.TempDir()
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeTree(t, dir, map[string][]byte{"go.sum": sum})
+	gomodtest.CopyGoSum(t, dir)
 	opts.Module = "example.com/zgtest/" + p.Name
-	opts.RuntimeReplace = root
+	opts.RuntimeReplace = gomodtest.Root(t)
 	files, err := Emit(p, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +66,7 @@ func runPipeline(t *testing.T, dir, home, name string, args ...string) (string, 
 	t.Helper()
 	cmd := exec.Command("go", append([]string{"run", "./cmd/" + name}, args...)...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOPROXY=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local", "ZEN_HOME="+home)
+	cmd.Env = append(append(os.Environ(), "GOWORK=off", "ZEN_HOME="+home), offline...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -124,28 +116,13 @@ func TestEmittedPackageBuildsAndRuns(t *testing.T) {
 			if err != nil {
 				t.Fatalf("go run ./cmd/%s show latest --json: %v\n%s", tt.name, err, out)
 			}
-			var shown struct {
-				Steps []struct {
-					Step    string `json:"step"`
-					Status  string `json:"status"`
-					Metrics []struct {
-						Name  string  `json:"name"`
-						Value float64 `json:"value"`
-					} `json:"metrics"`
-				} `json:"steps"`
-			}
-			if err := json.Unmarshal([]byte(out), &shown); err != nil {
-				t.Fatalf("show latest --json: %v\n%s", err, out)
-			}
-			got := map[string]float64{}
+			shown := gomodtest.ParseShown(t, out)
 			for _, s := range shown.Steps {
 				if s.Status != "succeeded" {
 					t.Errorf("step %s %s", s.Step, s.Status)
 				}
-				for _, m := range s.Metrics {
-					got[s.Step+"."+m.Name] = m.Value
-				}
 			}
+			got := shown.Metrics()
 			if len(shown.Steps) != len(tt.pipeline().Steps) {
 				t.Errorf("show lists %d steps, want %d:\n%s", len(shown.Steps), len(tt.pipeline().Steps), out)
 			}

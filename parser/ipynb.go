@@ -107,6 +107,13 @@ func ReadIPYNB(path string, data []byte) (*Notebook, error) {
 	for i, rc := range rawCells {
 		nb.Cells = append(nb.Cells, readIPYNBCell(nb, i, rc, &errs))
 	}
+	return finishNotebook(nb, dialect, decided, errs)
+}
+
+// finishNotebook ends both readers once every cell is read: a dialect the
+// kernel left open is taken from the code, and any problem found on the way
+// means no notebook.
+func finishNotebook(nb *Notebook, dialect Dialect, decided bool, errs ErrorList) (*Notebook, error) {
 	nb.Dialect = dialect
 	if !decided {
 		nb.Dialect = dialectFromCode(nb.Cells)

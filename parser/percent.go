@@ -108,14 +108,7 @@ func ReadPercent(path string, data []byte) (*Notebook, error) {
 		}
 		nb.Cells = append(nb.Cells, c)
 	}
-	nb.Dialect = dialect
-	if !decided {
-		nb.Dialect = dialectFromCode(nb.Cells)
-	}
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	return nb, nil
+	return finishNotebook(nb, dialect, decided, errs)
 }
 
 // headerEnd returns the line of the "// ---" closing a YAML header that

@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/spf13/pflag"
+	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
 
 // Exit statuses of the generated binary.
@@ -168,6 +169,49 @@ var errReported = errors.New("reported")
 // openStore opens the store of this invocation.
 func (c *cli) openStore(ctx context.Context) (*store, error) {
 	return openStore(ctx, homeDir(c.home))
+}
+
+// openRun is the preamble of the commands that read one run: it opens the
+// store and resolves RUN in it. The caller closes the store; on an error
+// it is already closed.
+func (c *cli) openRun(ctx context.Context, ref string) (*store, meta.Run, error) {
+	s, err := c.openStore(ctx)
+	if err != nil {
+		return nil, meta.Run{}, err
+	}
+	run, err := s.meta.ResolveRun(ctx, c.p.Name, ref)
+	if err != nil {
+		s.Close()
+		return nil, meta.Run{}, err
+	}
+	return s, run, nil
+}
+
+// loadRun is openRun for the commands that show a whole run: it reads the
+// record of each of the run's steps and closes the store.
+func (c *cli) loadRun(ctx context.Context, ref string) (meta.Run, []meta.StepRun, error) {
+	s, run, err := c.openRun(ctx, ref)
+	if err != nil {
+		return meta.Run{}, nil, err
+	}
+	defer s.Close()
+	steps, err := s.meta.StepRuns(ctx, run.ID)
+	return run, steps, err
+}
+
+// openStepRun is openRun for the commands that read one step of a run: it
+// also finds the step's record in the run.
+func (c *cli) openStepRun(ctx context.Context, ref, step string) (*store, meta.StepRun, error) {
+	s, run, err := c.openRun(ctx, ref)
+	if err != nil {
+		return nil, meta.StepRun{}, err
+	}
+	sr, err := s.meta.StepRun(ctx, run.ID, step)
+	if err != nil {
+		s.Close()
+		return nil, meta.StepRun{}, err
+	}
+	return s, sr, nil
 }
 
 // printJSON writes v as indented JSON.

@@ -17,7 +17,9 @@ func TestCommandsTextAndJSON(t *testing.T) {
 	home := t.TempDir()
 	p := paramPipeline(&cacheParams{Epochs: 3, Seed: 1})
 	mustRun(t, p, home)
+	first, _ := statuses(t, p, home, "latest")
 	mustRun(t, p, home, "--epochs", "4")
+	second, _ := statuses(t, p, home, "latest")
 	tests := []struct {
 		args     []string
 		wantCode int
@@ -32,7 +34,14 @@ func TestCommandsTextAndJSON(t *testing.T) {
 		{args: []string{"artifacts", "latest", "--json"}, json: true, contains: []string{`"codec": "json"`}},
 		{args: []string{"cat", "latest", "train.train_out"}, contains: []string{"4\n"}},
 		{args: []string{"cat", "latest", "train.nope"}, wantCode: 1, contains: []string{`no artifact "nope"`}},
+		// Given "latest", the step commands name the run it resolved to.
+		{args: []string{"cat", "latest", "load.nope"}, wantCode: 1,
+			contains: []string{"step load of run " + second.ID + ` has no artifact "nope" (it has: load_out)`}},
 		{args: []string{"logs", "latest", "train"}},
+		{args: []string{"logs", "latest", "load"},
+			contains: []string{"step load was cached from run " + first.ID + " in run " + second.ID + "; its output is logged there\n"}},
+		{args: []string{"logs", "latest", "nope"}, wantCode: 1},
+		{args: []string{"logs", "nope", "load"}, wantCode: 1, contains: []string{"not found"}},
 		{args: []string{"explain", "latest", "train"}, contains: []string{"param epochs changed: 3 → 4"}},
 		{args: []string{"explain", "latest", "train", "--json"}, json: true},
 		{args: []string{"dag"}, contains: []string{"train ← load (load_out)"}},

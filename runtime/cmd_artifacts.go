@@ -15,16 +15,7 @@ var artifactsCommand = &command{
 	examples: `  PROG artifacts latest
   PROG artifacts latest --json`,
 	run: func(ctx context.Context, c *cli, st *cmdState, args []string) error {
-		s, err := c.openStore(ctx)
-		if err != nil {
-			return err
-		}
-		defer s.Close()
-		run, err := c.resolveRun(ctx, s, args[0])
-		if err != nil {
-			return err
-		}
-		steps, err := s.meta.StepRuns(ctx, run.ID)
+		_, steps, err := c.loadRun(ctx, args[0])
 		if err != nil {
 			return err
 		}

@@ -26,19 +26,11 @@ var catCommand = &command{
 		if !ok {
 			return usagef("%q: name the artifact as STEP.VAR", args[1])
 		}
-		s, err := c.openStore(ctx)
+		s, sr, err := c.openStepRun(ctx, args[0], stepName)
 		if err != nil {
 			return err
 		}
 		defer s.Close()
-		run, err := c.resolveRun(ctx, s, args[0])
-		if err != nil {
-			return err
-		}
-		sr, err := s.meta.StepRun(ctx, run.ID, stepName)
-		if err != nil {
-			return err
-		}
 		for _, o := range sr.Outputs {
 			if o.Name != varName {
 				continue
@@ -59,7 +51,7 @@ var catCommand = &command{
 		for _, o := range sr.Outputs {
 			names = append(names, o.Name)
 		}
-		return fmt.Errorf("step %s of run %s has no artifact %q (it has: %s)", stepName, run.ID, varName, dash(strings.Join(names, ", ")))
+		return fmt.Errorf("step %s of run %s has no artifact %q (it has: %s)", stepName, sr.RunID, varName, dash(strings.Join(names, ", ")))
 	},
 }
 

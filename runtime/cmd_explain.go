@@ -16,19 +16,11 @@ var explainCommand = &command{
 	examples: `  PROG explain latest train
   PROG explain latest train --json`,
 	run: func(ctx context.Context, c *cli, st *cmdState, args []string) error {
-		s, err := c.openStore(ctx)
+		s, sr, err := c.openStepRun(ctx, args[0], args[1])
 		if err != nil {
 			return err
 		}
 		defer s.Close()
-		run, err := c.resolveRun(ctx, s, args[0])
-		if err != nil {
-			return err
-		}
-		sr, err := s.meta.StepRun(ctx, run.ID, args[1])
-		if err != nil {
-			return err
-		}
 		e, err := explainStep(ctx, s.meta, sr)
 		if err != nil {
 			return err

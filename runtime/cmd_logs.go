@@ -13,21 +13,13 @@ var logsCommand = &command{
 	summary:  "Print what a step printed during a run.",
 	examples: `  PROG logs latest train`,
 	run: func(ctx context.Context, c *cli, st *cmdState, args []string) error {
-		s, err := c.openStore(ctx)
+		s, sr, err := c.openStepRun(ctx, args[0], args[1])
 		if err != nil {
 			return err
 		}
 		defer s.Close()
-		run, err := c.resolveRun(ctx, s, args[0])
-		if err != nil {
-			return err
-		}
-		sr, err := s.meta.StepRun(ctx, run.ID, args[1])
-		if err != nil {
-			return err
-		}
 		if sr.CachedFrom != "" && sr.Log == "" {
-			fmt.Fprintf(c.stderr, "step %s was cached from run %s in run %s; its output is logged there\n", sr.Step, sr.CachedFrom, run.ID)
+			fmt.Fprintf(c.stderr, "step %s was cached from run %s in run %s; its output is logged there\n", sr.Step, sr.CachedFrom, sr.RunID)
 		}
 		_, err = io.WriteString(c.stdout, sr.Log)
 		return err

@@ -74,8 +74,3 @@ func newRunView(r meta.Run) runView {
 	}
 	return v
 }
-
-// resolveRun opens the store and finds RUN.
-func (c *cli) resolveRun(ctx context.Context, s *store, ref string) (meta.Run, error) {
-	return s.meta.ResolveRun(ctx, c.p.Name, ref)
-}

@@ -19,16 +19,7 @@ var showCommand = &command{
 	examples: `  PROG show latest
   PROG show 20261125T183000 --json`,
 	run: func(ctx context.Context, c *cli, st *cmdState, args []string) error {
-		s, err := c.openStore(ctx)
-		if err != nil {
-			return err
-		}
-		defer s.Close()
-		run, err := c.resolveRun(ctx, s, args[0])
-		if err != nil {
-			return err
-		}
-		steps, err := s.meta.StepRuns(ctx, run.ID)
+		run, steps, err := c.loadRun(ctx, args[0])
 		if err != nil {
 			return err
 		}

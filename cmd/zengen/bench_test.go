@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/zengen-dev/zengen/gen"
+	"github.com/zengen-dev/zengen/internal/gomodtest"
 	"github.com/zengen-dev/zengen/parser"
 )
 
@@ -71,7 +72,7 @@ func syntheticNotebook(cells, steps int) []byte {
 // target is 1 s on two cores.
 func BenchmarkGenerate(b *testing.B) {
 	data := syntheticNotebook(1000, 100)
-	module := scratchModule(b, "example.com/bench")
+	module := gomodtest.Module(b, "example.com/bench")
 	cfg := gen.Config{Dir: filepath.Join(module, "synthetic"), Split: "auto"}
 	opts := gen.EmitOptions{ImportPath: "example.com/bench/synthetic", Command: "zengen generate synthetic.ipynb"}
 	for b.Loop() {
@@ -104,7 +105,7 @@ func TestSyntheticNotebookGenerates(t *testing.T) {
 	if len(nb.Cells) != 1000 {
 		t.Errorf("%d cells, want 1000", len(nb.Cells))
 	}
-	module := scratchModule(t, "example.com/bench")
+	module := gomodtest.Module(t, "example.com/bench")
 	p, err := gen.Analyze(nb, gen.Config{Dir: filepath.Join(module, "synthetic")})
 	if err != nil {
 		t.Fatal(err)
@@ -124,7 +125,7 @@ func TestSyntheticNotebookGenerates(t *testing.T) {
 // after generating it: the CI path. DESIGN §9's target is 0.3 s.
 func BenchmarkCheckUpToDate(b *testing.B) {
 	notebook := "../../testdata/notebooks/repl_churn/churn.ipynb"
-	out := filepath.Join(scratchModule(b, "example.com/bench"), "churn")
+	out := filepath.Join(gomodtest.Module(b, "example.com/bench"), "churn")
 	if status, _, stderr := runZengen(b, "generate", notebook, "-o", out); status != exitOK {
 		b.Fatalf("generate: exit %d\n%s", status, stderr)
 	}

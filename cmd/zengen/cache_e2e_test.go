@@ -1,61 +1,32 @@
 package main
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/internal/gomodtest"
 )
 
-// shownRun is the part of `show RUN --json` these tests read.
-type shownRun struct {
-	Steps []struct {
-		Step    string `json:"step"`
-		Status  string `json:"status"`
-		Metrics []struct {
-			Name  string  `json:"name"`
-			Value float64 `json:"value"`
-		} `json:"metrics"`
-	} `json:"steps"`
-}
-
-// statuses maps each step of the latest run to its status.
-func (r shownRun) statuses() map[string]string {
-	m := map[string]string{}
-	for _, s := range r.Steps {
-		m[s.Step] = s.Status
-	}
-	return m
-}
-
-// metric is the value of the latest run's metric step.name.
-func (r shownRun) metric(t *testing.T, step, name string) float64 {
+// trainLoss is the loss the run's train step recorded.
+func trainLoss(t *testing.T, r gomodtest.ShownRun) float64 {
 	t.Helper()
-	for _, s := range r.Steps {
-		for _, m := range s.Metrics {
-			if s.Step == step && m.Name == name {
-				return m.Value
-			}
-		}
+	loss, ok := r.Metrics()["train.loss"]
+	if !ok {
+		t.Fatal("the run records no metric train.loss")
 	}
-	t.Fatalf("the run records no metric %s.%s", step, name)
-	return 0
+	return loss
 }
 
-func showLatest(t *testing.T, bin, home string) shownRun {
+func showLatest(t *testing.T, bin, home string) gomodtest.ShownRun {
 	t.Helper()
 	out, err := runBinary(t, bin, "show", "latest", "--json", "--home", home)
 	if err != nil {
 		t.Fatalf("show latest: %v\n%s", err, out)
 	}
-	var r shownRun
-	if err := json.Unmarshal([]byte(out), &r); err != nil {
-		t.Fatalf("show latest --json: %v\n%s", err, out)
-	}
-	return r
+	return gomodtest.ParseShown(t, out)
 }
 
 // TestNotebookEditsRerunOnlyWhatChanged edits the churn notebook the way a
@@ -68,7 +39,7 @@ func TestNotebookEditsRerunOnlyWhatChanged(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs a generated pipeline five times; skipped with -short")
 	}
-	module := scratchModule(t, "example.com/edits")
+	module := gomodtest.Module(t, "example.com/edits")
 	notebook := filepath.Join(t.TempDir(), "churn.ipynb")
 	original, err := os.ReadFile(caseNotebook(t, "repl_churn"))
 	if err != nil {
@@ -123,7 +94,7 @@ func TestNotebookEditsRerunOnlyWhatChanged(t *testing.T) {
 			},
 		},
 	}
-	var previous shownRun
+	var previous gomodtest.ShownRun
 	for i, round := range rounds {
 		source, err := os.ReadFile(notebook)
 		if err != nil {
@@ -154,7 +125,7 @@ func TestNotebookEditsRerunOnlyWhatChanged(t *testing.T) {
 			t.Fatalf("%s: run: %v\n%s", round.name, err, output)
 		}
 		shown := showLatest(t, bin, home)
-		if diff := cmp.Diff(round.want, shown.statuses()); diff != "" {
+		if diff := cmp.Diff(round.want, shown.Statuses()); diff != "" {
 			t.Errorf("%s: step statuses (-want +got):\n%s", round.name, diff)
 		}
 		for step, want := range round.explain {
@@ -165,7 +136,7 @@ func TestNotebookEditsRerunOnlyWhatChanged(t *testing.T) {
 		}
 		if i == len(rounds)-1 {
 			// The changed helper shows in what train measured.
-			if before, after := previous.metric(t, "train", "loss"), shown.metric(t, "train", "loss"); after <= before {
+			if before, after := trainLoss(t, previous), trainLoss(t, shown); after <= before {
 				t.Errorf("loss in bits is %v, was %v in nats: the changed helper did not run", after, before)
 			}
 		}

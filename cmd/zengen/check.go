@@ -16,13 +16,8 @@ const checkExamples = `  # In CI: fail when the generated package is stale
 `
 
 func runCheck(args []string, env *environment) int {
-	var o generateOptions
-	fs := flagSet("check", "NOTEBOOK… [-o DIR] [generate flags]", checkExamples)
-	addGenerateFlags(fs, &o)
-	if ok, status := parseFlags(fs, env, args); !ok {
-		return status
-	}
-	if ok, status := validateGenerateFlags(env, fs, &o); !ok {
+	fs, o, ok, status := parseGenerateFlags(env, "check", "NOTEBOOK… [-o DIR] [generate flags]", checkExamples, args)
+	if !ok {
 		return status
 	}
 	if upToDate(fs.Args(), o) {

@@ -3,6 +3,8 @@ package main
 import (
 	"path/filepath"
 	"testing"
+
+	"github.com/zengen-dev/zengen/internal/gomodtest"
 )
 
 // BenchmarkCheckUpToDate1000Cells measures `zengen check` on the 1,000-cell,
@@ -17,7 +19,7 @@ func BenchmarkCheckUpToDate1000Cells(b *testing.B) {
 	} {
 		b.Run(build.name, func(b *testing.B) {
 			asRelease(b, build.identity)
-			module := scratchModule(b, "example.com/bench")
+			module := gomodtest.Module(b, "example.com/bench")
 			notebook := filepath.Join(module, "synthetic.ipynb")
 			writeFile(b, notebook, string(syntheticNotebook(1000, 100)))
 			out := filepath.Join(module, "synthetic")

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/zengen-dev/zengen/internal/gomodtest"
 )
 
 func TestCommandLine(t *testing.T) {
@@ -30,6 +32,8 @@ func TestCommandLine(t *testing.T) {
 		{name: "replace without module", args: []string{"generate", "x.ipynb", "--runtime-replace", "."}, status: exitUsage, stderr: "--runtime-replace needs --module"},
 		{name: "unreadable notebook", args: []string{"generate", missing, "-o", t.TempDir()}, status: exitFindings, stderr: "cannot read notebook", noStdout: true},
 		{name: "check without notebook", args: []string{"check"}, status: exitUsage, stderr: "no notebook given"},
+		{name: "check takes generate's flags", args: []string{"check", "--help"}, status: exitOK, stdout: "--no-line-directives", noStderr: true},
+		{name: "check bad split", args: []string{"check", "x.ipynb", "--split", "rows"}, status: exitUsage, stderr: "zengen check: --split must be one of"},
 		{name: "inspect two notebooks", args: []string{"inspect", "a.ipynb", "b.ipynb"}, status: exitUsage, stderr: "exactly one notebook"},
 		{name: "inspect bad format", args: []string{"inspect", "a.ipynb", "--format", "svg"}, status: exitUsage, stderr: "--format must be one of"},
 		{name: "version", args: []string{"version"}, status: exitOK, stdout: "zengen ", noStderr: true},
@@ -63,7 +67,7 @@ func TestCommandLine(t *testing.T) {
 // lets generate repair it.
 func TestCheckFindsStaleMissingAndOrphanedFiles(t *testing.T) {
 	notebook := caseNotebook(t, "auto_cells")
-	module := scratchModule(t, "example.com/check")
+	module := gomodtest.Module(t, "example.com/check")
 	out := filepath.Join(module, "sums")
 	if status, _, stderr := runZengen(t, "generate", notebook, "-o", out); status != exitOK {
 		t.Fatalf("generate: exit %d\n%s", status, stderr)
@@ -142,7 +146,7 @@ func TestCheckFindsStaleMissingAndOrphanedFiles(t *testing.T) {
 // TestGenerateIsAllOrNothing names a good and a broken notebook: nothing
 // may be written for either.
 func TestGenerateIsAllOrNothing(t *testing.T) {
-	module := scratchModule(t, "example.com/atomic")
+	module := gomodtest.Module(t, "example.com/atomic")
 	out := filepath.Join(module, "pipelines")
 	status, _, stderr := runZengen(t, "generate", caseNotebook(t, "auto_cells"), caseNotebook(t, "duplicate_step"), "-o", out)
 	if status != exitFindings {
@@ -159,7 +163,7 @@ func TestGenerateIsAllOrNothing(t *testing.T) {
 // TestOutputFolders covers where generated trees go without -o and with
 // several notebooks, and the import path of the command.
 func TestOutputFolders(t *testing.T) {
-	module := scratchModule(t, "example.com/layout")
+	module := gomodtest.Module(t, "example.com/layout")
 	for _, name := range []string{"auto_cells", "auto_headings"} {
 		src := caseNotebook(t, name)
 		data, err := os.ReadFile(src)

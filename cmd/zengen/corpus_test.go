@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/zengen-dev/zengen/internal/gomodtest"
 )
 
 // corpusDir holds real public notebooks, outside the repository.
@@ -35,7 +37,7 @@ func TestCorpus(t *testing.T) {
 		t.Setenv("GOPROXY", "off")
 		timeout = time.Minute
 	}
-	module := scratchModule(t, "example.com/corpus")
+	module := gomodtest.Module(t, "example.com/corpus")
 	var generated, built, rejected, unbuilt int
 	reasons := map[string]int{}
 	for i, e := range entries {

@@ -21,9 +21,13 @@ const generateExamples = `  # One notebook into a package folder of the enclosin
   //go:generate go tool zengen generate churn.ipynb -o churn
 `
 
-// addGenerateFlags registers the flags that decide the generated tree;
-// check registers the same ones to regenerate it identically.
-func addGenerateFlags(fs *pflag.FlagSet, o *generateOptions) {
+// parseGenerateFlags is the command line of generate and of the verbs that
+// regenerate as it does (check, watch): it declares the flags that decide
+// the generated tree on a flag set for verb, parses args and reports
+// inconsistent flags as usage errors. When ok is false the verb stops with
+// status.
+func parseGenerateFlags(env *environment, verb, synopsis, examples string, args []string) (fs *pflag.FlagSet, o generateOptions, ok bool, status int) {
+	fs = flagSet(verb, synopsis, examples)
 	fs.StringVarP(&o.out, "output", "o", "", "output `DIR`; with several notebooks each goes to DIR/<pipeline>/ (default: a folder named after the pipeline beside the notebook)")
 	fs.StringVar(&o.pkg, "package", "", "Go package `NAME` of the generated code (default: the pipeline name)")
 	fs.StringVar(&o.module, "module", "", "make the output a standalone module with this `PATH` (writes go.mod, README.md, .gitignore and runs go mod tidy)")
@@ -31,31 +35,25 @@ func addGenerateFlags(fs *pflag.FlagSet, o *generateOptions) {
 	fs.StringVar(&o.split, "split", "auto", "how to find steps without markers: `auto`, markers, headings or cells")
 	fs.BoolVar(&o.noLineDirectives, "no-line-directives", false, "omit the //line directives that map generated code back to notebook cells")
 	fs.BoolVar(&o.noTests, "no-tests", false, "omit the generated parity test")
-}
-
-// validateGenerateFlags reports inconsistent generate flags as usage errors.
-func validateGenerateFlags(env *environment, fs *pflag.FlagSet, o *generateOptions) (ok bool, status int) {
+	if ok, status := parseFlags(fs, env, args); !ok {
+		return fs, o, false, status
+	}
 	if ok, status := checkChoice(env, fs, "split", o.split, "auto", "markers", "headings", "cells"); !ok {
-		return false, status
+		return fs, o, false, status
 	}
 	if o.runtimeReplace != "" && o.module == "" {
-		return false, usageError(env, fs, "--runtime-replace needs --module: it goes into the generated go.mod")
+		return fs, o, false, usageError(env, fs, "--runtime-replace needs --module: it goes into the generated go.mod")
 	}
 	if fs.NArg() == 0 {
-		return false, usageError(env, fs, "no notebook given")
+		return fs, o, false, usageError(env, fs, "no notebook given")
 	}
 	o.several = fs.NArg() > 1
-	return true, exitOK
+	return fs, o, true, exitOK
 }
 
 func runGenerate(args []string, env *environment) int {
-	var o generateOptions
-	fs := flagSet("generate", "NOTEBOOK… [-o DIR] [--package NAME] [--module PATH] [--runtime-replace DIR] [--split MODE] [--no-line-directives] [--no-tests]", generateExamples)
-	addGenerateFlags(fs, &o)
-	if ok, status := parseFlags(fs, env, args); !ok {
-		return status
-	}
-	if ok, status := validateGenerateFlags(env, fs, &o); !ok {
+	fs, o, ok, status := parseGenerateFlags(env, "generate", "NOTEBOOK… [-o DIR] [--package NAME] [--module PATH] [--runtime-replace DIR] [--split MODE] [--no-line-directives] [--no-tests]", generateExamples, args)
+	if !ok {
 		return status
 	}
 	if upToDate(fs.Args(), o) {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/internal/gomodtest"
 )
 
 // userModule lays out a user's module as the README tells them to: the
@@ -23,18 +23,14 @@ import (
 // go.sum. go mod tidy then completes go.mod as a user's would be.
 func userModule(t *testing.T, generator string) string {
 	t.Helper()
-	root, err := filepath.Abs(repoRoot)
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
-	gomod := "module example.com/research\n\ngo " + goVersionLine(t, root) + "\n\n"
+	gomod := "module example.com/research\n\ngo " + goVersionLine(t) + "\n\n"
 	if strings.HasPrefix(generator, "go tool ") {
 		gomod += "tool github.com/zengen-dev/zengen/cmd/zengen\n\n"
 	} else {
 		writeFile(t, filepath.Join(dir, "tools.go"), "//go:build tools\n\n// Importing zengen keeps it in go.mod and go.sum for go:generate's go run.\npackage research\n\nimport _ \"github.com/zengen-dev/zengen/cmd/zengen\"\n")
 	}
-	gomod += "require github.com/zengen-dev/zengen v0.0.0\n\nreplace github.com/zengen-dev/zengen => " + filepath.ToSlash(root) + "\n"
+	gomod += "require " + gomodtest.ModulePath + " v0.0.0\n\n" + gomodtest.Replace(t)
 	writeFile(t, filepath.Join(dir, "go.mod"), gomod)
 	writeFile(t, filepath.Join(dir, "doc.go"), "// Package research holds the churn notebook; its pipeline is generated into churn/.\npackage research\n\n//go:generate "+generator+" generate churn.ipynb -o churn\n")
 	notebook, err := os.ReadFile(caseNotebook(t, "repl_churn"))
@@ -48,9 +44,9 @@ func userModule(t *testing.T, generator string) string {
 
 // goVersionLine is the go line of this repository's go.mod, which a
 // module depending on it must at least declare.
-func goVersionLine(t *testing.T, root string) string {
+func goVersionLine(t *testing.T) string {
 	t.Helper()
-	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	gomod, err := os.ReadFile(filepath.Join(gomodtest.Root(t), "go.mod"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,18 +62,13 @@ func goVersionLine(t *testing.T, root string) string {
 // a module that needs another go mod tidy fails here as it would for them.
 func goIn(t *testing.T, dir string, args ...string) (string, int) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=-buildvcs=false", "GOWORK=off")
-	out, err := cmd.CombinedOutput()
+	out, err := gomodtest.Go(t, dir, []string{"GOFLAGS=-buildvcs=false"}, args...)
 	var exit *exec.ExitError
 	switch {
 	case err == nil:
-		return string(out), 0
+		return out, 0
 	case errors.As(err, &exit):
-		return string(out), exit.ExitCode()
+		return out, exit.ExitCode()
 	default:
 		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
 		return "", 0

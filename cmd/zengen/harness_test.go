@@ -2,15 +2,15 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/zengen-dev/zengen/internal/gomodtest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden/ and the expected stderr.txt of error cases from what zengen generates now (never the notebooks)")
@@ -78,38 +78,6 @@ func testCases(t testing.TB) []testCase {
 	return cases
 }
 
-// scratchModule creates a module with path modulePath in a temporary
-// folder, requiring what zengen requires and replacing zengen by this
-// checkout, so that generated packages build against the runtime here.
-func scratchModule(t testing.TB, modulePath string) string {
-	t.Helper()
-	root, err := filepath.Abs(repoRoot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	b.WriteString("module " + modulePath + "\n")
-	for _, line := range strings.Split(string(gomod), "\n") {
-		if !strings.HasPrefix(line, "module ") {
-			b.WriteString(line + "\n")
-		}
-	}
-	b.WriteString("require github.com/zengen-dev/zengen v0.0.0-00010101000000-000000000000\n")
-	b.WriteString("replace github.com/zengen-dev/zengen => " + filepath.ToSlash(root) + "\n")
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "go.mod"), b.String())
-	gosum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(dir, "go.sum"), string(gosum))
-	return dir
-}
-
 func writeFile(t testing.TB, path, content string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -146,13 +114,7 @@ func readTree(t testing.TB, dir string) map[string]string {
 // update the scratch go.mod and go.sum, never the repository's.
 func goCommand(t testing.TB, dir string, args ...string) (string, error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod -buildvcs=false", "GOWORK=off")
-	out, err := cmd.CombinedOutput()
-	return string(out), err
+	return gomodtest.Go(t, dir, []string{"GOFLAGS=-mod=mod -buildvcs=false"}, args...)
 }
 
 // relativeNotebookPaths makes error output independent of where the test
@@ -211,7 +173,7 @@ func compareGolden(t *testing.T, caseName string, got map[string]string) {
 // second time byte for byte the same without touching a file, and pass
 // check.
 func TestEndToEnd(t *testing.T) {
-	module := scratchModule(t, goldenModulePath)
+	module := gomodtest.Module(t, goldenModulePath)
 	for _, c := range testCases(t) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
@@ -296,7 +258,7 @@ func TestGoldenPackagesBuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds every golden package; skipped with -short")
 	}
-	module := scratchModule(t, goldenModulePath)
+	module := gomodtest.Module(t, goldenModulePath)
 	copied := 0
 	for _, c := range testCases(t) {
 		if c.failing {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/internal/gomodtest"
 )
 
 // asRelease makes this zengen write and trust records, as a released build
@@ -52,7 +53,7 @@ func TestRecordRoundTrip(t *testing.T) {
 // could give other bytes, and rendering must then report what changed.
 func TestRecordLetsCheckSkipRendering(t *testing.T) {
 	asRelease(t, "github.com/zengen-dev/zengen@v1.0.0 h1:test go1.26")
-	module := scratchModule(t, "example.com/record")
+	module := gomodtest.Module(t, "example.com/record")
 	notebook := filepath.Join(t.TempDir(), "churn.ipynb")
 	original, err := os.ReadFile(caseNotebook(t, "repl_churn"))
 	if err != nil {

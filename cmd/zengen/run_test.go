@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/internal/gomodtest"
 	"github.com/zengen-dev/zengen/parser"
 )
 
@@ -18,7 +19,7 @@ import (
 // builds its command; it returns the binary and the generated folder.
 func generateAndBuild(t *testing.T, notebook string) (bin, out string) {
 	t.Helper()
-	module := scratchModule(t, "example.com/e2e")
+	module := gomodtest.Module(t, "example.com/e2e")
 	out = filepath.Join(module, "pipeline")
 	if status, _, stderr := runZengen(t, "generate", notebook, "-o", out); status != exitOK {
 		t.Fatalf("generate %s: exit %d\n%s", notebook, status, stderr)
@@ -98,7 +99,7 @@ func TestGeneratedPipelinesRunLikeTheNotebook(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs generated pipelines; skipped with -short")
 	}
-	for _, name := range []string{"repl_churn", "gonb_functions", "script_percent"} {
+	for _, name := range []string{"repl_churn", "gonb_functions", "repl_functions", "script_percent"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			notebook := caseNotebook(t, name)
@@ -164,7 +165,7 @@ func TestCompileErrorsPointIntoTheNotebook(t *testing.T) {
 		t.Skip("runs go build; skipped with -short")
 	}
 	notebook := plant(t, `"churnRate := float64(churned) / float64(len(ys))"`, `"churnRate := float64(churned) / len(ys)"`)
-	module := scratchModule(t, "example.com/planted")
+	module := gomodtest.Module(t, "example.com/planted")
 	out := filepath.Join(module, "churn")
 	if status, _, stderr := runZengen(t, "generate", notebook, "-o", out); status != exitOK {
 		// Analysis may already catch the mismatch: then its own position
@@ -191,7 +192,7 @@ func TestVetFindingsPointIntoTheNotebook(t *testing.T) {
 		t.Skip("runs go vet; skipped with -short")
 	}
 	notebook := plant(t, `"fmt.Printf(\"loaded %d customers, %d churned\\n\", len(xs), churned)\n",`, `"fmt.Printf(\"loaded %d customers, %d churned\\n\", len(xs), \"many\")\n",`)
-	module := scratchModule(t, "example.com/planted")
+	module := gomodtest.Module(t, "example.com/planted")
 	if status, _, stderr := runZengen(t, "generate", notebook, "-o", filepath.Join(module, "churn")); status != exitOK {
 		t.Fatalf("generate: exit %d\n%s", status, stderr)
 	}

@@ -38,13 +38,8 @@ func runWatchCommand(args []string, env *environment) int {
 
 // watchUntil is the watch verb until stop is closed.
 func watchUntil(args []string, env *environment, stop <-chan struct{}) int {
-	var o generateOptions
-	fs := flagSet("watch", "NOTEBOOK… [-o DIR] [generate flags]", watchExamples)
-	addGenerateFlags(fs, &o)
-	if ok, status := parseFlags(fs, env, args); !ok {
-		return status
-	}
-	if ok, status := validateGenerateFlags(env, fs, &o); !ok {
+	fs, _, ok, status := parseGenerateFlags(env, "watch", "NOTEBOOK… [-o DIR] [generate flags]", watchExamples, args)
+	if !ok {
 		return status
 	}
 	regenerate := func(stdout, stderr io.Writer) int {

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/zengen-dev/zengen/internal/gomodtest"
 )
 
 // lockedBuffer is a bytes.Buffer that the watcher's goroutine may write
@@ -246,7 +248,7 @@ func TestWatchRunsGenerate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("type-checks generated code with the go command")
 	}
-	module := scratchModule(t, "example.com/watch")
+	module := gomodtest.Module(t, "example.com/watch")
 	original, err := os.ReadFile(filepath.Join(notebooksDir, "repl_churn", "churn.ipynb"))
 	if err != nil {
 		t.Fatal(err)
