@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -95,6 +96,22 @@ func TestKillDashNineMidStepThenResume(t *testing.T) {
 			t.Errorf("object %s: %v", o, err)
 		}
 	}
+	// Inline artifacts commit with the record of their step: a step the
+	// kill left recorded as succeeded has every output whole.
+	steps, err := store.meta.StepRuns(t.Context(), run.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sr := range steps {
+		if sr.Status != meta.StepSucceeded {
+			continue
+		}
+		for _, o := range sr.Outputs {
+			if err := verifyArtifact(store.blobs, o); err != nil {
+				t.Errorf("output %s.%s: %v", sr.Step, o.Name, err)
+			}
+		}
+	}
 	store.Close()
 
 	mustRun(t, p, home, "--resume", run.ID, "--no-cache")
@@ -113,8 +130,10 @@ func TestKillDashNineMidStepThenResume(t *testing.T) {
 func TestTwoProcessesShareAStore(t *testing.T) {
 	home := t.TempDir()
 	var cmds []*exec.Cmd
-	for range 2 {
+	outs := make([]bytes.Buffer, 2)
+	for i := range 2 {
 		cmd := helperProcess(t, home, "")
+		cmd.Stdout, cmd.Stderr = &outs[i], &outs[i]
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -122,7 +141,7 @@ func TestTwoProcessesShareAStore(t *testing.T) {
 	}
 	for i, cmd := range cmds {
 		if err := cmd.Wait(); err != nil {
-			t.Errorf("process %d: %v", i, err)
+			t.Errorf("process %d: %v\n%s", i, err, outs[i].String())
 		}
 	}
 	db := openTestDB(t, home)

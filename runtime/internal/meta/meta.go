@@ -24,7 +24,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // also registers the "sqlite" driver
 )
 
 //go:embed migrations/*.sql
@@ -106,7 +106,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db.SetMaxOpenConns(1)
 	host, _ := os.Hostname()
 	d := &DB{db: db, path: path, hostname: host}
-	if err := d.migrate(ctx); err != nil {
+	if err := retryBusy(ctx, func() error { return d.migrate(ctx) }); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -192,3 +192,26 @@ func fromNanos(n int64) time.Time {
 	}
 	return time.Unix(0, n).UTC()
 }
+
+// retryBusy retries f while SQLite reports SQLITE_BUSY. busy_timeout covers
+// ordinary lock waits, but not the first connection of two processes to a
+// brand-new store: switching it to WAL needs an exclusive lock that SQLite
+// refuses at once instead of waiting for.
+func retryBusy(ctx context.Context, f func() error) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for wait := time.Millisecond; ; wait = min(2*wait, 100*time.Millisecond) {
+		err := f()
+		var se *sqlite.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqliteBusy || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
+}
+
+// sqliteBusy is SQLite's primary result code SQLITE_BUSY.
+const sqliteBusy = 5
