@@ -2,9 +2,11 @@ package runtime
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -142,66 +144,136 @@ func blobPath(home, digest string) string {
 	return filepath.Join(home, "blobs", "objects", hex[:2], hex[2:])
 }
 
-func TestCorruptBlobIsNeverServed(t *testing.T) {
-	home := t.TempDir()
-	var na, nb atomic.Int32
-	p := &Pipeline{Name: "corrupt", Steps: []*Step{counted(intStep("a", 41), &na), counted(intStep("b", 1, "a.a_out"), &nb)}}
-	mustRun(t, p, home)
-	db := openTestDB(t, home)
-	run, _ := db.ResolveRun(t.Context(), "corrupt", "latest")
-	sr, _ := db.StepRun(t.Context(), run.ID, "a")
-	path := blobPath(home, sr.Outputs[0].Digest)
-	b, err := os.ReadFile(path)
+// flipFirstByte corrupts a stored artifact of a step run in place, where
+// it lives: its blob file or its inline row ("41" becomes "51").
+func flipFirstByte(t *testing.T, home string, a meta.Artifact) {
+	t.Helper()
+	if a.Inline == nil {
+		path := blobPath(home, a.Digest)
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b[0] ^= 0x01
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	db, err := sql.Open("sqlite", filepath.Join(home, "meta.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b[0] ^= 0x01 // "41" → "51"
-	if err := os.WriteFile(path, b, 0o644); err != nil {
+	defer db.Close()
+	b := append([]byte(nil), a.Inline...)
+	b[0] ^= 0x01
+	res, err := db.Exec(`UPDATE inline_artifacts SET bytes = ? WHERE digest = ?`, b, a.Digest)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if r := execIn(t, t.Context(), p, home, "cat", "latest", "a.a_out"); r.code != 1 || !strings.Contains(r.stderr, "corrupt") {
-		t.Errorf("cat of a corrupt blob: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	if n, _ := res.RowsAffected(); n != 1 {
+		t.Fatalf("corrupting inline artifact %s: %d rows changed", a.Digest, n)
 	}
-	if r := execIn(t, t.Context(), p, home, "run", "--only", "b"); r.code != 1 {
-		t.Errorf("--only b on a corrupt input: exit %d, want 1", r.code)
+}
+
+// paddedIntStep is intStep saving add as JSON text padded with spaces past
+// inlineThreshold, so its output goes to the blob store.
+func paddedIntStep(name string, add int) *Step {
+	s := intStep(name, add)
+	s.Run = func(ctx context.Context, sc *StepContext) error {
+		return Save(sc, name+"_out", Raw[string](), strconv.Itoa(add)+strings.Repeat(" ", inlineThreshold))
 	}
-	na.Store(0)
-	nb.Store(0)
-	mustRun(t, p, home)
-	if na.Load() != 1 || nb.Load() != 0 {
-		t.Errorf("after corruption a ran %d times, b %d; want a re-run and b cached", na.Load(), nb.Load())
+	return s
+}
+
+func TestCorruptArtifactIsNeverServed(t *testing.T) {
+	tests := []struct {
+		name   string
+		a      func(name string, add int) *Step
+		inline bool
+	}{
+		{"inline", func(name string, add int) *Step { return intStep(name, add) }, true},
+		{"blob", paddedIntStep, false},
 	}
-	if got := catInt(t, p, home, "latest", "b.b_out"); got != 42 {
-		t.Errorf("b = %d, want 42", got)
-	}
-	e := explainJSON(t, p, home, "a")
-	if !strings.Contains(e.Verdict, "unusable") || !strings.Contains(e.Verdict, "corrupt") {
-		t.Errorf("explain a: %q, want the corrupt cached output named", e.Verdict)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			home := t.TempDir()
+			var na, nb atomic.Int32
+			p := &Pipeline{Name: "corrupt", Steps: []*Step{counted(tt.a("a", 41), &na), counted(intStep("b", 1, "a.a_out"), &nb)}}
+			mustRun(t, p, home)
+			db := openTestDB(t, home)
+			run, _ := db.ResolveRun(t.Context(), "corrupt", "latest")
+			sr, _ := db.StepRun(t.Context(), run.ID, "a")
+			if got := sr.Outputs[0].Inline != nil; got != tt.inline {
+				t.Fatalf("output of a stored inline: %v, want %v", got, tt.inline)
+			}
+			flipFirstByte(t, home, sr.Outputs[0])
+			if r := execIn(t, t.Context(), p, home, "cat", "latest", "a.a_out"); r.code != 1 || !strings.Contains(r.stderr, "corrupt") {
+				t.Errorf("cat of a corrupt artifact: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+			}
+			if r := execIn(t, t.Context(), p, home, "run", "--only", "b"); r.code != 1 {
+				t.Errorf("--only b on a corrupt input: exit %d, want 1", r.code)
+			}
+			na.Store(0)
+			nb.Store(0)
+			mustRun(t, p, home)
+			if na.Load() != 1 || nb.Load() != 0 {
+				t.Errorf("after corruption a ran %d times, b %d; want a re-run and b cached", na.Load(), nb.Load())
+			}
+			if got := catInt(t, p, home, "latest", "b.b_out"); got != 42 {
+				t.Errorf("b = %d, want 42", got)
+			}
+			e := explainJSON(t, p, home, "a")
+			if !strings.Contains(e.Verdict, "unusable") || !strings.Contains(e.Verdict, "corrupt") {
+				t.Errorf("explain a: %q, want the corrupt cached output named", e.Verdict)
+			}
+			// The re-run repaired the stored copy: the next run is all hits.
+			na.Store(0)
+			mustRun(t, p, home)
+			if na.Load() != 0 || nb.Load() != 0 {
+				t.Errorf("after the repair a ran %d times, b %d; want both cached", na.Load(), nb.Load())
+			}
+		})
 	}
 }
 
 func TestLoadDetectsCorruptionEvenWhenTheDecoderStopsEarly(t *testing.T) {
-	home := t.TempDir()
-	st, err := openStore(t.Context(), home)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	s := &Step{Name: "s", Outputs: []Output{{Name: "v", Type: "int", Codec: "json"}}}
-	sc := &StepContext{step: s, blobs: st.blobs}
 	// JSON decoding of "7 " stops after the number; the corrupt tail must
-	// still be noticed.
-	if err := Save(sc, "v", Raw[string](), "7   "); err != nil {
-		t.Fatal(err)
+	// still be noticed, however far past the number it is.
+	tests := []struct {
+		name    string
+		padding int
+	}{
+		{"inline", 3},
+		{"blob", inlineThreshold},
 	}
-	path := blobPath(home, sc.outputs[0].Digest)
-	if err := os.WriteFile(path, []byte("7  x"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	in := sc.outputs[0]
-	in.FromStep = "s"
-	reader := &StepContext{step: &Step{Name: "r"}, blobs: st.blobs, inputs: map[string]meta.Artifact{"v": in}}
-	if _, err := Load(reader, "v", JSON[int]()); err == nil || !strings.Contains(err.Error(), "corrupt") {
-		t.Errorf("Load of a corrupt blob: %v, want a corruption error", err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			home := t.TempDir()
+			st, err := openStore(t.Context(), home)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			s := &Step{Name: "s", Outputs: []Output{{Name: "v", Type: "int", Codec: "json"}}}
+			sc := &StepContext{step: s, blobs: st.blobs}
+			saved := "7" + strings.Repeat(" ", tt.padding)
+			if err := Save(sc, "v", Raw[string](), saved); err != nil {
+				t.Fatal(err)
+			}
+			in := sc.outputs[0]
+			corrupt := []byte(saved)
+			corrupt[len(corrupt)-1] = 'x'
+			if in.Inline != nil {
+				in.Inline = corrupt
+			} else if err := os.WriteFile(blobPath(home, in.Digest), corrupt, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			in.FromStep = "s"
+			reader := &StepContext{step: &Step{Name: "r"}, blobs: st.blobs, inputs: map[string]meta.Artifact{"v": in}}
+			if _, err := Load(reader, "v", JSON[int]()); err == nil || !strings.Contains(err.Error(), "corrupt") {
+				t.Errorf("Load of a corrupt artifact: %v, want a corruption error", err)
+			}
+		})
 	}
 }

@@ -35,7 +35,7 @@ var catCommand = &command{
 			if o.Name != varName {
 				continue
 			}
-			r, err := s.blobs.Open(o.Digest)
+			r, err := openArtifact(s.blobs, o)
 			if err != nil {
 				return err
 			}

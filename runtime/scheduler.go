@@ -215,11 +215,11 @@ func (r *runner) stepNames() string {
 	return strings.Join(ns, ", ")
 }
 
-// outputsIntact reports whether every output blob of a finished step run
-// exists and still hashes to its digest.
+// outputsIntact reports whether every output of a finished step run, inline
+// or blob, exists and still hashes to its digest.
 func (r *runner) outputsIntact(sr *meta.StepRun) bool {
 	for _, o := range sr.Outputs {
-		if err := r.st.blobs.Verify(o.Digest); err != nil {
+		if err := verifyArtifact(r.st.blobs, o); err != nil {
 			return false
 		}
 	}

@@ -34,13 +34,13 @@ func Load[T any](sc *StepContext, name string, c Codec[T]) (T, error) {
 		return zero, fmt.Errorf("step %s: no input named %q", sc.step.Name, name)
 	}
 	c = codecFor(c)
-	r, err := sc.blobs.Open(in.Digest)
+	r, err := openArtifact(sc.blobs, in)
 	if err != nil {
 		return zero, fmt.Errorf("step %s: input %s from %s: %w", sc.step.Name, name, in.FromStep, err)
 	}
 	defer r.Close()
 	v, decodeErr := c.Decode(r)
-	// The blob reader verifies the digest only at EOF, and a decoder may stop
+	// A blob reader verifies the digest only at EOF, and a decoder may stop
 	// early: drain the rest so corrupt bytes are always noticed, and prefer
 	// that diagnosis to a decode error they caused.
 	if _, err := io.Copy(io.Discard, r); err != nil {
@@ -53,25 +53,24 @@ func Load[T any](sc *StepContext, name string, c Codec[T]) (T, error) {
 }
 
 // Save encodes output name of the running step with c (or a codec
-// registered for T) into the artifact store.
+// registered for T) into the artifact store: up to inlineThreshold bytes
+// into the step's record, which the runtime commits when the step ends,
+// larger ones streamed to the blob store.
 func Save[T any](sc *StepContext, name string, c Codec[T], v T) error {
 	c = codecFor(c)
-	w, err := sc.blobs.Create()
-	if err != nil {
-		return fmt.Errorf("step %s: output %s: %w", sc.step.Name, name, err)
-	}
+	w := newArtifactWriter(sc.blobs)
 	if err := c.Encode(w, v); err != nil {
-		w.Abort()
+		w.abort()
 		return fmt.Errorf("step %s: output %s: encode %s: %w", sc.step.Name, name, c.Name(), err)
 	}
-	digest, size, err := w.Commit()
+	a, err := w.commit()
 	if err != nil {
 		return fmt.Errorf("step %s: output %s: %w", sc.step.Name, name, err)
 	}
-	typ := ""
+	a.Name, a.Codec = name, c.Name()
 	for _, o := range sc.step.Outputs {
 		if o.Name == name {
-			typ = o.Type
+			a.Type = o.Type
 		}
 	}
 	sc.mu.Lock()
@@ -81,11 +80,11 @@ func Save[T any](sc *StepContext, name string, c Codec[T], v T) error {
 	}
 	for i, o := range sc.outputs {
 		if o.Name == name {
-			sc.outputs[i] = meta.Artifact{Name: name, Digest: digest, Size: size, Codec: c.Name(), Type: typ}
+			sc.outputs[i] = a
 			return nil
 		}
 	}
-	sc.outputs = append(sc.outputs, meta.Artifact{Name: name, Digest: digest, Size: size, Codec: c.Name(), Type: typ})
+	sc.outputs = append(sc.outputs, a)
 	return nil
 }
 

@@ -138,7 +138,7 @@ func (r *runner) cacheHit(ctx context.Context, j *journal, s *Step, key string) 
 		if !ok {
 			return nil, fmt.Sprintf("cached run %s lacks output %s", hit.RunID, o.Name)
 		}
-		if err := r.st.blobs.Verify(a.Digest); err != nil {
+		if err := verifyArtifact(r.st.blobs, a); err != nil {
 			return nil, fmt.Sprintf("cached output %s of run %s is unusable: %v", o.Name, hit.RunID, err)
 		}
 	}

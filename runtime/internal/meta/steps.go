@@ -52,6 +52,15 @@ type Artifact struct {
 	Codec    string `json:"codec"`
 	Type     string `json:"type"`
 	FromStep string `json:"from,omitempty"` // inputs only
+
+	// Inline holds the encoded bytes of an artifact kept in the metadata
+	// store rather than the blob store; it is nil for a blob. Outputs of a
+	// finished step carry it both ways: the runtime sets it for FinishStep
+	// to store the bytes with the record, and every query that returns
+	// outputs fills it in, so that reading or verifying a small artifact
+	// needs no second lookup. The bytes are as stored: the reader checks
+	// them against Digest.
+	Inline []byte `json:"-"`
 }
 
 // Metric is a named scalar a step run recorded.
@@ -100,6 +109,17 @@ func (d *DB) finishStep(ctx context.Context, tx *sql.Tx, sr *StepRun) error {
 			return err
 		}
 	}
+	// In the same transaction as the record that names them, so that no
+	// crash can leave a record pointing at inline bytes that were never
+	// stored.
+	for _, a := range sr.Outputs {
+		if a.Inline == nil {
+			continue
+		}
+		if _, err := d.txExec(ctx, tx, upsertInline, a.Digest, a.Inline); err != nil {
+			return err
+		}
+	}
 	for _, a := range sr.Outputs {
 		if _, err := d.txExec(ctx, tx, insertOutput,
 			sr.ID, a.Name, a.Digest); err != nil {
@@ -136,10 +156,17 @@ const (
 		code_hash = ?, cache_key = ?, components = ?, cache_note = ?, cached_from = ?, error = ?, position = ?, stack = ?
 		WHERE id = ?`
 	insertArtifact = `INSERT OR IGNORE INTO artifacts (digest, size, codec, type) VALUES (?, ?, ?, ?)`
-	insertOutput   = `INSERT INTO step_outputs (step_run_id, name, digest) VALUES (?, ?, ?)`
-	insertInput    = `INSERT INTO step_inputs (step_run_id, name, from_step, digest) VALUES (?, ?, ?, ?)`
-	insertMetric   = `INSERT OR REPLACE INTO metrics (step_run_id, name, value) VALUES (?, ?, ?)`
-	insertLog      = `INSERT OR REPLACE INTO step_logs (step_run_id, text) VALUES (?, ?)`
+	// upsertInline stores an inline artifact's bytes once per digest. Bytes
+	// that differ from the stored ones under the same digest can only mean
+	// the stored copy is corrupt (the runtime hashed the new ones itself),
+	// so they replace it — the repair a blob's Commit does for a corrupt
+	// file; identical bytes write nothing.
+	upsertInline = `INSERT INTO inline_artifacts (digest, bytes) VALUES (?, ?)
+		ON CONFLICT (digest) DO UPDATE SET bytes = excluded.bytes WHERE bytes != excluded.bytes`
+	insertOutput = `INSERT INTO step_outputs (step_run_id, name, digest) VALUES (?, ?, ?)`
+	insertInput  = `INSERT INTO step_inputs (step_run_id, name, from_step, digest) VALUES (?, ?, ?, ?)`
+	insertMetric = `INSERT OR REPLACE INTO metrics (step_run_id, name, value) VALUES (?, ?, ?)`
+	insertLog    = `INSERT OR REPLACE INTO step_logs (step_run_id, text) VALUES (?, ?)`
 )
 
 const stepColumns = `id, run_id, pipeline, step, status, attempt, started_at, ended_at, code_hash, cache_key,
@@ -171,17 +198,20 @@ func (d *DB) queryStep(ctx context.Context, where string, args ...any) (*StepRun
 // fillStep loads the lineage and metrics of a step run, and its captured
 // output when withLog is set.
 func (d *DB) fillStep(ctx context.Context, s *StepRun, withLog bool) error {
-	rows, err := d.query(ctx, `SELECT o.name, o.digest, a.size, a.codec, a.type FROM step_outputs o
-		JOIN artifacts a ON a.digest = o.digest WHERE o.step_run_id = ? ORDER BY o.name`, s.ID)
+	rows, err := d.query(ctx, `SELECT o.name, o.digest, a.size, a.codec, a.type, i.digest IS NOT NULL, i.bytes
+		FROM step_outputs o JOIN artifacts a ON a.digest = o.digest LEFT JOIN inline_artifacts i ON i.digest = o.digest
+		WHERE o.step_run_id = ? ORDER BY o.name`, s.ID)
 	if err != nil {
 		return err
 	}
 	for rows.Next() {
 		var a Artifact
-		if err := rows.Scan(&a.Name, &a.Digest, &a.Size, &a.Codec, &a.Type); err != nil {
+		var inline bool
+		if err := rows.Scan(&a.Name, &a.Digest, &a.Size, &a.Codec, &a.Type, &inline, &a.Inline); err != nil {
 			rows.Close()
 			return err
 		}
+		a.Inline = inlineBytes(inline, a.Inline)
 		s.Outputs = append(s.Outputs, a)
 	}
 	rows.Close()
@@ -282,4 +312,16 @@ func (d *DB) LatestSuccess(ctx context.Context, pipeline, step string) (*StepRun
 func (d *DB) PreviousKeyed(ctx context.Context, sr StepRun) (*StepRun, error) {
 	return d.queryStep(ctx, `pipeline = ? AND step = ? AND components != '' AND id < ?
 		ORDER BY id DESC LIMIT 1`, sr.Pipeline, sr.Step, sr.ID)
+}
+
+// inlineBytes is the Inline field of a scanned artifact: a zero-length
+// inline artifact scans as nil, which would make it look like a blob.
+func inlineBytes(inline bool, b []byte) []byte {
+	switch {
+	case !inline:
+		return nil
+	case b == nil:
+		return []byte{}
+	}
+	return b
 }

@@ -24,7 +24,7 @@ type Tx struct {
 // transaction holds the store's only connection, so a statement not
 // prepared before it would be parsed again on every use inside it.
 var hotStatements = []string{insertRunningStep, insertFinishedStep, updateFinishedStep, insertArtifact,
-	insertOutput, insertInput, insertMetric, insertLog, cacheHitQuery,
+	upsertInline, insertOutput, insertInput, insertMetric, insertLog, cacheHitQuery,
 	savepointRecord, releaseRecord, rollbackRecord}
 
 // Begin starts a write transaction.
@@ -102,7 +102,8 @@ const insertRunningStep = `INSERT INTO step_runs (run_id, pipeline, step, status
 
 // cacheHitQuery finds the newest finished step run with a key and returns
 // its outputs and metrics in one statement, one row per output ('o') or
-// metric ('m'); a hit without outputs still yields one row. The index
+// metric ('m'); a hit without outputs still yields one row. Inline outputs
+// come with their bytes, so verifying the hit reads nothing more. The index
 // step_runs_by_key (pipeline, step, cache_key, ended_at) serves the WHERE
 // and the ORDER BY, so no sort runs however often the step was cached.
 const cacheHitQuery = `WITH hit AS (
@@ -110,10 +111,11 @@ const cacheHitQuery = `WITH hit AS (
 	WHERE pipeline = ? AND step = ? AND cache_key = ? AND status IN ('succeeded', 'cached')
 	ORDER BY ended_at DESC, id DESC LIMIT 1)
 SELECT hit.id, hit.run_id, hit.cached_from, 'o', COALESCE(o.name, ''), COALESCE(o.digest, ''),
-	COALESCE(a.size, 0), COALESCE(a.codec, ''), COALESCE(a.type, ''), 0.0
+	COALESCE(a.size, 0), COALESCE(a.codec, ''), COALESCE(a.type, ''), 0.0, i.digest IS NOT NULL, i.bytes
 	FROM hit LEFT JOIN step_outputs o ON o.step_run_id = hit.id LEFT JOIN artifacts a ON a.digest = o.digest
+		LEFT JOIN inline_artifacts i ON i.digest = o.digest
 UNION ALL
-SELECT hit.id, hit.run_id, hit.cached_from, 'm', m.name, '', 0, '', '', m.value
+SELECT hit.id, hit.run_id, hit.cached_from, 'm', m.name, '', 0, '', '', m.value, 0, NULL
 	FROM hit JOIN metrics m ON m.step_run_id = hit.id
 ORDER BY 4, 5`
 
@@ -129,9 +131,12 @@ func (d *DB) cacheHit(ctx context.Context, query func(q string, args ...any) (*s
 		var kind string
 		var a Artifact
 		var value float64
-		if err := rows.Scan(&s.ID, &s.RunID, &s.CachedFrom, &kind, &a.Name, &a.Digest, &a.Size, &a.Codec, &a.Type, &value); err != nil {
+		var inline bool
+		if err := rows.Scan(&s.ID, &s.RunID, &s.CachedFrom, &kind, &a.Name, &a.Digest, &a.Size, &a.Codec, &a.Type, &value,
+			&inline, &a.Inline); err != nil {
 			return nil, err
 		}
+		a.Inline = inlineBytes(inline, a.Inline)
 		if hit == nil {
 			s.Pipeline, s.Step, s.CacheKey = pipeline, step, key
 			hit = &s

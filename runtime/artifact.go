@@ -1,0 +1,115 @@
+package runtime
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+
+	"github.com/zengen-dev/zengen/runtime/internal/blob"
+	"github.com/zengen-dev/zengen/runtime/internal/meta"
+)
+
+// inlineThreshold is the largest encoded artifact kept in the metadata
+// store instead of the blob store. A blob costs a file: creating it, an
+// fsync and a rename come to about half a millisecond on an ordinary disk,
+// the whole budget of a tracked step, while bytes inside the step's own
+// record cost only the few database pages they fill in a commit that
+// happens anyway. 16 KiB covers scalars, metrics, short lists and small
+// maps — most artifacts of a notebook — and is still a handful of pages, so
+// a step's commit stays small; beyond it the cost of a file no longer
+// dominates and the blob store's streaming pays off.
+const inlineThreshold = 16 << 10
+
+// artifactWriter receives the encoded bytes of one output. It keeps them in
+// memory while they fit inlineThreshold and, from the write that would pass
+// it, streams everything to a new blob instead, so a large artifact is never
+// held in memory whole.
+type artifactWriter struct {
+	blobs blob.Store
+	buf   []byte
+	spill blob.Writer // nil while the bytes fit inline
+}
+
+func newArtifactWriter(blobs blob.Store) *artifactWriter {
+	return &artifactWriter{blobs: blobs}
+}
+
+func (w *artifactWriter) Write(p []byte) (int, error) {
+	if w.spill == nil && len(w.buf)+len(p) <= inlineThreshold {
+		w.buf = append(w.buf, p...)
+		return len(p), nil
+	}
+	if w.spill == nil {
+		bw, err := w.blobs.Create()
+		if err != nil {
+			return 0, err
+		}
+		w.spill = bw
+		if _, err := bw.Write(w.buf); err != nil {
+			return 0, err
+		}
+		w.buf = nil
+	}
+	return w.spill.Write(p)
+}
+
+// commit finishes the artifact: a spilled one is committed to the blob
+// store, a small one is hashed and returned with its bytes in Inline, to be
+// stored with the step's record. Digests are the same either way.
+func (w *artifactWriter) commit() (meta.Artifact, error) {
+	if w.spill != nil {
+		digest, size, err := w.spill.Commit()
+		return meta.Artifact{Digest: digest, Size: size}, err
+	}
+	sum := sha256.Sum256(w.buf)
+	inline := w.buf
+	if inline == nil {
+		inline = []byte{} // an empty artifact is inline too, not a blob
+	}
+	return meta.Artifact{Digest: blob.DigestPrefix + hex.EncodeToString(sum[:]), Size: int64(len(inline)), Inline: inline}, nil
+}
+
+// abort discards the artifact.
+func (w *artifactWriter) abort() {
+	if w.spill != nil {
+		w.spill.Abort()
+	}
+	w.buf = nil
+}
+
+// openArtifact returns a reader of a's bytes that guarantees them: inline
+// bytes are checked against the digest before any is returned, a blob's as
+// the blob store checks them (the last Read reports corruption). Like a
+// blob reader, it has Len() int.
+func openArtifact(blobs blob.Store, a meta.Artifact) (io.ReadCloser, error) {
+	if a.Inline == nil {
+		return blobs.Open(a.Digest)
+	}
+	if err := verifyInline(a); err != nil {
+		return nil, err
+	}
+	return inlineReader{bytes.NewReader(a.Inline)}, nil
+}
+
+// verifyArtifact checks that a exists and still hashes to its digest; the
+// error wraps blob.ErrNotFound or blob.ErrCorrupt.
+func verifyArtifact(blobs blob.Store, a meta.Artifact) error {
+	if a.Inline == nil {
+		return blobs.Verify(a.Digest)
+	}
+	return verifyInline(a)
+}
+
+func verifyInline(a meta.Artifact) error {
+	sum := sha256.Sum256(a.Inline)
+	if a.Digest != blob.DigestPrefix+hex.EncodeToString(sum[:]) {
+		return fmt.Errorf("inline artifact %s: %w", a.Digest, blob.ErrCorrupt)
+	}
+	return nil
+}
+
+type inlineReader struct{ *bytes.Reader }
+
+func (inlineReader) Close() error { return nil }
