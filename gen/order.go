@@ -7,10 +7,10 @@ import (
 )
 
 // orderSteps adds the //zen:after edges, sorts the steps topologically
-// (ties in notebook order) and reports cycles.
+// (ties in the order the notebook runs them) and reports cycles.
 func (a *analysis) orderSteps() {
 	all := a.allSteps()
-	sort.SliceStable(all, func(i, j int) bool { return all[i].step.Pos.Less(all[j].step.Pos) })
+	sort.SliceStable(all, func(i, j int) bool { return runsAt(all[i]).Less(runsAt(all[j])) })
 	byName := map[string]*stepBuild{}
 	for i, sb := range all {
 		sb.order = i
@@ -21,7 +21,12 @@ func (a *analysis) orderSteps() {
 	for _, sb := range all {
 		for _, np := range sb.afterPos {
 			if byName[np.name] == nil {
-				a.errs.Add(np.pos, "step %s runs after unknown step %s", sb.step.Name, np.name)
+				a.errs.Add(np.pos, "step %s runs after unknown step %s", sb.step.Name, np.name).Hint =
+					"the steps are " + stepList(all)
+				continue
+			}
+			if np.name == sb.step.Name {
+				a.errs.Add(np.pos, "step %s cannot run after itself", sb.step.Name)
 				continue
 			}
 			sb.step.After = appendUnique(sb.step.After, np.name)
@@ -88,8 +93,11 @@ func (a *analysis) orderSteps() {
 			indegree[n]--
 		}
 	}
-	for _, sb := range order {
+	// Edges are listed in the order their steps run; steps a cycle left
+	// out keep their notebook order behind the others.
+	for i, sb := range order {
 		a.p.Steps = append(a.p.Steps, sb.step)
+		sb.order = i - len(all)
 	}
 	sort.SliceStable(a.p.Edges, func(i, j int) bool {
 		ei, ej := a.p.Edges[i], a.p.Edges[j]
@@ -101,4 +109,23 @@ func (a *analysis) orderSteps() {
 		}
 		return ei.Var < ej.Var
 	})
+}
+
+// runsAt is where the notebook runs a step: a cell step where its cells
+// are, a function step where the pipeline cell calls it (not where its
+// function is declared), so that independent steps keep the kernel's order.
+func runsAt(sb *stepBuild) Pos {
+	if sb.step.Call != nil {
+		return sb.step.Call.Pos
+	}
+	return sb.step.Pos
+}
+
+// stepList names the steps for a hint, in the order the notebook runs them.
+func stepList(steps []*stepBuild) string {
+	names := make([]string, 0, len(steps))
+	for _, sb := range steps {
+		names = append(names, sb.step.Name)
+	}
+	return strings.Join(names, ", ")
 }

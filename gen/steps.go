@@ -53,20 +53,35 @@ func directive(cell *parser.Cell, name string) *parser.Directive {
 }
 
 // findFunctionSteps marks func declarations whose doc comment holds a
-// //zen:step line, and returns those directives so that they do not also
-// start cell steps.
+// //zen:step line, and returns the directives it gives to them (the step
+// lines and the //zen:after lines beside them) so that they do not also
+// shape cell steps.
 func (a *analysis) findFunctionSteps() map[*parser.Directive]bool {
 	consumed := map[*parser.Directive]bool{}
 	for _, it := range a.items {
 		if it.keyword != "func" || it.docLine == 0 {
 			continue
 		}
+		var after []namedPos
+		var afterDirectives []*parser.Directive
+		var steps []*stepBuild
+		marked := false // a //zen:step line documents it, a step or not
 		for i := range it.cell.Directives {
 			d := &it.cell.Directives[i]
-			if d.Name != "step" || d.FromTag || d.Line < it.docLine || d.Line >= it.tokenLine {
+			if d.FromTag || d.Line < it.docLine || d.Line >= it.tokenLine {
 				continue
 			}
-			consumed[d] = true
+			if d.Name == "after" {
+				afterDirectives = append(afterDirectives, d)
+				for _, n := range d.Args {
+					after = append(after, namedPos{n, d.Pos})
+				}
+				continue
+			}
+			if d.Name != "step" {
+				continue
+			}
+			consumed[d], marked = true, true
 			name := snake(it.name)
 			if len(d.Args) > 0 {
 				name = d.Args[0]
@@ -83,10 +98,69 @@ func (a *analysis) findFunctionSteps() map[*parser.Directive]bool {
 				a.errs.Add(d.Pos, "//zen:step marks a method; only plain functions can be steps")
 				continue
 			}
-			a.funcSteps = append(a.funcSteps, sb)
+			steps = append(steps, sb)
+		}
+		if !marked {
+			// A //zen:after in the doc of an ordinary function is a
+			// cell-level marker of the cell step around it, if any.
+			continue
+		}
+		for _, d := range afterDirectives {
+			consumed[d] = true
+		}
+		for _, sb := range steps {
+			sb.afterPos = append(sb.afterPos, after...)
+		}
+		a.funcSteps = append(a.funcSteps, steps...)
+	}
+	a.afterTagsOfFunctionSteps(consumed)
+	return consumed
+}
+
+// afterTagsOfFunctionSteps gives the after:NAME and prev:NAME tags of a
+// cell that declares one function step, and nothing else that runs, to
+// that step. Where the tag could mean several steps it is an error: a tag
+// names a cell, and only a doc comment names one function.
+func (a *analysis) afterTagsOfFunctionSteps(consumed map[*parser.Directive]bool) {
+	for _, c := range a.nb.Cells {
+		if c.Kind != parser.Code || a.roles[c] == roleSkip {
+			continue
+		}
+		var declared []*stepBuild
+		for _, sb := range a.funcSteps {
+			if sb.fn.cell == c {
+				declared = append(declared, sb)
+			}
+		}
+		if len(declared) == 0 {
+			continue
+		}
+		for i := range c.Directives {
+			d := &c.Directives[i]
+			if d.Name != "after" || !d.FromTag {
+				continue
+			}
+			consumed[d] = true
+			switch {
+			case len(declared) > 1:
+				var names []string
+				for _, sb := range declared {
+					names = append(names, sb.step.Name)
+				}
+				a.errs.Add(d.Pos, "after tag %s: cell %d declares several function steps (%s), so it cannot tell which one waits",
+					strings.Join(d.Args, " "), a.cellNumber(c), strings.Join(names, ", ")).Hint =
+					"remove the tag and write //zen:after " + strings.Join(d.Args, " ") + " in the doc comment of that function, beside its //zen:step"
+			case a.hasStatements(c):
+				a.errs.Add(d.Pos, "after tag %s: cell %d declares function step %s and also runs statements, so it cannot tell which step waits",
+					strings.Join(d.Args, " "), a.cellNumber(c), declared[0].step.Name).Hint =
+					"remove the tag and write //zen:after " + strings.Join(d.Args, " ") + " in the doc comment of the function or beside the statements"
+			default:
+				for _, n := range d.Args {
+					declared[0].afterPos = append(declared[0].afterPos, namedPos{n, d.Pos})
+				}
+			}
 		}
 	}
-	return consumed
 }
 
 func (a *analysis) cellNumber(c *parser.Cell) int {
@@ -248,7 +322,8 @@ func (a *analysis) assignCells(consumed map[*parser.Directive]bool) {
 					sb.items = append(sb.items, it)
 				}
 			}
-			for _, d := range c.Directives {
+			for i := range c.Directives {
+				d := &c.Directives[i]
 				switch d.Name {
 				case "output":
 					for _, n := range d.Args {
@@ -259,10 +334,41 @@ func (a *analysis) assignCells(consumed map[*parser.Directive]bool) {
 						sb.metrics = append(sb.metrics, namedPos{n, d.Pos})
 					}
 				case "after":
+					if consumed[d] {
+						continue // a function step's, see findFunctionSteps
+					}
 					for _, n := range d.Args {
 						sb.afterPos = append(sb.afterPos, namedPos{n, d.Pos})
 					}
 				}
+			}
+		}
+	}
+	a.strayAfterDirectives(consumed)
+}
+
+// strayAfterDirectives reports //zen:after lines and after tags that order
+// no step: in the pipeline cell, the parameters cell or a cell of
+// declarations that belongs to no step (outside a step function's doc
+// comment), they would otherwise be ignored without a word.
+func (a *analysis) strayAfterDirectives(consumed map[*parser.Directive]bool) {
+	for _, c := range a.nb.Cells {
+		if c.Kind != parser.Code || a.roles[c] == roleSkip || a.cellStep[c] != nil {
+			continue
+		}
+		for i := range c.Directives {
+			d := &c.Directives[i]
+			if d.Name != "after" || consumed[d] {
+				continue
+			}
+			what := "//zen:after " + strings.Join(d.Args, " ")
+			if d.FromTag {
+				what = "after tag " + strings.Join(d.Args, " ")
+			}
+			e := a.errs.Add(d.Pos, "%s: cell %d belongs to no step", what, a.cellNumber(c))
+			e.Hint = "put it in the cell of the step that should wait"
+			if len(a.funcSteps) > 0 {
+				e.Hint = "to make a function step wait, write //zen:after NAME in its doc comment, beside its //zen:step"
 			}
 		}
 	}
