@@ -11,8 +11,8 @@ import (
 
 // Params are the parameters of the pipeline, with their flags.
 type Params struct {
-	CorpusSize int `zen:"corpus-size"`
-	MinLength  int `zen:"min-length"`
+	CorpusSize int `help:"words to generate" zen:"corpus-size"`
+	MinLength  int `help:"shorter words are not counted" zen:"min-length"`
 	TopN       int `zen:"top-n"`
 }
 
