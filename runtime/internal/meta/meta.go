@@ -122,9 +122,6 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // per step.
 func (d *DB) Commits() int64 { return d.commits.Load() }
 
-// Path is the database file.
-func (d *DB) Path() string { return d.path }
-
 // Close closes the store.
 func (d *DB) Close() error {
 	d.stmts.mu.Lock()
