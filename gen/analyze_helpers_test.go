@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/zengen-dev/zengen/parser"
 )
 
@@ -123,4 +125,17 @@ func bodyText(s *Step) string {
 		parts = append(parts, c.Code)
 	}
 	return strings.Join(parts, "\n")
+}
+
+// analyzeError analyses a notebook that must fail and compares the whole
+// error text, positions and hints included.
+func analyzeError(t *testing.T, kernel string, cells []cell, want string) {
+	t.Helper()
+	_, err := Analyze(notebook(t, kernel, cells...), Config{Dir: t.TempDir()})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if diff := cmp.Diff(want, err.Error()); diff != "" {
+		t.Errorf("error (-want +got):\n%s", diff)
+	}
 }

@@ -342,13 +342,7 @@ func TestFunctionStepErrors(t *testing.T) {
 			if kernel == "" {
 				kernel = "gonb"
 			}
-			_, err := Analyze(notebook(t, kernel, tc.cells...), Config{Dir: t.TempDir()})
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if diff := cmp.Diff(tc.want, err.Error()); diff != "" {
-				t.Errorf("error (-want +got):\n%s", diff)
-			}
+			analyzeError(t, kernel, tc.cells, tc.want)
 		})
 	}
 }
