@@ -8,8 +8,9 @@ import (
 	"github.com/dave/jennifer/jen"
 )
 
-// pipelineFile is pipeline_zen.go: the Params struct, its defaults and the
-// Pipeline function that describes the DAG to the runtime.
+// pipelineFile is pipeline_zen.go: the Params struct, its defaults, the
+// Pipeline function that describes the DAG to the runtime, and one
+// describing function per step.
 func (e *emitter) pipelineFile() *jen.File {
 	f := e.newFile(e.pkg)
 	f.Add(e.paramsStruct())
@@ -17,6 +18,12 @@ func (e *emitter) pipelineFile() *jen.File {
 	f.Add(e.defaultParams())
 	f.Line()
 	f.Add(e.pipelineFunc())
+	f.Line()
+	f.Add(e.stepTable())
+	for _, s := range e.p.Steps {
+		f.Line()
+		f.Add(e.describeFunc(s))
+	}
 	return f
 }
 
@@ -48,8 +55,11 @@ func (e *emitter) defaultParams() jen.Code {
 	)
 }
 
-// pipelineFunc is Pipeline: the runtime's description of the DAG, with a
-// typed adapter per step.
+// pipelineFunc is Pipeline: the runtime's description of the DAG. Its size
+// does not grow with the step count: the steps come from zg_steps, a table
+// the compiler lays out as static data, so that a pipeline of thousands of
+// steps compiles in time and memory linear in its steps (a single function
+// holding every step's literal and adapter did not).
 func (e *emitter) pipelineFunc() jen.Code {
 	fields := []jen.Code{
 		jen.Id("Name").Op(":").Lit(e.p.Name),
@@ -66,21 +76,40 @@ func (e *emitter) pipelineFunc() jen.Code {
 	if setup := e.setupFunc(); setup != nil {
 		fields = append(fields, jen.Id("Setup").Op(":").Add(setup))
 	}
-	var steps []jen.Code
-	for _, s := range e.p.Steps {
-		steps = append(steps, e.stepLiteral(s))
-	}
-	fields = append(fields, jen.Id("Steps").Op(":").Index().Op("*").Add(e.zen("Step")).ValuesFunc(func(g *jen.Group) {
-		for _, s := range steps {
-			g.Line().Add(s)
-		}
-		g.Line()
-	}))
+	fields = append(fields, jen.Id("Steps").Op(":").Make(jen.Index().Op("*").Add(e.zen("Step")), jen.Len(jen.Id("zg_steps"))))
 	return jen.Comment("// Pipeline describes the pipeline to the runtime: its steps, their typed").Line().
 		Comment("// inputs and outputs, and the parameters they use.").Line().
 		Func().Id("Pipeline").Params().Op("*").Add(e.zen("Pipeline")).Block(
 		jen.Id("zg_params").Op(":=").Id("DefaultParams").Call(),
-		jen.Return(jen.Op("&").Add(e.zen("Pipeline")).Values(multiline(fields)...)),
+		jen.Id("zg_pipeline").Op(":=").Op("&").Add(e.zen("Pipeline")).Values(multiline(fields)...),
+		jen.For(jen.List(jen.Id("zg_i"), jen.Id("zg_describe")).Op(":=").Range().Id("zg_steps")).Block(
+			jen.Id("zg_pipeline").Dot("Steps").Index(jen.Id("zg_i")).Op("=").Id("zg_describe").Call(jen.Op("&").Id("zg_params")),
+		),
+		jen.Return(jen.Id("zg_pipeline")),
+	)
+}
+
+// stepTable is zg_steps: the describing function of every step, in the
+// order the runtime lists them.
+func (e *emitter) stepTable() jen.Code {
+	return jen.Comment("// zg_steps describes the steps in order, each reading the run's parameters.").Line().
+		Var().Id("zg_steps").Op("=").Index(jen.Op("...")).Func().Params(jen.Op("*").Id("Params")).Op("*").Add(e.zen("Step")).ValuesFunc(func(g *jen.Group) {
+		for _, s := range e.p.Steps {
+			g.Line().Id(describeName(s))
+		}
+		g.Line()
+	})
+}
+
+// describeName names the function that describes step s to the runtime.
+func describeName(s *Step) string { return "zg_describe" + s.Func }
+
+// describeFunc returns the runtime.Step of s. Its Run adapter reads the
+// parameters through zg_params, which the runtime fills from flags before
+// any step runs.
+func (e *emitter) describeFunc(s *Step) jen.Code {
+	return jen.Func().Id(describeName(s)).Params(jen.Id("zg_params").Op("*").Id("Params")).Op("*").Add(e.zen("Step")).Block(
+		jen.Return(jen.Op("&").Add(e.zen("Step")).Add(e.stepLiteral(s))),
 	)
 }
 

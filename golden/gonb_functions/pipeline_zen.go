@@ -25,7 +25,7 @@ func DefaultParams() Params {
 // inputs and outputs, and the parameters they use.
 func Pipeline() *zen.Pipeline {
 	zg_params := DefaultParams()
-	return &zen.Pipeline{
+	zg_pipeline := &zen.Pipeline{
 		Name:     "words",
 		Notebook: "../../testdata/notebooks/gonb_functions/pipeline.ipynb",
 		Params:   &zg_params,
@@ -34,60 +34,79 @@ func Pipeline() *zen.Pipeline {
 			minLength = zg_params.MinLength
 			topN = zg_params.TopN
 		},
-		Steps: []*zen.Step{
-			{
-				Name:     "generate",
-				Func:     "Generate",
-				Pos:      "../../testdata/notebooks/gonb_functions/pipeline.ipynb:cell 3",
-				CodeHash: "e70f6c606449abf7ad5c09a726ad3841dc6e65b8f463664cd0e953ad8284ce56",
-				Outputs: []zen.Output{
-					{Name: "words", Type: "[]string", Codec: "json", Show: zen.Shower(zen.JSON[[]string]())},
-				},
-				Params: []string{"corpus-size"},
-				Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-					zg_words := Generate(zg_params.CorpusSize)
-					return zen.Save(zg_sc, "words", zen.JSON[[]string](), zg_words)
-				},
-			},
-			{
-				Name:     "count",
-				Func:     "Count",
-				Pos:      "../../testdata/notebooks/gonb_functions/pipeline.ipynb:cell 6",
-				CodeHash: "4dfba8bb6cbd17512f3dfb499d5700df0f343e874f26a944a2535d6965c2e0cb",
-				Inputs: []zen.Input{
-					{Name: "words", Type: "[]string", Codec: "json", From: "generate"},
-				},
-				Outputs: []zen.Output{
-					{Name: "counts", Type: "map[string]int", Codec: "json", Show: zen.Shower(zen.JSON[map[string]int]())},
-				},
-				Params: []string{"min-length"},
-				Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-					zg_words, zg_err := zen.Load(zg_sc, "words", zen.JSON[[]string]())
-					if zg_err != nil {
-						return zg_err
-					}
-					zg_counts := Count(zg_words, zg_params.MinLength)
-					return zen.Save(zg_sc, "counts", zen.JSON[map[string]int](), zg_counts)
-				},
-			},
-			{
-				Name:     "top",
-				Func:     "Top",
-				Pos:      "../../testdata/notebooks/gonb_functions/pipeline.ipynb:cell 6",
-				CodeHash: "01c050a9b150e0412beac892083b91a04179fff988046b012ea53a761f313d78",
-				Inputs: []zen.Input{
-					{Name: "counts", Type: "map[string]int", Codec: "json", From: "count"},
-				},
-				Params: []string{"top-n"},
-				Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-					zg_counts, zg_err := zen.Load(zg_sc, "counts", zen.JSON[map[string]int]())
-					if zg_err != nil {
-						return zg_err
-					}
-					_ = Top(zg_counts, zg_params.TopN)
-					return nil
-				},
-			},
+		Steps: make([]*zen.Step, len(zg_steps)),
+	}
+	for zg_i, zg_describe := range zg_steps {
+		zg_pipeline.Steps[zg_i] = zg_describe(&zg_params)
+	}
+	return zg_pipeline
+}
+
+// zg_steps describes the steps in order, each reading the run's parameters.
+var zg_steps = [...]func(*Params) *zen.Step{
+	zg_describeGenerate,
+	zg_describeCount,
+	zg_describeTop,
+}
+
+func zg_describeGenerate(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "generate",
+		Func:     "Generate",
+		Pos:      "../../testdata/notebooks/gonb_functions/pipeline.ipynb:cell 3",
+		CodeHash: "e70f6c606449abf7ad5c09a726ad3841dc6e65b8f463664cd0e953ad8284ce56",
+		Outputs: []zen.Output{
+			{Name: "words", Type: "[]string", Codec: "json", Show: zen.Shower(zen.JSON[[]string]())},
+		},
+		Params: []string{"corpus-size"},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_words := Generate(zg_params.CorpusSize)
+			return zen.Save(zg_sc, "words", zen.JSON[[]string](), zg_words)
+		},
+	}
+}
+
+func zg_describeCount(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "count",
+		Func:     "Count",
+		Pos:      "../../testdata/notebooks/gonb_functions/pipeline.ipynb:cell 6",
+		CodeHash: "4dfba8bb6cbd17512f3dfb499d5700df0f343e874f26a944a2535d6965c2e0cb",
+		Inputs: []zen.Input{
+			{Name: "words", Type: "[]string", Codec: "json", From: "generate"},
+		},
+		Outputs: []zen.Output{
+			{Name: "counts", Type: "map[string]int", Codec: "json", Show: zen.Shower(zen.JSON[map[string]int]())},
+		},
+		Params: []string{"min-length"},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_words, zg_err := zen.Load(zg_sc, "words", zen.JSON[[]string]())
+			if zg_err != nil {
+				return zg_err
+			}
+			zg_counts := Count(zg_words, zg_params.MinLength)
+			return zen.Save(zg_sc, "counts", zen.JSON[map[string]int](), zg_counts)
+		},
+	}
+}
+
+func zg_describeTop(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "top",
+		Func:     "Top",
+		Pos:      "../../testdata/notebooks/gonb_functions/pipeline.ipynb:cell 6",
+		CodeHash: "01c050a9b150e0412beac892083b91a04179fff988046b012ea53a761f313d78",
+		Inputs: []zen.Input{
+			{Name: "counts", Type: "map[string]int", Codec: "json", From: "count"},
+		},
+		Params: []string{"top-n"},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_counts, zg_err := zen.Load(zg_sc, "counts", zen.JSON[map[string]int]())
+			if zg_err != nil {
+				return zg_err
+			}
+			_ = Top(zg_counts, zg_params.TopN)
+			return nil
 		},
 	}
 }

@@ -21,22 +21,33 @@ func DefaultParams() Params {
 // inputs and outputs, and the parameters they use.
 func Pipeline() *zen.Pipeline {
 	zg_params := DefaultParams()
-	return &zen.Pipeline{
+	zg_pipeline := &zen.Pipeline{
 		Name:     "magics",
 		Notebook: "../../testdata/notebooks/magics/magics.ipynb",
 		Params:   &zg_params,
 		Env:      map[string]string{"GREETING": "hello"},
-		Steps: []*zen.Step{
-			{
-				Name:     "compare",
-				Func:     "Compare",
-				Pos:      "../../testdata/notebooks/magics/magics.ipynb:cell 5",
-				CodeHash: "eb92c9ccf9ab951b6f0c3cba345c85e9987bd196e97b313de3d1feeabcfd6609",
-				Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-					Compare(zg_ctx)
-					return nil
-				},
-			},
+		Steps:    make([]*zen.Step, len(zg_steps)),
+	}
+	for zg_i, zg_describe := range zg_steps {
+		zg_pipeline.Steps[zg_i] = zg_describe(&zg_params)
+	}
+	return zg_pipeline
+}
+
+// zg_steps describes the steps in order, each reading the run's parameters.
+var zg_steps = [...]func(*Params) *zen.Step{
+	zg_describeCompare,
+}
+
+func zg_describeCompare(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "compare",
+		Func:     "Compare",
+		Pos:      "../../testdata/notebooks/magics/magics.ipynb:cell 5",
+		CodeHash: "eb92c9ccf9ab951b6f0c3cba345c85e9987bd196e97b313de3d1feeabcfd6609",
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			Compare(zg_ctx)
+			return nil
 		},
 	}
 }

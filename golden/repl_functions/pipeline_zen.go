@@ -24,104 +24,127 @@ func DefaultParams() Params {
 // inputs and outputs, and the parameters they use.
 func Pipeline() *zen.Pipeline {
 	zg_params := DefaultParams()
-	return &zen.Pipeline{
+	zg_pipeline := &zen.Pipeline{
 		Name:     "weather",
 		Notebook: "../../testdata/notebooks/repl_functions/weather.ipynb",
 		Params:   &zg_params,
-		Steps: []*zen.Step{
-			{
-				Name:     "readings",
-				Func:     "Readings",
-				Pos:      "../../testdata/notebooks/repl_functions/weather.ipynb:cell 4",
-				CodeHash: "2e3f3a96fe4263a8d8774e1c20acf8fa293e25159cc1e23445321cf7bb85453f",
-				Outputs: []zen.Output{
-					{Name: "xs", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
-				},
-				Params: []string{"days"},
-				Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-					zg_xs := Readings(zg_params.Days)
-					return zen.Save(zg_sc, "xs", zen.Numeric[[]float64](), zg_xs)
-				},
-			},
-			{
-				Name:     "summary",
-				Func:     "Summary",
-				Pos:      "../../testdata/notebooks/repl_functions/weather.ipynb:cell 6",
-				CodeHash: "14f68f995ad4c9abfedd776418e5bb5b351d4dcb9cf3d641337b10d81a169d46",
-				Inputs: []zen.Input{
-					{Name: "xs", Type: "[]float64", Codec: "numeric", From: "readings"},
-				},
-				Outputs: []zen.Output{
-					{Name: "mean", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
-					{Name: "peak", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
-				},
-				Metrics: []string{"peak"},
-				Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-					zg_xs, zg_err := zen.Load(zg_sc, "xs", zen.Numeric[[]float64]())
-					if zg_err != nil {
-						return zg_err
-					}
-					zg_mean, zg_peak := Summary(zg_xs)
-					zg_sc.Metric("peak", float64(zg_peak))
-					if zg_err := zen.Save(zg_sc, "mean", zen.JSON[float64](), zg_mean); zg_err != nil {
-						return zg_err
-					}
-					return zen.Save(zg_sc, "peak", zen.JSON[float64](), zg_peak)
-				},
-			},
-			{
-				Name:     "threshold",
-				Func:     "Threshold",
-				Pos:      "../../testdata/notebooks/repl_functions/weather.ipynb:cell 6",
-				CodeHash: "faacd2c7c64cada126d2e774102a0f877beebc16f1b26c11cbe273827a5c0e07",
-				Inputs: []zen.Input{
-					{Name: "mean", Type: "float64", Codec: "json", From: "summary"},
-				},
-				Outputs: []zen.Output{
-					{Name: "limit", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
-				},
-				Params: []string{"margin"},
-				Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-					zg_mean, zg_err := zen.Load(zg_sc, "mean", zen.JSON[float64]())
-					if zg_err != nil {
-						return zg_err
-					}
-					zg_limit, zg_err := Threshold(zg_mean, zg_params.Margin)
-					if zg_err != nil {
-						return zg_err
-					}
-					return zen.Save(zg_sc, "limit", zen.JSON[float64](), zg_limit)
-				},
-			},
-			{
-				Name:     "alerts",
-				Func:     "Alerts",
-				Pos:      "../../testdata/notebooks/repl_functions/weather.ipynb:cell 6",
-				CodeHash: "93cf0b380ff705cb3cd5951428137c7acd6d513fabbec11d0a04ac6138eea46b",
-				Inputs: []zen.Input{
-					{Name: "xs", Type: "[]float64", Codec: "numeric", From: "readings"},
-					{Name: "limit", Type: "float64", Codec: "json", From: "threshold"},
-				},
-				Outputs: []zen.Output{
-					{Name: "alerts_0", Type: "int", Codec: "json", Show: zen.Shower(zen.JSON[int]())},
-					{Name: "alerts_1", Type: "int", Codec: "json", Show: zen.Shower(zen.JSON[int]())},
-				},
-				Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-					zg_xs, zg_err := zen.Load(zg_sc, "xs", zen.Numeric[[]float64]())
-					if zg_err != nil {
-						return zg_err
-					}
-					zg_limit, zg_err := zen.Load(zg_sc, "limit", zen.JSON[float64]())
-					if zg_err != nil {
-						return zg_err
-					}
-					zg_alerts_0, zg_alerts_1 := Alerts(zg_xs, zg_limit)
-					if zg_err := zen.Save(zg_sc, "alerts_0", zen.JSON[int](), zg_alerts_0); zg_err != nil {
-						return zg_err
-					}
-					return zen.Save(zg_sc, "alerts_1", zen.JSON[int](), zg_alerts_1)
-				},
-			},
+		Steps:    make([]*zen.Step, len(zg_steps)),
+	}
+	for zg_i, zg_describe := range zg_steps {
+		zg_pipeline.Steps[zg_i] = zg_describe(&zg_params)
+	}
+	return zg_pipeline
+}
+
+// zg_steps describes the steps in order, each reading the run's parameters.
+var zg_steps = [...]func(*Params) *zen.Step{
+	zg_describeReadings,
+	zg_describeSummary,
+	zg_describeThreshold,
+	zg_describeAlerts,
+}
+
+func zg_describeReadings(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "readings",
+		Func:     "Readings",
+		Pos:      "../../testdata/notebooks/repl_functions/weather.ipynb:cell 4",
+		CodeHash: "2e3f3a96fe4263a8d8774e1c20acf8fa293e25159cc1e23445321cf7bb85453f",
+		Outputs: []zen.Output{
+			{Name: "xs", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
+		},
+		Params: []string{"days"},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_xs := Readings(zg_params.Days)
+			return zen.Save(zg_sc, "xs", zen.Numeric[[]float64](), zg_xs)
+		},
+	}
+}
+
+func zg_describeSummary(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "summary",
+		Func:     "Summary",
+		Pos:      "../../testdata/notebooks/repl_functions/weather.ipynb:cell 6",
+		CodeHash: "14f68f995ad4c9abfedd776418e5bb5b351d4dcb9cf3d641337b10d81a169d46",
+		Inputs: []zen.Input{
+			{Name: "xs", Type: "[]float64", Codec: "numeric", From: "readings"},
+		},
+		Outputs: []zen.Output{
+			{Name: "mean", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
+			{Name: "peak", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
+		},
+		Metrics: []string{"peak"},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_xs, zg_err := zen.Load(zg_sc, "xs", zen.Numeric[[]float64]())
+			if zg_err != nil {
+				return zg_err
+			}
+			zg_mean, zg_peak := Summary(zg_xs)
+			zg_sc.Metric("peak", float64(zg_peak))
+			if zg_err := zen.Save(zg_sc, "mean", zen.JSON[float64](), zg_mean); zg_err != nil {
+				return zg_err
+			}
+			return zen.Save(zg_sc, "peak", zen.JSON[float64](), zg_peak)
+		},
+	}
+}
+
+func zg_describeThreshold(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "threshold",
+		Func:     "Threshold",
+		Pos:      "../../testdata/notebooks/repl_functions/weather.ipynb:cell 6",
+		CodeHash: "faacd2c7c64cada126d2e774102a0f877beebc16f1b26c11cbe273827a5c0e07",
+		Inputs: []zen.Input{
+			{Name: "mean", Type: "float64", Codec: "json", From: "summary"},
+		},
+		Outputs: []zen.Output{
+			{Name: "limit", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
+		},
+		Params: []string{"margin"},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_mean, zg_err := zen.Load(zg_sc, "mean", zen.JSON[float64]())
+			if zg_err != nil {
+				return zg_err
+			}
+			zg_limit, zg_err := Threshold(zg_mean, zg_params.Margin)
+			if zg_err != nil {
+				return zg_err
+			}
+			return zen.Save(zg_sc, "limit", zen.JSON[float64](), zg_limit)
+		},
+	}
+}
+
+func zg_describeAlerts(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "alerts",
+		Func:     "Alerts",
+		Pos:      "../../testdata/notebooks/repl_functions/weather.ipynb:cell 6",
+		CodeHash: "93cf0b380ff705cb3cd5951428137c7acd6d513fabbec11d0a04ac6138eea46b",
+		Inputs: []zen.Input{
+			{Name: "xs", Type: "[]float64", Codec: "numeric", From: "readings"},
+			{Name: "limit", Type: "float64", Codec: "json", From: "threshold"},
+		},
+		Outputs: []zen.Output{
+			{Name: "alerts_0", Type: "int", Codec: "json", Show: zen.Shower(zen.JSON[int]())},
+			{Name: "alerts_1", Type: "int", Codec: "json", Show: zen.Shower(zen.JSON[int]())},
+		},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_xs, zg_err := zen.Load(zg_sc, "xs", zen.Numeric[[]float64]())
+			if zg_err != nil {
+				return zg_err
+			}
+			zg_limit, zg_err := zen.Load(zg_sc, "limit", zen.JSON[float64]())
+			if zg_err != nil {
+				return zg_err
+			}
+			zg_alerts_0, zg_alerts_1 := Alerts(zg_xs, zg_limit)
+			if zg_err := zen.Save(zg_sc, "alerts_0", zen.JSON[int](), zg_alerts_0); zg_err != nil {
+				return zg_err
+			}
+			return zen.Save(zg_sc, "alerts_1", zen.JSON[int](), zg_alerts_1)
 		},
 	}
 }

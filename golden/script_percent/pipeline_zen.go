@@ -24,45 +24,60 @@ func DefaultParams() Params {
 // inputs and outputs, and the parameters they use.
 func Pipeline() *zen.Pipeline {
 	zg_params := DefaultParams()
-	return &zen.Pipeline{
+	zg_pipeline := &zen.Pipeline{
 		Name:     "wordcount",
 		Notebook: "../../testdata/notebooks/script_percent/wordcount.go",
 		Params:   &zg_params,
 		Env:      map[string]string{"LC_ALL": "C"},
-		Steps: []*zen.Step{
-			{
-				Name:     "tokenize",
-				Func:     "Tokenize",
-				Pos:      "../../testdata/notebooks/script_percent/wordcount.go:34",
-				CodeHash: "72a940abb89413c09894a69301d9c8c1ee7fc95e403e2793142186d11228992b",
-				Outputs: []zen.Output{
-					{Name: "words", Type: "[]string", Codec: "json", Show: zen.Shower(zen.JSON[[]string]())},
-				},
-				Params: []string{"text"},
-				Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-					zg_words := Tokenize(zg_ctx, zg_params.Text)
-					return zen.Save(zg_sc, "words", zen.JSON[[]string](), zg_words)
-				},
-			},
-			{
-				Name:     "rank",
-				Func:     "Rank",
-				Doc:      "Rank by frequency; ties go alphabetically so that the output is stable.",
-				Pos:      "../../testdata/notebooks/script_percent/wordcount.go:41",
-				CodeHash: "6fb0bfde7b6f48a8718621314d92ef410e8127653d1906f7b33acb95ba4d13ba",
-				Inputs: []zen.Input{
-					{Name: "words", Type: "[]string", Codec: "json", From: "tokenize"},
-				},
-				Params: []string{"top"},
-				Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-					zg_words, zg_err := zen.Load(zg_sc, "words", zen.JSON[[]string]())
-					if zg_err != nil {
-						return zg_err
-					}
-					Rank(zg_ctx, zg_words, zg_params.Top)
-					return nil
-				},
-			},
+		Steps:    make([]*zen.Step, len(zg_steps)),
+	}
+	for zg_i, zg_describe := range zg_steps {
+		zg_pipeline.Steps[zg_i] = zg_describe(&zg_params)
+	}
+	return zg_pipeline
+}
+
+// zg_steps describes the steps in order, each reading the run's parameters.
+var zg_steps = [...]func(*Params) *zen.Step{
+	zg_describeTokenize,
+	zg_describeRank,
+}
+
+func zg_describeTokenize(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "tokenize",
+		Func:     "Tokenize",
+		Pos:      "../../testdata/notebooks/script_percent/wordcount.go:34",
+		CodeHash: "72a940abb89413c09894a69301d9c8c1ee7fc95e403e2793142186d11228992b",
+		Outputs: []zen.Output{
+			{Name: "words", Type: "[]string", Codec: "json", Show: zen.Shower(zen.JSON[[]string]())},
+		},
+		Params: []string{"text"},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_words := Tokenize(zg_ctx, zg_params.Text)
+			return zen.Save(zg_sc, "words", zen.JSON[[]string](), zg_words)
+		},
+	}
+}
+
+func zg_describeRank(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "rank",
+		Func:     "Rank",
+		Doc:      "Rank by frequency; ties go alphabetically so that the output is stable.",
+		Pos:      "../../testdata/notebooks/script_percent/wordcount.go:41",
+		CodeHash: "6fb0bfde7b6f48a8718621314d92ef410e8127653d1906f7b33acb95ba4d13ba",
+		Inputs: []zen.Input{
+			{Name: "words", Type: "[]string", Codec: "json", From: "tokenize"},
+		},
+		Params: []string{"top"},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_words, zg_err := zen.Load(zg_sc, "words", zen.JSON[[]string]())
+			if zg_err != nil {
+				return zg_err
+			}
+			Rank(zg_ctx, zg_words, zg_params.Top)
+			return nil
 		},
 	}
 }
