@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"container/heap"
 	"fmt"
 	"sort"
 	"strings"
@@ -53,45 +54,50 @@ func (a *analysis) orderSteps() {
 	}
 	a.p.Edges = edges
 
-	indegree := map[string]int{}
-	next := map[string][]string{}
+	// Kahn's algorithm; among the steps that are ready, the one the
+	// notebook runs first goes next (a heap keeps that linear-logarithmic
+	// for notebooks of thousands of steps).
+	indegree := make([]int, len(all))
+	next := make([][]int, len(all))
 	for _, e := range edges {
-		if byName[e.From] == nil || byName[e.To] == nil || e.From == e.To {
+		from, to := byName[e.From], byName[e.To]
+		if from == nil || to == nil || from == to {
 			continue
 		}
-		indegree[e.To]++
-		next[e.From] = append(next[e.From], e.To)
+		indegree[to.order]++
+		next[from.order] = append(next[from.order], to.order)
 	}
-	done := map[string]bool{}
+	ready := &intHeap{}
+	for i, d := range indegree {
+		if d == 0 {
+			heap.Push(ready, i)
+		}
+	}
+	done := make([]bool, len(all))
 	var order []*stepBuild
-	for len(order) < len(all) {
-		var pick *stepBuild
-		for _, sb := range all {
-			if !done[sb.step.Name] && indegree[sb.step.Name] == 0 {
-				pick = sb
-				break
+	for ready.Len() > 0 {
+		i := heap.Pop(ready).(int)
+		done[i] = true
+		order = append(order, all[i])
+		for _, n := range next[i] {
+			if indegree[n]--; indegree[n] == 0 {
+				heap.Push(ready, n)
 			}
 		}
-		if pick == nil {
-			var names []string
-			var first *stepBuild
-			for _, sb := range all {
-				if !done[sb.step.Name] {
-					names = append(names, sb.step.Name)
-					if first == nil {
-						first = sb
-					}
+	}
+	if len(order) < len(all) {
+		var names []string
+		var first *stepBuild
+		for i, sb := range all {
+			if !done[i] {
+				names = append(names, sb.step.Name)
+				if first == nil {
+					first = sb
 				}
 			}
-			a.errs.Add(first.step.Pos, "steps form a cycle: %s", strings.Join(names, ", ")).Hint =
-				"check the //zen:after markers of these steps"
-			break
 		}
-		done[pick.step.Name] = true
-		order = append(order, pick)
-		for _, n := range next[pick.step.Name] {
-			indegree[n]--
-		}
+		a.errs.Add(first.step.Pos, "steps form a cycle: %s", strings.Join(names, ", ")).Hint =
+			"check the //zen:after markers of these steps"
 	}
 	// Edges are listed in the order their steps run; steps a cycle left
 	// out keep their notebook order behind the others.
@@ -128,4 +134,18 @@ func stepList(steps []*stepBuild) string {
 		names = append(names, sb.step.Name)
 	}
 	return strings.Join(names, ", ")
+}
+
+// intHeap is a min-heap of step indexes in notebook order.
+type intHeap []int
+
+func (h intHeap) Len() int           { return len(h) }
+func (h intHeap) Less(i, j int) bool { return h[i] < h[j] }
+func (h intHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *intHeap) Push(x any)        { *h = append(*h, x.(int)) }
+func (h *intHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }

@@ -246,11 +246,13 @@ func (a *analysis) assignCells(consumed map[*parser.Directive]bool) {
 	var (
 		current *stepBuild
 		heading string // pending heading name in headings mode
+		names   = takenNames{taken: map[string]bool{}, next: map[string]int{}}
 	)
 	newStep := func(name string, pos Pos, c *parser.Cell, opts Options) {
 		current = &stepBuild{step: &Step{Name: name, Func: camel(name), Kind: "cell", Pos: pos, Options: opts}}
 		current.step.Doc = a.docBefore(c)
 		a.cellSteps = append(a.cellSteps, current)
+		names.taken[name] = true
 	}
 	for _, c := range a.nb.Cells {
 		if c.Kind == parser.Markdown && mode == "headings" {
@@ -291,14 +293,14 @@ func (a *analysis) assignCells(consumed map[*parser.Directive]bool) {
 			if t := slug(c.Title); t != "" {
 				name = t
 			}
-			newStep(a.uniqueName(name), a.nb.Pos(c, 1, 1), c, Options{})
+			newStep(names.unique(name), a.nb.Pos(c, 1, 1), c, Options{})
 		case "headings":
 			if current == nil {
 				name := heading
 				if name == "" {
 					name = "setup"
 				}
-				newStep(a.uniqueName(name), a.nb.Pos(c, 1, 1), c, Options{})
+				newStep(names.unique(name), a.nb.Pos(c, 1, 1), c, Options{})
 			}
 		default:
 			if current == nil {
@@ -306,7 +308,7 @@ func (a *analysis) assignCells(consumed map[*parser.Directive]bool) {
 				if len(a.cellSteps) > 0 {
 					name = fmt.Sprintf("cell_%d", a.cellNumber(c))
 				}
-				newStep(a.uniqueName(name), a.nb.Pos(c, 1, 1), c, Options{})
+				newStep(names.unique(name), a.nb.Pos(c, 1, 1), c, Options{})
 			}
 		}
 		current.cells = append(current.cells, c)
@@ -374,25 +376,24 @@ func (a *analysis) strayAfterDirectives(consumed map[*parser.Directive]bool) {
 	}
 }
 
-// uniqueName returns name, or name_2, name_3 … when a step already has it
+// takenNames are the names cell steps have taken so far.
+type takenNames struct {
+	taken map[string]bool
+	next  map[string]int // the suffix to try first for a name, so that many equal titles stay linear
+}
+
+// unique returns name, or name_2, name_3 … when a step already has it
 // (automatic splits only: marker names must be unique, see checkNames).
-func (a *analysis) uniqueName(name string) string {
-	taken := func(n string) bool {
-		for _, sb := range a.cellSteps {
-			if sb.step.Name == n {
-				return true
-			}
-		}
-		return false
-	}
-	if !taken(name) {
+func (n takenNames) unique(name string) string {
+	if !n.taken[name] {
 		return name
 	}
-	for i := 2; ; i++ {
-		if n := fmt.Sprintf("%s_%d", name, i); !taken(n) {
-			return n
-		}
+	i := max(n.next[name], 2)
+	for n.taken[fmt.Sprintf("%s_%d", name, i)] {
+		i++
 	}
+	n.next[name] = i + 1
+	return fmt.Sprintf("%s_%d", name, i)
 }
 
 func (a *analysis) hasStatements(c *parser.Cell) bool {
