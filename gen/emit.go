@@ -247,11 +247,12 @@ func (e *emitter) goFile(f *jen.File, isDecls bool) ([]byte, error) {
 	if err := f.Render(&b); err != nil {
 		return nil, err
 	}
-	src, err := addImports(b.Bytes(), e.imports, isDecls)
-	if err != nil {
-		return nil, err
+	src, changed, err := addImports(b.Bytes(), e.imports, isDecls)
+	if err != nil || !changed {
+		return src, err // Render already gofmt'd what it wrote
 	}
-	// A second pass through gofmt keeps the output stable under gofmt.
+	// Printing the edited syntax tree is not always gofmt's fixed point;
+	// a second pass keeps the output stable under gofmt.
 	return format.Source(src)
 }
 

@@ -89,11 +89,11 @@ func declaredNames(code string) []string {
 // import is used when a selector's left side is an identifier with its name
 // that no declaration in the file resolves. Blank and dot imports, whose use
 // cannot be seen that way, go only where keepAll is set.
-func addImports(src []byte, imports []boundImport, keepAll bool) ([]byte, error) {
+func addImports(src []byte, imports []boundImport, keepAll bool) (out []byte, changed bool, err error) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "", src, parser.ParseComments)
 	if err != nil {
-		return nil, fmt.Errorf("generated code does not parse: %w", err)
+		return nil, false, fmt.Errorf("generated code does not parse: %w", err)
 	}
 	used := make(map[string]bool)
 	ast.Inspect(f, func(n ast.Node) bool {
@@ -104,7 +104,6 @@ func addImports(src []byte, imports []boundImport, keepAll bool) ([]byte, error)
 		}
 		return true
 	})
-	changed := false
 	for _, imp := range imports {
 		switch {
 		case imp.local == "_" || imp.local == ".":
@@ -119,11 +118,11 @@ func addImports(src []byte, imports []boundImport, keepAll bool) ([]byte, error)
 		}
 	}
 	if !changed {
-		return src, nil
+		return src, false, nil
 	}
 	var b bytes.Buffer
 	if err := format.Node(&b, fset, f); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return b.Bytes(), nil
+	return b.Bytes(), true, nil
 }
