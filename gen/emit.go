@@ -241,15 +241,18 @@ func (e *emitter) newFile(pkg string) *jen.File {
 }
 
 // goFile renders f and adds the notebook imports its code uses; the file
-// that holds the declarations also gets the blank and dot imports.
+// that holds the declarations also gets the blank and dot imports. The
+// source is parsed and printed once (jennifer's own gofmt pass is off):
+// for a step of megabytes each pass costs seconds.
 func (e *emitter) goFile(f *jen.File, isDecls bool) ([]byte, error) {
+	f.NoFormat = true
 	var b bytes.Buffer
 	if err := f.Render(&b); err != nil {
 		return nil, err
 	}
 	src, changed, err := addImports(b.Bytes(), e.imports, isDecls)
 	if err != nil || !changed {
-		return src, err // Render already gofmt'd what it wrote
+		return src, err
 	}
 	// Printing the edited syntax tree is not always gofmt's fixed point;
 	// a second pass keeps the output stable under gofmt.

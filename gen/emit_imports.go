@@ -88,7 +88,8 @@ func declaredNames(code string) []string {
 // addImports adds to src the notebook imports that its code refers to: an
 // import is used when a selector's left side is an identifier with its name
 // that no declaration in the file resolves. Blank and dot imports, whose use
-// cannot be seen that way, go only where keepAll is set.
+// cannot be seen that way, go only where keepAll is set. The result is
+// gofmt-formatted; changed reports whether an import was added.
 func addImports(src []byte, imports []boundImport, keepAll bool) (out []byte, changed bool, err error) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "", src, parser.ParseComments)
@@ -117,12 +118,9 @@ func addImports(src []byte, imports []boundImport, keepAll bool) (out []byte, ch
 			changed = true
 		}
 	}
-	if !changed {
-		return src, false, nil
-	}
 	var b bytes.Buffer
 	if err := format.Node(&b, fset, f); err != nil {
 		return nil, false, err
 	}
-	return b.Bytes(), true, nil
+	return b.Bytes(), changed, nil
 }
