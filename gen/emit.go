@@ -65,21 +65,12 @@ func Emit(p *Pipeline, opts EmitOptions) (map[string][]byte, error) {
 			files[name] = b
 		}
 	}
-	var errs parser.ErrorList
-	for _, f := range p.Files {
-		name, ok := shippedFileName(f.Name)
-		if !ok {
-			errs.Add(f.Pos, "%%%%writefile %s: the file must be a relative path inside the output folder", f.Name)
-			continue
-		}
-		if _, clash := files[name]; clash {
-			errs.Add(f.Pos, "%%%%writefile %s: the name is taken by a generated file", f.Name)
-			continue
-		}
-		files[name] = []byte(f.Content)
-	}
-	if err := errs.Err(); err != nil {
+	if err := checkShipped(p, files).Err(); err != nil {
 		return nil, err
+	}
+	for _, f := range p.Files {
+		name, _ := shippedFileName(f.Name)
+		files[name] = []byte(f.Content)
 	}
 	return files, nil
 }
@@ -94,20 +85,6 @@ type goFileSpec struct {
 // stepFileName is the file of a cell step: one per step, so that a step
 // removed from the notebook takes its file with it.
 func stepFileName(s *Step) string { return "step_" + s.Name + "_zen.go" }
-
-// shippedFileName cleans a %%writefile name and reports whether it stays
-// inside the output folder.
-func shippedFileName(name string) (string, bool) {
-	name = strings.ReplaceAll(name, `\`, "/")
-	if name == "" || path.IsAbs(name) {
-		return "", false
-	}
-	name = path.Clean(name)
-	if name == "." || name == ".." || strings.HasPrefix(name, "../") {
-		return "", false
-	}
-	return name, true
-}
 
 // emitter holds what every builder needs: the pipeline, the options and
 // the names chosen for the packages that emission itself imports.
@@ -164,6 +141,7 @@ func newEmitter(p *Pipeline, opts EmitOptions) (*emitter, error) {
 		e.alias[imp.path] = name
 	}
 	errs = append(errs, e.check()...)
+	errs = append(errs, checkFileNames(p)...)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}

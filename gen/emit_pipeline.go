@@ -13,6 +13,9 @@ import (
 // describing function per step.
 func (e *emitter) pipelineFile() *jen.File {
 	f := e.newFile(e.pkg)
+	for _, line := range shippedHeader(e.p.Files) {
+		f.HeaderComment(line)
+	}
 	f.Add(e.paramsStruct())
 	f.Line()
 	f.Add(e.defaultParams())

@@ -378,3 +378,24 @@ func TestMarkdownToDocText(t *testing.T) {
 		t.Errorf("markdownToDocText:\n%s", cmp.Diff(want, got))
 	}
 }
+
+// TestShippedFilesListed checks that the pipeline file lists the
+// %%writefile files, which carry no header of their own, and that
+// ShippedFiles reads the list back: it is how generate knows them as its
+// own.
+func TestShippedFilesListed(t *testing.T) {
+	p := churnPipeline()
+	at := parser.Pos{File: "churn.ipynb", Cell: 7, Line: 1}
+	p.Files = []*File{{Name: "data/b c.txt", Pos: at}, {Name: "./a.txt", Pos: at}}
+	files, err := Emit(p, EmitOptions{ImportPath: "m"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ShippedFiles(files["pipeline_zen.go"])
+	if want := []string{"a.txt", "data/b c.txt"}; !slices.Equal(got, want) {
+		t.Errorf("ShippedFiles = %q, want %q", got, want)
+	}
+	if got := ShippedFiles(files["decls_zen.go"]); got != nil {
+		t.Errorf("ShippedFiles of a file without the list = %q", got)
+	}
+}

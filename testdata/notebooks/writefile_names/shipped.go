@@ -1,0 +1,48 @@
+//go:build ignore
+
+// %% [markdown]
+// Every %%writefile below names a place zengen must not write.
+
+// %%
+// %%writefile ../outside.txt
+escapes the output folder
+
+// %%
+// %%writefile /tmp/zengen-absolute.txt
+an absolute path
+
+// %%
+// %%writefile .git/hooks/pre-commit
+#!/bin/sh
+
+// %%
+// %%writefile data/.zen/meta.db
+the store
+
+// %%
+// %%writefile go.mod
+module evil
+
+// %%
+// %%writefile sub/go.sum
+sums
+
+// %%
+// %%writefile go.work
+go 1.26
+
+// %%
+// %%writefile pipeline_zen.go
+package shipped
+
+// %%
+// %%writefile step_later_zen.go
+package shipped
+
+// %%
+// %%writefile data/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.txt
+too long a name
+
+// %% tags=["step:count"]
+n := 3
+fmt.Println(n)
