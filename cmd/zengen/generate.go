@@ -75,11 +75,11 @@ func runGenerate(args []string, env *environment) int {
 		}
 		plans[i] = withoutLoneRestamp(changes)
 	}
+	if err := commit(plans); err != nil {
+		fmt.Fprintf(env.stderr, "zengen: %v\n", err)
+		return exitFindings
+	}
 	for i, r := range trees {
-		if err := write(r, plans[i]); err != nil {
-			fmt.Fprintf(env.stderr, "zengen: %v\n", err)
-			return exitFindings
-		}
 		fmt.Fprintf(env.stdout, "%s → %s (%s)\n", r.notebook, filepath.ToSlash(r.dir), summarize(plans[i]))
 	}
 	return exitOK

@@ -88,7 +88,8 @@ func writeFile(t testing.TB, path, content string) {
 	}
 }
 
-// readTree reads every file under dir into a map keyed by slash path.
+// readTree reads every file under dir into a map keyed by slash path; a
+// symlink's entry names its target.
 func readTree(t testing.TB, dir string) map[string]string {
 	t.Helper()
 	files := map[string]string{}
@@ -98,6 +99,11 @@ func readTree(t testing.TB, dir string) map[string]string {
 		}
 		rel, err := filepath.Rel(dir, p)
 		if err != nil {
+			return err
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			target, err := os.Readlink(p)
+			files[filepath.ToSlash(rel)] = "symlink to " + target
 			return err
 		}
 		content, err := os.ReadFile(p)

@@ -163,7 +163,10 @@ func recordHolds(nb string, o generateOptions) (bool, error) {
 	if err != nil || inputs == "" {
 		return false, err
 	}
-	dir := filepath.Clean(o.out)
+	dir, err := resolveDir(o.out)
+	if err != nil {
+		return false, err
+	}
 	content, err := os.ReadFile(filepath.Join(dir, recordFile))
 	if err != nil {
 		return false, nil

@@ -186,6 +186,12 @@ func emit(r *rendered, o generateOptions) error {
 	}
 	r.files = files
 	if o.module != "" {
+		// go mod tidy is slow and may need the network: refuse first
+		// what the tree would be refused for anyway, a go.mod or README.md
+		// of the user's in the folder among them.
+		if _, err := compare(r); err != nil {
+			return err
+		}
 		return tidy(r)
 	}
 	inputs, err := inputsDigest(r.notebook, o)

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -28,6 +30,8 @@ const (
 type change struct {
 	kind changeKind
 	path string // slash-separated, relative to the output folder
+	file string // on disk: absolute, symlinks resolved
+	root string // the output folder on disk
 	old  []byte // on disk (stale, orphaned)
 	new  []byte // rendered (missing, stale)
 }
@@ -36,26 +40,70 @@ type change struct {
 // generated file.
 var generatedHeader = regexp.MustCompile(`^// Code generated .* DO NOT EDIT\.$`)
 
-// compare lists, sorted by path, what writing r would change on disk.
-// Files zengen did not generate from r's notebook are never listed.
+// compare lists, sorted by path, what writing r would change on disk. It
+// fails, listing them, when a change would write outside the output
+// folder, over a file zengen did not generate or over the notebook itself,
+// so that generate and check refuse alike before anything is written.
+// Files zengen did not generate from r's notebook are never deleted.
 func compare(r *rendered) ([]change, error) {
-	var changes []change
-	for _, name := range sortedNames(r.files) {
-		old, err := os.ReadFile(filepath.Join(r.dir, filepath.FromSlash(name)))
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			changes = append(changes, change{kind: missing, path: name, new: r.files[name]})
-		case err != nil:
-			return nil, err
-		case !bytes.Equal(old, r.files[name]):
-			kind := stale
-			if name == recordFile && sameBesideRecord(old, r.files[name]) {
-				kind = restamped
-			}
-			changes = append(changes, change{kind: kind, path: name, old: old, new: r.files[name]})
-		}
+	root, err := resolveDir(r.dir)
+	if err != nil {
+		return nil, err
 	}
-	orphans, err := orphans(r)
+	own := readOwnership(root)
+	notebook, _ := os.Stat(r.notebook)
+	var (
+		changes []change
+		foreign []string
+		errs    []error
+	)
+	for _, name := range sortedNames(r.files) {
+		file, err := confined(root, name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		fi, err := os.Lstat(file)
+		if errors.Is(err, fs.ErrNotExist) {
+			changes = append(changes, change{kind: missing, path: name, file: file, root: root, new: r.files[name]})
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if notebook != nil && os.SameFile(notebook, fi) {
+			errs = append(errs, fmt.Errorf("the generated %s would replace the notebook %s itself; generate into another folder or rename the notebook", path.Join(filepath.ToSlash(r.dir), name), r.notebook))
+			continue
+		}
+		old, err := os.ReadFile(file)
+		if err != nil {
+			return nil, err
+		}
+		if bytes.Equal(old, r.files[name]) {
+			continue
+		}
+		if !own.owns(name, old) {
+			foreign = append(foreign, name)
+			continue
+		}
+		kind := stale
+		if name == recordFile && sameBesideRecord(old, r.files[name]) {
+			kind = restamped
+		}
+		changes = append(changes, change{kind: kind, path: name, file: file, root: root, old: old, new: r.files[name]})
+	}
+	if len(foreign) > 0 {
+		them := "them"
+		if len(foreign) == 1 {
+			them = "it"
+		}
+		errs = append(errs, fmt.Errorf("%s holds %s that zengen did not generate and never overwrites: %s\n\thint: move %s away, or generate into another folder",
+			r.dir, plural(len(foreign), "file"), strings.Join(foreign, ", "), them))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	orphans, err := orphans(r, root, notebook)
 	if err != nil {
 		return nil, err
 	}
@@ -64,19 +112,23 @@ func compare(r *rendered) ([]change, error) {
 	return changes, nil
 }
 
-// orphans finds files under r.dir that zengen generated from r's notebook
-// and that the rendered tree no longer holds.
-func orphans(r *rendered) ([]change, error) {
+// orphans finds files under root, r's output folder, that zengen
+// generated from r's notebook and that the rendered tree no longer holds;
+// never the notebook itself.
+func orphans(r *rendered, root string, notebook fs.FileInfo) ([]change, error) {
 	var out []change
-	err := walkGenerated(r.dir, func(rel, p string) error {
+	err := walkGenerated(root, func(rel, p string) error {
 		if _, ok := r.files[rel]; ok {
+			return nil
+		}
+		if fi, err := os.Lstat(p); err == nil && notebook != nil && os.SameFile(notebook, fi) {
 			return nil
 		}
 		owned, content, err := generatedFrom(p, r.pipeline.Notebook)
 		if err != nil || !owned {
 			return err
 		}
-		out = append(out, change{kind: orphaned, path: rel, old: content})
+		out = append(out, change{kind: orphaned, path: rel, file: p, root: root, old: content})
 		return nil
 	})
 	return out, err
@@ -133,65 +185,6 @@ func generatedFrom(p, notebook string) (bool, []byte, error) {
 	// The notebook name ends at the header's next word or its final period.
 	owned := ok && (strings.HasPrefix(rest, ". ") || strings.HasPrefix(rest, " "))
 	return owned, content, nil
-}
-
-// write applies changes to r.dir. Each file is written to a temporary file
-// in its folder and renamed over the old one, so a reader never sees half a
-// file; unchanged files are not touched at all, so their mtimes stay.
-func write(r *rendered, changes []change) error {
-	for _, c := range changes {
-		p := filepath.Join(r.dir, filepath.FromSlash(c.path))
-		if c.kind == orphaned {
-			if err := os.Remove(p); err != nil {
-				return err
-			}
-			removeEmptyParents(filepath.Dir(p), r.dir)
-			continue
-		}
-		if err := writeFileAtomic(p, c.new); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func writeFileAtomic(p string, content []byte) error {
-	dir := filepath.Dir(p)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	mode := fs.FileMode(0o644)
-	if fi, err := os.Stat(p); err == nil {
-		mode = fi.Mode().Perm()
-	}
-	tmp, err := os.CreateTemp(dir, ".zengen-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // a no-op after the rename
-	if _, err := tmp.Write(content); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), p)
-}
-
-// removeEmptyParents removes dir and its parents up to, not including,
-// root while they are empty (a cmd/NAME folder of a renamed pipeline).
-func removeEmptyParents(dir, root string) {
-	for dir != root && strings.HasPrefix(dir, root) {
-		if os.Remove(dir) != nil {
-			return
-		}
-		dir = filepath.Dir(dir)
-	}
 }
 
 func sortedNames(files map[string][]byte) []string {

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/zengen-dev/zengen/internal/gomodtest"
+)
+
+// These tests make a write fail halfway for real: a read-only file, a
+// read-only folder, a full disk. They need root (for chattr and mount) and
+// are skipped without it.
+
+// mount mounts as mount(2) does and unmounts when the test ends; it skips
+// the test where mounting is not permitted.
+func mount(t *testing.T, source, target, fstype string, flags uintptr, data string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("mounting needs root")
+	}
+	if err := syscall.Mount(source, target, fstype, flags, data); err != nil {
+		t.Skipf("cannot mount here: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := syscall.Unmount(target, 0); err != nil {
+			t.Errorf("unmount %s: %v", target, err)
+		}
+	})
+}
+
+func TestAFailedWriteChangesNothing(t *testing.T) {
+	module := gomodtest.Module(t, "example.com/failing")
+	nb := filepath.Join(module, "failing.go")
+
+	t.Run("read-only file", func(t *testing.T) {
+		chattr, err := exec.LookPath("chattr")
+		if err != nil || os.Geteuid() != 0 {
+			t.Skip("needs chattr and root")
+		}
+		out := filepath.Join(module, "rofile")
+		immutable := filepath.Join(out, "step_zulu_zen.go")
+		var before map[string]map[string]string
+		status, stderr := generateTwice(t, nb, out, twoSteps("1"), twoSteps("2"), func() {
+			if out, err := exec.Command(chattr, "+i", immutable).CombinedOutput(); err != nil {
+				t.Skipf("chattr +i: %v\n%s", err, out)
+			}
+			t.Cleanup(func() { exec.Command(chattr, "-i", immutable).Run() })
+			before = map[string]map[string]string{out: readTree(t, out)}
+		})
+		wantRefused(t, status, stderr, "operation not permitted", before)
+	})
+
+	t.Run("read-only folder", func(t *testing.T) {
+		out := filepath.Join(module, "rodir")
+		ro := filepath.Join(out, "zz")
+		var before map[string]map[string]string
+		status, stderr := generateTwice(t, nb, out,
+			twoSteps("1", "%%writefile zz/data.txt\nfirst\n"), twoSteps("2", "%%writefile zz/data.txt\nsecond\n"), func() {
+				mount(t, ro, ro, "", syscall.MS_BIND, "")
+				if err := syscall.Mount("", ro, "", syscall.MS_BIND|syscall.MS_REMOUNT|syscall.MS_RDONLY, ""); err != nil {
+					t.Skipf("cannot remount read-only: %v", err)
+				}
+				before = map[string]map[string]string{out: readTree(t, out)}
+			})
+		wantRefused(t, status, stderr, "read-only file system", before)
+	})
+
+	t.Run("full disk", func(t *testing.T) {
+		out := filepath.Join(module, "full")
+		if err := os.Mkdir(out, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		mount(t, "tmpfs", out, "tmpfs", 0, "size=1m")
+		big := "%%writefile zz.txt\n" + strings.Repeat("0123456789abcdef\n", 8<<10)
+		var before map[string]map[string]string
+		status, stderr := generateTwice(t, nb, out, twoSteps("1"), twoSteps("2", big), func() {
+			var st syscall.Statfs_t
+			if err := syscall.Statfs(out, &st); err != nil {
+				t.Fatal(err)
+			}
+			// Leave room for the small files, not for the big one.
+			free := int64(st.Bavail) * st.Bsize
+			writeFile(t, filepath.Join(out, ".filler"), strings.Repeat("x", int(free-32<<10)))
+			before = map[string]map[string]string{out: readTree(t, out)}
+		})
+		wantRefused(t, status, stderr, "no space left on device", before)
+	})
+}
