@@ -163,9 +163,13 @@ func emit(r *rendered, o generateOptions) error {
 			return err
 		}
 	}
+	var replaceTarget string
 	if o.runtimeReplace != "" {
 		rp, err := replacePath(r.dir, o.runtimeReplace)
 		if err != nil {
+			return err
+		}
+		if replaceTarget, err = filepath.Abs(o.runtimeReplace); err != nil {
 			return err
 		}
 		opts.RuntimeReplace = rp
@@ -192,7 +196,7 @@ func emit(r *rendered, o generateOptions) error {
 		if _, err := compare(r); err != nil {
 			return err
 		}
-		return tidy(r)
+		return tidy(r, opts.RuntimeReplace, filepath.ToSlash(replaceTarget))
 	}
 	inputs, err := inputsDigest(r.notebook, o)
 	if err != nil {

@@ -90,3 +90,31 @@ func TestAFailedWriteChangesNothing(t *testing.T) {
 		wantRefused(t, status, stderr, "no space left on device", before)
 	})
 }
+
+// TestStandaloneModuleWritesNothingBesideItsFolder generates a standalone
+// module into a writable folder whose parent is read-only: go mod tidy's
+// scratch copy must not go beside the output folder.
+func TestStandaloneModuleWritesNothingBesideItsFolder(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go mod tidy; skipped with -short")
+	}
+	parent := t.TempDir()
+	out := filepath.Join(parent, "out")
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	nb := filepath.Join(t.TempDir(), "standalone.go")
+	writeFile(t, nb, twoSteps("1"))
+	mount(t, parent, parent, "", syscall.MS_BIND, "")
+	if err := syscall.Mount("", parent, "", syscall.MS_BIND|syscall.MS_REMOUNT|syscall.MS_RDONLY, ""); err != nil {
+		t.Skipf("cannot remount read-only: %v", err)
+	}
+	mount(t, "tmpfs", out, "tmpfs", 0, "size=4m")
+	args := []string{nb, "-o", out, "--module", "example.com/standalone", "--runtime-replace", repoRoot}
+	if status, _, stderr := runZengen(t, append([]string{"generate"}, args...)...); status != exitOK {
+		t.Fatalf("generate: exit %d\n%s", status, stderr)
+	}
+	if status, stdout, stderr := runZengen(t, append([]string{"check"}, args...)...); status != exitOK {
+		t.Errorf("check after generate: exit %d\n%s%s", status, stdout, stderr)
+	}
+}
