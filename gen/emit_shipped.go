@@ -3,6 +3,7 @@ package gen
 import (
 	"bufio"
 	"bytes"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -67,10 +68,15 @@ func ShippedFiles(pipelineFile []byte) []string {
 // checkShipped reports, at its cell, every %%writefile name that generate
 // must not write: one that leaves the output folder, reaches into .git or
 // the store, names a file of the go command, takes a generated file's name
-// or one zengen reserves for them, or cannot be a file name at all.
+// or one zengen reserves for them, clashes with another output, or cannot
+// be a file name at all.
 // files holds the generated files so far.
 func checkShipped(p *Pipeline, files map[string][]byte) parser.ErrorList {
-	var errs parser.ErrorList
+	var (
+		errs      parser.ErrorList
+		generated = slices.Sorted(maps.Keys(files))
+		shipped   []string
+	)
 	for _, f := range p.Files {
 		name, ok := shippedFileName(f.Name)
 		if !ok {
@@ -81,13 +87,39 @@ func checkShipped(p *Pipeline, files map[string][]byte) parser.ErrorList {
 			errs.Add(f.Pos, "%%%%writefile %s: %s", f.Name, why)
 			continue
 		}
-		if _, clash := files[name]; clash {
-			errs.Add(f.Pos, "%%%%writefile %s: the name is taken by a generated file", f.Name)
+		if taken := clashing(name, generated, true); taken != "" {
+			errs.Add(f.Pos, "%%%%writefile %s: the name is taken by the generated %s", f.Name, taken)
 		} else if reservedName(path.Base(name)) {
 			errs.Add(f.Pos, "%%%%writefile %s: names ending in _zen.go are reserved for zengen's generated files", f.Name)
+		} else if other := clashing(name, shipped, false); other != "" {
+			errs.Add(f.Pos, "%%%%writefile %s: the name clashes with %s, which another %%%%writefile cell ships", f.Name, other)
 		}
+		shipped = append(shipped, name)
 	}
 	return errs
+}
+
+// clashing returns the first of names that cannot sit beside name in one
+// folder: the same name in another case (one file on macOS and Windows),
+// a file where name needs a folder, or a file below name, which needs
+// name to be a folder. The same name itself clashes when same is set;
+// among %%writefile cells it does not: a later cell replaces or extends
+// the file, as in the kernel.
+func clashing(name string, names []string, same bool) string {
+	n := strings.ToLower(name)
+	for _, other := range names {
+		if other == name {
+			if same {
+				return other
+			}
+			continue
+		}
+		o := strings.ToLower(other)
+		if n == o || strings.HasPrefix(o, n+"/") || strings.HasPrefix(n, o+"/") {
+			return other
+		}
+	}
+	return ""
 }
 
 // unshippable says why a clean relative name cannot be shipped, or "".

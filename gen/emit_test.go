@@ -293,7 +293,7 @@ func TestEmitErrors(t *testing.T) {
 		}, EmitOptions{ImportPath: "m"}, "churn.ipynb:cell 7:1: %%writefile ../etc/x: the file must be a relative path inside the output folder"},
 		{"writefile over generated", func(p *Pipeline) {
 			p.Files = []*File{{Name: "./decls_zen.go", Pos: parser.Pos{File: "churn.ipynb", Cell: 7, Line: 1}}}
-		}, EmitOptions{ImportPath: "m"}, "churn.ipynb:cell 7:1: %%writefile ./decls_zen.go: the name is taken by a generated file"},
+		}, EmitOptions{ImportPath: "m"}, "churn.ipynb:cell 7:1: %%writefile ./decls_zen.go: the name is taken by the generated decls_zen.go"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

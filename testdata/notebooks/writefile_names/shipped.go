@@ -43,6 +43,22 @@ package shipped
 // %%writefile data/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.txt
 too long a name
 
+// %%
+// %%writefile Decls_ZEN.go
+package shipped
+
+// %%
+// %%writefile cmd
+where the command's folder goes
+
+// %%
+// %%writefile notes
+a file
+
+// %%
+// %%writefile notes/today.txt
+a file where a folder is
+
 // %% tags=["step:count"]
 n := 3
 fmt.Println(n)
