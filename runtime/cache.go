@@ -15,14 +15,25 @@ import (
 const cacheFormat = "zen-cache-v1"
 
 // cacheComponents is everything a step's cache key covers. It is stored with
-// each step run so that explain can say which component changed.
+// each step run so that explain can say which component changed. The parts
+// after Codecs are left out of the encoding when empty, so that the keys of
+// steps that have none stay what they were before these parts existed.
 type cacheComponents struct {
-	Code      string      `json:"code"`
-	Inputs    []namedPart `json:"inputs"` // input name → artifact digest
-	Params    []namedPart `json:"params"` // param name → canonical JSON value
-	Codecs    []namedPart `json:"codecs"` // output name → codec name
-	GoVersion string      `json:"go"`     // runtime.Version()
-	Salt      string      `json:"salt"`   // cache_version
+	Code        string      `json:"code"`
+	Inputs      []namedPart `json:"inputs"` // input name → artifact digest
+	Params      []namedPart `json:"params"` // param name → canonical JSON value
+	Codecs      []namedPart `json:"codecs"` // output name → codec name
+	InputCodecs []namedPart `json:"input_codecs,omitempty"`
+	// Env holds each environment variable the step may read: the %env
+	// defaults of the notebook and the names its code reads literally.
+	// The value is the digest of what the variable holds when the step
+	// starts, or "unset"; digests, because the environment carries secrets.
+	Env       []namedPart `json:"env,omitempty"`
+	Files     []namedPart `json:"files,omitempty"`   // %%writefile name → digest of the shipped bytes
+	GoFlags   string      `json:"goflags,omitempty"` // %goflags as written
+	Modules   []namedPart `json:"modules,omitempty"` // module path → version linked into the binary
+	GoVersion string      `json:"go"`                // runtime.Version()
+	Salt      string      `json:"salt"`              // cache_version
 }
 
 type namedPart struct {
@@ -38,12 +49,22 @@ func sortParts(ps []namedPart) []namedPart {
 	return ps
 }
 
+// sortOptional is sortParts for the parts encoded only when present.
+func sortOptional(ps []namedPart) []namedPart {
+	if len(ps) == 0 {
+		return nil
+	}
+	return sortParts(ps)
+}
+
 // newCacheComponents gathers the components of step given its resolved
-// input digests and the canonical JSON of every param.
-func newCacheComponents(step *Step, inputs map[string]string, params map[string]string) cacheComponents {
+// input digests, the canonical JSON of every param and what the run knows
+// from outside the code (environment, shipped files, flags, modules).
+func newCacheComponents(step *Step, inputs map[string]string, params map[string]string, outside *keyInputs) cacheComponents {
 	c := cacheComponents{Code: step.CodeHash, GoVersion: goruntime.Version(), Salt: step.Options.CacheVersion}
 	for _, in := range step.Inputs {
 		c.Inputs = append(c.Inputs, namedPart{in.Name, inputs[in.Name]})
+		c.InputCodecs = append(c.InputCodecs, namedPart{in.Name, in.Codec})
 	}
 	for _, p := range step.Params {
 		c.Params = append(c.Params, namedPart{p, params[p]})
@@ -51,7 +72,11 @@ func newCacheComponents(step *Step, inputs map[string]string, params map[string]
 	for _, o := range step.Outputs {
 		c.Codecs = append(c.Codecs, namedPart{o.Name, o.Codec})
 	}
+	if outside != nil {
+		c.Env, c.Files, c.GoFlags, c.Modules = outside.env(step), outside.files, outside.goflags, outside.modules(step)
+	}
 	c.Inputs, c.Params, c.Codecs = sortParts(c.Inputs), sortParts(c.Params), sortParts(c.Codecs)
+	c.InputCodecs, c.Env, c.Files, c.Modules = sortOptional(c.InputCodecs), sortOptional(c.Env), sortOptional(c.Files), sortOptional(c.Modules)
 	return c
 }
 
@@ -83,21 +108,54 @@ func decodeComponents(s string) (cacheComponents, error) {
 }
 
 // changes lists, one line each, how cur differs from prev: code, each input,
-// each param (old → new), codecs, Go version and salt.
+// each param (old → new), codecs, environment, files, flags, modules, Go
+// version and salt.
 func (c cacheComponents) changes(prev cacheComponents) []string {
 	var out []string
+	same := func(s string) string { return s }
 	if c.Code != prev.Code {
 		out = append(out, fmt.Sprintf("code changed: %s → %s", short(prev.Code), short(c.Code)))
 	}
 	out = append(out, diffParts("input", prev.Inputs, c.Inputs, short)...)
-	out = append(out, diffParts("param", prev.Params, c.Params, func(s string) string { return s })...)
-	out = append(out, diffParts("codec of output", prev.Codecs, c.Codecs, func(s string) string { return s })...)
+	out = append(out, diffParts("param", prev.Params, c.Params, same)...)
+	out = append(out, diffParts("codec of output", prev.Codecs, c.Codecs, same)...)
+	out = append(out, diffParts("codec of input", prev.InputCodecs, c.InputCodecs, same)...)
+	out = append(out, diffParts("env", prev.Env, c.Env, short)...)
+	out = append(out, diffParts("file", prev.Files, c.Files, short)...)
+	if c.GoFlags != prev.GoFlags {
+		out = append(out, fmt.Sprintf("goflags changed: %q → %q", prev.GoFlags, c.GoFlags))
+	}
+	out = append(out, diffParts("module", prev.Modules, c.Modules, same)...)
 	if c.GoVersion != prev.GoVersion {
 		out = append(out, fmt.Sprintf("Go version changed: %s → %s", prev.GoVersion, c.GoVersion))
 	}
 	if c.Salt != prev.Salt {
 		out = append(out, fmt.Sprintf("cache_version changed: %q → %q", prev.Salt, c.Salt))
 	}
+	return out
+}
+
+// parts lists every component by the name explain gives it, in the order
+// of changes.
+func (c cacheComponents) parts() []namedPart {
+	out := []namedPart{{"code", short(c.Code)}}
+	add := func(what string, ps []namedPart, show func(string) string) {
+		for _, p := range ps {
+			out = append(out, namedPart{what + " " + p.Name, show(p.Value)})
+		}
+	}
+	same := func(s string) string { return s }
+	add("input", c.Inputs, short)
+	add("param", c.Params, same)
+	add("codec of output", c.Codecs, same)
+	add("codec of input", c.InputCodecs, same)
+	add("env", c.Env, short)
+	add("file", c.Files, short)
+	if c.GoFlags != "" {
+		out = append(out, namedPart{"goflags", c.GoFlags})
+	}
+	add("module", c.Modules, same)
+	out = append(out, namedPart{"Go version", c.GoVersion}, namedPart{"cache_version", fmt.Sprintf("%q", c.Salt)})
 	return out
 }
 

@@ -98,6 +98,10 @@ func TestCacheExplainsEachComponent(t *testing.T) {
 				want.Previous = first.ID
 			}
 			e.Run = ""
+			if len(e.Key) == 0 || e.Key[0].Name != "code" {
+				t.Errorf("explain lists no key components: %v", e.Key)
+			}
+			e.Key = nil
 			if diff := cmp.Diff(want, e); diff != "" {
 				t.Errorf("explain (-want +got):\n%s", diff)
 			}

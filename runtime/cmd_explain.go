@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"text/tabwriter"
 
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
@@ -12,7 +13,7 @@ var explainCommand = &command{
 	args:    "RUN STEP",
 	nargs:   2,
 	listing: true,
-	summary: "Say why a step ran or was cached: which part of its cache key changed since its previous run.",
+	summary: "Say why a step ran or was cached: which part of its cache key changed since its previous run, and what the key holds.",
 	examples: `  PROG explain latest train
   PROG explain latest train --json`,
 	run: func(ctx context.Context, c *cli, st *cmdState, args []string) error {
@@ -32,6 +33,14 @@ var explainCommand = &command{
 		for _, ch := range e.Changes {
 			fmt.Fprintf(c.stdout, "  %s\n", ch)
 		}
+		if len(e.Key) > 0 {
+			fmt.Fprintf(c.stdout, "key %s:\n", short(sr.CacheKey))
+			tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+			for _, p := range e.Key {
+				fmt.Fprintf(tw, "  %s\t%s\n", p.Name, p.Value)
+			}
+			return tw.Flush()
+		}
 		return nil
 	},
 }
@@ -44,16 +53,22 @@ type explanation struct {
 	Verdict  string   `json:"verdict"`
 	Previous string   `json:"previous_run,omitempty"`
 	Changes  []string `json:"changes"`
+	// Key lists every component of the step's cache key by name.
+	Key []namedPart `json:"key,omitempty"`
 }
 
 func explainStep(ctx context.Context, db *meta.DB, sr meta.StepRun) (explanation, error) {
 	e := explanation{Run: sr.RunID, Step: sr.Step, Status: sr.Status, Changes: []string{}}
+	if sr.Components != "" {
+		cur, err := decodeComponents(sr.Components)
+		if err != nil {
+			return e, fmt.Errorf("step %s of run %s: stored cache components: %w", sr.Step, sr.RunID, err)
+		}
+		e.Key = cur.parts()
+	}
 	switch {
 	case sr.Status == meta.StepCached:
-		e.Verdict = "cached: same key as run " + sr.CachedFrom
-		if sr.CacheNote != "" {
-			e.Verdict = "cached: " + sr.CacheNote
-		}
+		e.Verdict = "cached: " + reuseReason(sr)
 		return e, nil
 	case sr.Components == "":
 		e.Verdict = sr.Status + " before its cache key was computed"

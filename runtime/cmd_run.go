@@ -7,6 +7,8 @@ import (
 	"os"
 	"reflect"
 	goruntime "runtime"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/pflag"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
@@ -28,7 +30,7 @@ var runCommand = &command{
 	examples: `  PROG run                          run every step, reusing cached results
   PROG run --epochs 500 --seed 7    override params
   PROG run --params params.yaml     params from a JSON or YAML file (flags win)
-  PROG run --only train             run one step on the latest inputs
+  PROG run --only train             run one step on the stored results of its upstream steps
   PROG run --from train             re-run train and everything downstream
   PROG run --resume latest          finish an interrupted or failed run
   PROG run --no-cache --parallel 1  run everything again, one step at a time`,
@@ -40,8 +42,8 @@ func defineRunFlags(fs *pflag.FlagSet, c *cli, st *cmdState) error {
 	rf := &st.run
 	fs.StringVar(&rf.paramsFile, "params", "", "read params from a JSON or YAML `FILE`")
 	fs.BoolVar(&rf.opts.noCache, "no-cache", false, "run every step even when its result is cached")
-	fs.StringVar(&rf.opts.only, "only", "", "run only `STEP`, with inputs from the latest successful runs of its upstream steps")
-	fs.StringVar(&rf.opts.from, "from", "", "re-run `STEP` and everything downstream, reuse the rest from previous runs")
+	fs.StringVar(&rf.opts.only, "only", "", "run only `STEP`, on inputs stored under the keys this run computes for its upstream steps")
+	fs.StringVar(&rf.opts.from, "from", "", "re-run `STEP` and everything downstream, reuse the rest where the cache has its key")
 	fs.StringVar(&rf.opts.resume, "resume", "", "re-run only the steps that did not finish in `RUN`, with its params")
 	fs.IntVar(&rf.opts.parallel, "parallel", goruntime.NumCPU(), "run up to `N` steps at once")
 	fs.BoolVar(&rf.opts.keepGoing, "keep-going", false, "after a failure, finish the steps that do not depend on it")
@@ -62,6 +64,7 @@ func defineRunFlags(fs *pflag.FlagSet, c *cli, st *cmdState) error {
 func runRun(ctx context.Context, c *cli, st *cmdState, args []string) error {
 	rf := &st.run
 	rf.opts.args = st.fs.Args()
+	rf.opts.prog, rf.opts.flags = c.prog, flagsAgain(st.fs)
 	set := 0
 	for _, v := range []string{rf.opts.only, rf.opts.from, rf.opts.resume} {
 		if v != "" {
@@ -159,4 +162,30 @@ func rawArgs(fs *pflag.FlagSet) []string {
 		out = append(out, "--"+f.Name+"="+f.Value.String())
 	})
 	return append(out, fs.Args()...)
+}
+
+// flagsAgain spells the flags of fs that were set, other than those that
+// choose the steps, so that a suggested command runs with the same params
+// and store.
+func flagsAgain(fs *pflag.FlagSet) []string {
+	var out []string
+	fs.Visit(func(f *pflag.Flag) {
+		switch f.Name {
+		case "only", "from", "resume":
+			return
+		}
+		if f.Value.Type() == "bool" && f.Value.String() == "true" {
+			out = append(out, "--"+f.Name)
+			return
+		}
+		v := f.Value.String()
+		if sv, ok := f.Value.(pflag.SliceValue); ok {
+			v = strings.Join(sv.GetSlice(), ",")
+		}
+		if v == "" || strings.ContainsAny(v, " \t\"'$`\\") {
+			v = strconv.Quote(v)
+		}
+		out = append(out, "--"+f.Name+"="+v)
+	})
+	return out
 }

@@ -18,7 +18,14 @@ type Pipeline struct {
 	// steps run, the runtime fills it from defaults, --params and flags.
 	Params any
 	// Env holds %env defaults, set in the process environment when unset.
+	// Every step's cache key holds the value of each of these variables.
 	Env map[string]string
+	// Files maps each file the notebook ships (%%writefile) to the SHA-256
+	// of its bytes ("sha256:…"); every step's cache key holds them, since
+	// a step may read any of them.
+	Files map[string]string
+	// GoFlags is the notebook's %goflags line, part of every cache key.
+	GoFlags string
 	// Setup, when set, is called once after Params is resolved and before
 	// any step runs; GoNB pipelines use it to copy params into the
 	// package-level variables their functions read.
@@ -38,7 +45,14 @@ type Step struct {
 	Params   []string // names of the params the step uses
 	Metrics  []string // names of outputs recorded as metrics
 	After    []string // ordering edges with no data
-	Options  Options
+	// Env names the environment variables the step's code reads by a
+	// literal name (os.Getenv("X")); their values enter its cache key.
+	Env []string
+	// Modules are the modules the step's code imports, "path@version" as
+	// generate resolved them; the version linked into the binary enters
+	// its cache key.
+	Modules []string
+	Options Options
 	// Run loads the inputs, calls the step function and saves the outputs
 	// through sc. A panic inside is recovered by the runtime and recorded
 	// with its stack (which points into the notebook through //line).

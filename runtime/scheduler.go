@@ -18,10 +18,14 @@ type runOptions struct {
 	parallel  int
 	keepGoing bool
 	noCache   bool
-	only      string // run just this step, inputs from the latest successes
-	from      string // re-run this step and its downstream, reuse the rest
+	only      string // run just this step, on inputs stored under this run's keys
+	from      string // re-run this step and its downstream, reuse the rest by key
 	resume    string // a run id: re-run only what did not finish in it
 	args      []string
+	// prog and flags spell the command line again, for the command that
+	// refreshes a stale upstream step of --only.
+	prog  string
+	flags []string
 }
 
 // runner executes one run of a pipeline.
@@ -32,6 +36,8 @@ type runner struct {
 	term   *terminal
 	params map[string]string // canonical JSON by param name
 	run    meta.Run
+	// outside holds what cache keys take from outside the steps' code.
+	outside *keyInputs
 
 	byName map[string]*Step
 	order  map[string]int // position in p.Steps, for deterministic choices
@@ -42,12 +48,16 @@ type runner struct {
 	osCapture atomic.Bool
 }
 
-// planned is what the runner does with one step.
+// planned is what the runner does with one step. Whether it runs or is
+// reused is decided when its inputs are known, by the key this run
+// computes for it: nothing else makes a result reusable.
 type planned struct {
 	step  *Step
-	reuse *meta.StepRun // finished elsewhere: record it as cached, do not run
-	force bool          // run even when the cache has it (--from)
-	note  string        // why it was reused or forced
+	force bool   // run even when the cache has it (--from)
+	note  string // why it was forced
+	// resumed is the step's record in the run that --resume continues, if
+	// it finished there: reused when its key is the key of this run.
+	resumed *meta.StepRun
 }
 
 // launch is a step the scheduler starts in a goroutine of its own.
@@ -64,7 +74,7 @@ type stepOutcome struct {
 }
 
 func newRunner(p *Pipeline, st *store, opts runOptions, term *terminal, params map[string]string) (*runner, error) {
-	r := &runner{p: p, st: st, opts: opts, term: term, params: params,
+	r := &runner{p: p, st: st, opts: opts, term: term, params: params, outside: newKeyInputs(p),
 		byName: map[string]*Step{}, order: map[string]int{}}
 	for i, s := range p.Steps {
 		if _, dup := r.byName[s.Name]; dup {
@@ -132,30 +142,19 @@ func (r *runner) downstream(name string) map[string]bool {
 	return down
 }
 
-// plan decides, per step, whether it runs or is reused, for --only, --from
-// and --resume. Steps absent from the plan are not part of the run; their
-// outputs, when needed, come from prior.
+// plan lists the steps of the run, with what --from and --resume add to
+// each. Steps absent from the plan (those --only leaves out) are not part
+// of the run; their outputs, when needed, come from prior.
 func (r *runner) plan(ctx context.Context) (plan []*planned, prior map[string]*meta.StepRun, err error) {
-	prior = map[string]*meta.StepRun{}
 	switch {
 	case r.opts.only != "":
 		s := r.byName[r.opts.only]
 		if s == nil {
 			return nil, nil, fmt.Errorf("--only %s: no such step (steps: %s)", r.opts.only, r.stepNames())
 		}
-		for _, in := range s.Inputs {
-			if prior[in.From] != nil {
-				continue
-			}
-			last, err := r.st.meta.LatestSuccess(ctx, r.p.Name, in.From)
-			if err != nil {
-				return nil, nil, err
-			}
-			if last == nil || !r.outputsIntact(last) {
-				return nil, nil, fmt.Errorf("--only %s: step %s, which produces input %s, has no successful run with intact outputs; run it first",
-					s.Name, in.From, in.Name)
-			}
-			prior[in.From] = last
+		prior, err := r.onlyInputs(ctx, s)
+		if err != nil {
+			return nil, nil, err
 		}
 		return []*planned{{step: s}}, prior, nil
 
@@ -165,21 +164,13 @@ func (r *runner) plan(ctx context.Context) (plan []*planned, prior map[string]*m
 		}
 		down := r.downstream(r.opts.from)
 		for _, s := range r.p.Steps {
+			pl := &planned{step: s}
 			if down[s.Name] {
-				plan = append(plan, &planned{step: s, force: true, note: "re-run by --from " + r.opts.from})
-				continue
+				pl.force, pl.note = true, "re-run by --from "+r.opts.from
 			}
-			last, err := r.st.meta.LatestSuccess(ctx, r.p.Name, s.Name)
-			if err != nil {
-				return nil, nil, err
-			}
-			if last != nil && r.outputsIntact(last) {
-				plan = append(plan, &planned{step: s, reuse: last, note: "reused from run " + last.RunID + " (--from " + r.opts.from + ")"})
-			} else {
-				plan = append(plan, &planned{step: s})
-			}
+			plan = append(plan, pl)
 		}
-		return plan, prior, nil
+		return plan, nil, nil
 
 	case r.opts.resume != "":
 		steps, err := r.st.meta.StepRuns(ctx, r.opts.resume)
@@ -193,18 +184,90 @@ func (r *runner) plan(ctx context.Context) (plan []*planned, prior map[string]*m
 			}
 		}
 		for _, s := range r.p.Steps {
-			if sr := done[s.Name]; sr != nil && sr.CodeHash == s.CodeHash && r.outputsIntact(sr) {
-				plan = append(plan, &planned{step: s, reuse: sr, note: "finished in run " + r.opts.resume})
-			} else {
-				plan = append(plan, &planned{step: s})
-			}
+			plan = append(plan, &planned{step: s, resumed: done[s.Name]})
 		}
-		return plan, prior, nil
+		return plan, nil, nil
 	}
 	for _, s := range r.p.Steps {
 		plan = append(plan, &planned{step: s})
 	}
-	return plan, prior, nil
+	return plan, nil, nil
+}
+
+// onlyInputs finds, for --only s, a stored result of every step that s
+// reads from, directly or through their own inputs, under the key this run
+// computes for it: exactly what a full run with these params would reuse.
+// A step without one refuses the run, saying what changed and which
+// command refreshes it.
+func (r *runner) onlyInputs(ctx context.Context, s *Step) (map[string]*meta.StepRun, error) {
+	need := map[string]bool{}
+	var mark func(*Step)
+	mark = func(x *Step) {
+		for _, in := range x.Inputs {
+			if !need[in.From] {
+				need[in.From] = true
+				mark(r.byName[in.From])
+			}
+		}
+	}
+	mark(s)
+	prior := map[string]*meta.StepRun{}
+	produced := map[string]map[string]meta.Artifact{}
+	for _, u := range r.p.Steps { // topological: producers come first
+		if !need[u.Name] {
+			continue
+		}
+		inputs, err := r.resolveInputs(u, produced)
+		if err != nil {
+			return nil, fmt.Errorf("--only %s: step %s: %w", s.Name, u.Name, err)
+		}
+		comps := r.components(u, inputs)
+		key := comps.key()
+		hit, err := r.st.meta.CacheHit(ctx, r.p.Name, u.Name, key)
+		if err != nil {
+			return nil, err
+		}
+		unusable := ""
+		if hit != nil {
+			unusable = r.unusable(u, hit)
+		}
+		if hit == nil || unusable != "" {
+			return nil, r.staleUpstream(ctx, s, u, comps, unusable)
+		}
+		prior[u.Name] = hit
+		produced[u.Name] = artifactsByName(hit.Outputs)
+	}
+	return prior, nil
+}
+
+// staleUpstream is the refusal of --only s when upstream step u has no
+// usable result under the key this run computes for it.
+func (r *runner) staleUpstream(ctx context.Context, s, u *Step, comps cacheComponents, unusable string) error {
+	role := "upstream step " + u.Name
+	for _, in := range s.Inputs {
+		if in.From == u.Name {
+			role = fmt.Sprintf("step %s, which produces input %s,", u.Name, in.Name)
+			break
+		}
+	}
+	why := unusable
+	if why == "" {
+		last, err := r.st.meta.LatestSuccess(ctx, r.p.Name, u.Name)
+		if err != nil {
+			return err
+		}
+		why = "it has no successful run"
+		if last != nil {
+			if old, err := decodeComponents(last.Components); err == nil {
+				if ch := comps.changes(old); len(ch) > 0 {
+					why = fmt.Sprintf("since its run %s, %s", last.RunID, strings.Join(ch, "; "))
+				}
+			}
+		}
+	}
+	refresh := append([]string{r.opts.prog, "run", "--only", u.Name}, r.opts.flags...)
+	return fmt.Errorf("--only %s: %s has no stored result for the params and code of this run: %s\n\trefresh it with: %s",
+		s.Name, role, why, strings.Join(refresh, " "))
 }
 
 func (r *runner) stepNames() string {
@@ -213,17 +276,6 @@ func (r *runner) stepNames() string {
 		ns = append(ns, s.Name)
 	}
 	return strings.Join(ns, ", ")
-}
-
-// outputsIntact reports whether every output of a finished step run, inline
-// or blob, exists and still hashes to its digest.
-func (r *runner) outputsIntact(sr *meta.StepRun) bool {
-	for _, o := range sr.Outputs {
-		if err := verifyArtifact(r.st.blobs, o); err != nil {
-			return false
-		}
-	}
-	return true
 }
 
 // execute runs the pipeline and records it; it returns the finished run.
@@ -371,13 +423,6 @@ func (r *runner) schedule(ctx context.Context, plan []*planned, prior map[string
 			}
 			pl := ready[0]
 			ready = ready[1:]
-			if pl.reuse != nil {
-				sr := r.reuseRecord(pl)
-				j.finish(dbctx, &sr)
-				r.term.progress(fmt.Sprintf("↺ %s cached (%s)", sr.Step, pl.note))
-				settle(sr)
-				continue
-			}
 			inputs, err := r.resolveInputs(pl.step, produced)
 			if err != nil {
 				fail(meta.StepRun{RunID: r.run.ID, Pipeline: r.p.Name, Step: pl.step.Name, CodeHash: pl.step.CodeHash}, err.Error())
@@ -386,7 +431,7 @@ func (r *runner) schedule(ctx context.Context, plan []*planned, prior map[string
 			sr, hit := r.prepare(dbctx, j, pl, inputs)
 			if hit {
 				j.finish(dbctx, &sr)
-				r.term.progress(fmt.Sprintf("↺ %s cached", sr.Step))
+				r.term.progress(fmt.Sprintf("↺ %s cached (%s)", sr.Step, reuseReason(sr)))
 				settle(sr)
 				continue
 			}
@@ -495,20 +540,6 @@ func (r *runner) resolveInputs(s *Step, produced map[string]map[string]meta.Arti
 		inputs[in.Name] = a
 	}
 	return inputs, nil
-}
-
-// reuseRecord is the record, in this run, of a step finished in another
-// run: cached.
-func (r *runner) reuseRecord(pl *planned) meta.StepRun {
-	src := pl.reuse
-	from := src.RunID
-	if src.CachedFrom != "" {
-		from = src.CachedFrom
-	}
-	now := time.Now()
-	return meta.StepRun{RunID: r.run.ID, Pipeline: r.p.Name, Step: pl.step.Name, Status: meta.StepCached,
-		StartedAt: now, EndedAt: now, CodeHash: src.CodeHash, CacheKey: src.CacheKey, Components: src.Components,
-		CacheNote: pl.note, CachedFrom: from, Outputs: src.Outputs, Inputs: src.Inputs, Metrics: src.Metrics}
 }
 
 // formatDuration prints durations the way people read progress lines.

@@ -277,7 +277,7 @@ func TestOnlyFromResume(t *testing.T) {
 	counts := func() [3]int32 { return [3]int32{na.Swap(0), nb.Swap(0), nc.Swap(0)} }
 
 	if r := execIn(t, t.Context(), p, home, "run", "--only", "b"); r.code != 1 ||
-		!strings.Contains(r.stderr, "step a, which produces input a_out, has no successful run") {
+		!strings.Contains(r.stderr, "step a, which produces input a_out, has no stored result for the params and code of this run: it has no successful run") {
 		t.Errorf("--only before any run: exit %d\n%s", r.code, r.stderr)
 	}
 	mustRun(t, p, home)

@@ -12,19 +12,29 @@ import (
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
 
-// prepare computes the cache key of a step about to run and looks it up.
-// It returns the step's record: cached when hit is set (the step need not
-// run), otherwise with the reason for the miss, ready to start.
-func (r *runner) prepare(ctx context.Context, j *journal, pl *planned, inputs map[string]meta.Artifact) (sr meta.StepRun, hit bool) {
-	s := pl.step
+// components gathers the cache components of s for this run, given its
+// resolved inputs.
+func (r *runner) components(s *Step, inputs map[string]meta.Artifact) cacheComponents {
 	digests := make(map[string]string, len(inputs))
 	for name, a := range inputs {
 		digests[name] = a.Digest
 	}
-	comps := newCacheComponents(s, digests, r.params)
-	encoded := comps.encode()
+	return newCacheComponents(s, digests, r.params, r.outside)
+}
+
+// prepare computes the cache key of a step about to run and looks it up.
+// It returns the step's record: cached when hit is set (the step need not
+// run), otherwise with the reason for the miss, ready to start. A result
+// is reused only under the key computed here: a step --resume finds
+// finished, a cache hit; never a step's latest result as such.
+func (r *runner) prepare(ctx context.Context, j *journal, pl *planned, inputs map[string]meta.Artifact) (sr meta.StepRun, hit bool) {
+	s := pl.step
+	encoded := r.components(s, inputs).encode()
 	sr = meta.StepRun{RunID: r.run.ID, Pipeline: r.p.Name, Step: s.Name, CodeHash: s.CodeHash,
 		CacheKey: cacheKey(encoded), Components: encoded, Inputs: sortedArtifacts(inputs)}
+	if prev := pl.resumed; prev != nil && prev.CacheKey == sr.CacheKey && r.unusable(s, prev) == "" {
+		return r.reused(sr, prev, "finished in run "+r.opts.resume+", which this run resumes"), true
+	}
 	switch {
 	case pl.force:
 		sr.CacheNote = pl.note
@@ -38,16 +48,34 @@ func (r *runner) prepare(ctx context.Context, j *journal, pl *planned, inputs ma
 			sr.CacheNote = note
 			return sr, false
 		}
-		now := time.Now()
-		sr.Status, sr.StartedAt, sr.EndedAt = meta.StepCached, now, now
-		sr.CachedFrom = prev.RunID
-		if prev.CachedFrom != "" {
-			sr.CachedFrom = prev.CachedFrom
-		}
-		sr.Outputs, sr.Metrics = prev.Outputs, prev.Metrics
-		return sr, true
+		return r.reused(sr, prev, ""), true
 	}
 	return sr, false
+}
+
+// reused completes sr, the record of a step whose key prev already has, as
+// cached from prev; note says why prev was the one looked at, if not a
+// plain cache hit.
+func (r *runner) reused(sr meta.StepRun, prev *meta.StepRun, note string) meta.StepRun {
+	now := time.Now()
+	sr.Status, sr.StartedAt, sr.EndedAt = meta.StepCached, now, now
+	sr.CachedFrom = prev.RunID
+	if prev.CachedFrom != "" {
+		sr.CachedFrom = prev.CachedFrom
+	}
+	sr.CacheNote = note
+	sr.Outputs, sr.Metrics = prev.Outputs, prev.Metrics
+	return sr
+}
+
+// reuseReason says why a cached step was reused, as progress and explain
+// print it.
+func reuseReason(sr meta.StepRun) string {
+	why := "same key as run " + sr.CachedFrom
+	if sr.CacheNote != "" {
+		why += ", " + sr.CacheNote
+	}
+	return why
 }
 
 // execStep runs a launched step to its end — success after retries,
@@ -132,17 +160,27 @@ func (r *runner) cacheHit(ctx context.Context, j *journal, s *Step, key string) 
 	if hit == nil {
 		return nil, ""
 	}
-	have := artifactsByName(hit.Outputs)
+	if why := r.unusable(s, hit); why != "" {
+		return nil, why
+	}
+	return hit, ""
+}
+
+// unusable says why the outputs of a finished step run cannot be reused:
+// one of s's outputs is missing, or does not exist or verify in the store.
+// It is "" when all are fine.
+func (r *runner) unusable(s *Step, prev *meta.StepRun) string {
+	have := artifactsByName(prev.Outputs)
 	for _, o := range s.Outputs {
 		a, ok := have[o.Name]
 		if !ok {
-			return nil, fmt.Sprintf("cached run %s lacks output %s", hit.RunID, o.Name)
+			return fmt.Sprintf("cached run %s lacks output %s", prev.RunID, o.Name)
 		}
 		if err := verifyArtifact(r.st.blobs, a); err != nil {
-			return nil, fmt.Sprintf("cached output %s of run %s is unusable: %v", o.Name, hit.RunID, err)
+			return fmt.Sprintf("cached output %s of run %s is unusable: %v", o.Name, prev.RunID, err)
 		}
 	}
-	return hit, ""
+	return ""
 }
 
 // attemptResult is the end of one attempt.
