@@ -1,6 +1,8 @@
 package gen
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"strings"
 	"time"
@@ -75,6 +77,17 @@ func (e *emitter) pipelineFunc() jen.Code {
 			env = append(env, jen.Lit(kv.Key).Op(":").Lit(kv.Value))
 		}
 		fields = append(fields, jen.Id("Env").Op(":").Map(jen.String()).String().Values(env...))
+	}
+	if len(e.p.Files) > 0 {
+		var files []jen.Code
+		for _, f := range sortedFiles(e.p.Files) {
+			sum := sha256.Sum256([]byte(f.Content))
+			files = append(files, jen.Lit(f.Name).Op(":").Lit("sha256:"+hex.EncodeToString(sum[:])))
+		}
+		fields = append(fields, jen.Id("Files").Op(":").Map(jen.String()).String().Values(multiline(files)...))
+	}
+	if len(e.p.GoFlags) > 0 {
+		fields = append(fields, jen.Id("GoFlags").Op(":").Lit(strings.Join(e.p.GoFlags, " ")))
 	}
 	if setup := e.setupFunc(); setup != nil {
 		fields = append(fields, jen.Id("Setup").Op(":").Add(setup))
@@ -167,7 +180,7 @@ func (e *emitter) stepLiteral(s *Step) jen.Code {
 	for _, list := range []struct {
 		name  string
 		items []string
-	}{{"Params", flags}, {"Metrics", s.Metrics}, {"After", s.After}} {
+	}{{"Params", flags}, {"Metrics", s.Metrics}, {"After", s.After}, {"Env", s.Env}, {"Modules", s.Modules}} {
 		if len(list.items) > 0 {
 			fields = append(fields, jen.Id(list.name).Op(":").Index().String().ValuesFunc(func(g *jen.Group) {
 				for _, item := range list.items {
@@ -417,6 +430,13 @@ func requalify(expr, from, to string) string {
 		i++
 	}
 	return b.String()
+}
+
+// sortedFiles orders shipped files by name, for deterministic output.
+func sortedFiles(files []*File) []*File {
+	out := slices.Clone(files)
+	slices.SortFunc(out, func(a, b *File) int { return strings.Compare(a.Name, b.Name) })
+	return out
 }
 
 func sortedEnv(env []*EnvVar) []*EnvVar {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"go/ast"
+	"go/constant"
 	"go/printer"
 	"go/token"
 	"go/types"
@@ -15,8 +16,11 @@ import (
 
 // hashSteps computes each step's code hash: its normalised body, every
 // package-level declaration it reaches (transitively, including the methods
-// of reached types), the versions of the non-std modules that code imports,
-// and the step's signature. Comments, blank lines and spacing do not count.
+// of reached types) and the step's signature. Comments, blank lines and
+// spacing do not count. What the code depends on outside itself becomes
+// components of the runtime's cache key of its own, so that explain can
+// name it: the modules it imports with the notebook's requirements
+// (Step.Modules) and the environment variables it reads by name (Step.Env).
 func (a *analysis) hashSteps() {
 	declOf := map[types.Object]*item{}
 	for _, it := range a.packageDecls() {
@@ -44,13 +48,11 @@ func (a *analysis) hashSteps() {
 		for _, it := range roots {
 			fmt.Fprintf(h, "%s\n", a.normalised(it))
 		}
-		reached, imports := a.reach(roots, declOf, sb)
+		reached, modules, env := a.reach(roots, declOf, sb)
 		for _, text := range reached {
 			fmt.Fprintf(h, "decl\n%s\n", text)
 		}
-		for _, m := range imports {
-			fmt.Fprintf(h, "module %s\n", m)
-		}
+		sb.step.Modules, sb.step.Env = a.withRequirements(modules), env
 		for _, p := range sb.step.Inputs {
 			fmt.Fprintf(h, "in %s %s %s\n", p.Name, p.Type, p.Codec)
 		}
@@ -94,11 +96,13 @@ func (a *analysis) normalised(it *item) string {
 }
 
 // reach walks from roots through package-level declarations and returns
-// their normalised texts (sorted) and the module versions they import. It
-// also adds the parameters reached this way to the step.
-func (a *analysis) reach(roots []*item, declOf map[types.Object]*item, sb *stepBuild) (texts, modules []string) {
+// their normalised texts (sorted), the modules they import (path →
+// version) and the environment variables they read by a constant name
+// (sorted). It also adds the parameters reached this way to the step.
+func (a *analysis) reach(roots []*item, declOf map[types.Object]*item, sb *stepBuild) (texts []string, modules map[string]string, env []string) {
 	visited := map[*item]bool{}
-	mods := map[string]bool{}
+	modules = map[string]string{}
+	vars := map[string]bool{}
 	queue := append([]*item(nil), roots...)
 	for _, r := range roots {
 		visited[r] = true
@@ -117,6 +121,12 @@ func (a *analysis) reach(roots []*item, declOf map[types.Object]*item, sb *stepB
 			continue
 		}
 		ast.Inspect(it.node.(ast.Node), func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				if name, ok := a.envRead(call); ok {
+					vars[name] = true
+				}
+				return true
+			}
 			id, ok := n.(*ast.Ident)
 			if !ok {
 				return true
@@ -128,11 +138,11 @@ func (a *analysis) reach(roots []*item, declOf map[types.Object]*item, sb *stepB
 			case *types.PkgName:
 				path := obj.Imported().Path()
 				if !isStd(path) {
-					version := "(no module)"
 					if p := a.chk.loaded[path]; p != nil && p.Module != nil {
-						version = p.Module.Path + "@" + p.Module.Version
+						modules[p.Module.Path] = p.Module.Version
+					} else {
+						modules[path] = "(no module)"
 					}
-					mods[version] = true
 				}
 				return true
 			case *types.TypeName:
@@ -150,5 +160,47 @@ func (a *analysis) reach(roots []*item, declOf map[types.Object]*item, sb *stepB
 		})
 	}
 	sort.Strings(texts)
-	return texts, sortedKeys(mods)
+	return texts, modules, sortedKeys(vars)
+}
+
+// envFuncs are the functions that read one environment variable, named by
+// their first argument.
+var envFuncs = map[string]bool{"os.Getenv": true, "os.LookupEnv": true, "syscall.Getenv": true}
+
+// envRead returns the variable a call reads when it is one of envFuncs
+// with a constant name: a literal, or a constant that holds one.
+func (a *analysis) envRead(call *ast.CallExpr) (string, bool) {
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok || len(call.Args) != 1 {
+		return "", false
+	}
+	fn, ok := a.chk.info.Uses[sel.Sel].(*types.Func)
+	if !ok || fn.Pkg() == nil || !envFuncs[fn.Pkg().Path()+"."+fn.Name()] {
+		return "", false
+	}
+	tv, ok := a.chk.info.Types[call.Args[0]]
+	if !ok || tv.Value == nil || tv.Value.Kind() != constant.String {
+		return "", false
+	}
+	return constant.StringVal(tv.Value), true
+}
+
+// withRequirements adds the notebook's requirements to the modules a step
+// imports, as "path@version" sorted by path: a required module may change
+// what the code that is imported compiles to, so every step's key holds
+// them. A version analysis resolved wins over the one written in the
+// notebook, which may be "latest".
+func (a *analysis) withRequirements(modules map[string]string) []string {
+	all := map[string]string{}
+	for _, r := range a.p.Requirements {
+		all[r.Path] = r.Version
+	}
+	for path, version := range modules {
+		all[path] = version
+	}
+	var out []string
+	for _, path := range sortedKeys(all) {
+		out = append(out, path+"@"+all[path])
+	}
+	return out
 }

@@ -84,6 +84,11 @@ type Step struct {
 	Options Options  `json:"options"`
 
 	CodeHash string `json:"code_hash"` // hex SHA-256, see DESIGN §4
+	// Modules are the modules the step's code imports and those the
+	// notebook requires, "path@version"; Env the environment variables
+	// it reads by a constant name. Both enter the runtime's cache key.
+	Modules []string `json:"modules,omitempty"`
+	Env     []string `json:"env,omitempty"`
 
 	// For cell steps: the statements of the body, in order. The step
 	// function declares the outputs it returns from these statements.

@@ -29,7 +29,11 @@ func Pipeline() *zen.Pipeline {
 		Notebook: "../../testdata/notebooks/magics/magics.ipynb",
 		Params:   &zg_params,
 		Env:      map[string]string{"GREETING": "hello"},
-		Steps:    make([]*zen.Step, len(zg_steps)),
+		Files: map[string]string{
+			"expected.txt": "sha256:e49c81e2d2f84e259d40e2fb8192f3bcd198b355184845d76d8f58807d0d78ee",
+		},
+		GoFlags: "-tags=zen",
+		Steps:   make([]*zen.Step, len(zg_steps)),
 	}
 	for zg_i, zg_describe := range zg_steps {
 		zg_pipeline.Steps[zg_i] = zg_describe(&zg_params)
@@ -47,7 +51,9 @@ func zg_describeCompare(zg_params *Params) *zen.Step {
 		Name:     "compare",
 		Func:     "Compare",
 		Pos:      "../../testdata/notebooks/magics/magics.ipynb:cell 5",
-		CodeHash: "eb92c9ccf9ab951b6f0c3cba345c85e9987bd196e97b313de3d1feeabcfd6609",
+		CodeHash: "2983c05ff17ef374de6876331ae9049395349b181243e073ac68bf5147254062",
+		Env:      []string{"GREETING"},
+		Modules:  []string{"github.com/google/go-cmp@v0.7.0"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			Compare(zg_ctx)
 			return nil
