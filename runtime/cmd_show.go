@@ -71,7 +71,8 @@ type stepView struct {
 	Status   string          `json:"status"`
 	Attempt  int             `json:"attempt,omitempty"`
 	Duration string          `json:"duration,omitempty"`
-	Cache    string          `json:"cache,omitempty"` // "hit from RUN", "miss", "off"
+	Cache    string          `json:"cache,omitempty"`  // "hit from RUN", "miss", "off"
+	Reused   string          `json:"reused,omitempty"` // why a cached step was reused
 	CacheKey string          `json:"cache_key,omitempty"`
 	Metrics  []meta.Metric   `json:"metrics,omitempty"`
 	Inputs   []meta.Artifact `json:"inputs,omitempty"`
@@ -88,7 +89,7 @@ func newStepView(sr meta.StepRun) stepView {
 	}
 	switch {
 	case sr.Status == meta.StepCached:
-		v.Cache = "hit from " + sr.CachedFrom
+		v.Cache, v.Reused = "hit from "+sr.CachedFrom, reuseReason(sr)
 	case strings.HasPrefix(sr.CacheNote, "cache disabled"):
 		v.Cache = "off"
 	case sr.CacheKey != "":

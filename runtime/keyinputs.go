@@ -29,6 +29,7 @@ func newKeyInputs(p *Pipeline) *keyInputs {
 	for name, digest := range p.Files {
 		k.files = append(k.files, namedPart{name, digest})
 	}
+	k.files = sortOptional(k.files)
 	return k
 }
 

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -79,6 +80,16 @@ func TestReuseOnlyByKey(t *testing.T) {
 			}
 			if run.Params != tc.recorded {
 				t.Errorf("the run records params %s, want %s", run.Params, tc.recorded)
+			}
+			// show says why each cached step was reused.
+			var shown showView
+			if r := execIn(t, t.Context(), p, home, "show", "latest", "--json"); json.Unmarshal([]byte(r.stdout), &shown) != nil {
+				t.Fatalf("show --json: %s%s", r.stdout, r.stderr)
+			}
+			for _, v := range shown.Steps {
+				if (v.Status == "cached") != strings.HasPrefix(v.Reused, "same key as run ") {
+					t.Errorf("show: step %s %s, reused %q", v.Step, v.Status, v.Reused)
+				}
 			}
 			for step, want := range tc.explained {
 				want = strings.ReplaceAll(want, "FIRST", first.ID)
