@@ -258,6 +258,7 @@ func (r *runner) staleUpstream(ctx context.Context, s, u *Step, comps cacheCompo
 		}
 		why = "it has no successful run"
 		if last != nil {
+			why = "no run stored a result under its key"
 			if old, err := decodeComponents(last.Components); err == nil {
 				if ch := comps.changes(old); len(ch) > 0 {
 					why = fmt.Sprintf("since its run %s, %s", last.RunID, strings.Join(ch, "; "))
