@@ -13,19 +13,19 @@ import (
 )
 
 // reuseCells are the cells of the notebook TestReuseOnlyByKeyEndToEnd
-// edits: a param, an %env default, go flags, a shipped file, and steps that
-// read each of them.
+// edits: a param, an %env default, go flags, a shipped file, a module, and
+// steps that read each of them.
 var reuseCells = []string{
 	"//zen:params\nseed := 42",
 	"%env ZEN_E2E_GREETING hello\n%goflags -tags=zen",
 	"%%writefile words.txt\nalpha beta gamma\n",
-	"import (\n\t\"fmt\"\n\t\"os\"\n\t\"strings\"\n)",
+	"import (\n\t\"fmt\"\n\t\"os\"\n\t\"strings\"\n\n\t\"github.com/google/go-cmp/cmp\"\n)",
 	"//zen:step load\nxs := []int{seed, seed + 1}\nfmt.Println(\"load\", xs)",
 	"//zen:step train\n//zen:output total\ntotal := 0\nfor _, x := range xs {\n\ttotal += x\n}\nfmt.Println(\"train\", total)",
 	// The variable's name is not a constant: only the %env default puts it
 	// in the key.
 	"//zen:step greet\n//zen:output greeting\nname := \"ZEN_E2E_GREETING\"\ngreeting := os.Getenv(name)\nfmt.Println(greeting)",
-	"//zen:step words\n//zen:output n\nb, err := os.ReadFile(\"words.txt\")\nif err != nil {\n\tpanic(err)\n}\nn := len(strings.Fields(string(b)))\nfmt.Println(\"words\", n)",
+	"//zen:step words\n//zen:output n\nb, err := os.ReadFile(\"words.txt\")\nif err != nil {\n\tpanic(err)\n}\nn := len(strings.Fields(string(b)))\nfmt.Println(\"words\", n, cmp.Equal(n, 3))",
 	"//zen:step scale\n//zen:output scale\nscale := os.Getenv(\"ZEN_E2E_SCALE\")\nfmt.Println(\"scale\", scale)",
 }
 
@@ -181,7 +181,7 @@ func TestReuseOnlyByKeyEndToEnd(t *testing.T) {
 	build(edit("alpha beta gamma\n", "alpha beta gamma delta\n"))
 	run("1")
 	expect("%%writefile content", map[string]string{"words": "succeeded"}, map[string]string{"words.n": "4"})
-	explains("%%writefile content", "words", "file words.txt changed: sha256:")
+	explains("%%writefile content", "words", "file words.txt changed: sha256:", "\n  module github.com/google/go-cmp ")
 
 	run("2")
 	expect("os.Getenv value", map[string]string{"scale": "succeeded", "load": "cached", "words": "cached"},
