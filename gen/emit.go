@@ -37,20 +37,22 @@ func Emit(p *Pipeline, opts EmitOptions) (map[string][]byte, error) {
 	}
 	files := make(map[string][]byte)
 	goFiles := []goFileSpec{
-		{"pipeline_zen.go", e.pipelineFile(), false},
-		{"decls_zen.go", e.declsFile(), true},
+		{"pipeline_zen.go", e.pipelineFile, false},
+		{"decls_zen.go", e.declsFile, true},
 	}
 	for _, s := range p.Steps {
 		if s.Kind != "func" {
-			goFiles = append(goFiles, goFileSpec{stepFileName(s), e.stepFile(s), false})
+			goFiles = append(goFiles, goFileSpec{stepFileName(s), func() *jen.File { return e.stepFile(s) }, false})
 		}
 	}
-	goFiles = append(goFiles, goFileSpec{path.Join("cmd", p.Name, "main_zen.go"), e.mainFile(), false})
+	goFiles = append(goFiles, goFileSpec{path.Join("cmd", p.Name, "main_zen.go"), e.mainFile, false})
 	if !opts.NoTests {
-		goFiles = append(goFiles, goFileSpec{p.Name + "_zen_test.go", e.testFile(), false})
+		goFiles = append(goFiles, goFileSpec{p.Name + "_zen_test.go", e.testFile, false})
 	}
+	// Each file is built just before it is rendered, so that only one
+	// file's syntax is held at a time, whatever the step count.
 	for _, gf := range goFiles {
-		b, err := e.goFile(gf.file, gf.isDecls)
+		b, err := e.goFile(gf.build(), gf.isDecls)
 		if err != nil {
 			return nil, fmt.Errorf("emit %s: %w", gf.name, err)
 		}
@@ -78,7 +80,7 @@ func Emit(p *Pipeline, opts EmitOptions) (map[string][]byte, error) {
 // goFileSpec is one generated Go file before rendering.
 type goFileSpec struct {
 	name    string
-	file    *jen.File
+	build   func() *jen.File
 	isDecls bool // the file of the declarations gets blank and dot imports
 }
 
