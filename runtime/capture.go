@@ -2,6 +2,8 @@ package runtime
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"io"
 	"os"
 	"sync"
@@ -21,38 +23,58 @@ func (t *terminal) progress(line string) {
 	io.WriteString(t.stderr, line+"\n")
 }
 
-// stepOutput collects what one step prints and echoes each complete line to
-// the terminal as "[step] line". It is safe for concurrent use: a step may
-// print from several goroutines.
+// stepOutput collects what one step prints to its two streams and echoes
+// each complete line to the terminal's matching stream as "[step] line". It
+// is safe for concurrent use: a step may print from several goroutines.
 type stepOutput struct {
 	term   *terminal
 	prefix []byte
 
 	mu      sync.Mutex
-	all     bytes.Buffer // everything, for the store
-	partial []byte       // the current line, not yet echoed
+	all     bytes.Buffer // both streams in the order written, for `logs`
+	stdout  bytes.Buffer // stdout alone, for the parity test
+	partial [2][]byte    // per stream, the current line, not yet echoed
 }
+
+// The streams of a step.
+const (
+	toStdout = 0
+	toStderr = 1
+)
 
 func newStepOutput(term *terminal, step string) *stepOutput {
 	return &stepOutput{term: term, prefix: []byte("[" + step + "] ")}
 }
 
-func (o *stepOutput) Write(p []byte) (int, error) {
+// stream is one of a step's two writers.
+type stream struct {
+	o *stepOutput
+	n int
+}
+
+func (s stream) Write(p []byte) (int, error) { return s.o.write(s.n, p) }
+
+func (o *stepOutput) writer(n int) io.Writer { return stream{o, n} }
+
+func (o *stepOutput) write(n int, p []byte) (int, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.all.Write(p)
-	o.partial = append(o.partial, p...)
-	last := bytes.LastIndexByte(o.partial, '\n')
+	if n == toStdout {
+		o.stdout.Write(p)
+	}
+	o.partial[n] = append(o.partial[n], p...)
+	last := bytes.LastIndexByte(o.partial[n], '\n')
 	if last < 0 {
 		return len(p), nil
 	}
-	o.echo(o.partial[:last+1])
-	o.partial = append(o.partial[:0], o.partial[last+1:]...)
+	o.echo(n, o.partial[n][:last+1])
+	o.partial[n] = append(o.partial[n][:0], o.partial[n][last+1:]...)
 	return len(p), nil
 }
 
 // echo writes complete lines to the terminal, each behind the step's name.
-func (o *stepOutput) echo(lines []byte) {
+func (o *stepOutput) echo(n int, lines []byte) {
 	var b bytes.Buffer
 	for len(lines) > 0 {
 		line := lines
@@ -67,30 +89,46 @@ func (o *stepOutput) echo(lines []byte) {
 		}
 	}
 	o.term.mu.Lock()
-	o.term.stdout.Write(b.Bytes())
+	if n == toStdout {
+		o.term.stdout.Write(b.Bytes())
+	} else {
+		o.term.stderr.Write(b.Bytes())
+	}
 	o.term.mu.Unlock()
 }
 
-// text flushes an unfinished last line to the terminal and returns all the
-// output so far.
-func (o *stepOutput) text() string {
+// text flushes unfinished last lines to the terminal and returns the
+// output so far: both streams, and stdout alone.
+func (o *stepOutput) text() (all, stdout string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if len(o.partial) > 0 {
-		o.echo(o.partial)
-		o.partial = o.partial[:0]
+	for n := range o.partial {
+		if len(o.partial[n]) > 0 {
+			o.echo(n, o.partial[n])
+			o.partial[n] = o.partial[n][:0]
+		}
 	}
-	return o.all.String()
+	return o.all.String(), o.stdout.String()
 }
 
 // osStdoutCapture points os.Stdout at a pipe whose bytes go to a step's
-// output, for code that prints with fmt.Println directly instead of through
-// Stdout(ctx). Swapping a process-wide variable is only sound while exactly
-// one step runs, so the scheduler uses it only then (see runner.launch).
+// stdout, for code that prints to os.Stdout itself: packages the notebook
+// imports, and the prints zengen could not route (Step.Alone). Swapping a
+// process-wide variable is only sound while exactly one step runs, so the
+// scheduler uses it only then (see runner.schedule).
+//
+// While it is in place the step's own writers must not race the pipe, or
+// lines would come out in another order than printed: the step's stdout
+// writer is the pipe itself, and its stderr writer first waits until the
+// pipe has delivered everything written before (sync).
 type osStdoutCapture struct {
 	saved *os.File
 	w     *os.File
 	done  chan struct{}
+
+	syncMu sync.Mutex    // one sync at a time
+	mark   []byte        // written into the pipe by sync
+	synced chan struct{} // the reader passed the mark
 }
 
 func captureOSStdout(dst io.Writer) (*osStdoutCapture, error) {
@@ -98,14 +136,79 @@ func captureOSStdout(dst io.Writer) (*osStdoutCapture, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &osStdoutCapture{saved: os.Stdout, w: w, done: make(chan struct{})}
+	token := make([]byte, 16)
+	rand.Read(token)
+	c := &osStdoutCapture{saved: os.Stdout, w: w, done: make(chan struct{}),
+		mark: []byte("\x00zengen-sync-" + hex.EncodeToString(token) + "\x00"), synced: make(chan struct{}, 1)}
 	go func() {
-		io.Copy(dst, r)
+		c.copy(dst, r)
 		r.Close()
 		close(c.done)
 	}()
 	os.Stdout = w
 	return c, nil
+}
+
+// copy moves the pipe's bytes to dst, taking out the marks of sync. Bytes
+// that may begin a mark wait for the next read.
+func (c *osStdoutCapture) copy(dst io.Writer, r io.Reader) {
+	buf := make([]byte, 64<<10)
+	var pending []byte
+	for {
+		n, err := r.Read(buf)
+		pending = append(pending, buf[:n]...)
+		for {
+			i := bytes.Index(pending, c.mark)
+			if i < 0 {
+				break
+			}
+			dst.Write(pending[:i])
+			pending = pending[i+len(c.mark):]
+			c.synced <- struct{}{}
+		}
+		keep := 0
+		for k := min(len(c.mark)-1, len(pending)); k > 0; k-- {
+			if bytes.HasSuffix(pending, c.mark[:k]) {
+				keep = k
+				break
+			}
+		}
+		if err != nil {
+			keep = 0
+		}
+		if len(pending) > keep {
+			dst.Write(pending[:len(pending)-keep])
+			pending = append(pending[:0], pending[len(pending)-keep:]...)
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// sync returns once everything written to the pipe before it reached dst.
+func (c *osStdoutCapture) sync() {
+	c.syncMu.Lock()
+	defer c.syncMu.Unlock()
+	if _, err := c.w.Write(c.mark); err != nil {
+		return
+	}
+	<-c.synced
+}
+
+// stderr is the step's stderr writer while the capture is in place.
+func (c *osStdoutCapture) stderr(dst io.Writer) io.Writer {
+	return syncedWriter{c, dst}
+}
+
+type syncedWriter struct {
+	c   *osStdoutCapture
+	dst io.Writer
+}
+
+func (s syncedWriter) Write(p []byte) (int, error) {
+	s.c.sync()
+	return s.dst.Write(p)
 }
 
 // restore puts os.Stdout back and waits until every captured byte reached

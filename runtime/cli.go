@@ -84,6 +84,8 @@ type cmdState struct {
 	run    runFlags
 	limit  int
 	format string
+	// stdoutOnly is logs --stdout.
+	stdoutOnly bool
 }
 
 // commands in the order --help lists them.

@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"io"
+	"os"
 	"time"
 )
 
@@ -53,6 +54,11 @@ type Step struct {
 	// its cache key.
 	Modules []string
 	Options Options
+	// Alone, when set, names a print of the step's code that zengen could
+	// not route to the step's writers (`println at churn.ipynb:cell 3:5`).
+	// The runtime never runs such a step beside another: it captures the
+	// process's stdout for it.
+	Alone string
 	// Run loads the inputs, calls the step function and saves the outputs
 	// through sc. A panic inside is recovered by the runtime and recorded
 	// with its stack (which points into the notebook through //line).
@@ -91,5 +97,11 @@ type Options struct {
 // os.Stdout when ctx does not belong to a step (a step function called from
 // user code or tests).
 func Stdout(ctx context.Context) io.Writer {
-	return stdoutOf(ctx)
+	return streamOf(ctx, stdoutKey{}, os.Stdout)
+}
+
+// Stderr is Stdout's counterpart for the step's standard error: log
+// output and println. It is os.Stderr outside a step.
+func Stderr(ctx context.Context) io.Writer {
+	return streamOf(ctx, stderrKey{}, os.Stderr)
 }

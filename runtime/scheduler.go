@@ -415,14 +415,21 @@ func (r *runner) schedule(ctx context.Context, plan []*planned, prior map[string
 	// cache hits, steps that cannot start — records it together with the
 	// start of the steps it launches, commits once, launches, and waits for
 	// one step to end.
+	r.noteAlone(plan)
+	aloneRunning := false // a step with Step.Alone runs: nothing starts beside it
 	for {
 		var launches []*launch
-		for !stopping && running+len(launches) < r.opts.parallel && len(ready) > 0 {
+		for !stopping && !aloneRunning && running+len(launches) < r.opts.parallel && len(ready) > 0 {
 			if ctx.Err() != nil {
 				stopping = true
 				break
 			}
 			pl := ready[0]
+			if pl.step.Alone != "" && running+len(launches) > 0 {
+				// It waits for the running steps, even if its key turns
+				// out to be cached; nothing overtakes it.
+				break
+			}
 			ready = ready[1:]
 			inputs, err := r.resolveInputs(pl.step, produced)
 			if err != nil {
@@ -444,8 +451,12 @@ func (r *runner) schedule(ctx context.Context, plan []*planned, prior map[string
 			// Only a step that runs alone may have os.Stdout swapped:
 			// nothing else running, nothing else starting until it ends
 			// (no other step ready, or --parallel 1 holding them back).
-			alone := running == 0 && len(launches) == 0 && (len(ready) == 0 || r.opts.parallel == 1) && r.osCapture.Load()
+			alone := running == 0 && len(launches) == 0 && (len(ready) == 0 || r.opts.parallel == 1 || pl.step.Alone != "") && r.osCapture.Load()
 			launches = append(launches, &launch{pl: pl, inputs: inputs, sr: sr, alone: alone})
+			if pl.step.Alone != "" {
+				aloneRunning = true
+				break
+			}
 		}
 		if err := j.commit(dbctx); err != nil {
 			for _, l := range launches {
@@ -467,6 +478,9 @@ func (r *runner) schedule(ctx context.Context, plan []*planned, prior map[string
 		}
 		out := <-results
 		running--
+		if r.byName[out.sr.Step].Alone != "" {
+			aloneRunning = false
+		}
 		j.finish(dbctx, &out.sr)
 		settle(out.sr)
 		if out.sr.Status == meta.StepFailed && !r.opts.keepGoing && !stopping {
@@ -509,6 +523,30 @@ func (r *runner) schedule(ctx context.Context, plan []*planned, prior map[string
 		}
 	}
 	return meta.RunSucceeded, nil
+}
+
+// noteAlone says once, when steps could overlap, which steps never run
+// beside another and why.
+func (r *runner) noteAlone(plan []*planned) {
+	if r.opts.parallel < 2 {
+		return
+	}
+	var names, whys []string
+	for _, pl := range plan {
+		if pl.step.Alone != "" {
+			names = append(names, pl.step.Name)
+			whys = append(whys, pl.step.Name+": "+pl.step.Alone)
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	what := "step " + names[0] + " runs"
+	if len(names) > 1 {
+		what = "steps " + strings.Join(names, ", ") + " run"
+	}
+	r.term.progress(fmt.Sprintf("note: %s with no other step beside it, because its code prints where zengen cannot tell which step printed (%s)",
+		what, strings.Join(whys, "; ")))
 }
 
 // blockedBy names a dependency of s that finished without success, if any.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 
 	"github.com/zengen-dev/zengen/runtime/internal/blob"
@@ -117,18 +116,22 @@ func (sc *StepContext) finish() ([]meta.Artifact, []meta.Metric) {
 	return sc.outputs, sc.metrics
 }
 
-// stdoutKey marks a context that belongs to a running step.
-type stdoutKey struct{}
+// stdoutKey and stderrKey hold the writers of the step a context belongs
+// to.
+type (
+	stdoutKey struct{}
+	stderrKey struct{}
+)
 
-func withStdout(ctx context.Context, w io.Writer) context.Context {
-	return context.WithValue(ctx, stdoutKey{}, w)
+func withStreams(ctx context.Context, stdout, stderr io.Writer) context.Context {
+	return context.WithValue(context.WithValue(ctx, stdoutKey{}, stdout), stderrKey{}, stderr)
 }
 
-func stdoutOf(ctx context.Context) io.Writer {
+func streamOf(ctx context.Context, key any, outside io.Writer) io.Writer {
 	if ctx != nil {
-		if w, ok := ctx.Value(stdoutKey{}).(io.Writer); ok {
+		if w, ok := ctx.Value(key).(io.Writer); ok {
 			return w
 		}
 	}
-	return os.Stdout
+	return outside
 }

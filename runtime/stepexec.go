@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	goruntime "runtime"
 	"runtime/debug"
 	"strings"
@@ -86,14 +87,20 @@ func (r *runner) execStep(ctx context.Context, l *launch) meta.StepRun {
 	r.term.progress("▶ " + s.Name)
 	sr.StartedAt = time.Now()
 	out := newStepOutput(r.term, s.Name)
+	stdout, stderr := out.writer(toStdout), out.writer(toStderr)
 	var captured *osStdoutCapture
 	if l.alone {
-		captured, _ = captureOSStdout(out)
+		captured, _ = captureOSStdout(stdout)
+	}
+	if captured != nil {
+		// One channel for everything the step prints to stdout, and its
+		// stderr in step with it.
+		stdout, stderr = captured.w, captured.stderr(stderr)
 	}
 	var res attemptResult
 	for attempt := 1; ; attempt++ {
 		sr.Attempt = attempt
-		res = r.attempt(ctx, s, inputs, out)
+		res = r.attempt(ctx, s, inputs, stdout, stderr)
 		if res.err == nil || res.cancelled || attempt > s.Options.Retries {
 			break
 		}
@@ -110,7 +117,7 @@ func (r *runner) execStep(ctx context.Context, l *launch) meta.StepRun {
 		captured.restore()
 	}
 	sr.EndedAt = time.Now()
-	sr.Log = out.text()
+	sr.Log, sr.Stdout = out.text()
 	took := formatDuration(sr.EndedAt.Sub(sr.StartedAt))
 	switch {
 	case res.err == nil:
@@ -196,7 +203,7 @@ type attemptResult struct {
 
 // attempt calls the step's Run once, in its own goroutine so that a step
 // ignoring its context can be abandoned at the deadline.
-func (r *runner) attempt(ctx context.Context, s *Step, inputs map[string]meta.Artifact, out *stepOutput) attemptResult {
+func (r *runner) attempt(ctx context.Context, s *Step, inputs map[string]meta.Artifact, stdout, stderr io.Writer) attemptResult {
 	if err := ctx.Err(); err != nil {
 		return attemptResult{err: err, cancelled: true}
 	}
@@ -205,7 +212,7 @@ func (r *runner) attempt(ctx context.Context, s *Step, inputs map[string]meta.Ar
 		actx, cancel = context.WithTimeoutCause(ctx, s.Options.Timeout, errTimedOut)
 	}
 	defer cancel()
-	actx = withStdout(actx, out)
+	actx = withStreams(actx, stdout, stderr)
 	sc := &StepContext{step: s, blobs: r.st.blobs, inputs: inputs}
 	done := make(chan attemptResult, 1)
 	go func() {

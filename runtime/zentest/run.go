@@ -47,9 +47,17 @@ func Run(t testing.TB, p *runtime.Pipeline, args ...string) *Result {
 	return r
 }
 
-// Stdout returns what step printed during the run, as `logs latest STEP`
-// shows it, and fails the test if the step has no record in the run.
+// Stdout returns what step printed to stdout during the run, as `logs
+// latest STEP --stdout` shows it, and fails the test if the step has no
+// record in the run.
 func (r *Result) Stdout(step string) string {
+	r.t.Helper()
+	return r.query("logs", "latest", step, "--stdout")
+}
+
+// Log returns everything step printed during the run, stdout and stderr in
+// the order printed, as `logs latest STEP` shows it.
+func (r *Result) Log(step string) string {
 	r.t.Helper()
 	return r.query("logs", "latest", step)
 }

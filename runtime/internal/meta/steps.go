@@ -41,7 +41,8 @@ type StepRun struct {
 	Inputs  []Artifact `json:"inputs,omitempty"`
 	Outputs []Artifact `json:"outputs,omitempty"`
 	Metrics []Metric   `json:"metrics,omitempty"`
-	Log     string     `json:"-"`
+	Log     string     `json:"-"` // stdout and stderr, in the order written
+	Stdout  string     `json:"-"` // what the step wrote to stdout
 }
 
 // Artifact is a stored value as one step run read or wrote it.
@@ -139,7 +140,11 @@ func (d *DB) finishStep(ctx context.Context, tx *sql.Tx, sr *StepRun) error {
 		}
 	}
 	if sr.Log != "" {
-		if _, err := d.txExec(ctx, tx, insertLog, sr.ID, sr.Log); err != nil {
+		var stdout any
+		if sr.Stdout != sr.Log {
+			stdout = sr.Stdout
+		}
+		if _, err := d.txExec(ctx, tx, insertLog, sr.ID, sr.Log, stdout); err != nil {
 			return err
 		}
 	}
@@ -166,7 +171,7 @@ const (
 	insertOutput = `INSERT INTO step_outputs (step_run_id, name, digest) VALUES (?, ?, ?)`
 	insertInput  = `INSERT INTO step_inputs (step_run_id, name, from_step, digest) VALUES (?, ?, ?, ?)`
 	insertMetric = `INSERT OR REPLACE INTO metrics (step_run_id, name, value) VALUES (?, ?, ?)`
-	insertLog    = `INSERT OR REPLACE INTO step_logs (step_run_id, text) VALUES (?, ?)`
+	insertLog    = `INSERT OR REPLACE INTO step_logs (step_run_id, text, stdout) VALUES (?, ?, ?)`
 )
 
 const stepColumns = `id, run_id, pipeline, step, status, attempt, started_at, ended_at, code_hash, cache_key,
@@ -243,9 +248,14 @@ func (d *DB) fillStep(ctx context.Context, s *StepRun, withLog bool) error {
 	}
 	rows.Close()
 	if withLog {
-		err := d.queryRow(ctx, `SELECT text FROM step_logs WHERE step_run_id = ?`, s.ID).Scan(&s.Log)
+		var stdout sql.NullString
+		err := d.queryRow(ctx, `SELECT text, stdout FROM step_logs WHERE step_run_id = ?`, s.ID).Scan(&s.Log, &stdout)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
+		}
+		s.Stdout = s.Log
+		if stdout.Valid {
+			s.Stdout = stdout.String
 		}
 	}
 	return rows.Err()
