@@ -84,7 +84,7 @@ func Analyze(nb *parser.Notebook, cfg Config) (*Pipeline, error) {
 	a.functionDataflow()
 	a.strayKeepDirectives()
 	a.orderSteps()
-	a.rewritePrints()
+	a.routePrints()
 	a.assemble()
 	a.hashSteps()
 	a.expectations()

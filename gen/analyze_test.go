@@ -85,7 +85,7 @@ func TestREPLRedeclaration(t *testing.T) {
 		{"second outputs", portSummary(second.Outputs), []string{"y int json var=y_2", "x int json var=x_2"}},
 		{"second body", bodyText(second), "y_2 := x + 1\nz, err_2 := strconv.Atoi(\"2\")\n_ = err_2\nx_2 := y_2 * z"},
 		{"third inputs", portSummary(third.Inputs), []string{"x int json var=x_2 from=second", "y int json var=y_2 from=second"}},
-		{"third body", bodyText(third), "println(x_2, y_2)"},
+		{"third body", bodyText(third), "zg_println(zg_stderr(zg_ctx), x_2, y_2)"},
 	}
 	for _, c := range checks {
 		if diff := cmp.Diff(c.want, c.got); diff != "" {

@@ -134,7 +134,7 @@ func newEmitter(p *Pipeline, opts EmitOptions) (*emitter, error) {
 	e.alias = make(map[string]string)
 	for _, imp := range []struct{ path, name string }{
 		{RuntimePath, "zen"}, {"context", "context"}, {"time", "time"},
-		{"testing", "testing"}, {"bytes", "bytes"}, {ZentestPath, "zentest"},
+		{"testing", "testing"}, {"bytes", "bytes"}, {ZentestPath, "zentest"}, {"io", "io"},
 	} {
 		name := imp.name
 		if path, ok := taken[name]; ok && path != imp.path {

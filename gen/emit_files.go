@@ -22,7 +22,41 @@ func (e *emitter) declsFile() *jen.File {
 		}
 		f.Line()
 	}
+	e.printHelpers(f)
 	return f
+}
+
+// printHelpers declares what the notebook's routed prints call (see
+// gen/prints.go), those that some code uses.
+func (e *emitter) printHelpers(f *jen.File) {
+	var chunks []*Chunk
+	chunks = append(chunks, e.p.Decls...)
+	for _, s := range e.p.Steps {
+		chunks = append(chunks, s.Body...)
+	}
+	w := jen.Id("w").Qual("io", "Writer")
+	ctx := jen.Id("ctx").Qual("context", "Context")
+	helpers := []struct {
+		name string
+		code jen.Code
+	}{
+		{"zg_context", jen.Comment("// zg_context is the type of the zg_ctx parameter that zengen adds to the").Line().
+			Comment("// notebook's functions that print, so that they print to the calling step.").Line().
+			Type().Id("zg_context").Op("=").Qual("context", "Context")},
+		{"zg_outside", jen.Comment("// zg_outside is the zg_ctx of calls from code that runs in no step: they").Line().
+			Comment("// print to the process's stdout.").Line().
+			Var().Id("zg_outside").Id("zg_context").Op("=").Qual("context", "Background").Call()},
+		{"zg_stdout", jen.Comment("// zg_stdout is the stdout of the step running under ctx.").Line().Func().Id("zg_stdout").Params(ctx).Qual("io", "Writer").Block(jen.Return(e.zen("Stdout").Call(jen.Id("ctx"))))},
+		{"zg_stderr", jen.Comment("// zg_stderr is the stderr of the step running under ctx.").Line().Func().Id("zg_stderr").Params(ctx).Qual("io", "Writer").Block(jen.Return(e.zen("Stderr").Call(jen.Id("ctx"))))},
+		{"zg_print", jen.Comment("// zg_print writes args as the builtin print does.").Line().Func().Id("zg_print").Params(w, jen.Id("args").Op("...").Any()).Block(e.zen("Print").Call(jen.Id("w"), jen.Id("args").Op("...")))},
+		{"zg_println", jen.Comment("// zg_println writes args as the builtin println does.").Line().Func().Id("zg_println").Params(w, jen.Id("args").Op("...").Any()).Block(e.zen("Println").Call(jen.Id("w"), jen.Id("args").Op("...")))},
+	}
+	for _, h := range helpers {
+		if usesIdent(chunks, h.name) {
+			f.Add(h.code)
+			f.Line()
+		}
+	}
 }
 
 // mainFile is cmd/NAME/main_zen.go: one call into the runtime.

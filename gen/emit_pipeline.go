@@ -189,6 +189,9 @@ func (e *emitter) stepLiteral(s *Step) jen.Code {
 			}))
 		}
 	}
+	if s.Alone != "" {
+		fields = append(fields, jen.Id("Alone").Op(":").Lit(s.Alone))
+	}
 	if opts := e.optionsLiteral(s.Options); opts != nil {
 		fields = append(fields, jen.Id("Options").Op(":").Add(opts))
 	}
@@ -312,6 +315,9 @@ func (e *emitter) cellCall(s *Step, declared map[string]bool) jen.Code {
 // of its call in the pipeline cell; a trailing error fails the step.
 func (e *emitter) funcCall(s *Step, declared map[string]bool) []jen.Code {
 	var args []jen.Code
+	if s.Call.Context {
+		args = append(args, jen.Id("zg_ctx"))
+	}
 	for _, a := range s.Call.Args {
 		switch {
 		case a.Input != "":

@@ -78,6 +78,9 @@ func inspectText(p *Pipeline) []byte {
 		if opts := optionsText(s.Options); opts != "" {
 			fmt.Fprintf(&b, "       options %s\n", opts)
 		}
+		if s.Alone != "" {
+			fmt.Fprintf(&b, "       runs alone: prints where zengen cannot route it to the step (%s)\n", s.Alone)
+		}
 	}
 
 	if len(p.Edges) > 0 {

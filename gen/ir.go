@@ -90,6 +90,11 @@ type Step struct {
 	Modules []string `json:"modules,omitempty"`
 	Env     []string `json:"env,omitempty"`
 
+	// Alone, when set, names a print the step reaches that analysis could
+	// not route to the step's writers ("println at cell 3:5"): the runtime
+	// runs the step with no other beside it (see gen/prints.go).
+	Alone string `json:"alone,omitempty"`
+
 	// For cell steps: the statements of the body, in order. The step
 	// function declares the outputs it returns from these statements.
 	Body []*Chunk `json:"-"`
@@ -116,7 +121,10 @@ type Call struct {
 	// Error reports that the function's last result is an error, which
 	// fails the step instead of becoming an artifact.
 	Error bool `json:"error,omitempty"`
-	Pos   Pos  `json:"pos"`
+	// Context reports that the function takes the step's context first,
+	// to print to the step (see gen/prints.go).
+	Context bool `json:"context,omitempty"`
+	Pos     Pos  `json:"pos"`
 }
 
 // Arg is one argument of a function-step call: exactly one field is set.

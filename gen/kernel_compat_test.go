@@ -73,7 +73,7 @@ var kernelCompatCases = []struct {
 			code("//zen:step c\nprintln(x)"),
 		},
 		step:     "c",
-		wantBody: []string{"println(x"},
+		wantBody: []string{"zg_println(zg_stderr(zg_ctx), x"},
 	},
 }
 

@@ -1,8 +1,6 @@
 package gen
 
 import (
-	"go/ast"
-	"go/types"
 	"sort"
 	"strings"
 )
@@ -39,48 +37,6 @@ func (it *item) rewritten() string {
 	}
 	b.WriteString(it.text[at:])
 	return b.String()
-}
-
-// printFuncs maps the fmt functions that print to os.Stdout to the ones
-// that take a writer.
-var printFuncs = map[string]string{"Print": "Fprint", "Printf": "Fprintf", "Println": "Fprintln"}
-
-// rewritePrints sends the printing of cell-step bodies to the step's own
-// writer (emission declares zg_out), so that parallel steps' output is
-// captured per step.
-func (a *analysis) rewritePrints() {
-	for _, sb := range a.cellSteps {
-		for _, it := range sb.items {
-			if it.node == nil {
-				continue
-			}
-			ast.Inspect(it.node.(ast.Node), func(n ast.Node) bool {
-				call, ok := n.(*ast.CallExpr)
-				if !ok {
-					return true
-				}
-				sel, ok := call.Fun.(*ast.SelectorExpr)
-				if !ok {
-					return true
-				}
-				x, ok := sel.X.(*ast.Ident)
-				if !ok {
-					return true
-				}
-				pkg, ok := a.chk.info.Uses[x].(*types.PkgName)
-				if !ok || pkg.Imported().Path() != "fmt" || printFuncs[sel.Sel.Name] == "" {
-					return true
-				}
-				a.editAt(sel.Sel.Pos(), sel.Sel.End(), printFuncs[sel.Sel.Name])
-				arg := "zg_out"
-				if len(call.Args) > 0 {
-					arg += ", "
-				}
-				a.editAt(call.Lparen+1, call.Lparen+1, arg)
-				return true
-			})
-		}
-	}
 }
 
 // assemble fills the IR's code: package-level declarations, step bodies

@@ -541,12 +541,11 @@ func (r *runner) noteAlone(plan []*planned) {
 	if len(names) == 0 {
 		return
 	}
-	what := "step " + names[0] + " runs"
+	what := "step " + names[0] + " runs with no other step beside it: its"
 	if len(names) > 1 {
-		what = "steps " + strings.Join(names, ", ") + " run"
+		what = "steps " + strings.Join(names, ", ") + " run with no other step beside them: their"
 	}
-	r.term.progress(fmt.Sprintf("note: %s with no other step beside it, because its code prints where zengen cannot tell which step printed (%s)",
-		what, strings.Join(whys, "; ")))
+	r.term.progress(fmt.Sprintf("note: %s code prints where zengen cannot tell which step printed (%s)", what, strings.Join(whys, "; ")))
 }
 
 // blockedBy names a dependency of s that finished without success, if any.

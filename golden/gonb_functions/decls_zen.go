@@ -5,7 +5,10 @@
 package words
 
 import (
+	"context"
 	"fmt"
+	zen "github.com/zengen-dev/zengen/runtime"
+	"io"
 	"sort"
 	"strings"
 )
@@ -22,13 +25,13 @@ var (
 //
 //zen:step generate
 //line ../../testdata/notebooks/gonb_functions/pipeline.ipynb:cell 3:9
-func Generate(n int) []string {
+func Generate(zg_ctx zg_context, n int) []string {
 	vocabulary := strings.Fields("go gopher notebook pipeline step cache run artifact")
 	words := make([]string, 0, n)
 	for i := 0; i < n; i++ {
 		words = append(words, vocabulary[(i*i+i/2)%len(vocabulary)])
 	}
-	fmt.Printf("generated %d words\n", len(words))
+	fmt.Fprintf(zg_stdout(zg_ctx), "generated %d words\n", len(words))
 	return words
 }
 
@@ -36,14 +39,14 @@ func Generate(n int) []string {
 //
 //zen:step count
 //line ../../testdata/notebooks/gonb_functions/pipeline.ipynb:cell 6:4
-func Count(words []string, minLen int) map[string]int {
+func Count(zg_ctx zg_context, words []string, minLen int) map[string]int {
 	counts := make(map[string]int)
 	for _, w := range words {
 		if len(w) >= minLen {
 			counts[w]++
 		}
 	}
-	fmt.Printf("%d distinct words of %d+ letters\n", len(counts), minLen)
+	fmt.Fprintf(zg_stdout(zg_ctx), "%d distinct words of %d+ letters\n", len(counts), minLen)
 	return counts
 }
 
@@ -51,7 +54,7 @@ func Count(words []string, minLen int) map[string]int {
 //
 //zen:step top
 //line ../../testdata/notebooks/gonb_functions/pipeline.ipynb:cell 6:18
-func Top(counts map[string]int, n int) []string {
+func Top(zg_ctx zg_context, counts map[string]int, n int) []string {
 	words := make([]string, 0, len(counts))
 	for w := range counts {
 		words = append(words, w)
@@ -66,7 +69,16 @@ func Top(counts map[string]int, n int) []string {
 		words = words[:n]
 	}
 	for i, w := range words {
-		fmt.Printf("%d. %s (%d)\n", i+1, w, counts[w])
+		fmt.Fprintf(zg_stdout(zg_ctx), "%d. %s (%d)\n", i+1, w, counts[w])
 	}
 	return words
+}
+
+// zg_context is the type of the zg_ctx parameter that zengen adds to the
+// notebook's functions that print, so that they print to the calling step.
+type zg_context = context.Context
+
+// zg_stdout is the stdout of the step running under ctx.
+func zg_stdout(ctx context.Context) io.Writer {
+	return zen.Stdout(ctx)
 }

@@ -60,7 +60,7 @@ func zg_describeGenerate(zg_params *Params) *zen.Step {
 		},
 		Params: []string{"corpus-size"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_words := Generate(zg_params.CorpusSize)
+			zg_words := Generate(zg_ctx, zg_params.CorpusSize)
 			return zen.Save(zg_sc, "words", zen.JSON[[]string](), zg_words)
 		},
 	}
@@ -84,7 +84,7 @@ func zg_describeCount(zg_params *Params) *zen.Step {
 			if zg_err != nil {
 				return zg_err
 			}
-			zg_counts := Count(zg_words, zg_params.MinLength)
+			zg_counts := Count(zg_ctx, zg_words, zg_params.MinLength)
 			return zen.Save(zg_sc, "counts", zen.JSON[map[string]int](), zg_counts)
 		},
 	}
@@ -105,7 +105,7 @@ func zg_describeTop(zg_params *Params) *zen.Step {
 			if zg_err != nil {
 				return zg_err
 			}
-			_ = Top(zg_counts, zg_params.TopN)
+			_ = Top(zg_ctx, zg_counts, zg_params.TopN)
 			return nil
 		},
 	}

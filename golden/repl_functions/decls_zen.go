@@ -4,19 +4,24 @@
 
 package weather
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+	zen "github.com/zengen-dev/zengen/runtime"
+	"io"
+)
 
 // Readings simulates hourly temperatures over days days, deterministically.
 //
 //zen:step readings
 //line ../../testdata/notebooks/repl_functions/weather.ipynb:cell 4:4
-func Readings(days int) []float64 {
+func Readings(zg_ctx zg_context, days int) []float64 {
 	xs := make([]float64, 24*days)
 	for i := range xs {
 		hour, day := i%24, i/24
 		xs[i] = 12 + float64((hour*7+day*5)%15)
 	}
-	fmt.Printf("%d hourly readings over %d days\n", len(xs), days)
+	fmt.Fprintf(zg_stdout(zg_ctx), "%d hourly readings over %d days\n", len(xs), days)
 	return xs
 }
 
@@ -24,7 +29,7 @@ func Readings(days int) []float64 {
 //
 //zen:step summary
 //line ../../testdata/notebooks/repl_functions/weather.ipynb:cell 6:4
-func Summary(xs []float64) (float64, float64) {
+func Summary(zg_ctx zg_context, xs []float64) (float64, float64) {
 	mean, peak := 0.0, xs[0]
 	for _, x := range xs {
 		mean += x
@@ -33,7 +38,7 @@ func Summary(xs []float64) (float64, float64) {
 		}
 	}
 	mean /= float64(len(xs))
-	fmt.Printf("mean %.2f, peak %.1f\n", mean, peak)
+	fmt.Fprintf(zg_stdout(zg_ctx), "mean %.2f, peak %.1f\n", mean, peak)
 	return mean, peak
 }
 
@@ -41,12 +46,12 @@ func Summary(xs []float64) (float64, float64) {
 //
 //zen:step threshold
 //line ../../testdata/notebooks/repl_functions/weather.ipynb:cell 6:20
-func Threshold(mean, margin float64) (float64, error) {
+func Threshold(zg_ctx zg_context, mean, margin float64) (float64, error) {
 	if margin <= 0 {
 		return 0, fmt.Errorf("margin %.1f must be positive", margin)
 	}
 	limit := mean + margin
-	fmt.Printf("alert above %.1f\n", limit)
+	fmt.Fprintf(zg_stdout(zg_ctx), "alert above %.1f\n", limit)
 	return limit, nil
 }
 
@@ -54,7 +59,7 @@ func Threshold(mean, margin float64) (float64, error) {
 //
 //zen:step alerts
 //line ../../testdata/notebooks/repl_functions/weather.ipynb:cell 6:32
-func Alerts(xs []float64, limit float64) (int, int) {
+func Alerts(zg_ctx zg_context, xs []float64, limit float64) (int, int) {
 	count, first := 0, -1
 	for i, x := range xs {
 		if x > limit {
@@ -64,6 +69,15 @@ func Alerts(xs []float64, limit float64) (int, int) {
 			count++
 		}
 	}
-	fmt.Printf("%d hours above %.1f, the first at hour %d\n", count, limit, first)
+	fmt.Fprintf(zg_stdout(zg_ctx), "%d hours above %.1f, the first at hour %d\n", count, limit, first)
 	return count, first
+}
+
+// zg_context is the type of the zg_ctx parameter that zengen adds to the
+// notebook's functions that print, so that they print to the calling step.
+type zg_context = context.Context
+
+// zg_stdout is the stdout of the step running under ctx.
+func zg_stdout(ctx context.Context) io.Writer {
+	return zen.Stdout(ctx)
 }

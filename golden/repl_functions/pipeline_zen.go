@@ -55,7 +55,7 @@ func zg_describeReadings(zg_params *Params) *zen.Step {
 		},
 		Params: []string{"days"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_xs := Readings(zg_params.Days)
+			zg_xs := Readings(zg_ctx, zg_params.Days)
 			return zen.Save(zg_sc, "xs", zen.Numeric[[]float64](), zg_xs)
 		},
 	}
@@ -80,7 +80,7 @@ func zg_describeSummary(zg_params *Params) *zen.Step {
 			if zg_err != nil {
 				return zg_err
 			}
-			zg_mean, zg_peak := Summary(zg_xs)
+			zg_mean, zg_peak := Summary(zg_ctx, zg_xs)
 			zg_sc.Metric("peak", float64(zg_peak))
 			if zg_err := zen.Save(zg_sc, "mean", zen.JSON[float64](), zg_mean); zg_err != nil {
 				return zg_err
@@ -108,7 +108,7 @@ func zg_describeThreshold(zg_params *Params) *zen.Step {
 			if zg_err != nil {
 				return zg_err
 			}
-			zg_limit, zg_err := Threshold(zg_mean, zg_params.Margin)
+			zg_limit, zg_err := Threshold(zg_ctx, zg_mean, zg_params.Margin)
 			if zg_err != nil {
 				return zg_err
 			}
@@ -140,7 +140,7 @@ func zg_describeAlerts(zg_params *Params) *zen.Step {
 			if zg_err != nil {
 				return zg_err
 			}
-			zg_alerts_0, zg_alerts_1 := Alerts(zg_xs, zg_limit)
+			zg_alerts_0, zg_alerts_1 := Alerts(zg_ctx, zg_xs, zg_limit)
 			if zg_err := zen.Save(zg_sc, "alerts_0", zen.JSON[int](), zg_alerts_0); zg_err != nil {
 				return zg_err
 			}
