@@ -297,6 +297,9 @@ func calledIdent(fun ast.Expr) *ast.Ident {
 // callOf returns the call of which id is the function, or nil.
 func (a *analysis) callOf(it *item, id *ast.Ident) *ast.CallExpr {
 	var found *ast.CallExpr
+	if it.node == nil {
+		return nil
+	}
 	ast.Inspect(it.node.(ast.Node), func(n ast.Node) bool {
 		if call, ok := n.(*ast.CallExpr); ok && calledIdent(call.Fun) == id {
 			found = call
@@ -328,6 +331,10 @@ var fmtPrints = map[string]string{"Print": "Fprint", "Printf": "Fprintf", "Print
 var logPrints = map[string]bool{"Print": true, "Printf": true, "Println": true,
 	"Fatal": true, "Fatalf": true, "Fatalln": true, "Panic": true, "Panicf": true, "Panicln": true}
 
+// logStd are the functions of package log that hand out or use the
+// standard logger other than by printing.
+var logStd = map[string]bool{"Default": true, "Output": true, "Writer": true}
+
 // printSites finds the prints in node.
 func (a *analysis) printSites(node ast.Node, logRedirected bool) []printSite {
 	info := a.chk.info
@@ -344,6 +351,10 @@ func (a *analysis) printSites(node ast.Node, logRedirected bool) []printSite {
 						a.editAt(sel.Sel.Pos(), sel.Sel.End(), fmtPrints[sel.Sel.Name])
 						a.editAt(call.Lparen+1, call.Lparen+1, stdout+sepIf(len(call.Args) > 0))
 					}})
+				case pkg == "log" && logStd[sel.Sel.Name]:
+					// The standard logger itself, which prints to the
+					// process's stderr.
+					sites = append(sites, printSite{node: n, what: "log." + sel.Sel.Name})
 				case pkg == "log" && logPrints[sel.Sel.Name]:
 					s := printSite{node: n, what: "log." + sel.Sel.Name}
 					if !logRedirected {
@@ -432,7 +443,10 @@ func paramType(sig *types.Signature, i int) types.Type {
 	n := sig.Params().Len()
 	switch {
 	case sig.Variadic() && i >= n-1:
-		return sig.Params().At(n - 1).Type().(*types.Slice).Elem()
+		if sl, ok := sig.Params().At(n - 1).Type().(*types.Slice); ok {
+			return sl.Elem()
+		}
+		return types.Typ[types.Invalid]
 	case i < n:
 		return sig.Params().At(i).Type()
 	}
@@ -443,7 +457,11 @@ func paramType(sig *types.Signature, i int) types.Type {
 // zen.Print formats exactly as the builtin does.
 func (a *analysis) basicArgs(args []ast.Expr) bool {
 	for _, arg := range args {
-		b, ok := a.chk.info.TypeOf(arg).Underlying().(*types.Basic)
+		t := a.chk.info.TypeOf(arg)
+		if t == nil {
+			return false
+		}
+		b, ok := t.Underlying().(*types.Basic)
 		if !ok || b.Kind() == types.UnsafePointer || b.Kind() == types.UntypedNil || b.Kind() == types.Invalid {
 			return false
 		}
