@@ -186,3 +186,43 @@ func TestOutputIsCapturedPerStep(t *testing.T) {
 		}
 	}
 }
+
+// A --params file is held to the rules of the flags: YAML's own typing
+// would truncate 1.5 into an int and read a bare number as nanoseconds.
+func TestParamsFileHeldToFlagRules(t *testing.T) {
+	tests := []struct {
+		file string
+		want string // stderr, after the file name
+	}{
+		{"n: 1.5\n", `:1: param n: invalid argument "1.5" for "--n" flag: must be an integer`},
+		{"d: 90\n", `:1: param d: invalid argument "90" for "--d" flag: must be a duration like "30s" or "5m"`},
+		{"is: [1, 2.5]\n", `:1: param is: invalid argument "1,2.5" for "--is" flag: strconv.Atoi: parsing "2.5": invalid syntax`},
+		{"b: 1.0\n", `:1: param b: invalid argument "1.0" for "--b" flag: must be true or false`},
+		{"s: null\n", `:1: param s: null is not a value; leave the param out to keep its default`},
+		{"n: {a: 1}\n", `:1: param n: a int takes a single value, not a mapping`},
+	}
+	for _, tc := range tests {
+		t.Run(strings.TrimSpace(tc.file), func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "p.yaml")
+			os.WriteFile(file, []byte(tc.file), 0o644)
+			ran := false
+			p := &Pipeline{Name: "params", Params: &allParams{S: "def", N: 1}, Setup: func() { ran = true },
+				Steps: []*Step{intStep("a", 1)}}
+			r := execIn(t, t.Context(), p, t.TempDir(), "run", "--params", file)
+			want := "params run: " + file + tc.want + "\n"
+			if r.code != 1 || r.stderr != want || ran {
+				t.Errorf("exit %d, ran %v, stderr:\n%s\nwant exit 1, not run, stderr:\n%s", r.code, ran, r.stderr, want)
+			}
+		})
+	}
+	// What the flags accept, the file accepts, with the same meaning.
+	file := filepath.Join(t.TempDir(), "p.yaml")
+	os.WriteFile(file, []byte("s: 7\nn: 0x10\nd: 1m30s\nss: [\"a,b\", c]\nis: [1, 2]\nb: true\n"), 0o644)
+	params := &allParams{S: "def", N: 1}
+	p := &Pipeline{Name: "params", Params: params, Steps: []*Step{intStep("a", 1)}}
+	mustRun(t, p, t.TempDir(), "--params", file)
+	want := allParams{S: "7", N: 16, D: 90 * time.Second, SS: []string{"a,b", "c"}, IS: []int{1, 2}, B: true}
+	if diff := cmp.Diff(want, *params); diff != "" {
+		t.Errorf("params from the file (-want +got):\n%s", diff)
+	}
+}

@@ -122,6 +122,9 @@ func addParamFlags(fs *pflag.FlagSet, fields []paramField) {
 
 // applyParamsFile sets params from a JSON or YAML object keyed by param
 // name. Unknown names are errors: a typo must not silently run defaults.
+// Each value goes through its flag's own parser, as its text on the command
+// line would: YAML's typing would otherwise accept what the flag refuses
+// (n: 1.5 truncated to 1 for an int) and parse durations differently.
 func applyParamsFile(path string, fields []paramField) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -131,26 +134,57 @@ func applyParamsFile(path string, fields []paramField) error {
 	if err := yaml.Unmarshal(b, &doc); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	byName := map[string]paramField{}
-	for _, f := range fields {
-		byName[f.name] = f
-	}
+	// Flags bound to the same fields: setting one sets the param.
+	fs := pflag.NewFlagSet("params", pflag.ContinueOnError)
+	addParamFlags(fs, fields)
 	names := make([]string, 0, len(doc))
 	for n := range doc {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		f, ok := byName[n]
-		if !ok {
+		flag := fs.Lookup(n)
+		if flag == nil {
 			return fmt.Errorf("%s: unknown param %q (known: %s)", path, n, fieldNames(fields))
 		}
 		node := doc[n]
-		if err := node.Decode(f.value.Addr().Interface()); err != nil {
+		if err := setFromNode(flag, &node); err != nil {
 			return fmt.Errorf("%s:%d: param %s: %w", path, node.Line, n, err)
 		}
 	}
 	return nil
+}
+
+// setFromNode sets a flag from a YAML value: a scalar as the flag's text, a
+// sequence (for a list param) element by element, each parsed as the flag
+// parses one element.
+func setFromNode(flag *pflag.Flag, node *yaml.Node) error {
+	switch {
+	case node.Kind == yaml.ScalarNode && node.Tag == "!!null":
+		return fmt.Errorf("null is not a value; leave the param out to keep its default")
+	case node.Kind == yaml.ScalarNode:
+		if err := flag.Value.Set(node.Value); err != nil {
+			return fmt.Errorf("invalid argument %q for \"--%s\" flag: %w", node.Value, flag.Name, err)
+		}
+		return nil
+	case node.Kind == yaml.SequenceNode:
+		sv, ok := flag.Value.(pflag.SliceValue)
+		if !ok {
+			return fmt.Errorf("a list is not a %s", flag.Value.Type())
+		}
+		items := make([]string, 0, len(node.Content))
+		for _, e := range node.Content {
+			if e.Kind != yaml.ScalarNode || e.Tag == "!!null" {
+				return fmt.Errorf("line %d: a list element must be a single value", e.Line)
+			}
+			items = append(items, e.Value)
+		}
+		if err := sv.Replace(items); err != nil {
+			return fmt.Errorf("invalid argument %q for \"--%s\" flag: %w", strings.Join(items, ","), flag.Name, err)
+		}
+		return nil
+	}
+	return fmt.Errorf("a %s takes a single value, not a mapping", flag.Value.Type())
 }
 
 func fieldNames(fields []paramField) string {
