@@ -168,16 +168,23 @@ func (c *cli) dispatch(ctx context.Context, cmd *command, args []string) int {
 // errReported is a failure whose details are already on the terminal.
 var errReported = errors.New("reported")
 
-// openStore opens the store of this invocation.
+// openStore opens the store of this invocation for run, creating it if
+// needed.
 func (c *cli) openStore(ctx context.Context) (*store, error) {
 	return openStore(ctx, homeDir(c.home))
+}
+
+// readStore opens the existing store of this invocation for a command that
+// only reads it.
+func (c *cli) readStore(ctx context.Context) (*store, error) {
+	return readStore(ctx, homeDir(c.home))
 }
 
 // openRun is the preamble of the commands that read one run: it opens the
 // store and resolves RUN in it. The caller closes the store; on an error
 // it is already closed.
 func (c *cli) openRun(ctx context.Context, ref string) (*store, meta.Run, error) {
-	s, err := c.openStore(ctx)
+	s, err := c.readStore(ctx)
 	if err != nil {
 		return nil, meta.Run{}, err
 	}

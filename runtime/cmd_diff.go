@@ -19,7 +19,7 @@ var diffCommand = &command{
 	examples: `  PROG diff 20261125T1830 latest
   PROG diff 20261125T1830 latest --json`,
 	run: func(ctx context.Context, c *cli, st *cmdState, args []string) error {
-		s, err := c.openStore(ctx)
+		s, err := c.readStore(ctx)
 		if err != nil {
 			return err
 		}

@@ -23,7 +23,7 @@ var runsCommand = &command{
 		return nil
 	},
 	run: func(ctx context.Context, c *cli, st *cmdState, args []string) error {
-		s, err := c.openStore(ctx)
+		s, err := c.readStore(ctx)
 		if err != nil {
 			return err
 		}

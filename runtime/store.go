@@ -2,7 +2,9 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -30,7 +32,11 @@ func homeDir(flag string) string {
 	return ".zen"
 }
 
+// openStore opens the store for run, creating it when it does not exist.
 func openStore(ctx context.Context, home string) (*store, error) {
+	if _, err := os.Stat(home); err == nil && !writable(home) {
+		return nil, fmt.Errorf("store at %s is read-only: run records into it (the commands that only read, such as runs and cat, work)", home)
+	}
 	if err := os.MkdirAll(home, 0o755); err != nil {
 		return nil, fmt.Errorf("store %s: %w", home, err)
 	}
@@ -39,6 +45,31 @@ func openStore(ctx context.Context, home string) (*store, error) {
 		return nil, fmt.Errorf("store %s: %w", home, err)
 	}
 	db, err := meta.Open(ctx, filepath.Join(home, "meta.db"))
+	if err != nil {
+		return nil, err
+	}
+	return &store{home: home, meta: db, blobs: blobs}, nil
+}
+
+// readStore opens an existing store for the commands that only read it. It
+// never creates one: a mistyped --home must say so, not show an empty
+// history. A store this process may write is opened as run opens it, so
+// that migrations apply and the runs of dead processes are marked; one it
+// may not (a read-only mount, another user's files) is opened read-only
+// and left exactly as it is.
+func readStore(ctx context.Context, home string) (*store, error) {
+	dbPath := filepath.Join(home, "meta.db")
+	if _, err := os.Stat(dbPath); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("no store at %s (nothing has run with this store; --home or $ZEN_HOME chooses another)", home)
+	}
+	blobs := blob.OpenLocalReadOnly(filepath.Join(home, "blobs"))
+	var db *meta.DB
+	var err error
+	if writable(home) && writable(dbPath) {
+		db, err = meta.Open(ctx, dbPath)
+	} else {
+		db, err = meta.OpenReadOnly(ctx, dbPath)
+	}
 	if err != nil {
 		return nil, err
 	}

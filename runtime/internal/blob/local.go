@@ -32,6 +32,9 @@ type Local struct {
 	objects string
 	tmp     string
 
+	// readOnly is set for a store opened only to read: Create refuses.
+	readOnly bool
+
 	// fanouts remembers the fan-out directories that exist and whose entry
 	// in objects/ has been made durable, to save a mkdir per commit.
 	fanouts sync.Map // string → struct{}
@@ -57,6 +60,13 @@ func OpenLocal(dir string) (*Local, error) {
 		return nil, fmt.Errorf("open blob store: %w", err)
 	}
 	return l, nil
+}
+
+// OpenLocalReadOnly returns the store in dir for reading only: it creates
+// nothing, removes nothing, and its Create fails. Blobs that are absent
+// read as ErrNotFound, as in any store.
+func OpenLocalReadOnly(dir string) *Local {
+	return &Local{dir: dir, objects: filepath.Join(dir, "objects"), tmp: filepath.Join(dir, "tmp"), readOnly: true}
 }
 
 // Dir returns the directory the store lives in.
@@ -98,6 +108,9 @@ func (l *Local) objectPath(digest string) (string, error) {
 
 // Create starts a new blob in a temporary file.
 func (l *Local) Create() (Writer, error) {
+	if l.readOnly {
+		return nil, fmt.Errorf("create blob: the store in %s is open read-only", l.dir)
+	}
 	f, err := os.CreateTemp(l.tmp, "blob-*.tmp")
 	if err != nil {
 		return nil, fmt.Errorf("create blob: %w", err)
