@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -60,6 +61,18 @@ func TestCatShowsEveryCodec(t *testing.T) {
 			return Save(sc, "m", JSON[map[string]int](), map[string]int{"b": 2, "a": 1})
 		},
 			Output{Name: "m", Type: "map[string]int", Codec: "json"}),
+		save("n", func(sc *StepContext) error {
+			if err := Save(sc, "f", Numeric[[]float64](), []float64{0.5, math.NaN(), math.Inf(-1), 1e300}); err != nil {
+				return err
+			}
+			if err := Save(sc, "i", Numeric[[]int8](), []int8{-1, 2}); err != nil {
+				return err
+			}
+			return Save(sc, "none", Numeric[[]uint16](), nil)
+		},
+			Output{Name: "f", Type: "[]float64", Codec: "numeric"},
+			Output{Name: "i", Type: "[]int8", Codec: "numeric"},
+			Output{Name: "none", Type: "[]uint16", Codec: "numeric"}),
 		save("b", func(sc *StepContext) error {
 			if err := Save(sc, "p", Binary[vec2](), vec2{3, 4}); err != nil {
 				return err
@@ -88,6 +101,9 @@ func TestCatShowsEveryCodec(t *testing.T) {
 		want     string
 	}{
 		{"j.m", "{\n  \"a\": 1,\n  \"b\": 2\n}\n"},
+		{"n.f", "[0.5, \"NaN\", \"-Inf\", 1e+300]\n"},
+		{"n.i", "[-1, 2]\n"},
+		{"n.none", "null\n"},
 		{"b.p", "{\n  \"X\": 3,\n  \"Y\": 4\n}\n"},
 		{"b.t", "2026-11-25T18:30:00Z\n"},
 		{"b.bare", "3 bytes, codec binary (shown as hex: the codec has no text form and this binary cannot decode it)\n" +
@@ -130,7 +146,7 @@ func TestDisplayArtifactFallsBackToHex(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var b strings.Builder
-			if err := displayArtifact(&b, "mine", []byte("hi"), tc.show); err != nil {
+			if err := displayArtifact(&b, "mine", strings.NewReader("hi"), tc.show); err != nil {
 				t.Fatal(err)
 			}
 			want := tc.want + "00000000  68 69                                             |hi|\n"

@@ -1,11 +1,11 @@
 package runtime
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -35,17 +35,20 @@ var catCommand = &command{
 			if o.Name != varName {
 				continue
 			}
+			// The whole artifact is checked against its digest before any
+			// of it is shown, then shown as it streams: a second read is the
+			// price of never printing part of a corrupt artifact while
+			// holding only a buffer of it in memory. The second read checks
+			// the digest again, for a disk that fails in between.
+			if err := verifyArtifact(s.blobs, o); err != nil {
+				return err
+			}
 			r, err := openArtifact(s.blobs, o)
 			if err != nil {
 				return err
 			}
 			defer r.Close()
-			// Reading to EOF verifies the digest before anything is shown.
-			b, err := io.ReadAll(r)
-			if err != nil {
-				return err
-			}
-			return displayArtifact(c.stdout, o.Codec, b, c.showerOf(stepName, varName))
+			return displayArtifact(c.stdout, o.Codec, r, c.showerOf(stepName, varName))
 		}
 		var names []string
 		for _, o := range sr.Outputs {
@@ -72,29 +75,24 @@ func (c *cli) showerOf(step, name string) func(codec string, r io.Reader) (any, 
 	return nil
 }
 
-// displayArtifact renders an artifact's bytes for people. The codecs whose
-// layout needs no Go type are shown by the runtime; the others (binary,
-// user codecs) are decoded by show, the output's hook, and printed as
-// values. Without a hook, or when it fails, they are shown as a hex dump.
-func displayArtifact(w io.Writer, codec string, b []byte, show func(codec string, r io.Reader) (any, error)) error {
+// displayArtifact renders an artifact for people, reading it from r to
+// EOF. The codecs whose layout needs no Go type are shown by the runtime as
+// they stream, in bounded memory; the others (binary, user codecs) are
+// decoded by show, the output's hook, and printed as values, which needs
+// the whole value in memory. Without a hook, or when it fails, they are
+// shown as a hex dump.
+func displayArtifact(w io.Writer, codec string, r io.Reader, show func(codec string, r io.Reader) (any, error)) error {
 	switch codec {
 	case "json":
-		var out bytes.Buffer
-		if err := json.Indent(&out, b, "", "  "); err != nil {
-			return fmt.Errorf("artifact is not valid JSON: %w", err)
-		}
-		// A JSON artifact ends in a newline, which Indent keeps.
-		indented := bytes.TrimRight(out.Bytes(), " \t\r\n")
-		_, err := w.Write(append(indented, '\n'))
-		return err
+		return indentJSON(w, r)
 	case "raw", "error":
-		_, err := w.Write(b)
-		if err == nil && len(b) > 0 && b[len(b)-1] != '\n' {
-			_, err = io.WriteString(w, "\n")
-		}
-		return err
+		return copyText(w, r)
 	case "numeric":
-		return displayNumeric(w, b)
+		return displayNumeric(w, r)
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
 	}
 	why := "the codec has no text form and this binary cannot decode it"
 	if show != nil {
@@ -105,70 +103,120 @@ func displayArtifact(w io.Writer, codec string, b []byte, show func(codec string
 		why = err.Error()
 	}
 	fmt.Fprintf(w, "%d bytes, codec %s (shown as hex: %s)\n", len(b), codec, why)
-	_, err := io.WriteString(w, hex.Dump(b))
+	_, err = io.WriteString(w, hex.Dump(b))
 	return err
 }
 
+// copyText copies r to w and ends the text with a newline if it lacks one.
+func copyText(w io.Writer, r io.Reader) error {
+	buf := make([]byte, 64<<10)
+	last := byte('\n') // an empty text needs no newline
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				return werr
+			}
+			last = buf[n-1]
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if last != '\n' {
+		_, err := io.WriteString(w, "\n")
+		return err
+	}
+	return nil
+}
+
 // displayNumeric prints the numeric layout (see codec.go: "ZNUM", version,
-// kind, width, flags, count, elements) as a JSON array.
-func displayNumeric(w io.Writer, b []byte) error {
-	if len(b) < 16 || string(b[:4]) != "ZNUM" || b[4] != 1 {
+// kind, width, flags, count, elements) as a JSON array, an element at a
+// time.
+func displayNumeric(w io.Writer, r io.Reader) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var head [16]byte
+	if _, err := io.ReadFull(br, head[:]); err != nil || string(head[:4]) != "ZNUM" || head[4] != 1 {
+		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+			return err
+		}
 		return errors.New("artifact is not in the numeric layout")
 	}
-	kind, width, flags := b[5], int(b[6]), b[7]
-	n := binary.LittleEndian.Uint64(b[8:16])
-	body := b[16:]
-	if width == 0 || uint64(len(body)) != n*uint64(width) {
-		return fmt.Errorf("numeric artifact holds %d bytes for %d elements of width %d", len(body), n, width)
+	kind, width, flags := head[5], int(head[6]), head[7]
+	n := binary.LittleEndian.Uint64(head[8:16])
+	switch width {
+	case 1, 2, 4, 8:
+	default:
+		return fmt.Errorf("numeric artifact has element width %d", width)
+	}
+	if kind != 'i' && kind != 'u' && kind != 'f' {
+		return fmt.Errorf("numeric artifact has element kind %q", kind)
 	}
 	if flags&1 != 0 {
+		if _, err := br.ReadByte(); err != io.EOF {
+			return errors.New("numeric artifact holds elements after a nil slice")
+		}
 		_, err := io.WriteString(w, "null\n")
 		return err
 	}
-	var out bytes.Buffer
+	out := bufio.NewWriterSize(w, 64<<10)
 	out.WriteByte('[')
-	for i := range int(n) {
+	e := make([]byte, width)
+	var num []byte
+	for i := uint64(0); i < n; i++ {
+		if _, err := io.ReadFull(br, e); err != nil {
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+				return fmt.Errorf("numeric artifact ends after %d of its %d elements", i, n)
+			}
+			return err
+		}
 		if i > 0 {
 			out.WriteString(", ")
 		}
-		e := body[i*width : (i+1)*width]
-		var u uint64
-		switch width {
-		case 1:
-			u = uint64(e[0])
-		case 2:
-			u = uint64(binary.LittleEndian.Uint16(e))
-		case 4:
-			u = uint64(binary.LittleEndian.Uint32(e))
-		case 8:
-			u = binary.LittleEndian.Uint64(e)
-		default:
-			return fmt.Errorf("numeric artifact has element width %d", width)
+		out.Write(formatNumericElement(num[:0], kind, e))
+	}
+	if _, err := br.ReadByte(); err != io.EOF {
+		if err != nil {
+			return err
 		}
-		switch kind {
-		case 'i':
-			shift := 64 - 8*uint(width)
-			out.WriteString(strconv.FormatInt(int64(u<<shift)>>shift, 10))
-		case 'u':
-			out.WriteString(strconv.FormatUint(u, 10))
-		case 'f':
-			f := math.Float64frombits(u)
-			bits := 64
-			if width == 4 {
-				f, bits = float64(math.Float32frombits(uint32(u))), 32
-			}
-			if math.IsNaN(f) || math.IsInf(f, 0) {
-				out.WriteString(strconv.Quote(strconv.FormatFloat(f, 'g', -1, bits)))
-			} else {
-				out.WriteString(strconv.FormatFloat(f, 'g', -1, bits))
-			}
-		default:
-			return fmt.Errorf("numeric artifact has element kind %q", kind)
-		}
+		return fmt.Errorf("numeric artifact holds more than its %d elements", n)
 	}
 	out.WriteString("]\n")
-	_, err := w.Write(out.Bytes())
-	return err
+	return out.Flush()
+}
+
+// formatNumericElement appends one element of the numeric layout as JSON;
+// NaN and the infinities, which JSON lacks, as strings.
+func formatNumericElement(dst []byte, kind byte, e []byte) []byte {
+	var u uint64
+	switch len(e) {
+	case 1:
+		u = uint64(e[0])
+	case 2:
+		u = uint64(binary.LittleEndian.Uint16(e))
+	case 4:
+		u = uint64(binary.LittleEndian.Uint32(e))
+	case 8:
+		u = binary.LittleEndian.Uint64(e)
+	}
+	switch kind {
+	case 'i':
+		shift := 64 - 8*uint(len(e))
+		return strconv.AppendInt(dst, int64(u<<shift)>>shift, 10)
+	case 'u':
+		return strconv.AppendUint(dst, u, 10)
+	}
+	f, bits := math.Float64frombits(u), 64
+	if len(e) == 4 {
+		f, bits = float64(math.Float32frombits(uint32(u))), 32
+	}
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return strconv.AppendQuote(dst, strconv.FormatFloat(f, 'g', -1, bits))
+	}
+	return strconv.AppendFloat(dst, f, 'g', -1, bits)
 }
 
 // callShow runs a Show hook, turning a panic in a user's decoder into an
