@@ -139,7 +139,11 @@ func runRun(ctx context.Context, c *cli, st *cmdState, args []string) error {
 	}
 	took := formatDuration(run.EndedAt.Sub(run.StartedAt))
 	if run.Status != meta.RunSucceeded {
-		term.progress(fmt.Sprintf("run %s %s after %s: %s", run.ID, run.Status, took, run.Error))
+		why := run.Error
+		if r.diskFull.Load() {
+			why = r.fullHint()
+		}
+		term.progress(fmt.Sprintf("run %s %s after %s: %s", run.ID, run.Status, took, why))
 		return errReported
 	}
 	term.progress(fmt.Sprintf("run %s succeeded in %s", run.ID, took))

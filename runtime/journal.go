@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
@@ -29,6 +28,8 @@ type journal struct {
 	began  time.Time
 	starts int                      // start records in tx, which must not be committed early
 	names  []string                 // steps whose records tx holds, for error messages
+	done   []string                 // of them, the steps whose final records tx holds
+	outs   []string                 // their outputs as STEP.VAR
 	byName map[string]*meta.StepRun // the start records in tx, to undo their ids
 }
 
@@ -55,10 +56,21 @@ func (j *journal) finish(ctx context.Context, sr *meta.StepRun) {
 		err = tx.FinishStep(ctx, sr)
 	}
 	if err != nil {
-		j.r.term.progress(fmt.Sprintf("! %s: recording the step failed: %v", sr.Step, err))
+		j.r.recordLost([]string{sr.Step}, []string{sr.Step}, outputNames(sr), err)
 		return
 	}
 	j.names = append(j.names, sr.Step)
+	j.done = append(j.done, sr.Step)
+	j.outs = append(j.outs, outputNames(sr)...)
+}
+
+// outputNames lists the outputs of a step run as STEP.VAR.
+func outputNames(sr *meta.StepRun) []string {
+	var out []string
+	for _, o := range sr.Outputs {
+		out = append(out, sr.Step+"."+o.Name)
+	}
+	return out
 }
 
 // start adds the running record of a step about to be launched; sr.ID is
@@ -97,8 +109,8 @@ func (j *journal) commit(ctx context.Context) error {
 	if j.tx == nil {
 		return nil
 	}
-	tx, names, started := j.tx, j.names, j.byName
-	j.tx, j.names, j.byName, j.starts = nil, nil, nil, 0
+	tx, names, done, outs, started := j.tx, j.names, j.done, j.outs, j.byName
+	j.tx, j.names, j.done, j.outs, j.byName, j.starts = nil, nil, nil, nil, nil, 0
 	err := tx.Commit(ctx)
 	if err == nil {
 		return nil
@@ -107,6 +119,6 @@ func (j *journal) commit(ctx context.Context) error {
 	for _, sr := range started {
 		sr.ID = 0
 	}
-	j.r.term.progress(fmt.Sprintf("! recording steps %v failed: %v", names, err))
+	j.r.recordLost(names, done, outs, err)
 	return err
 }

@@ -42,6 +42,12 @@ type runner struct {
 	byName map[string]*Step
 	order  map[string]int // position in p.Steps, for deterministic choices
 
+	// diskFull is set once the store's disk was found full: the run stops
+	// and the failure is reported once. lost names the steps whose records
+	// a failed write lost: such a run cannot count as succeeded.
+	diskFull atomic.Bool
+	lost     []string
+
 	// osCapture allows swapping os.Stdout around a step running alone. It
 	// is cleared for the rest of the run once a step is abandoned, since its
 	// goroutine may still touch os.Stdout.
@@ -290,7 +296,7 @@ func (r *runner) execute(ctx context.Context) (meta.Run, error) {
 		codes[s.Name] = s.CodeHash
 	}
 	if err := r.st.meta.EnsurePipeline(ctx, r.p.Name, r.p.Notebook, codes); err != nil {
-		return meta.Run{}, err
+		return meta.Run{}, fmt.Errorf("store at %s: %w", r.st.home, storeErr(err))
 	}
 	args, _ := json.Marshal(r.opts.args)
 	if args == nil || string(args) == "null" {
@@ -300,7 +306,7 @@ func (r *runner) execute(ctx context.Context) (meta.Run, error) {
 	r.run = meta.Run{ID: meta.NewRunID(now), Pipeline: r.p.Name, Params: paramsJSON(r.params),
 		Args: string(args), ResumedFrom: r.opts.resume, StartedAt: now}
 	if err := r.st.meta.CreateRun(ctx, &r.run); err != nil {
-		return meta.Run{}, err
+		return meta.Run{}, fmt.Errorf("store at %s: %w", r.st.home, storeErr(err))
 	}
 	r.osCapture.Store(true)
 	stopBeat := r.heartbeat()
@@ -313,7 +319,9 @@ func (r *runner) execute(ctx context.Context) (meta.Run, error) {
 		errText = runErr.Error()
 	}
 	r.run.Status, r.run.Error, r.run.EndedAt = status, errText, time.Now()
-	if err := r.st.meta.FinishRun(context.WithoutCancel(ctx), r.run.ID, status, errText, r.run.EndedAt); err != nil {
+	// With the disk full the run's own record cannot be finished either;
+	// the next command that opens the store marks it interrupted.
+	if err := r.st.meta.FinishRun(context.WithoutCancel(ctx), r.run.ID, status, errText, r.run.EndedAt); err != nil && !r.diskFull.Load() {
 		return r.run, err
 	}
 	return r.run, nil
@@ -459,8 +467,14 @@ func (r *runner) schedule(ctx context.Context, plan []*planned, prior map[string
 			}
 		}
 		if err := j.commit(dbctx); err != nil {
-			for _, l := range launches {
-				fail(l.sr, "recording the step start: "+err.Error())
+			if r.diskFull.Load() {
+				// Nothing more can be recorded: the steps about to start
+				// end as cancelled, below.
+				stopping = true
+			} else {
+				for _, l := range launches {
+					fail(l.sr, "recording the step start: "+err.Error())
+				}
 			}
 			launches = nil
 		}
@@ -483,7 +497,7 @@ func (r *runner) schedule(ctx context.Context, plan []*planned, prior map[string
 		}
 		j.finish(dbctx, &out.sr)
 		settle(out.sr)
-		if out.sr.Status == meta.StepFailed && !r.opts.keepGoing && !stopping {
+		if (out.sr.Status == meta.StepFailed && !r.opts.keepGoing || r.diskFull.Load()) && !stopping {
 			stopping = true
 			cancel()
 		}
@@ -516,6 +530,8 @@ func (r *runner) schedule(ctx context.Context, plan []*planned, prior map[string
 		return meta.RunCancelled, context.Cause(ctx)
 	case firstErr != nil:
 		return meta.RunFailed, firstErr
+	case len(r.lost) > 0:
+		return meta.RunFailed, fmt.Errorf("the records of steps %s could not be written", strings.Join(r.lost, ", "))
 	}
 	for _, st := range finished {
 		if st != meta.StepSucceeded && st != meta.StepCached {

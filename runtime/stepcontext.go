@@ -60,11 +60,14 @@ func Save[T any](sc *StepContext, name string, c Codec[T], v T) error {
 	w := newArtifactWriter(sc.blobs)
 	if err := c.Encode(w, v); err != nil {
 		w.abort()
+		if isDiskFull(err) {
+			return fmt.Errorf("step %s: output %s: %w", sc.step.Name, name, storeErr(err))
+		}
 		return fmt.Errorf("step %s: output %s: encode %s: %w", sc.step.Name, name, c.Name(), err)
 	}
 	a, err := w.commit()
 	if err != nil {
-		return fmt.Errorf("step %s: output %s: %w", sc.step.Name, name, err)
+		return fmt.Errorf("step %s: output %s: %w", sc.step.Name, name, storeErr(err))
 	}
 	a.Name, a.Codec = name, c.Name()
 	for _, o := range sc.step.Outputs {

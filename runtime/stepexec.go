@@ -236,6 +236,9 @@ func (r *runner) attempt(ctx context.Context, s *Step, inputs map[string]meta.Ar
 		}
 	}
 	res.outputs, res.metrics = sc.finish()
+	if res.err != nil && isDiskFull(res.err) {
+		r.diskFull.Store(true)
+	}
 	switch {
 	case ctx.Err() != nil:
 		res.err, res.cancelled = fmt.Errorf("cancelled: %w", context.Cause(ctx)), true

@@ -1,0 +1,71 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"syscall"
+
+	"github.com/zengen-dev/zengen/runtime/internal/meta"
+)
+
+// isDiskFull reports whether err is the store's file system running out of
+// space, from the blob store (ENOSPC, EDQUOT) or from SQLite (SQLITE_FULL).
+func isDiskFull(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || meta.IsFull(err)
+}
+
+// diskFullError replaces the system's message, which names a temporary
+// file, with what could not be stored; it still wraps the cause.
+type diskFullError struct{ err error }
+
+func (e diskFullError) Error() string { return "no space left on the store's disk" }
+func (e diskFullError) Unwrap() error { return e.err }
+
+// storeErr turns a full disk into a diskFullError and leaves other errors
+// as they are.
+func storeErr(err error) error {
+	if err != nil && isDiskFull(err) {
+		return diskFullError{err}
+	}
+	return err
+}
+
+// recordLost reports records that a failed write lost: steps are all the
+// steps the write recorded, done those among them that had finished, outs
+// the outputs of those. A full disk is reported once, naming what it kept
+// from being recorded, and stops the run: nothing after it could be
+// recorded, and every later failure (a foreign key to an artifact whose row
+// was lost with it, the run's own record) is its consequence, not news.
+func (r *runner) recordLost(steps, done, outs []string, err error) {
+	r.lost = append(r.lost, steps...)
+	if r.diskFull.Load() {
+		return
+	}
+	if !isDiskFull(err) {
+		r.term.progress(fmt.Sprintf("! recording steps %v failed: %v", steps, err))
+		return
+	}
+	r.diskFull.Store(true)
+	what := plural("step", steps)
+	switch {
+	case len(outs) > 0:
+		what = plural("step", done) + ": " + plural("output", outs)
+	case len(done) > 0:
+		what = plural("step", done)
+	}
+	r.term.progress(fmt.Sprintf("✗ %s could not be recorded: no space left on the store's disk", what))
+}
+
+func plural(noun string, names []string) string {
+	if len(names) != 1 {
+		noun += "s"
+	}
+	return noun + " " + strings.Join(names, ", ")
+}
+
+// fullHint is the last line of a run the full disk stopped.
+func (r *runner) fullHint() string {
+	return fmt.Sprintf("the store at %s is full: free space (or choose another store with --home), then '%s run --resume %s' runs what did not finish",
+		r.st.home, r.p.Name, r.run.ID)
+}
