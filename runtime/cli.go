@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -93,7 +94,7 @@ var commands []*command
 
 func init() {
 	commands = []*command{runCommand, runsCommand, showCommand, logsCommand, artifactsCommand,
-		catCommand, diffCommand, explainCommand, dagCommand}
+		catCommand, diffCommand, explainCommand, dagCommand, doctorCommand, recoverCommand}
 }
 
 // usageError is a mistake on the command line: exit status 2.
@@ -160,9 +161,22 @@ func (c *cli) dispatch(ctx context.Context, cmd *command, args []string) int {
 		if !errors.Is(err, errReported) {
 			fmt.Fprintf(c.stderr, "%s %s: %v\n", c.prog, cmd.name, err)
 		}
+		if meta.IsDamaged(err) {
+			c.damagedHint()
+		}
 		return exitFailure
 	}
 	return exitOK
+}
+
+// damagedHint says, after an error that found meta.db damaged, what is
+// safe and what the user can do.
+func (c *cli) damagedHint() {
+	home := homeDir(c.home)
+	fmt.Fprintf(c.stderr, "The store's records in %s are damaged; its artifacts in %s are not affected.\n",
+		filepath.Join(home, "meta.db"), filepath.Join(home, "blobs"))
+	fmt.Fprintf(c.stderr, "'%s doctor' shows what is damaged; '%s recover' rebuilds the records from what can still be read.\n",
+		c.prog, c.prog)
 }
 
 // errReported is a failure whose details are already on the terminal.

@@ -159,6 +159,34 @@ func (l *Local) Verify(digest string) error {
 	}
 }
 
+// List returns the digests of every blob in the store, sorted.
+func (l *Local) List() ([]string, error) {
+	fanouts, err := os.ReadDir(l.objects)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, f := range fanouts {
+		if !f.IsDir() || len(f.Name()) != 2 {
+			continue
+		}
+		entries, err := os.ReadDir(filepath.Join(l.objects, f.Name()))
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			d := DigestPrefix + f.Name() + e.Name()
+			if _, err := ParseDigest(d); err == nil && e.Type().IsRegular() {
+				out = append(out, d)
+			}
+		}
+	}
+	return out, nil
+}
+
 // Stat returns the size of the blob.
 func (l *Local) Stat(digest string) (int64, error) {
 	name, err := l.objectPath(digest)

@@ -27,25 +27,10 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("metadata store at %s: %w", path, err)
 	}
-	const pragmas = "&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=temp_store(MEMORY)"
-	d, err := openURI(ctx, path, abs, "mode=ro"+pragmas)
-	if err == nil {
-		return d, nil
-	}
-	if _, statErr := os.Stat(abs + "-wal"); !errors.Is(statErr, fs.ErrNotExist) {
-		return nil, fmt.Errorf("metadata store at %s is read-only and its write-ahead log %s-wal cannot be read without writing: %w",
-			path, path, err)
-	}
-	return openURI(ctx, path, abs, "immutable=1"+pragmas)
-}
-
-func openURI(ctx context.Context, path, abs, query string) (*DB, error) {
-	u := url.URL{Scheme: "file", Path: abs, RawQuery: query}
-	db, err := sql.Open("sqlite", u.String())
+	db, err := openReadable(ctx, abs, "&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=temp_store(MEMORY)")
 	if err != nil {
 		return nil, fmt.Errorf("metadata store at %s: %w", path, err)
 	}
-	db.SetMaxOpenConns(1)
 	host, _ := os.Hostname()
 	d := &DB{db: db, path: path, hostname: host}
 	var current int
@@ -64,4 +49,36 @@ func openURI(ctx context.Context, path, abs, query string) (*DB, error) {
 			"which a writable open (any command) upgrades it to", path, current, known)
 	}
 	return d, nil
+}
+
+// openReadable opens the database at the absolute path abs for reading
+// only: read-only, or immutable where SQLite cannot have its -shm index and
+// no -wal file holds commits that the database file lacks.
+func openReadable(ctx context.Context, abs, pragmas string) (*sql.DB, error) {
+	db, err := sqlOpenURI(abs, "mode=ro"+pragmas)
+	if err != nil {
+		return nil, err
+	}
+	// The first read is where SQLite looks for the WAL index.
+	var v int
+	if err = db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err == nil {
+		return db, nil
+	}
+	db.Close()
+	if _, statErr := os.Stat(abs + "-wal"); !errors.Is(statErr, fs.ErrNotExist) {
+		return nil, fmt.Errorf("its write-ahead log %s-wal cannot be read without writing: %w", abs, err)
+	}
+	return sqlOpenURI(abs, "immutable=1"+pragmas)
+}
+
+// sqlOpenURI opens the database file at the absolute path abs with SQLite's
+// URI parameters in query, on a single connection.
+func sqlOpenURI(abs, query string) (*sql.DB, error) {
+	u := url.URL{Scheme: "file", Path: abs, RawQuery: query}
+	db, err := sql.Open("sqlite", u.String())
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	return db, nil
 }
