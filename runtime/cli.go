@@ -25,7 +25,16 @@ const (
 
 // Main is the generated binary's main: it runs the command in os.Args and
 // exits with its status. SIGINT and SIGTERM cancel a run cleanly.
+//
+// The run command runs in a child process of the same binary, which this
+// one supervises: see supervise.go.
 func Main(p *Pipeline) {
+	supervised := attachRunReport()
+	if len(os.Args) > 1 && os.Args[1] == "run" && !supervised {
+		if code, ok := superviseRun(p, os.Args[1:], os.Stderr); ok {
+			os.Exit(code)
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := Exec(ctx, p, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

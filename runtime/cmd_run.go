@@ -134,6 +134,7 @@ func runRun(ctx context.Context, c *cli, st *cmdState, args []string) error {
 		return err
 	}
 	run, err := r.execute(ctx)
+	reportRunEnd()
 	if err != nil {
 		return err
 	}

@@ -308,6 +308,7 @@ func (r *runner) execute(ctx context.Context) (meta.Run, error) {
 	if err := r.st.meta.CreateRun(ctx, &r.run); err != nil {
 		return meta.Run{}, fmt.Errorf("store at %s: %w", r.st.home, storeErr(err))
 	}
+	reportRunStart(r.st.home, r.run.ID)
 	r.osCapture.Store(true)
 	stopBeat := r.heartbeat()
 	status, runErr := r.schedule(ctx, plan, prior)

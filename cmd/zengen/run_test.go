@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -219,5 +220,30 @@ func TestPanicsPointIntoTheNotebook(t *testing.T) {
 	}
 	if !strings.Contains(output, "planted failure") || !strings.Contains(output, "churn.ipynb:cell 10:5") {
 		t.Errorf("the failed run does not name the panic and churn.ipynb:cell 10:5:\n%s", output)
+	}
+}
+
+// TestOSExitFailsTheRun plants os.Exit(3) in the train step: the process
+// ends without running any deferred code, and the run must still be
+// recorded as failed, with the status and the step, not as interrupted.
+func TestOSExitFailsTheRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a generated pipeline; skipped with -short")
+	}
+	notebook := plant(t, `"w, b := 0.0, 0.0\n",`, `"w, b := 0.0, 0.0\n", "if epochs > 0 {\n", "\tos.Exit(3)\n", "}\n",`)
+	bin, _ := generateAndBuild(t, notebook)
+	home := t.TempDir()
+	output, err := runBinary(t, bin, "run", "--home", home)
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 3 {
+		t.Errorf("run: %v, want exit status 3\n%s", err, output)
+	}
+	want := "process exited with status 3 during step train"
+	if !strings.Contains(output, "failed: "+want+"\n") {
+		t.Errorf("run does not say %q:\n%s", want, output)
+	}
+	show, err := runBinary(t, bin, "show", "latest", "--home", home)
+	if err != nil || !strings.Contains(show, "failed") || !strings.Contains(show, want) || strings.Contains(show, "interrupted") {
+		t.Errorf("show latest: %v, want the run and train failed with %q:\n%s", err, want, show)
 	}
 }

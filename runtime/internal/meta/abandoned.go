@@ -1,0 +1,68 @@
+package meta
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// FailAbandoned records that the process running run id ended without
+// finishing it: cause says how ("process exited with status 3"). The run
+// and the steps it had running fail with cause and the names of those
+// steps. A run already finished is left alone; one already marked
+// interrupted (by a command that found its process gone) gets the better
+// account. It returns the message recorded, or "" when the run was
+// finished.
+func (d *DB) FailAbandoned(ctx context.Context, id, cause string) (string, error) {
+	var msg string
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		var status string
+		if err := tx.QueryRowContext(ctx, `SELECT status FROM runs WHERE id = ?`, id).Scan(&status); err != nil {
+			return err
+		}
+		if status != RunRunning && status != RunInterrupted {
+			return nil
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT step FROM step_runs WHERE run_id = ? AND status IN ('running', 'interrupted')
+			ORDER BY started_at, id`, id)
+		if err != nil {
+			return err
+		}
+		var steps []string
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				rows.Close()
+				return err
+			}
+			steps = append(steps, s)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		msg = cause
+		switch len(steps) {
+		case 0:
+		case 1:
+			msg += " during step " + steps[0]
+		default:
+			// Steps running in parallel: which one ended the process
+			// cannot be known from outside it.
+			msg += " while steps " + strings.Join(steps, ", ") + " were running"
+		}
+		now := time.Now().UnixNano()
+		if _, err := tx.ExecContext(ctx, `UPDATE step_runs SET status = 'failed', error = ?, ended_at = ?
+			WHERE run_id = ? AND status IN ('running', 'interrupted')`, msg, now, id); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE runs SET status = 'failed', error = ?, ended_at = ? WHERE id = ?`, msg, now, id)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("metadata store at %s: %w", d.path, err)
+	}
+	return msg, nil
+}
