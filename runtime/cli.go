@@ -170,7 +170,7 @@ func (c *cli) dispatch(ctx context.Context, cmd *command, args []string) int {
 		if !errors.Is(err, errReported) {
 			fmt.Fprintf(c.stderr, "%s %s: %v\n", c.prog, cmd.name, err)
 		}
-		if meta.IsDamaged(err) {
+		if meta.IsDamaged(err) && cmd != doctorCommand && cmd != recoverCommand {
 			c.damagedHint()
 		}
 		return exitFailure

@@ -32,17 +32,22 @@ var recoverCommand = &command{
 		fresh := dbPath + ".recovering"
 		removeDB(fresh) // left by an earlier recover that was stopped
 		report, err := meta.Recover(ctx, dbPath, fresh)
-		if err != nil {
-			removeDB(fresh)
-			return fmt.Errorf("%w\n%s is left as it was", err, dbPath)
-		}
 		kept := 0
 		for _, tr := range report {
 			kept += tr.Kept
 		}
-		if kept == 0 {
+		switch {
+		case errors.Is(err, meta.ErrUnreadable) || err == nil && kept == 0:
 			removeDB(fresh)
-			return fmt.Errorf("no record could be read from %s; it is left as it was", dbPath)
+			if err == nil {
+				err = meta.ErrUnreadable
+			}
+			return fmt.Errorf("%s: %w; it is left as it was.\n"+
+				"The artifacts in %s are intact, but no record names them any more: "+
+				"move %s aside and the next run starts a new history", dbPath, err, filepath.Join(home, "blobs"), dbPath)
+		case err != nil:
+			removeDB(fresh)
+			return fmt.Errorf("%w\n%s is left as it was", err, dbPath)
 		}
 		damaged := dbPath + ".damaged-" + time.Now().UTC().Format("20060102T150405Z")
 		for _, suffix := range []string{"", "-wal", "-shm"} {

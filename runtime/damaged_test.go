@@ -111,3 +111,30 @@ func TestDamagedMetaDB(t *testing.T) {
 		t.Errorf("run after recover: %v\n%s", st, r.stderr)
 	}
 }
+
+// A meta.db with nothing readable left is not replaced by an empty one.
+func TestUnreadableMetaDB(t *testing.T) {
+	home := t.TempDir()
+	p := storePipeline()
+	mustRun(t, p, home)
+	db := filepath.Join(home, "meta.db")
+	if err := os.WriteFile(db, []byte(strings.Repeat("not a database ", 1000)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := execIn(t, t.Context(), p, home, "runs")
+	want := "st runs: metadata store at HOME/meta.db: file is not a database (26)\n" +
+		"The store's records in HOME/meta.db are damaged; its artifacts in HOME/blobs are not affected.\n" +
+		"'st doctor' shows what is damaged; 'st recover' rebuilds the records from what can still be read.\n"
+	if got := strings.ReplaceAll(r.stderr, home, "HOME"); r.code != 1 || got != want {
+		t.Errorf("runs: exit %d, stderr:\n%s\nwant:\n%s", r.code, got, want)
+	}
+	r = execIn(t, t.Context(), p, home, "recover")
+	want = "st recover: HOME/meta.db: no record can be read (file is not a database (26)); it is left as it was.\n" +
+		"The artifacts in HOME/blobs are intact, but no record names them any more: move HOME/meta.db aside and the next run starts a new history\n"
+	if got := strings.ReplaceAll(r.stderr, home, "HOME"); r.code != 1 || got != want {
+		t.Errorf("recover: exit %d, stderr:\n%s\nwant:\n%s", r.code, got, want)
+	}
+	if b, _ := os.ReadFile(db); !strings.HasPrefix(string(b), "not a database") {
+		t.Error("recover changed the unreadable meta.db")
+	}
+}

@@ -3,6 +3,7 @@ package meta
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -12,6 +13,10 @@ import (
 // it to the migrations.
 var recoverOrder = []string{"pipelines", "code_versions", "runs", "step_runs", "artifacts", "inline_artifacts",
 	"step_outputs", "step_inputs", "metrics", "step_logs"}
+
+// ErrUnreadable is Recover finding not even the schema of the damaged
+// store readable.
+var ErrUnreadable = errors.New("no record can be read")
 
 // TableRecovery is what Recover made of one table.
 type TableRecovery struct {
@@ -37,7 +42,7 @@ func Recover(ctx context.Context, damaged, fresh string) ([]TableRecovery, error
 	defer src.Close()
 	var version int
 	if err := src.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return nil, fmt.Errorf("%s cannot be read at all: %w", damaged, err)
+		return nil, fmt.Errorf("%w (%v)", ErrUnreadable, err)
 	}
 	if version > SchemaVersion() {
 		return nil, fmt.Errorf("%s has schema version %d, this binary knows up to %d: recover it with a newer binary",
