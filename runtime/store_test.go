@@ -2,11 +2,14 @@ package runtime
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -118,5 +121,55 @@ func TestReadCommandsOnAReadOnlyStore(t *testing.T) {
 	want := "st run: store at " + ro + " is read-only: run records into it (the commands that only read, such as runs and cat, work)\n"
 	if r.code != 1 || r.stderr != want {
 		t.Errorf("run on a read-only store: exit %d, stderr %q; want %q", r.code, r.stderr, want)
+	}
+}
+
+// A run whose process died reads as interrupted on a read-only store too,
+// although that store cannot record it.
+func TestReadOnlyStoreShowsDeadRunsInterrupted(t *testing.T) {
+	home := t.TempDir()
+	marker := filepath.Join(t.TempDir(), "b-started")
+	cmd := helperProcess(t, home, marker)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if _, err := os.Stat(marker); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("the helper never reached step b")
+		}
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	ro := mountReadOnly(t, home)
+	var n atomic.Int32
+	p := processPipeline("", &n)
+	r := execIn(t, t.Context(), p, ro, "show", "latest", "--json")
+	if r.code != 0 {
+		t.Fatalf("show: exit %d: %s", r.code, r.stderr)
+	}
+	var got struct {
+		Run struct {
+			Status, Error string
+		}
+		Steps []struct{ Step, Status string }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	statuses := map[string]string{}
+	for _, s := range got.Steps {
+		statuses[s.Step] = s.Status
+	}
+	if got.Run.Status != "interrupted" || got.Run.Error != "the process running it stopped" ||
+		cmp.Diff(map[string]string{"a": "succeeded", "b": "interrupted"}, statuses) != "" {
+		t.Errorf("show on the read-only store: run %s %q, steps %v; want the run and b interrupted\n%s",
+			got.Run.Status, got.Run.Error, statuses, r.stdout)
+	}
+	if r := execIn(t, t.Context(), p, ro, "runs"); !strings.Contains(r.stdout, "interrupted") {
+		t.Errorf("runs on the read-only store:\n%s", r.stdout)
 	}
 }

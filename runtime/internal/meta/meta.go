@@ -35,6 +35,7 @@ type DB struct {
 	db       *sql.DB
 	path     string
 	hostname string
+	readOnly bool // opened by OpenReadOnly
 	stmts    statements
 	commits  atomic.Int64 // write transactions committed through Tx
 }

@@ -9,12 +9,13 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // OpenReadOnly opens an existing store that this process may not write (a
 // read-only mount, another user's files). It never writes: no migration,
-// and runs of dead processes are not marked interrupted, so such a run
-// still reads as running.
+// and runs of dead processes are not marked interrupted in the file; they
+// read as interrupted all the same, as a writable open would record them.
 //
 // SQLite reads a WAL database through its -shm index, which it must be
 // able to create. When it cannot and no -wal file exists, every committed
@@ -32,7 +33,7 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("metadata store at %s: %w", path, err)
 	}
 	host, _ := os.Hostname()
-	d := &DB{db: db, path: path, hostname: host}
+	d := &DB{db: db, path: path, hostname: host, readOnly: true}
 	var current int
 	if err := d.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
 		db.Close()
@@ -81,4 +82,54 @@ func sqlOpenURI(abs, query string) (*sql.DB, error) {
 	}
 	db.SetMaxOpenConns(1)
 	return db, nil
+}
+
+// showInterrupted shows a running run of a read-only store whose process
+// is gone as interrupted, as MarkInterrupted would have recorded it.
+func (d *DB) showInterrupted(ctx context.Context, r *Run) error {
+	if !d.readOnly || r.Status != RunRunning {
+		return nil
+	}
+	gone, err := d.runGone(ctx, r.ID)
+	if gone {
+		r.Status, r.Error = RunInterrupted, interruptedError
+	}
+	return err
+}
+
+// showStepsInterrupted does the same for the running steps of such a run.
+func (d *DB) showStepsInterrupted(ctx context.Context, runID string, steps []StepRun) error {
+	if !d.readOnly {
+		return nil
+	}
+	var gone *bool
+	for i := range steps {
+		if steps[i].Status != StepRunning {
+			continue
+		}
+		if gone == nil {
+			g, err := d.runGone(ctx, runID)
+			if err != nil {
+				return err
+			}
+			gone = &g
+		}
+		if *gone {
+			steps[i].Status = StepInterrupted
+		}
+	}
+	return nil
+}
+
+// runGone reports whether run id is recorded running by a process that is
+// gone.
+func (d *DB) runGone(ctx context.Context, id string) (bool, error) {
+	var status, host string
+	var pid int
+	var beat int64
+	err := d.queryRow(ctx, `SELECT status, pid, hostname, heartbeat_at FROM runs WHERE id = ?`, id).Scan(&status, &pid, &host, &beat)
+	if err != nil {
+		return false, err
+	}
+	return status == RunRunning && d.processGone(pid, host, beat, time.Now()), nil
 }

@@ -112,8 +112,7 @@ func (d *DB) MarkInterrupted(ctx context.Context) ([]string, error) {
 			rows.Close()
 			return nil, err
 		}
-		local := host == d.hostname
-		if (local && !processAlive(pid)) || now.Sub(fromNanos(beat)) > StaleHeartbeat {
+		if d.processGone(pid, host, beat, now) {
 			dead = append(dead, id)
 		}
 	}
@@ -130,7 +129,7 @@ func (d *DB) MarkInterrupted(ctx context.Context) ([]string, error) {
 		// The status check repeats inside the write lock: the run may have
 		// finished since it was read.
 		res, err := d.txExec(ctx, tx, `UPDATE runs SET status = 'interrupted', ended_at = ?,
-			error = 'the process running it stopped' WHERE id = ? AND status = 'running'`, now.UnixNano(), id)
+			error = ? WHERE id = ? AND status = 'running'`, now.UnixNano(), interruptedError, id)
 		if err != nil {
 			return nil, err
 		}
@@ -145,6 +144,12 @@ func (d *DB) MarkInterrupted(ctx context.Context) ([]string, error) {
 	return dead, tx.Commit()
 }
 
+// processGone reports whether the process of a running run is dead: not
+// alive on this host, or silent for longer than StaleHeartbeat.
+func (d *DB) processGone(pid int, host string, beat int64, now time.Time) bool {
+	return (host == d.hostname && !processAlive(pid)) || now.Sub(fromNanos(beat)) > StaleHeartbeat
+}
+
 const runColumns = `id, pipeline, status, params, args, resumed_from, started_at, ended_at, pid, hostname, error`
 
 func scanRun(sc interface{ Scan(...any) error }) (Run, error) {
@@ -156,8 +161,21 @@ func scanRun(sc interface{ Scan(...any) error }) (Run, error) {
 	return r, err
 }
 
+// interruptedError is the error of a run whose process stopped.
+const interruptedError = "the process running it stopped"
+
 // Runs lists the runs of a pipeline, newest first; limit ≤ 0 means all.
 func (d *DB) Runs(ctx context.Context, pipeline string, limit int) ([]Run, error) {
+	runs, err := d.runs(ctx, pipeline, limit)
+	for i := range runs {
+		if err == nil {
+			err = d.showInterrupted(ctx, &runs[i])
+		}
+	}
+	return runs, err
+}
+
+func (d *DB) runs(ctx context.Context, pipeline string, limit int) ([]Run, error) {
 	q := `SELECT ` + runColumns + ` FROM runs WHERE pipeline = ? ORDER BY started_at DESC, rowid DESC`
 	if limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", limit)
@@ -181,6 +199,14 @@ func (d *DB) Runs(ctx context.Context, pipeline string, limit int) ([]Run, error
 // ResolveRun finds a run of pipeline by "latest", its full id or a unique
 // prefix of it.
 func (d *DB) ResolveRun(ctx context.Context, pipeline, ref string) (Run, error) {
+	r, err := d.resolveRun(ctx, pipeline, ref)
+	if err == nil {
+		err = d.showInterrupted(ctx, &r)
+	}
+	return r, err
+}
+
+func (d *DB) resolveRun(ctx context.Context, pipeline, ref string) (Run, error) {
 	if ref == "latest" {
 		r, err := scanRun(d.queryRow(ctx, `SELECT `+runColumns+` FROM runs WHERE pipeline = ?
 			ORDER BY started_at DESC, rowid DESC LIMIT 1`, pipeline))

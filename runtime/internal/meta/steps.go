@@ -286,7 +286,7 @@ func (d *DB) StepRuns(ctx context.Context, runID string) ([]StepRun, error) {
 			return nil, err
 		}
 	}
-	return steps, nil
+	return steps, d.showStepsInterrupted(ctx, runID, steps)
 }
 
 // StepRun returns one step of a run, with its captured output.
@@ -298,7 +298,12 @@ func (d *DB) StepRun(ctx context.Context, runID, step string) (StepRun, error) {
 	if err != nil {
 		return StepRun{}, err
 	}
-	return s, d.fillStep(ctx, &s, true)
+	if err := d.fillStep(ctx, &s, true); err != nil {
+		return StepRun{}, err
+	}
+	one := []StepRun{s}
+	err = d.showStepsInterrupted(ctx, runID, one)
+	return one[0], err
 }
 
 // CacheHit returns the newest finished step run of pipeline's step with this
