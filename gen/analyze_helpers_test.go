@@ -16,6 +16,9 @@ type cell struct {
 	src    string
 	tags   []string
 	stdout string // recorded stream output; the cell counts as executed
+	// noCount records stdout with a null execution_count, as tools that
+	// clear counts but keep outputs leave a cell.
+	noCount bool
 }
 
 // notebook builds a .ipynb in memory and reads it with the real parser, so
@@ -45,7 +48,9 @@ func notebook(t testing.TB, kernel string, cells ...cell) *parser.Notebook {
 		}
 		if c.stdout != "" {
 			n := i + 1
-			jc.ExecutionCount = &n
+			if !c.noCount {
+				jc.ExecutionCount = &n
+			}
 			jc.Outputs = []output{{OutputType: "stream", Name: "stdout", Text: []string{c.stdout}}}
 		}
 		jcells = append(jcells, jc)

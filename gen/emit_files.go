@@ -143,15 +143,24 @@ func (e *emitter) expectations() []stepExpect {
 	return all
 }
 
-// expectLiteral is one element of the parity test's []zentest.Expect.
-// A skipped cell keeps its place without its text: it only tells the
+// expectLiteral is one element of the parity test's []zentest.Expect: a
+// cell of one step, or a pipeline cell that recorded the output of several
+// function steps (Steps, in call order). A skipped cell keeps its place without its text: it only tells the
 // comparison that the step prints more than its checked cells.
 func (e *emitter) expectLiteral(x stepExpect) jen.Code {
 	where := parser.Pos{File: x.Pos.File, Cell: x.Pos.Cell}
 	if where.Cell == 0 {
 		where.Line = x.Pos.Line
 	}
-	fields := []jen.Code{jen.Id("Step").Op(":").Lit(x.step), jen.Id("Cell").Op(":").Lit(where.String())}
+	step := jen.Id("Step").Op(":").Lit(x.step)
+	if len(x.Steps) > 0 {
+		step = jen.Id("Steps").Op(":").Index().String().ValuesFunc(func(g *jen.Group) {
+			for _, s := range x.Steps {
+				g.Lit(s)
+			}
+		})
+	}
+	fields := []jen.Code{step, jen.Id("Cell").Op(":").Lit(where.String())}
 	if x.Skip {
 		fields = append(fields, jen.Id("Skip").Op(":").True())
 	} else {

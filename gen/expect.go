@@ -2,6 +2,7 @@ package gen
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/zengen-dev/zengen/parser"
@@ -28,7 +29,10 @@ import (
 // step's other cells need only appear in order in the step's output, when:
 //
 //   - it carries //zen:nocheck (or the nbval-skip or raises-exception tag);
-//   - it never ran (no execution count): whatever it prints is unknown;
+//   - it never ran (no execution count and no outputs): whatever it prints
+//     is unknown. A cell with outputs but a null execution count ran; tools
+//     that clear counts (nbstripout --keep-output, some exporters) leave
+//     the outputs, which are compared;
 //   - it recorded an error: the kernel stopped it midway, so its text is
 //     not what the step prints when it runs to the end.
 //
@@ -38,13 +42,11 @@ import (
 // for a step only while no other step runs; the generated test therefore
 // runs the pipeline with --parallel 1.
 //
-// Function steps run in a GoNB pipeline cell that holds only their calls,
-// so that cell's recording is everything the called steps printed, one
-// after the other. The declaration cells of function steps print nothing
-// in the pipeline's run (their main bodies, if any, are exploration). When
-// the pipeline cell calls one step, its recording is that step's
-// expectation; when it calls several, nothing tells where one step's text
-// ends and the next one's begins, so the cell is not compared.
+// Function steps run in a pipeline cell that holds only their calls, so
+// that cell's recording is everything the called steps printed, one after
+// the other: it is compared with the steps' outputs joined in call order.
+// The declaration cells of function steps print nothing in the pipeline's
+// run (their main bodies, if any, are exploration).
 
 // ansiEscape matches terminal colour and cursor sequences (CSI) and
 // operating system commands (OSC: titles, hyperlinks), which kernels record
@@ -74,24 +76,39 @@ func (a *analysis) expectations() {
 			called = append(called, sb)
 		}
 	}
-	if len(called) == 1 && a.pipelineCell != nil {
-		if e := a.cellExpect(a.pipelineCell); e != nil {
-			called[0].step.Expect = append(called[0].step.Expect, e)
-		}
+	if len(called) == 0 || a.pipelineCell == nil {
+		return
 	}
+	slices.SortFunc(called, func(x, y *stepBuild) int { return x.callItem.off - y.callItem.off })
+	e := a.recordedExpect(a.pipelineCell, false)
+	if e == nil {
+		return
+	}
+	for _, sb := range called {
+		e.Steps = append(e.Steps, sb.step.Name)
+	}
+	called[0].step.Expect = append(called[0].step.Expect, e)
 }
 
 // cellExpect is the recorded output of one code cell.
 func (a *analysis) cellExpect(c *parser.Cell) *Expect {
+	return a.recordedExpect(c, true)
+}
+
+// recordedExpect is the recorded output of one code cell, with its
+// execute_result text when withResults is set. A pipeline cell holds only
+// step calls, so its execute_result is the REPL showing the last call's
+// results ("9 2"), which the pipeline does not print.
+func (a *analysis) recordedExpect(c *parser.Cell, withResults bool) *Expect {
 	if c.Kind != parser.Code {
 		return nil
 	}
 	e := &Expect{Cell: a.cellNumber(c), Pos: a.nb.Pos(c, 1, 0), Skip: directive(c, "nocheck") != nil}
-	if !c.Executed {
+	if !c.Executed && len(c.Outputs) == 0 {
 		e.Skip = true
 		return e
 	}
-	e.Text = recordedText(c)
+	e.Text = recordedText(c, withResults)
 	for _, o := range c.Outputs {
 		if o.Type == "error" {
 			e.Skip = true
@@ -102,13 +119,13 @@ func (a *analysis) cellExpect(c *parser.Cell) *Expect {
 
 // recordedText joins a cell's stdout and text results and normalises them.
 // Streams may break a line anywhere, so normalising happens after joining.
-func recordedText(c *parser.Cell) string {
+func recordedText(c *parser.Cell, withResults bool) string {
 	var b strings.Builder
 	for _, o := range c.Outputs {
 		switch {
 		case o.Type == "stream" && o.Name == "stdout":
 			b.WriteString(o.Text)
-		case o.Type == "execute_result":
+		case o.Type == "execute_result" && withResults:
 			if printResults.MatchString(o.Text) && trailingPrint.MatchString(lastLine(c.Code)) {
 				continue
 			}

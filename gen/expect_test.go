@@ -33,8 +33,10 @@ func TestCellExpect(t *testing.T) {
 			&Expect{Text: ""}},
 		{"nocheck", parser.Cell{Code: "f()", Executed: true, Directives: nocheck, Outputs: []parser.Output{stdout("took 3s\n")}},
 			&Expect{Text: "took 3s\n", Skip: true}},
-		{"never executed", parser.Cell{Code: "f()", Outputs: []parser.Output{stdout("stale\n")}},
+		{"never executed", parser.Cell{Code: "f()"},
 			&Expect{Skip: true}},
+		{"outputs under a null execution count", parser.Cell{Code: "f()", Outputs: []parser.Output{stdout("kept\n")}},
+			&Expect{Text: "kept\n"}},
 		{"stopped by an error", parser.Cell{Code: "f()", Executed: true, Outputs: []parser.Output{stdout("half\n"), {Type: "error", Name: "panic", Text: "boom"}}},
 			&Expect{Text: "half\n", Skip: true}},
 		{"markdown", parser.Cell{Kind: parser.Markdown, Code: "# Title"}, nil},
@@ -97,24 +99,27 @@ func TestExpectationsThroughAnalysis(t *testing.T) {
 	}
 }
 
-// TestFunctionStepExpectations checks that a GoNB pipeline cell's output
-// belongs to the step it calls when it calls one, and to none when it calls
-// several.
+// TestFunctionStepExpectations checks that a pipeline cell's output is
+// expected from the steps it calls, joined in call order, and that the
+// REPL's display of the last call's results is not.
 func TestFunctionStepExpectations(t *testing.T) {
 	load := "import \"fmt\"\n\n//zen:step load\nfunc Load() []int {\n\tfmt.Println(\"loading\")\n\treturn []int{1, 2}\n}"
 	count := "\n\n//zen:step count\nfunc Count(xs []int) int {\n\tfmt.Println(\"counting\")\n\treturn len(xs)\n}"
+	at := Pos{File: "nb.ipynb", Cell: 2, Line: 1}
 	one := notebook(t, "gonb", code(load), cell{src: "//zen:pipeline one\n%%\n_ = Load()", stdout: "loading\n"})
 	p := analyze(t, one, Config{})
-	want := []*Expect{{Cell: 2, Pos: Pos{File: "nb.ipynb", Cell: 2, Line: 1}, Text: "loading\n"}}
+	want := []*Expect{{Cell: 2, Pos: at, Steps: []string{"load"}, Text: "loading\n"}}
 	if diff := cmp.Diff(want, stepNamed(t, p, "load").Expect); diff != "" {
 		t.Errorf("one call: load expect (-want +got):\n%s", diff)
 	}
 
 	two := notebook(t, "gonb", code(load+count), cell{src: "//zen:pipeline two\n%%\nxs := Load()\n_ = Count(xs)", stdout: "loading\ncounting\n"})
 	p = analyze(t, two, Config{})
-	for _, s := range p.Steps {
-		if len(s.Expect) > 0 {
-			t.Errorf("two calls: step %s has expectations %+v; the cell's output cannot be split between steps", s.Name, s.Expect)
-		}
+	want = []*Expect{{Cell: 2, Pos: at, Steps: []string{"load", "count"}, Text: "loading\ncounting\n"}}
+	if diff := cmp.Diff(want, stepNamed(t, p, "load").Expect); diff != "" {
+		t.Errorf("two calls: load expect (-want +got):\n%s", diff)
+	}
+	if got := stepNamed(t, p, "count").Expect; len(got) > 0 {
+		t.Errorf("two calls: count has expectations of its own: %+v", got)
 	}
 }

@@ -187,8 +187,12 @@ type File struct {
 
 // Expect is what one cell recorded, for parity tests.
 type Expect struct {
-	Cell int    `json:"cell"`
-	Pos  Pos    `json:"pos"`
-	Text string `json:"text"` // normalised stdout + text/plain results
-	Skip bool   `json:"skip"` // nbval-skip, raises-exception, //zen:nocheck
+	Cell int `json:"cell"`
+	Pos  Pos `json:"pos"`
+	// Steps, for a pipeline cell, are the function steps it calls, in call
+	// order: the cell recorded their outputs one after the other. Empty for
+	// a cell of a cell step.
+	Steps []string `json:"steps,omitempty"`
+	Text  string   `json:"text"` // normalised stdout + text/plain results
+	Skip  bool     `json:"skip"` // nbval-skip, raises-exception, //zen:nocheck
 }

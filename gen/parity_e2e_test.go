@@ -66,3 +66,94 @@ func TestGeneratedParityTest(t *testing.T) {
 		})
 	}
 }
+
+// TestGeneratedParityTestPerStyle runs the generated parity test of a
+// notebook of each style twice: as recorded it passes, and once one step
+// prints other text it fails, naming the cell with the recorded and the
+// printed text. Function steps are compared through the pipeline cell,
+// which recorded the called steps' outputs in call order.
+func TestGeneratedParityTestPerStyle(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command on generated modules")
+	}
+	type style struct {
+		name   string
+		kernel string
+		cells  func(count string) []cell
+		// wantFail are texts of go test's output (runs of white space read
+		// as one space) when count prints "count 4".
+		wantFail []string
+	}
+	styles := []style{
+		{"gonb cell steps", "gonb", func(count string) []cell {
+			return []cell{
+				{src: "//zen:step load\n%%\nfmt.Println(\"loaded 3\")", stdout: "loaded 3\n"},
+				{src: "//zen:step count\n%%\nfmt.Println(\"" + count + "\")", stdout: "count 3\n"},
+			}
+		}, []string{
+			"parity: step count: nb.ipynb:cell 2:",
+			"recorded by nb.ipynb:cell 2: count 3 printed by step count: count 4",
+		}},
+		{"gonb function steps", "gonb", func(count string) []cell {
+			return []cell{
+				code("//zen:step generate\nfunc Generate() []int {\n\tfmt.Println(\"generated 3\")\n\treturn []int{1, 2, 3}\n}"),
+				code("//zen:step count\nfunc Count(xs []int) int {\n\tfmt.Println(\"" + count + "\")\n\treturn len(xs)\n}"),
+				{src: "//zen:pipeline demo\n%%\nxs := Generate()\nCount(xs)", stdout: "generated 3\ncount 3\n"},
+			}
+		}, []string{
+			"parity: steps generate, count: nb.ipynb:cell 3:",
+			"recorded by nb.ipynb:cell 3: generated 3 count 3 printed by steps generate, count: generated 3 count 4",
+		}},
+		{"repl function steps", "gophernotes", func(count string) []cell {
+			return []cell{
+				code(`import "fmt"`),
+				code("//zen:step generate\nfunc Generate() []int {\n\tfmt.Println(\"generated 3\")\n\treturn []int{1, 2, 3}\n}"),
+				code("//zen:step count\nfunc Count(xs []int) int {\n\tfmt.Println(\"" + count + "\")\n\treturn len(xs)\n}"),
+				{src: "//zen:pipeline demo\nxs := Generate()\nCount(xs)", stdout: "generated 3\ncount 3\n"},
+			}
+		}, []string{
+			"parity: steps generate, count: nb.ipynb:cell 4:",
+			"recorded by nb.ipynb:cell 4: generated 3 count 3 printed by steps generate, count: generated 3 count 4",
+		}},
+		{"repl cells with an unfinished line and a null execution count", "gophernotes", func(count string) []cell {
+			return []cell{
+				code(`import "fmt"`),
+				{src: "//zen:step count\nfmt.Print(\"count \")", stdout: "count "},
+				{src: "fmt.Println(" + strings.TrimPrefix(count, "count ") + ")", stdout: "3\n", noCount: true},
+			}
+		}, []string{
+			"parity: step count: nb.ipynb:cell 3:",
+			"recorded by nb.ipynb:cell 3: 3 printed by step count: count 4",
+		}},
+	}
+	for _, st := range styles {
+		for _, mutated := range []bool{false, true} {
+			name := st.name + "/as recorded"
+			count := "count 3"
+			if mutated {
+				name, count = st.name+"/a step prints other text", "count 4"
+			}
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				p := analyze(t, notebook(t, st.kernel, st.cells(count)...), Config{})
+				dir := emitModule(t, p, EmitOptions{})
+				out, err := goCommand(t, dir, "test", "./...")
+				if !mutated {
+					if err != nil {
+						t.Fatalf("go test: %v\n%s", err, out)
+					}
+					return
+				}
+				if err == nil {
+					t.Fatalf("go test passed although a step prints %q where the notebook recorded \"count 3\":\n%s", count, out)
+				}
+				words := strings.Join(strings.Fields(out), " ")
+				for _, want := range append([]string{"--- FAIL: TestNotebookParity"}, st.wantFail...) {
+					if !strings.Contains(words, want) {
+						t.Errorf("go test output lacks %q:\n%s", want, out)
+					}
+				}
+			})
+		}
+	}
+}

@@ -9,8 +9,17 @@ import (
 	"testing"
 )
 
-// TestPipelineRuns runs every step in a fresh store with the default
-// parameters.
-func TestPipelineRuns(t *testing.T) {
-	zentest.Run(t, Pipeline())
+// TestNotebookParity runs the pipeline with its default parameters and
+// compares what each step prints with the outputs its cells recorded in
+// ../../testdata/notebooks/gonb_functions/pipeline.ipynb.
+func TestNotebookParity(t *testing.T) {
+	zg_result := zentest.Run(t, Pipeline(), "--parallel", "1")
+	zentest.Parity(t, zg_result, []zentest.Expect{
+		{Steps: []string{"generate", "count", "top"}, Cell: "../../testdata/notebooks/gonb_functions/pipeline.ipynb:cell 7", Text: `generated 40 words
+6 distinct words of 4+ letters
+1. notebook (6)
+2. artifact (5)
+3. cache (5)
+`},
+	})
 }

@@ -9,8 +9,16 @@ import (
 	"testing"
 )
 
-// TestPipelineRuns runs every step in a fresh store with the default
-// parameters.
-func TestPipelineRuns(t *testing.T) {
-	zentest.Run(t, Pipeline())
+// TestNotebookParity runs the pipeline with its default parameters and
+// compares what each step prints with the outputs its cells recorded in
+// ../../testdata/notebooks/repl_functions/weather.ipynb.
+func TestNotebookParity(t *testing.T) {
+	zg_result := zentest.Run(t, Pipeline(), "--parallel", "1")
+	zentest.Parity(t, zg_result, []zentest.Expect{
+		{Steps: []string{"readings", "summary", "threshold", "alerts"}, Cell: "../../testdata/notebooks/repl_functions/weather.ipynb:cell 8", Text: `72 hourly readings over 3 days
+mean 18.96, peak 26.0
+alert above 24.5
+9 hours above 24.5, the first at hour 2
+`},
+	})
 }

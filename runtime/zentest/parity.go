@@ -17,13 +17,26 @@ import (
 // Text (or marks them Skip).
 type Expect struct {
 	Step string // the step the cell belongs to
-	Cell string // where the cell is, for messages: "churn.ipynb:cell 4"
-	Text string // the recorded output: stdout and text results
-	Skip bool   // the cell's output is not compared (//zen:nocheck)
+	// Steps, set instead of Step, names several steps whose outputs,
+	// joined in this order, the cell recorded: a pipeline cell that calls
+	// function steps prints what each call prints, one after the other.
+	Steps []string
+	Cell  string // where the cell is, for messages: "churn.ipynb:cell 4"
+	Text  string // the recorded output: stdout and text results
+	Skip  bool   // the cell's output is not compared (//zen:nocheck)
+}
+
+// stepsName is how messages name the step or steps of e.
+func (e Expect) stepsName() string {
+	if len(e.Steps) > 0 {
+		return strings.Join(e.Steps, ", ")
+	}
+	return e.Step
 }
 
 // Parity compares each step's printed output with the outputs its cells
-// recorded. want is grouped by Step; steps with no entry are not checked.
+// recorded. want is grouped by Step (or by Steps, whose outputs are joined
+// in order); steps with no entry are not checked.
 //
 // Both sides are normalised first: ANSI escape sequences removed, trailing
 // spaces and tabs cut from every line, CRLF turned into LF and trailing
@@ -37,16 +50,21 @@ type Expect struct {
 func Parity(t testing.TB, r *Result, want []Expect) {
 	t.Helper()
 	for _, group := range groupByStep(want) {
-		got := r.Stdout(group.step)
-		if msg := compareStep(group.step, group.cells, got); msg != "" {
+		var got strings.Builder
+		for _, step := range group.steps {
+			got.WriteString(r.Stdout(step))
+		}
+		if msg := compareStep(group.name, group.cells, got.String()); msg != "" {
 			t.Errorf("%s", msg)
 		}
 	}
 }
 
-// stepExpect is the expectations of one step, in notebook order.
+// stepExpect is the expectations of one step (or of several steps' joined
+// outputs), in notebook order.
 type stepExpect struct {
-	step  string
+	name  string
+	steps []string
 	cells []Expect
 }
 
@@ -55,11 +73,16 @@ func groupByStep(want []Expect) []stepExpect {
 	var groups []stepExpect
 	index := map[string]int{}
 	for _, e := range want {
-		i, ok := index[e.Step]
+		name := e.stepsName()
+		i, ok := index[name]
 		if !ok {
 			i = len(groups)
-			index[e.Step] = i
-			groups = append(groups, stepExpect{step: e.Step})
+			index[name] = i
+			steps := e.Steps
+			if len(steps) == 0 {
+				steps = []string{e.Step}
+			}
+			groups = append(groups, stepExpect{name: name, steps: steps})
 		}
 		groups[i].cells = append(groups[i].cells, e)
 	}
@@ -67,7 +90,8 @@ func groupByStep(want []Expect) []stepExpect {
 }
 
 // compareStep checks one step's output against its cells and returns the
-// failure message, or "" when the output matches.
+// failure message, or "" when the output matches. step names the step, or
+// the steps whose outputs got joins.
 func compareStep(step string, cells []Expect, got string) string {
 	var checked []Expect
 	partial := false
@@ -82,13 +106,15 @@ func compareStep(step string, cells []Expect, got string) string {
 		return ""
 	}
 	actual := normalize(got)
+	texts := make([]string, len(checked))
 	var whole strings.Builder
-	for _, c := range checked {
-		whole.WriteString(c.Text)
+	for i, c := range checked {
+		texts[i] = cellText(c.Text)
+		whole.WriteString(texts[i])
 	}
 	expected := normalize(whole.String())
 	if partial {
-		if bad, ok := missingCell(checked, actual); !ok {
+		if bad, ok := missingCell(cells, actual); !ok {
 			return failure(step, bad, "does not appear in order in the step's output (the step has unchecked cells, so only the checked cells' lines are looked for)", expected, actual)
 		}
 		return ""
@@ -96,33 +122,75 @@ func compareStep(step string, cells []Expect, got string) string {
 	if expected == actual {
 		return ""
 	}
-	bad, how := firstDifferentCell(checked, actual)
+	bad, how := firstDifferentCell(checked, texts, expected, actual)
 	return failure(step, bad, how, expected, actual)
 }
 
-// missingCell finds each checked cell's lines, as a block of whole lines, in
-// actual after the previous cell's block. It returns the first cell it
-// cannot find.
-func missingCell(checked []Expect, actual string) (Expect, bool) {
+// cellText is a cell's text normalised as far as joining it with the next
+// cell's allows: escapes removed, CRLF turned into LF and trailing blanks
+// cut from every finished line. An unfinished last line keeps its blanks
+// and stays unfinished, since the next cell's text may continue it ("a "
+// then "b\n" is the line "a b").
+func cellText(text string) string {
+	text = strings.ReplaceAll(stripANSI(text), "\r\n", "\n")
+	ls := strings.Split(text, "\n")
+	for i := range len(ls) - 1 {
+		ls[i] = strings.TrimRight(ls[i], " \t\r")
+	}
+	return strings.Join(ls, "\n")
+}
+
+// missingCell looks for the checked cells, in order, in actual: each run of
+// checked cells between unchecked ones must appear there as a block of
+// whole lines, after the previous run's block. A run whose text ends in an
+// unfinished line needs only the start of that line, since the unchecked
+// cell after it may continue the line. It returns the first cell of the
+// first run it cannot find.
+func missingCell(cells []Expect, actual string) (Expect, bool) {
 	have := lines(actual)
 	at := 0
-	for _, c := range checked {
-		block := lines(normalize(c.Text))
-		i := indexBlock(have[at:], block)
+	var run []Expect
+	find := func() bool {
+		if len(run) == 0 {
+			return true
+		}
+		var text strings.Builder
+		for _, c := range run {
+			text.WriteString(cellText(c.Text))
+		}
+		unfinished := text.Len() > 0 && !strings.HasSuffix(text.String(), "\n")
+		block := lines(normalize(text.String()))
+		i := indexBlock(have[at:], block, unfinished)
 		if i < 0 {
-			return c, false
+			return false
 		}
 		at += i + len(block)
+		return true
+	}
+	for _, c := range cells {
+		if !c.Skip {
+			run = append(run, c)
+			continue
+		}
+		if !find() {
+			return run[0], false
+		}
+		run = run[:0]
+	}
+	if !find() {
+		return run[0], false
 	}
 	return Expect{}, true
 }
 
 // indexBlock returns where block starts in have as consecutive lines, or -1.
-func indexBlock(have, block []string) int {
+// With openEnd, the block's last line need only start the line of have.
+func indexBlock(have, block []string, openEnd bool) int {
 	for i := 0; i+len(block) <= len(have); i++ {
 		match := true
 		for j, l := range block {
-			if have[i+j] != l {
+			last := j == len(block)-1
+			if have[i+j] != l && !(last && openEnd && strings.HasPrefix(have[i+j], l)) {
 				match = false
 				break
 			}
@@ -134,42 +202,49 @@ func indexBlock(have, block []string) int {
 	return -1
 }
 
-// firstDifferentCell maps the first line where the concatenated texts and
-// the actual output part to the cell that recorded it, and says how they
-// part.
-func firstDifferentCell(checked []Expect, actual string) (Expect, string) {
-	have := lines(actual)
-	at := 0
-	for _, c := range checked {
-		block := lines(normalize(c.Text))
-		for j, l := range block {
-			if at+j >= len(have) {
-				return c, "was not printed: the step's output ends before it"
-			}
-			if have[at+j] != l {
-				return c, fmt.Sprintf("differs from the step's output at line %d of the cell's text", j+1)
-			}
-		}
-		at += len(block)
+// firstDifferentCell maps the first byte where the expected and the actual
+// output part to the cell whose text holds it, and says how they part.
+// texts are the cells' texts as cellText gives them, which joined are
+// expected before the final normalisation.
+func firstDifferentCell(checked []Expect, texts []string, expected, actual string) (Expect, string) {
+	d := 0
+	for d < len(expected) && d < len(actual) && expected[d] == actual[d] {
+		d++
 	}
-	// Every cell matched its lines, so the step printed more than its cells
-	// recorded; the extra text comes after the last checked cell.
-	return checked[len(checked)-1], "is followed by output that no cell recorded"
+	if d == len(expected) {
+		// The step printed everything the cells recorded, and more after
+		// the last checked cell.
+		return checked[len(checked)-1], "is followed by output that no cell recorded"
+	}
+	i, start := 0, 0
+	for i < len(texts)-1 && d >= start+len(texts[i]) {
+		start += len(texts[i])
+		i++
+	}
+	if d == len(actual) {
+		return checked[i], "was not printed: the step's output ends before it"
+	}
+	line := 1 + strings.Count(texts[i][:min(d-start, len(texts[i]))], "\n")
+	return checked[i], fmt.Sprintf("differs from the step's output at line %d of the cell's text", line)
 }
 
 // failure formats one step's parity failure.
 func failure(step string, cell Expect, how, expected, actual string) string {
+	label := "step " + step
+	if len(cell.Steps) > 1 {
+		label = "steps " + step
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "parity: step %s: %s: the output recorded by the cell %s\n", step, cellName(cell), how)
+	fmt.Fprintf(&b, "parity: %s: %s: the output recorded by the cell %s\n", label, cellName(cell), how)
 	fmt.Fprintf(&b, "recorded by %s:\n%s\n", cellName(cell), indent(normalize(cell.Text)))
-	fmt.Fprintf(&b, "printed by step %s:\n%s\n", step, indent(actual))
-	fmt.Fprintf(&b, "diff (- notebook, + pipeline):\n%s", udiff.Unified("notebook", "step "+step, expected, actual))
+	fmt.Fprintf(&b, "printed by %s:\n%s\n", label, indent(actual))
+	fmt.Fprintf(&b, "diff (- notebook, + pipeline):\n%s", udiff.Unified("notebook", label, expected, actual))
 	return strings.TrimRight(b.String(), "\n")
 }
 
 func cellName(c Expect) string {
 	if c.Cell == "" {
-		return "a cell of step " + c.Step
+		return "a cell of step " + c.stepsName()
 	}
 	return c.Cell
 }

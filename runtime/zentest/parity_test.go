@@ -66,6 +66,11 @@ func TestCompareStep(t *testing.T) {
 		{"skipped cell: whole lines only", []Expect{skipped("3", ""), cell("4", "1\n")}, "11\n", "demo.ipynb:cell 4", "does not appear in order"},
 		{"skipped cell: order matters", []Expect{cell("3", "b\n"), skipped("4", ""), cell("5", "a\n")}, "a\nb\n", "demo.ipynb:cell 5", "does not appear in order"},
 		{"skipped cell: missing text", []Expect{cell("3", "start\n"), skipped("4", ""), cell("5", "done\n")}, "start\n", "demo.ipynb:cell 5", "does not appear in order"},
+		{"unfinished line: the next cell differs", []Expect{cell("4", "a"), cell("5", "b\nc\n")}, "ab\nX\n", "demo.ipynb:cell 5", "at line 2 of the cell's text"},
+		{"unfinished line: the cell itself differs", []Expect{cell("4", "a"), cell("5", "b\n")}, "Xb\n", "demo.ipynb:cell 4", "at line 1 of the cell's text"},
+		{"skipped cell: checked cells joined", []Expect{cell("3", "n="), cell("4", "3\n"), skipped("5", ""), cell("6", "done\n")}, "n=3\nt=1s\ndone\n", "", ""},
+		{"skipped cell: unfinished line continued by it", []Expect{cell("3", "took "), skipped("4", "3s\n"), cell("5", "done\n")}, "took 5s\ndone\n", "", ""},
+		{"skipped cell: unfinished line must start the line", []Expect{cell("3", "took "), skipped("4", "3s\n")}, "it took 5s\n", "demo.ipynb:cell 3", "does not appear in order"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -119,6 +124,45 @@ func TestParityFailsNamingTheCell(t *testing.T) {
 		if !strings.Contains(msg, want) {
 			t.Errorf("failure does not contain %q:\n%s", want, msg)
 		}
+	}
+}
+
+// TestParityJoinsSteps checks a cell that recorded several steps' output,
+// as a pipeline cell of function steps does: their outputs are joined in
+// the order Steps gives.
+
+// TestParityJoinsSteps checks a cell that recorded several steps' output,
+// as a pipeline cell of function steps does: their outputs are joined in
+// the order Steps gives.
+func TestParityJoinsSteps(t *testing.T) {
+	r := Run(t, twoSteps("hello\n"))
+	tests := []struct {
+		name     string
+		text     string
+		wantFail []string
+	}{
+		{"in call order", "hello\nepochs 3\nsum 7.5\n", nil},
+		{"a step prints other text", "hello\nepochs 3\nsum 8\n", []string{
+			"parity: steps load, train: demo.ipynb:cell 6: the output recorded by the cell differs from the step's output at line 3",
+			"printed by steps load, train:\n\thello\n\tepochs 3\n\tsum 7.5\n",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := []Expect{{Steps: []string{"load", "train"}, Cell: "demo.ipynb:cell 6", Text: tt.text}}
+			rec := record(t, func(tb testing.TB) { Parity(tb, r, want) })
+			if tt.wantFail == nil {
+				if rec.Failed() {
+					t.Fatalf("Parity failed:\n%s", rec.messages())
+				}
+				return
+			}
+			for _, w := range tt.wantFail {
+				if !strings.Contains(rec.messages(), w) {
+					t.Errorf("failure does not contain %q:\n%s", w, rec.messages())
+				}
+			}
+		})
 	}
 }
 
