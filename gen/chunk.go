@@ -56,6 +56,10 @@ type item struct {
 
 	// Filled by type checking and later stages.
 	synStart int // offset of text in the synthetic check file
+	synLen   int // length of the item's text there, synText()
+	// synEdits are REPL version renames (versions.go), in the check file
+	// and in generated code, sorted by start.
+	synEdits []edit
 	node     any // ast.Decl or ast.Stmt parsed from the synthetic file
 	step     *stepBuild
 	edits    []edit

@@ -89,8 +89,8 @@ func (a *analysis) editAt(pos, end token.Pos, text string) {
 	if !ok || it == nil {
 		return
 	}
-	rel := off - it.synStart
-	it.edits = append(it.edits, edit{rel, rel + a.offset(end) - off, text})
+	rel := it.textOffset(off - it.synStart)
+	it.edits = append(it.edits, edit{rel, it.textOffset(a.offset(end) - it.synStart), text})
 }
 
 // posOf returns the notebook position of a synthetic position.

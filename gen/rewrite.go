@@ -12,18 +12,26 @@ type edit struct {
 	text       string
 }
 
-// rewritten returns the item's text with its edits applied. Edits never
-// add or remove newlines, so the text keeps the cell's line structure.
+// rewritten returns the item's text with its edits and its version renames
+// applied. Edits never add or remove newlines, so the text keeps the
+// cell's line structure.
 func (it *item) rewritten() string {
-	if len(it.edits) == 0 {
-		return it.text
+	return applyEdits(it.text, append(append([]edit(nil), it.edits...), it.synEdits...))
+}
+
+// applyEdits applies edits to text. Of two edits that start at the same
+// place, the one listed first wins (an edit of the generated code over a
+// version rename of the same name); an insertion there comes first.
+func applyEdits(text string, edits []edit) string {
+	if len(edits) == 0 {
+		return text
 	}
-	edits := append([]edit(nil), it.edits...)
+	edits = append([]edit(nil), edits...)
 	sort.SliceStable(edits, func(i, j int) bool {
 		if edits[i].start != edits[j].start {
 			return edits[i].start < edits[j].start
 		}
-		return edits[i].end < edits[j].end
+		return edits[i].end-edits[i].start == 0 && edits[j].end-edits[j].start != 0
 	})
 	var b strings.Builder
 	at := 0
@@ -31,11 +39,11 @@ func (it *item) rewritten() string {
 		if e.start < at {
 			continue
 		}
-		b.WriteString(it.text[at:e.start])
+		b.WriteString(text[at:e.start])
 		b.WriteString(e.text)
 		at = e.end
 	}
-	b.WriteString(it.text[at:])
+	b.WriteString(text[at:])
 	return b.String()
 }
 

@@ -111,6 +111,20 @@ func (a *analysis) typeCheck() bool {
 		// misleading error.
 		return false
 	}
+	before := len(a.errs)
+	versions := a.versionDecls(decls)
+	if len(a.errs) > before {
+		// go/types would report each method declared twice again.
+		return false
+	}
+	if versions != nil {
+		// Uses of a redeclared name resolve to its first version in a
+		// check of the file as it is; each is then renamed to the version
+		// the notebook had declared last where the use stands.
+		if src, file, ok = a.resolvedSource(fset, decls, imports, versions); !ok {
+			return false
+		}
+	}
 	importFailed := false
 	for _, u := range imports {
 		if p := chk.loaded[u.path]; p != nil {
@@ -163,6 +177,31 @@ func (a *analysis) typeCheck() bool {
 	return !hasSyntaxErrors(a.errs) && len(a.errs) == 0
 }
 
+// resolvedSource checks the file with only the later declarations of
+// redeclared names renamed, points every use at its version and returns
+// the check file with those renames.
+func (a *analysis) resolvedSource(fset *token.FileSet, decls []*item, imports []*userImport, versions map[string][]declVersion) (string, *ast.File, bool) {
+	chk := a.chk
+	chk.src = a.syntheticSource(decls, imports)
+	file, err := goparser.ParseFile(fset, "zen_check.go", chk.src, goparser.SkipObjectResolution)
+	if err != nil {
+		a.syntaxErrors(err)
+		return "", nil, false
+	}
+	chk.fset, chk.file = fset, file
+	chk.info = &types.Info{Uses: map[*ast.Ident]types.Object{}}
+	conf := types.Config{Importer: importerOf(chk.loaded), Error: func(error) {}}
+	chk.pkg, _ = conf.Check(checkPackage, fset, []*ast.File{file}, chk.info)
+	if a.resolveVersions(versions) {
+		chk.src = a.syntheticSource(decls, imports)
+		if file, err = goparser.ParseFile(fset, "zen_check.go", chk.src, goparser.SkipObjectResolution); err != nil {
+			a.syntaxErrors(err)
+			return "", nil, false
+		}
+	}
+	return chk.src, file, true
+}
+
 func hasSyntaxErrors(l parser.ErrorList) bool {
 	for _, e := range l {
 		if strings.HasPrefix(e.Msg, "syntax error") {
@@ -172,11 +211,20 @@ func hasSyntaxErrors(l parser.ErrorList) bool {
 	return false
 }
 
-// packageDecls returns the declarations that reach package level, after
-// "last declaration wins" (GoNB replaces a redeclared name, and the REPL
-// kernels do the same for funcs and types).
+// packageDecls returns the declarations that reach package level. GoNB
+// compiles all declarations again for every cell, so there the last
+// declaration of a name wins; the REPL kernels keep every version, each
+// from its cell on (versions.go).
 func (a *analysis) packageDecls() []*item {
 	var decls []*item
+	if a.nb.Dialect == parser.DialectREPL {
+		for _, it := range a.items {
+			if it.kind == itemDecl && !(it.keyword == "func" && it.name == "main" && !it.method) {
+				decls = append(decls, it)
+			}
+		}
+		return decls
+	}
 	// declaredBy is the latest declaration of each name seen so far,
 	// walking backwards.
 	declaredBy := map[string]*item{}
@@ -294,7 +342,9 @@ func (a *analysis) syntheticSource(decls []*item, imports []*userImport) string 
 	write := func(it *item) {
 		b.WriteString(a.lineDirective(it))
 		it.synStart = b.Len()
-		b.WriteString(it.text)
+		text := it.synText()
+		it.synLen = len(text)
+		b.WriteString(text)
 		b.WriteString("\n")
 		spans = append(spans, it)
 	}
@@ -354,9 +404,9 @@ func (a *analysis) syntheticSource(decls []*item, imports []*userImport) string 
 func (a *analysis) locate(off int) (Pos, *item, bool) {
 	spans := a.chk.spans
 	i := sort.Search(len(spans), func(i int) bool { return spans[i].synStart > off }) - 1
-	if i >= 0 && off <= spans[i].synStart+len(spans[i].text) {
+	if i >= 0 && off <= spans[i].synStart+spans[i].synLen {
 		it := spans[i]
-		return a.itemPos(it, off-it.synStart), it, true
+		return a.itemPos(it, it.textOffset(off-it.synStart)), it, true
 	}
 	for _, u := range a.chk.imports {
 		if off >= u.specStart && off <= u.specEnd {
