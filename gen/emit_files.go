@@ -88,7 +88,8 @@ func (e *emitter) testFile() *jen.File {
 // its default parameters and fails unless every step succeeds.
 func (e *emitter) runTestFunc() jen.Code {
 	return jen.Comment("// TestPipelineRuns runs every step in a fresh store with the default").Line().
-		Comment("// parameters.").Line().
+		Comment("// parameters and checks that every artifact decodes to what its step").Line().
+		Comment("// saved.").Line().
 		Func().Id("TestPipelineRuns").Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
 		jen.Qual(ZentestPath, "Run").Call(jen.Id("t"), jen.Id("Pipeline").Call()),
 	)
@@ -103,8 +104,9 @@ func (e *emitter) parityTestFunc(want []stepExpect) jen.Code {
 	for _, w := range want {
 		elems = append(elems, e.expectLiteral(w))
 	}
-	return jen.Commentf("// TestNotebookParity runs the pipeline with its default parameters and").Line().
-		Commentf("// compares what each step prints with the outputs its cells recorded in").Line().
+	return jen.Commentf("// TestNotebookParity runs the pipeline with its default parameters,").Line().
+		Commentf("// checks that every artifact decodes to what its step saved and compares").Line().
+		Commentf("// what each step prints with the outputs its cells recorded in").Line().
 		Commentf("// %s.", e.p.Notebook).Line().
 		Func().Id("TestNotebookParity").Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
 		jen.Id("zg_result").Op(":=").Qual(ZentestPath, "Run").Call(jen.Id("t"), jen.Id("Pipeline").Call(), jen.Lit("--parallel"), jen.Lit("1")),

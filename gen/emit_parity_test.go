@@ -18,8 +18,9 @@ func TestParityBuilders(t *testing.T) {
 		got  string
 		want string
 	}{
-		{"parityTestFunc", render(churn.parityTestFunc(churn.expectations())), `// TestNotebookParity runs the pipeline with its default parameters and
-// compares what each step prints with the outputs its cells recorded in
+		{"parityTestFunc", render(churn.parityTestFunc(churn.expectations())), `// TestNotebookParity runs the pipeline with its default parameters,
+// checks that every artifact decodes to what its step saved and compares
+// what each step prints with the outputs its cells recorded in
 // churn.ipynb.
 func TestNotebookParity(t *testing.T) {
 	zg_result := zentest.Run(t, Pipeline(), "--parallel", "1")

@@ -124,7 +124,8 @@ func DefaultParams() Params {
 		{"codecExpr error", renderExpr(churn.codecExpr(&Port{Type: "error", Codec: "error"})), "runtime.ErrorCodec()"},
 		{"codecExpr user", renderExpr(churn.codecExpr(&Port{Type: "T", Codec: "mine", CodecExpr: "zen.JSON[T]()"})), "zen.JSON[T]()"},
 		{"runTestFunc", render(churn.runTestFunc()), `// TestPipelineRuns runs every step in a fresh store with the default
-// parameters.
+// parameters and checks that every artifact decodes to what its step
+// saved.
 func TestPipelineRuns(t *testing.T) {
 	zentest.Run(t, Pipeline())
 }`},

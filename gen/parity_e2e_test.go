@@ -157,3 +157,55 @@ func TestGeneratedParityTestPerStyle(t *testing.T) {
 		}
 	}
 }
+
+// TestGeneratedTestChecksStorability runs the generated test of a notebook
+// whose type stores itself through MarshalJSON: when that loses a
+// fraction, the test fails naming the step, the output and the field, even
+// before the next step prints the damaged value.
+func TestGeneratedTestChecksStorability(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command on generated modules")
+	}
+	cells := func(marshal string) []cell {
+		return []cell{
+			code("import (\n\t\"encoding/json\"\n\t\"fmt\"\n\t\"math\"\n)"),
+			code("type celsius struct{ Deg float64 }\n\n" +
+				"func (c celsius) MarshalJSON() ([]byte, error) { return json.Marshal(" + marshal + ") }\n\n" +
+				"func (c *celsius) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, &c.Deg) }\n\n" +
+				"type reading struct {\n\tCity string\n\tTemp celsius\n}\n\nvar _ = math.Round"),
+			{src: "//zen:step load\nreadings := []reading{{\"Oslo\", celsius{3}}, {\"Rome\", celsius{14.6}}}\nfmt.Println(len(readings), \"readings\")", stdout: "2 readings\n"},
+			{src: "//zen:step report\nfor _, r := range readings {\n\tfmt.Println(r.City, r.Temp.Deg)\n}", stdout: "Oslo 3\nRome 14.6\n"},
+		}
+	}
+	tests := []struct {
+		name, marshal string
+		wantFail      []string
+	}{
+		{"exact", "c.Deg", nil},
+		{"rounded", "math.Round(c.Deg)", []string{
+			"storability: step load: output readings (json codec): decoding the artifact does not give back what the step saved: field [1].Temp.Deg differs saved: 14.6 stored: 15",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := emitModule(t, analyze(t, notebook(t, "gophernotes", cells(tt.marshal)...), Config{}), EmitOptions{})
+			out, err := goCommand(t, dir, "test", "./...")
+			if tt.wantFail == nil {
+				if err != nil {
+					t.Fatalf("go test: %v\n%s", err, out)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("go test passed although load's artifact loses a fraction:\n%s", out)
+			}
+			words := strings.Join(strings.Fields(out), " ")
+			for _, want := range tt.wantFail {
+				if !strings.Contains(words, want) {
+					t.Errorf("go test output lacks %q:\n%s", want, out)
+				}
+			}
+		})
+	}
+}

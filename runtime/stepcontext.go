@@ -17,6 +17,8 @@ type StepContext struct {
 	step   *Step
 	blobs  blob.Store
 	inputs map[string]meta.Artifact // by input name, resolved before the attempt
+	// observe, when set, sees every saved output (WithSaveObserver).
+	observe func(SavedOutput)
 
 	mu      sync.Mutex
 	closed  bool // set when the runtime has taken the results, or gave up on the attempt
@@ -75,13 +77,23 @@ func Save[T any](sc *StepContext, name string, c Codec[T], v T) error {
 			a.Type = o.Type
 		}
 	}
+	if err := sc.keep(a); err != nil {
+		return err
+	}
+	observeSave(sc, a, c, v)
+	return nil
+}
+
+// keep records a saved output of the attempt; a later save of the same name
+// replaces it.
+func (sc *StepContext) keep(a meta.Artifact) error {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	if sc.closed {
 		return errAbandoned
 	}
 	for i, o := range sc.outputs {
-		if o.Name == name {
+		if o.Name == a.Name {
 			sc.outputs[i] = a
 			return nil
 		}

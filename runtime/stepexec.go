@@ -213,7 +213,7 @@ func (r *runner) attempt(ctx context.Context, s *Step, inputs map[string]meta.Ar
 	}
 	defer cancel()
 	actx = withStreams(actx, stdout, stderr)
-	sc := &StepContext{step: s, blobs: r.st.blobs, inputs: inputs}
+	sc := &StepContext{step: s, blobs: r.st.blobs, inputs: inputs, observe: saveObserverOf(ctx)}
 	done := make(chan attemptResult, 1)
 	go func() {
 		defer func() {

@@ -2,6 +2,7 @@ package zentest
 
 import (
 	"bytes"
+	"context"
 	"reflect"
 	"strings"
 	"testing"
@@ -28,6 +29,12 @@ type Result struct {
 // t.TempDir() and fails t (with the run's stderr) if the run fails. args are
 // flags of the generated binary's run command, such as "--epochs=5".
 //
+// Run also proves that every artifact of the run can be stored: each
+// output a step saves is decoded again from the store and compared with
+// the value the step saved (every field, unexported ones too; NaN equals
+// NaN; a nil and an empty slice differ). Each mismatch fails t, naming the
+// step, the output and the first field that differs.
+//
 // The run command fills p.Params from the flags; Run puts the defaults
 // back afterwards, so that a later Run with the same p starts from them
 // again. Parallel tests must not share one p: each calls the generated
@@ -38,8 +45,10 @@ func Run(t testing.TB, p *runtime.Pipeline, args ...string) *Result {
 	restore := saveParams(p)
 	defer restore()
 	cmd := append([]string{"run", "--home", r.Home}, args...)
-	stdout, stderr, code := r.exec(cmd...)
+	check := &storability{}
+	stdout, stderr, code := r.execContext(runtime.WithSaveObserver(t.Context(), check.observe), cmd...)
 	r.Terminal, r.Progress = stdout, stderr
+	check.report(t)
 	if code != 0 {
 		t.Fatalf("zentest: %s %s exited with status %d\nstderr:\n%s\nstdout:\n%s",
 			p.Name, strings.Join(cmd, " "), code, indent(stderr), indent(stdout))
@@ -83,8 +92,12 @@ func (r *Result) query(args ...string) string {
 }
 
 func (r *Result) exec(args ...string) (stdout, stderr string, code int) {
+	return r.execContext(r.t.Context(), args...)
+}
+
+func (r *Result) execContext(ctx context.Context, args ...string) (stdout, stderr string, code int) {
 	var out, errOut bytes.Buffer
-	code = runtime.Exec(r.t.Context(), r.p, args, &out, &errOut)
+	code = runtime.Exec(ctx, r.p, args, &out, &errOut)
 	return out.String(), errOut.String(), code
 }
 
