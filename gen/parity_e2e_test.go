@@ -3,6 +3,8 @@ package gen
 import (
 	"strings"
 	"testing"
+
+	"github.com/zengen-dev/zengen/parser"
 )
 
 // parityNotebook is a small REPL notebook with recorded outputs: load
@@ -80,6 +82,10 @@ func TestGeneratedParityTestPerStyle(t *testing.T) {
 		name   string
 		kernel string
 		cells  func(count string) []cell
+		// script, when set, is a percent script whose paired notebook is
+		// cells as recorded: the script is the input, the notebook holds
+		// the outputs.
+		script func(count string) string
 		// wantFail are texts of go test's output (runs of white space read
 		// as one space) when count prints "count 4".
 		wantFail []string
@@ -90,7 +96,7 @@ func TestGeneratedParityTestPerStyle(t *testing.T) {
 				{src: "//zen:step load\n%%\nfmt.Println(\"loaded 3\")", stdout: "loaded 3\n"},
 				{src: "//zen:step count\n%%\nfmt.Println(\"" + count + "\")", stdout: "count 3\n"},
 			}
-		}, []string{
+		}, nil, []string{
 			"parity: step count: nb.ipynb:cell 2:",
 			"recorded by nb.ipynb:cell 2: count 3 printed by step count: count 4",
 		}},
@@ -100,7 +106,7 @@ func TestGeneratedParityTestPerStyle(t *testing.T) {
 				code("//zen:step count\nfunc Count(xs []int) int {\n\tfmt.Println(\"" + count + "\")\n\treturn len(xs)\n}"),
 				{src: "//zen:pipeline demo\n%%\nxs := Generate()\nCount(xs)", stdout: "generated 3\ncount 3\n"},
 			}
-		}, []string{
+		}, nil, []string{
 			"parity: steps generate, count: nb.ipynb:cell 3:",
 			"recorded by nb.ipynb:cell 3: generated 3 count 3 printed by steps generate, count: generated 3 count 4",
 		}},
@@ -111,9 +117,21 @@ func TestGeneratedParityTestPerStyle(t *testing.T) {
 				code("//zen:step count\nfunc Count(xs []int) int {\n\tfmt.Println(\"" + count + "\")\n\treturn len(xs)\n}"),
 				{src: "//zen:pipeline demo\nxs := Generate()\nCount(xs)", stdout: "generated 3\ncount 3\n"},
 			}
-		}, []string{
+		}, nil, []string{
 			"parity: steps generate, count: nb.ipynb:cell 4:",
 			"recorded by nb.ipynb:cell 4: generated 3 count 3 printed by steps generate, count: generated 3 count 4",
+		}},
+		{"percent script with its paired notebook", "gophernotes", func(count string) []cell {
+			return []cell{
+				code(`import "fmt"`),
+				{src: "fmt.Println(\"loaded 3\")", tags: []string{"step:load"}, stdout: "loaded 3\n"},
+				{src: "fmt.Println(\"" + count + "\")", tags: []string{"step:count"}, stdout: "count 3\n"},
+			}
+		}, func(count string) string {
+			return "// %%\nimport \"fmt\"\n\n// %% tags=[\"step:load\"]\nfmt.Println(\"loaded 3\")\n\n// %% tags=[\"step:count\"]\nfmt.Println(\"" + count + "\")\n"
+		}, []string{
+			"parity: step count: nb.go:8:",
+			"recorded by nb.go:8: count 3 printed by step count: count 4",
 		}},
 		{"repl cells with an unfinished line and a null execution count", "gophernotes", func(count string) []cell {
 			return []cell{
@@ -121,7 +139,7 @@ func TestGeneratedParityTestPerStyle(t *testing.T) {
 				{src: "//zen:step count\nfmt.Print(\"count \")", stdout: "count "},
 				{src: "fmt.Println(" + strings.TrimPrefix(count, "count ") + ")", stdout: "3\n", noCount: true},
 			}
-		}, []string{
+		}, nil, []string{
 			"parity: step count: nb.ipynb:cell 3:",
 			"recorded by nb.ipynb:cell 3: 3 printed by step count: count 4",
 		}},
@@ -135,7 +153,16 @@ func TestGeneratedParityTestPerStyle(t *testing.T) {
 			}
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
-				p := analyze(t, notebook(t, st.kernel, st.cells(count)...), Config{})
+				nb := notebook(t, st.kernel, st.cells(count)...)
+				if st.script != nil {
+					script, err := parser.ReadPercent("nb.go", []byte(st.script(count)))
+					if err != nil {
+						t.Fatal(err)
+					}
+					parser.TakeOutputs(script, notebook(t, st.kernel, st.cells("count 3")...))
+					nb = script
+				}
+				p := analyze(t, nb, Config{})
 				dir := emitModule(t, p, EmitOptions{})
 				out, err := goCommand(t, dir, "test", "./...")
 				if !mutated {

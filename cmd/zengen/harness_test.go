@@ -59,10 +59,17 @@ func testCases(t testing.TB) []testCase {
 			t.Fatal(err)
 		}
 		c := testCase{name: e.Name()}
+		names := map[string]bool{}
+		for _, f := range files {
+			names[f.Name()] = true
+		}
 		for _, f := range files {
 			switch {
 			case f.Name() == "stderr.txt":
 				c.failing = true
+			case strings.HasSuffix(f.Name(), ".ipynb") && names[strings.TrimSuffix(f.Name(), ".ipynb")+".go"]:
+				// The notebook jupytext pairs with the script: the
+				// script is the input, this its recorded outputs.
 			case strings.HasSuffix(f.Name(), ".ipynb") || strings.HasSuffix(f.Name(), ".go"):
 				if c.notebook != "" {
 					t.Fatalf("%s holds two inputs: %s and %s", dir, c.notebook, f.Name())

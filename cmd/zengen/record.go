@@ -13,6 +13,8 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+
+	"github.com/zengen-dev/zengen/parser"
 )
 
 // The record lets check (and generate) skip parsing, type-checking and
@@ -85,7 +87,12 @@ func inputsDigest(nb string, o generateOptions) (string, error) {
 	d.field([]byte(identity))
 	d.field([]byte(commandLine(nb, o)))
 	d.field([]byte(importPath))
-	for _, name := range []string{nb, filepath.Join(root, "go.mod"), filepath.Join(root, "go.sum")} {
+	inputs := []string{nb, filepath.Join(root, "go.mod"), filepath.Join(root, "go.sum")}
+	if paired := parser.PairedPath(nb); paired != "" {
+		// Its outputs become the parity test's expectations.
+		inputs = append(inputs, paired)
+	}
+	for _, name := range inputs {
 		content, err := os.ReadFile(name)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return "", err

@@ -169,3 +169,30 @@ func TestRecordLetsCheckSkipRendering(t *testing.T) {
 		t.Errorf("generate over an up-to-date tree: exit %d, %q", status, stdout)
 	}
 }
+
+// TestRecordCoversThePairedNotebook checks that the record of a percent
+// script changes with the notebook jupytext pairs it with, whose outputs
+// become the parity test's expectations.
+func TestRecordCoversThePairedNotebook(t *testing.T) {
+	asRelease(t, "github.com/zengen-dev/zengen@v1.0.0 h1:test go1.26")
+	module := gomodtest.Module(t, "example.com/record")
+	dir := t.TempDir()
+	script := filepath.Join(dir, "tally.go")
+	writeFile(t, script, "// %%\nprintln(1)\n")
+	o := generateOptions{out: filepath.Join(module, "tally"), split: "auto"}
+	digest := func() string {
+		t.Helper()
+		d, err := inputsDigest(script, o)
+		if err != nil || d == "" {
+			t.Fatalf("inputsDigest = %q, %v", d, err)
+		}
+		return d
+	}
+	without := digest()
+	writeFile(t, filepath.Join(dir, "tally.ipynb"), `{"cells": []}`)
+	with := digest()
+	writeFile(t, filepath.Join(dir, "tally.ipynb"), `{"cells": [], "metadata": {}}`)
+	if edited := digest(); without == with || with == edited {
+		t.Errorf("the digest does not follow the paired notebook: %s, %s, %s", without, with, edited)
+	}
+}

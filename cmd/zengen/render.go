@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,6 +91,9 @@ func analyze(nb, dir string, o generateOptions) (*gen.Pipeline, parser.ErrorList
 		errs, err := positioned(err)
 		return nil, errs, err
 	}
+	if err := takePairedOutputs(notebook); err != nil {
+		return nil, nil, err
+	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, nil, err
@@ -100,6 +104,28 @@ func analyze(nb, dir string, o generateOptions) (*gen.Pipeline, parser.ErrorList
 		return nil, errs, err
 	}
 	return p, nil, nil
+}
+
+// takePairedOutputs gives a percent script the outputs of the notebook
+// jupytext pairs it with, for the parity test (parser.TakeOutputs matches
+// the cells). A paired file that is not a notebook is ignored, as is a
+// script without one: the test then only runs the pipeline.
+func takePairedOutputs(script *parser.Notebook) error {
+	path := parser.PairedPath(script.Path)
+	if script.Format != parser.FormatPercent || path == "" {
+		return nil
+	}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("cannot read the notebook paired with %s: %w", script.Path, err)
+	}
+	if paired, err := parser.ReadIPYNB(path, data); err == nil {
+		parser.TakeOutputs(script, paired)
+	}
+	return nil
 }
 
 // positioned sorts an error from parse or analysis into problems in the

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/zengen-dev/zengen/parser"
 )
 
 const watchExamples = `  # Regenerate internal/churn whenever churn.ipynb is saved
@@ -84,6 +86,11 @@ func (w *watcher) run(stop <-chan struct{}) int {
 			return exitFindings
 		}
 		byPath[abs] = nb
+		if paired := parser.PairedPath(abs); paired != "" {
+			// A percent script's parity expectations come from the
+			// notebook jupytext pairs it with.
+			byPath[paired] = nb
+		}
 		dirs = append(dirs, filepath.Dir(abs))
 	}
 	slices.Sort(dirs)

@@ -76,10 +76,17 @@ type watchHarness struct {
 
 func startWatch(t *testing.T) *watchHarness {
 	t.Helper()
+	return startWatchOn(t, "demo.ipynb")
+}
+
+// startWatchOn runs a watcher on the notebook called name in a temporary
+// folder.
+func startWatchOn(t *testing.T, name string) *watchHarness {
+	t.Helper()
 	dir := t.TempDir()
 	h := &watchHarness{
 		t:        t,
-		notebook: filepath.Join(dir, "demo.ipynb"),
+		notebook: filepath.Join(dir, name),
 		gen:      &fakeGenerate{},
 		stdout:   &lockedBuffer{},
 		stderr:   &lockedBuffer{},
@@ -209,6 +216,22 @@ func TestWatchIgnoresOtherFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.waitCalls(1)
+}
+
+// TestWatchFollowsThePairedNotebook checks that saving the notebook
+// jupytext pairs with a percent script regenerates: its outputs are the
+// script's parity expectations.
+func TestWatchFollowsThePairedNotebook(t *testing.T) {
+	h := startWatchOn(t, "demo.go")
+	h.waitCalls(1)
+	paired := filepath.Join(filepath.Dir(h.notebook), "demo.ipynb")
+	if err := os.WriteFile(paired+".tmp", []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(paired+".tmp", paired); err != nil {
+		t.Fatal(err)
+	}
+	h.waitCalls(2)
 }
 
 func TestWatchWaitsForARemovedNotebook(t *testing.T) {
