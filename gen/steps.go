@@ -2,6 +2,7 @@ package gen
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -445,15 +446,17 @@ func markdownHeading(src string) string {
 
 // docBefore returns the markdown cells directly before c, as written.
 func (a *analysis) docBefore(c *parser.Cell) string {
-	idx := -1
-	for i, x := range a.nb.Cells {
-		if x == c {
-			idx = i
-		}
+	idx := c.Number - 1 // Number is the index in the cells list + 1
+	if idx < 0 || idx >= len(a.nb.Cells) || a.nb.Cells[idx] != c {
+		idx = slices.Index(a.nb.Cells, c)
 	}
-	var parts []string
-	for i := idx - 1; i >= 0 && a.nb.Cells[i].Kind == parser.Markdown; i-- {
-		parts = append([]string{strings.TrimSpace(a.nb.Cells[i].Source)}, parts...)
+	start := idx
+	for start > 0 && a.nb.Cells[start-1].Kind == parser.Markdown {
+		start--
+	}
+	parts := make([]string, 0, idx-start)
+	for _, md := range a.nb.Cells[start:max(idx, start)] {
+		parts = append(parts, strings.TrimSpace(md.Source))
 	}
 	return strings.Join(parts, "\n\n")
 }
