@@ -6,8 +6,11 @@ import (
 	"go/format"
 	"maps"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/dave/jennifer/jen"
 	"github.com/zengen-dev/zengen/parser"
@@ -49,14 +52,12 @@ func Emit(p *Pipeline, opts EmitOptions) (map[string][]byte, error) {
 	if !opts.NoTests {
 		goFiles = append(goFiles, goFileSpec{p.Name + "_zen_test.go", e.testFile, false})
 	}
-	// Each file is built just before it is rendered, so that only one
-	// file's syntax is held at a time, whatever the step count.
-	for _, gf := range goFiles {
-		b, err := e.goFile(gf.build(), gf.isDecls)
-		if err != nil {
-			return nil, fmt.Errorf("emit %s: %w", gf.name, err)
-		}
-		files[gf.name] = b
+	rendered, err := e.renderAll(goFiles)
+	if err != nil {
+		return nil, err
+	}
+	for i, gf := range goFiles {
+		files[gf.name] = rendered[i]
 	}
 	if opts.Module != "" {
 		module, err := e.moduleFiles()
@@ -75,6 +76,31 @@ func Emit(p *Pipeline, opts EmitOptions) (map[string][]byte, error) {
 		files[name] = []byte(f.Content)
 	}
 	return files, nil
+}
+
+// renderAll renders the files on every core: gofmt's parse and print are
+// most of emission's cost. Each file is built just before it is rendered,
+// so that only a few files' syntax is held at a time, whatever the step
+// count. The error returned is that of the first failing file in order.
+func (e *emitter) renderAll(goFiles []goFileSpec) ([][]byte, error) {
+	out := make([][]byte, len(goFiles))
+	errs := make([]error, len(goFiles))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(goFiles)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(goFiles); i = int(next.Add(1) - 1) {
+				out[i], errs[i] = e.goFile(goFiles[i].build(), goFiles[i].isDecls)
+			}
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("emit %s: %w", goFiles[i].name, err)
+		}
+	}
+	return out, nil
 }
 
 // goFileSpec is one generated Go file before rendering.
