@@ -11,8 +11,9 @@ import (
 )
 
 // pipelineFile is pipeline_zen.go: the Params struct, its defaults, the
-// Pipeline function that describes the DAG to the runtime, and one
-// describing function per step.
+// Pipeline function that describes the DAG to the runtime, the table of
+// steps, and the describing functions of function steps (a cell step's is
+// in its own file).
 func (e *emitter) pipelineFile() *jen.File {
 	f := e.newFile(e.pkg)
 	for _, line := range shippedHeader(e.p.Files) {
@@ -26,8 +27,10 @@ func (e *emitter) pipelineFile() *jen.File {
 	f.Line()
 	f.Add(e.stepTable())
 	for _, s := range e.p.Steps {
-		f.Line()
-		f.Add(e.describeFunc(s))
+		if s.Kind == "func" {
+			f.Line()
+			f.Add(e.describeFunc(s))
+		}
 	}
 	return f
 }

@@ -8,10 +8,13 @@ import (
 	"github.com/dave/jennifer/jen"
 )
 
-// stepFile is step_<name>_zen.go: the function of one cell step.
+// stepFile is step_<name>_zen.go: the function of one cell step and its
+// description to the runtime, so that an edit of the step changes one file.
 func (e *emitter) stepFile(s *Step) *jen.File {
 	f := e.newFile(e.pkg)
 	f.Add(e.stepFunc(s))
+	f.Line()
+	f.Add(e.describeFunc(s))
 	return f
 }
 

@@ -257,7 +257,7 @@ func TestEmitNameClashes(t *testing.T) {
 	}
 	for _, tt := range []struct{ file, want string }{
 		{"pipeline_zen.go", `zg_zen "github.com/zengen-dev/zengen/runtime"`},
-		{"pipeline_zen.go", `zg_context "context"`},
+		{"step_probe_zen.go", `zg_context "context"`},
 		{"step_probe_zen.go", "\t\"runtime\"\n"},
 		{"step_probe_zen.go", "zg_out := zg_zen.Stdout(zg_ctx)"},
 		{"decls_zen.go", "//line clash.go:10\nfunc shout"},

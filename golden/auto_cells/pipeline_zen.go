@@ -4,10 +4,7 @@
 
 package sums
 
-import (
-	"context"
-	zen "github.com/zengen-dev/zengen/runtime"
-)
+import zen "github.com/zengen-dev/zengen/runtime"
 
 // Params are the parameters of the pipeline, with their flags.
 type Params struct{}
@@ -38,69 +35,4 @@ var zg_steps = [...]func(*Params) *zen.Step{
 	zg_describeCell2,
 	zg_describeCell4,
 	zg_describeCell5,
-}
-
-func zg_describeCell2(zg_params *Params) *zen.Step {
-	return &zen.Step{
-		Name:     "cell_2",
-		Func:     "Cell2",
-		Pos:      "../../testdata/notebooks/auto_cells/sums.ipynb:cell 2",
-		CodeHash: "faecf7fb52eb3eb69b07c0dccb127040daf9797e9a792461f153b9b21fa88a4f",
-		Outputs: []zen.Output{
-			{Name: "nums", Type: "[]int", Codec: "json", Show: zen.Shower(zen.JSON[[]int]())},
-		},
-		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_nums := Cell2(zg_ctx)
-			return zen.Save(zg_sc, "nums", zen.JSON[[]int](), zg_nums)
-		},
-	}
-}
-
-func zg_describeCell4(zg_params *Params) *zen.Step {
-	return &zen.Step{
-		Name:     "cell_4",
-		Func:     "Cell4",
-		Doc:      "Now the sum, then the spread.",
-		Pos:      "../../testdata/notebooks/auto_cells/sums.ipynb:cell 4",
-		CodeHash: "8ac03cba1d47b3f6931675b3708097aea445d28a708b6bd9dd30ab2ca29cd1d8",
-		Inputs: []zen.Input{
-			{Name: "nums", Type: "[]int", Codec: "json", From: "cell_2"},
-		},
-		Outputs: []zen.Output{
-			{Name: "mean", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
-		},
-		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_nums, zg_err := zen.Load(zg_sc, "nums", zen.JSON[[]int]())
-			if zg_err != nil {
-				return zg_err
-			}
-			zg_mean := Cell4(zg_ctx, zg_nums)
-			return zen.Save(zg_sc, "mean", zen.JSON[float64](), zg_mean)
-		},
-	}
-}
-
-func zg_describeCell5(zg_params *Params) *zen.Step {
-	return &zen.Step{
-		Name:     "cell_5",
-		Func:     "Cell5",
-		Pos:      "../../testdata/notebooks/auto_cells/sums.ipynb:cell 5",
-		CodeHash: "af19a7ad2fb3a293ab9645dd2fecc880799546d30972575cb5ea4c03fdfbcf94",
-		Inputs: []zen.Input{
-			{Name: "nums", Type: "[]int", Codec: "json", From: "cell_2"},
-			{Name: "mean", Type: "float64", Codec: "json", From: "cell_4"},
-		},
-		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_nums, zg_err := zen.Load(zg_sc, "nums", zen.JSON[[]int]())
-			if zg_err != nil {
-				return zg_err
-			}
-			zg_mean, zg_err := zen.Load(zg_sc, "mean", zen.JSON[float64]())
-			if zg_err != nil {
-				return zg_err
-			}
-			Cell5(zg_ctx, zg_nums, zg_mean)
-			return nil
-		},
-	}
 }

@@ -23,3 +23,19 @@ func Cell2(zg_ctx context.Context) []int {
 	}
 	return nums
 }
+
+func zg_describeCell2(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "cell_2",
+		Func:     "Cell2",
+		Pos:      "../../testdata/notebooks/auto_cells/sums.ipynb:cell 2",
+		CodeHash: "faecf7fb52eb3eb69b07c0dccb127040daf9797e9a792461f153b9b21fa88a4f",
+		Outputs: []zen.Output{
+			{Name: "nums", Type: "[]int", Codec: "json", Show: zen.Shower(zen.JSON[[]int]())},
+		},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_nums := Cell2(zg_ctx)
+			return zen.Save(zg_sc, "nums", zen.JSON[[]int](), zg_nums)
+		},
+	}
+}

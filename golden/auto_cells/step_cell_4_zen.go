@@ -27,3 +27,27 @@ func Cell4(zg_ctx context.Context, nums []int) float64 {
 	mean := float64(total) / float64(len(nums))
 	return mean
 }
+
+func zg_describeCell4(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "cell_4",
+		Func:     "Cell4",
+		Doc:      "Now the sum, then the spread.",
+		Pos:      "../../testdata/notebooks/auto_cells/sums.ipynb:cell 4",
+		CodeHash: "8ac03cba1d47b3f6931675b3708097aea445d28a708b6bd9dd30ab2ca29cd1d8",
+		Inputs: []zen.Input{
+			{Name: "nums", Type: "[]int", Codec: "json", From: "cell_2"},
+		},
+		Outputs: []zen.Output{
+			{Name: "mean", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
+		},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_nums, zg_err := zen.Load(zg_sc, "nums", zen.JSON[[]int]())
+			if zg_err != nil {
+				return zg_err
+			}
+			zg_mean := Cell4(zg_ctx, zg_nums)
+			return zen.Save(zg_sc, "mean", zen.JSON[float64](), zg_mean)
+		},
+	}
+}

@@ -29,3 +29,28 @@ func Cell5(zg_ctx context.Context, nums []int, mean float64) {
 	spread := math.Sqrt(variance)
 	_ = spread
 }
+
+func zg_describeCell5(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "cell_5",
+		Func:     "Cell5",
+		Pos:      "../../testdata/notebooks/auto_cells/sums.ipynb:cell 5",
+		CodeHash: "af19a7ad2fb3a293ab9645dd2fecc880799546d30972575cb5ea4c03fdfbcf94",
+		Inputs: []zen.Input{
+			{Name: "nums", Type: "[]int", Codec: "json", From: "cell_2"},
+			{Name: "mean", Type: "float64", Codec: "json", From: "cell_4"},
+		},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_nums, zg_err := zen.Load(zg_sc, "nums", zen.JSON[[]int]())
+			if zg_err != nil {
+				return zg_err
+			}
+			zg_mean, zg_err := zen.Load(zg_sc, "mean", zen.JSON[float64]())
+			if zg_err != nil {
+				return zg_err
+			}
+			Cell5(zg_ctx, zg_nums, zg_mean)
+			return nil
+		},
+	}
+}

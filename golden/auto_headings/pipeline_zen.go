@@ -4,10 +4,7 @@
 
 package temperatures
 
-import (
-	"context"
-	zen "github.com/zengen-dev/zengen/runtime"
-)
+import zen "github.com/zengen-dev/zengen/runtime"
 
 // Params are the parameters of the pipeline, with their flags.
 type Params struct{}
@@ -38,66 +35,4 @@ var zg_steps = [...]func(*Params) *zen.Step{
 	zg_describeReadings,
 	zg_describeConvertToFahrenheit,
 	zg_describeSummary,
-}
-
-func zg_describeReadings(zg_params *Params) *zen.Step {
-	return &zen.Step{
-		Name:     "readings",
-		Func:     "Readings",
-		Doc:      "# Readings\n\nFive temperature readings from the office sensor, in °C.",
-		Pos:      "../../testdata/notebooks/auto_headings/temperatures.ipynb:cell 2",
-		CodeHash: "e9f72d67b3cd258951bc9f5a39ccaaafe76e0e7dab513b34b2f3730f5e09a175",
-		Outputs: []zen.Output{
-			{Name: "celsius", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
-		},
-		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_celsius := Readings(zg_ctx)
-			return zen.Save(zg_sc, "celsius", zen.Numeric[[]float64](), zg_celsius)
-		},
-	}
-}
-
-func zg_describeConvertToFahrenheit(zg_params *Params) *zen.Step {
-	return &zen.Step{
-		Name:     "convert_to_fahrenheit",
-		Func:     "ConvertToFahrenheit",
-		Doc:      "## Convert to Fahrenheit\n\nThe US office wants °F.",
-		Pos:      "../../testdata/notebooks/auto_headings/temperatures.ipynb:cell 4",
-		CodeHash: "3c60ec6e1635587b791d6599609bde9a4c00670fd538cc8e2e230eceaa937e6e",
-		Inputs: []zen.Input{
-			{Name: "celsius", Type: "[]float64", Codec: "numeric", From: "readings"},
-		},
-		Outputs: []zen.Output{
-			{Name: "fahrenheit", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
-		},
-		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_celsius, zg_err := zen.Load(zg_sc, "celsius", zen.Numeric[[]float64]())
-			if zg_err != nil {
-				return zg_err
-			}
-			zg_fahrenheit := ConvertToFahrenheit(zg_ctx, zg_celsius)
-			return zen.Save(zg_sc, "fahrenheit", zen.Numeric[[]float64](), zg_fahrenheit)
-		},
-	}
-}
-
-func zg_describeSummary(zg_params *Params) *zen.Step {
-	return &zen.Step{
-		Name:     "summary",
-		Func:     "Summary",
-		Doc:      "### A note on rounding\n\nLevel-3 headings document; they do not start steps.\n\n## Summary",
-		Pos:      "../../testdata/notebooks/auto_headings/temperatures.ipynb:cell 7",
-		CodeHash: "3c8f2ed8386436b33a366175e7f8ba69c4b8991a8561009a7d8932e61458b595",
-		Inputs: []zen.Input{
-			{Name: "fahrenheit", Type: "[]float64", Codec: "numeric", From: "convert_to_fahrenheit"},
-		},
-		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_fahrenheit, zg_err := zen.Load(zg_sc, "fahrenheit", zen.Numeric[[]float64]())
-			if zg_err != nil {
-				return zg_err
-			}
-			Summary(zg_ctx, zg_fahrenheit)
-			return nil
-		},
-	}
 }

@@ -26,3 +26,27 @@ func ConvertToFahrenheit(zg_ctx context.Context, celsius []float64) []float64 {
 	}
 	return fahrenheit
 }
+
+func zg_describeConvertToFahrenheit(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "convert_to_fahrenheit",
+		Func:     "ConvertToFahrenheit",
+		Doc:      "## Convert to Fahrenheit\n\nThe US office wants °F.",
+		Pos:      "../../testdata/notebooks/auto_headings/temperatures.ipynb:cell 4",
+		CodeHash: "3c60ec6e1635587b791d6599609bde9a4c00670fd538cc8e2e230eceaa937e6e",
+		Inputs: []zen.Input{
+			{Name: "celsius", Type: "[]float64", Codec: "numeric", From: "readings"},
+		},
+		Outputs: []zen.Output{
+			{Name: "fahrenheit", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
+		},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_celsius, zg_err := zen.Load(zg_sc, "celsius", zen.Numeric[[]float64]())
+			if zg_err != nil {
+				return zg_err
+			}
+			zg_fahrenheit := ConvertToFahrenheit(zg_ctx, zg_celsius)
+			return zen.Save(zg_sc, "fahrenheit", zen.Numeric[[]float64](), zg_fahrenheit)
+		},
+	}
+}

@@ -39,3 +39,20 @@ func Readings(zg_ctx context.Context) []float64 {
 	}
 	return celsius
 }
+
+func zg_describeReadings(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "readings",
+		Func:     "Readings",
+		Doc:      "# Readings\n\nFive temperature readings from the office sensor, in °C.",
+		Pos:      "../../testdata/notebooks/auto_headings/temperatures.ipynb:cell 2",
+		CodeHash: "e9f72d67b3cd258951bc9f5a39ccaaafe76e0e7dab513b34b2f3730f5e09a175",
+		Outputs: []zen.Output{
+			{Name: "celsius", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
+		},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_celsius := Readings(zg_ctx)
+			return zen.Save(zg_sc, "celsius", zen.Numeric[[]float64](), zg_celsius)
+		},
+	}
+}

@@ -36,3 +36,24 @@ func Summary(zg_ctx context.Context, fahrenheit []float64) {
 	spread := hi - lo
 	_ = spread
 }
+
+func zg_describeSummary(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "summary",
+		Func:     "Summary",
+		Doc:      "### A note on rounding\n\nLevel-3 headings document; they do not start steps.\n\n## Summary",
+		Pos:      "../../testdata/notebooks/auto_headings/temperatures.ipynb:cell 7",
+		CodeHash: "3c8f2ed8386436b33a366175e7f8ba69c4b8991a8561009a7d8932e61458b595",
+		Inputs: []zen.Input{
+			{Name: "fahrenheit", Type: "[]float64", Codec: "numeric", From: "convert_to_fahrenheit"},
+		},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_fahrenheit, zg_err := zen.Load(zg_sc, "fahrenheit", zen.Numeric[[]float64]())
+			if zg_err != nil {
+				return zg_err
+			}
+			Summary(zg_ctx, zg_fahrenheit)
+			return nil
+		},
+	}
+}

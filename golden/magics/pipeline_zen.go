@@ -7,10 +7,7 @@
 
 package magics
 
-import (
-	"context"
-	zen "github.com/zengen-dev/zengen/runtime"
-)
+import zen "github.com/zengen-dev/zengen/runtime"
 
 // Params are the parameters of the pipeline, with their flags.
 type Params struct{}
@@ -44,19 +41,4 @@ func Pipeline() *zen.Pipeline {
 // zg_steps describes the steps in order, each reading the run's parameters.
 var zg_steps = [...]func(*Params) *zen.Step{
 	zg_describeCompare,
-}
-
-func zg_describeCompare(zg_params *Params) *zen.Step {
-	return &zen.Step{
-		Name:     "compare",
-		Func:     "Compare",
-		Pos:      "../../testdata/notebooks/magics/magics.ipynb:cell 5",
-		CodeHash: "2983c05ff17ef374de6876331ae9049395349b181243e073ac68bf5147254062",
-		Env:      []string{"GREETING"},
-		Modules:  []string{"github.com/google/go-cmp@v0.7.0"},
-		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			Compare(zg_ctx)
-			return nil
-		},
-	}
 }

@@ -23,3 +23,18 @@ func Compare(zg_ctx context.Context) {
 //line ../../testdata/notebooks/magics/magics.ipynb:cell 5:12
 	fmt.Fprintln(zg_out, "equal:", cmp.Equal(want, got))
 }
+
+func zg_describeCompare(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "compare",
+		Func:     "Compare",
+		Pos:      "../../testdata/notebooks/magics/magics.ipynb:cell 5",
+		CodeHash: "2983c05ff17ef374de6876331ae9049395349b181243e073ac68bf5147254062",
+		Env:      []string{"GREETING"},
+		Modules:  []string{"github.com/google/go-cmp@v0.7.0"},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			Compare(zg_ctx)
+			return nil
+		},
+	}
+}

@@ -4,10 +4,7 @@
 
 package churn
 
-import (
-	"context"
-	zen "github.com/zengen-dev/zengen/runtime"
-)
+import zen "github.com/zengen-dev/zengen/runtime"
 
 // Params are the parameters of the pipeline, with their flags.
 type Params struct {
@@ -42,107 +39,4 @@ var zg_steps = [...]func(*Params) *zen.Step{
 	zg_describeLoad,
 	zg_describeTrain,
 	zg_describeEvaluate,
-}
-
-func zg_describeLoad(zg_params *Params) *zen.Step {
-	return &zen.Step{
-		Name:     "load",
-		Func:     "Load",
-		Doc:      "## Load\n\nTwo hundred synthetic customers; churn is more likely with a high score.",
-		Pos:      "../../testdata/notebooks/repl_churn/churn.ipynb:cell 6",
-		CodeHash: "e5d53a3f2095150ed5d14aae4b7b2328f881ef618fd46dfef36c196631adb5c5",
-		Outputs: []zen.Output{
-			{Name: "xs", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
-			{Name: "ys", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
-		},
-		Params: []string{"seed"},
-		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_xs, zg_ys := Load(zg_ctx, zg_params.Seed)
-			if zg_err := zen.Save(zg_sc, "xs", zen.Numeric[[]float64](), zg_xs); zg_err != nil {
-				return zg_err
-			}
-			return zen.Save(zg_sc, "ys", zen.Numeric[[]float64](), zg_ys)
-		},
-	}
-}
-
-func zg_describeTrain(zg_params *Params) *zen.Step {
-	return &zen.Step{
-		Name:     "train",
-		Func:     "Train",
-		Doc:      "## Train\n\nPlain gradient descent on the log loss.",
-		Pos:      "../../testdata/notebooks/repl_churn/churn.ipynb:cell 10",
-		CodeHash: "fe27cee241ba29f0a0d385c2a2b42cb2c77f050749abe63267034ec203b9b011",
-		Inputs: []zen.Input{
-			{Name: "xs", Type: "[]float64", Codec: "numeric", From: "load"},
-			{Name: "ys", Type: "[]float64", Codec: "numeric", From: "load"},
-		},
-		Outputs: []zen.Output{
-			{Name: "w", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
-			{Name: "b", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
-			{Name: "loss", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
-		},
-		Params:  []string{"epochs", "learning-rate"},
-		Metrics: []string{"loss"},
-		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_xs, zg_err := zen.Load(zg_sc, "xs", zen.Numeric[[]float64]())
-			if zg_err != nil {
-				return zg_err
-			}
-			zg_ys, zg_err := zen.Load(zg_sc, "ys", zen.Numeric[[]float64]())
-			if zg_err != nil {
-				return zg_err
-			}
-			zg_w, zg_b, zg_loss := Train(zg_ctx, zg_xs, zg_ys, zg_params.Epochs, zg_params.LearningRate)
-			zg_sc.Metric("loss", float64(zg_loss))
-			if zg_err := zen.Save(zg_sc, "w", zen.JSON[float64](), zg_w); zg_err != nil {
-				return zg_err
-			}
-			if zg_err := zen.Save(zg_sc, "b", zen.JSON[float64](), zg_b); zg_err != nil {
-				return zg_err
-			}
-			return zen.Save(zg_sc, "loss", zen.JSON[float64](), zg_loss)
-		},
-	}
-}
-
-func zg_describeEvaluate(zg_params *Params) *zen.Step {
-	return &zen.Step{
-		Name:     "evaluate",
-		Func:     "Evaluate",
-		Doc:      "## Evaluate",
-		Pos:      "../../testdata/notebooks/repl_churn/churn.ipynb:cell 12",
-		CodeHash: "6c1c30e435f9c77941da0ac853e5ec0273f4febae05b2f19063a493ac6dbc3ae",
-		Inputs: []zen.Input{
-			{Name: "xs", Type: "[]float64", Codec: "numeric", From: "load"},
-			{Name: "w", Type: "float64", Codec: "json", From: "train"},
-			{Name: "b", Type: "float64", Codec: "json", From: "train"},
-			{Name: "ys", Type: "[]float64", Codec: "numeric", From: "load"},
-		},
-		Outputs: []zen.Output{
-			{Name: "accuracy", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
-		},
-		Metrics: []string{"accuracy"},
-		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_xs, zg_err := zen.Load(zg_sc, "xs", zen.Numeric[[]float64]())
-			if zg_err != nil {
-				return zg_err
-			}
-			zg_w, zg_err := zen.Load(zg_sc, "w", zen.JSON[float64]())
-			if zg_err != nil {
-				return zg_err
-			}
-			zg_b, zg_err := zen.Load(zg_sc, "b", zen.JSON[float64]())
-			if zg_err != nil {
-				return zg_err
-			}
-			zg_ys, zg_err := zen.Load(zg_sc, "ys", zen.Numeric[[]float64]())
-			if zg_err != nil {
-				return zg_err
-			}
-			zg_accuracy := Evaluate(zg_ctx, zg_xs, zg_w, zg_b, zg_ys)
-			zg_sc.Metric("accuracy", float64(zg_accuracy))
-			return zen.Save(zg_sc, "accuracy", zen.JSON[float64](), zg_accuracy)
-		},
-	}
 }

@@ -33,3 +33,44 @@ func Evaluate(zg_ctx context.Context, xs []float64, w float64, b float64, ys []f
 	}
 	return accuracy
 }
+
+func zg_describeEvaluate(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "evaluate",
+		Func:     "Evaluate",
+		Doc:      "## Evaluate",
+		Pos:      "../../testdata/notebooks/repl_churn/churn.ipynb:cell 12",
+		CodeHash: "6c1c30e435f9c77941da0ac853e5ec0273f4febae05b2f19063a493ac6dbc3ae",
+		Inputs: []zen.Input{
+			{Name: "xs", Type: "[]float64", Codec: "numeric", From: "load"},
+			{Name: "w", Type: "float64", Codec: "json", From: "train"},
+			{Name: "b", Type: "float64", Codec: "json", From: "train"},
+			{Name: "ys", Type: "[]float64", Codec: "numeric", From: "load"},
+		},
+		Outputs: []zen.Output{
+			{Name: "accuracy", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
+		},
+		Metrics: []string{"accuracy"},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_xs, zg_err := zen.Load(zg_sc, "xs", zen.Numeric[[]float64]())
+			if zg_err != nil {
+				return zg_err
+			}
+			zg_w, zg_err := zen.Load(zg_sc, "w", zen.JSON[float64]())
+			if zg_err != nil {
+				return zg_err
+			}
+			zg_b, zg_err := zen.Load(zg_sc, "b", zen.JSON[float64]())
+			if zg_err != nil {
+				return zg_err
+			}
+			zg_ys, zg_err := zen.Load(zg_sc, "ys", zen.Numeric[[]float64]())
+			if zg_err != nil {
+				return zg_err
+			}
+			zg_accuracy := Evaluate(zg_ctx, zg_xs, zg_w, zg_b, zg_ys)
+			zg_sc.Metric("accuracy", float64(zg_accuracy))
+			return zen.Save(zg_sc, "accuracy", zen.JSON[float64](), zg_accuracy)
+		},
+	}
+}

@@ -59,3 +59,25 @@ func Load(zg_ctx context.Context, seed int64) ([]float64, []float64) {
 	}
 	return xs, ys
 }
+
+func zg_describeLoad(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "load",
+		Func:     "Load",
+		Doc:      "## Load\n\nTwo hundred synthetic customers; churn is more likely with a high score.",
+		Pos:      "../../testdata/notebooks/repl_churn/churn.ipynb:cell 6",
+		CodeHash: "e5d53a3f2095150ed5d14aae4b7b2328f881ef618fd46dfef36c196631adb5c5",
+		Outputs: []zen.Output{
+			{Name: "xs", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
+			{Name: "ys", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
+		},
+		Params: []string{"seed"},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_xs, zg_ys := Load(zg_ctx, zg_params.Seed)
+			if zg_err := zen.Save(zg_sc, "xs", zen.Numeric[[]float64](), zg_xs); zg_err != nil {
+				return zg_err
+			}
+			return zen.Save(zg_sc, "ys", zen.Numeric[[]float64](), zg_ys)
+		},
+	}
+}

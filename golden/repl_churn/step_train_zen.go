@@ -40,3 +40,43 @@ func Train(zg_ctx context.Context, xs []float64, ys []float64, epochs int, learn
 	}
 	return w, b, loss
 }
+
+func zg_describeTrain(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "train",
+		Func:     "Train",
+		Doc:      "## Train\n\nPlain gradient descent on the log loss.",
+		Pos:      "../../testdata/notebooks/repl_churn/churn.ipynb:cell 10",
+		CodeHash: "fe27cee241ba29f0a0d385c2a2b42cb2c77f050749abe63267034ec203b9b011",
+		Inputs: []zen.Input{
+			{Name: "xs", Type: "[]float64", Codec: "numeric", From: "load"},
+			{Name: "ys", Type: "[]float64", Codec: "numeric", From: "load"},
+		},
+		Outputs: []zen.Output{
+			{Name: "w", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
+			{Name: "b", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
+			{Name: "loss", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
+		},
+		Params:  []string{"epochs", "learning-rate"},
+		Metrics: []string{"loss"},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_xs, zg_err := zen.Load(zg_sc, "xs", zen.Numeric[[]float64]())
+			if zg_err != nil {
+				return zg_err
+			}
+			zg_ys, zg_err := zen.Load(zg_sc, "ys", zen.Numeric[[]float64]())
+			if zg_err != nil {
+				return zg_err
+			}
+			zg_w, zg_b, zg_loss := Train(zg_ctx, zg_xs, zg_ys, zg_params.Epochs, zg_params.LearningRate)
+			zg_sc.Metric("loss", float64(zg_loss))
+			if zg_err := zen.Save(zg_sc, "w", zen.JSON[float64](), zg_w); zg_err != nil {
+				return zg_err
+			}
+			if zg_err := zen.Save(zg_sc, "b", zen.JSON[float64](), zg_b); zg_err != nil {
+				return zg_err
+			}
+			return zen.Save(zg_sc, "loss", zen.JSON[float64](), zg_loss)
+		},
+	}
+}

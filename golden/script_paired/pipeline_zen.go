@@ -4,10 +4,7 @@
 
 package tally
 
-import (
-	"context"
-	zen "github.com/zengen-dev/zengen/runtime"
-)
+import zen "github.com/zengen-dev/zengen/runtime"
 
 // Params are the parameters of the pipeline, with their flags.
 type Params struct {
@@ -39,41 +36,4 @@ func Pipeline() *zen.Pipeline {
 var zg_steps = [...]func(*Params) *zen.Step{
 	zg_describeSquares,
 	zg_describeTotal,
-}
-
-func zg_describeSquares(zg_params *Params) *zen.Step {
-	return &zen.Step{
-		Name:     "squares",
-		Func:     "Squares",
-		Pos:      "../../testdata/notebooks/script_paired/tally.go:25",
-		CodeHash: "e95bff9ecc0c447f223b4988caf28484ff6d5793bd059fa1674ef0e00b21df75",
-		Outputs: []zen.Output{
-			{Name: "squares", Type: "[]int", Codec: "json", Show: zen.Shower(zen.JSON[[]int]())},
-		},
-		Params: []string{"n"},
-		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_squares := Squares(zg_ctx, zg_params.N)
-			return zen.Save(zg_sc, "squares", zen.JSON[[]int](), zg_squares)
-		},
-	}
-}
-
-func zg_describeTotal(zg_params *Params) *zen.Step {
-	return &zen.Step{
-		Name:     "total",
-		Func:     "Total",
-		Pos:      "../../testdata/notebooks/script_paired/tally.go:32",
-		CodeHash: "09b405a3d55316fde78b26c9e2f115bc4d3b71916d19e6f7eea62d4fabacf6bb",
-		Inputs: []zen.Input{
-			{Name: "squares", Type: "[]int", Codec: "json", From: "squares"},
-		},
-		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_squares, zg_err := zen.Load(zg_sc, "squares", zen.JSON[[]int]())
-			if zg_err != nil {
-				return zg_err
-			}
-			Total(zg_ctx, zg_squares)
-			return nil
-		},
-	}
 }

@@ -23,3 +23,20 @@ func Squares(zg_ctx context.Context, n int) []int {
 	fmt.Fprintln(zg_out, "squares:", squares)
 	return squares
 }
+
+func zg_describeSquares(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "squares",
+		Func:     "Squares",
+		Pos:      "../../testdata/notebooks/script_paired/tally.go:25",
+		CodeHash: "e95bff9ecc0c447f223b4988caf28484ff6d5793bd059fa1674ef0e00b21df75",
+		Outputs: []zen.Output{
+			{Name: "squares", Type: "[]int", Codec: "json", Show: zen.Shower(zen.JSON[[]int]())},
+		},
+		Params: []string{"n"},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_squares := Squares(zg_ctx, zg_params.N)
+			return zen.Save(zg_sc, "squares", zen.JSON[[]int](), zg_squares)
+		},
+	}
+}

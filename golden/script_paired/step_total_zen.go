@@ -22,3 +22,23 @@ func Total(zg_ctx context.Context, squares []int) {
 //line ../../testdata/notebooks/script_paired/tally.go:37
 	fmt.Fprintf(zg_out, "total %d\n", total)
 }
+
+func zg_describeTotal(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "total",
+		Func:     "Total",
+		Pos:      "../../testdata/notebooks/script_paired/tally.go:32",
+		CodeHash: "09b405a3d55316fde78b26c9e2f115bc4d3b71916d19e6f7eea62d4fabacf6bb",
+		Inputs: []zen.Input{
+			{Name: "squares", Type: "[]int", Codec: "json", From: "squares"},
+		},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_squares, zg_err := zen.Load(zg_sc, "squares", zen.JSON[[]int]())
+			if zg_err != nil {
+				return zg_err
+			}
+			Total(zg_ctx, zg_squares)
+			return nil
+		},
+	}
+}

@@ -4,10 +4,7 @@
 
 package wordcount
 
-import (
-	"context"
-	zen "github.com/zengen-dev/zengen/runtime"
-)
+import zen "github.com/zengen-dev/zengen/runtime"
 
 // Params are the parameters of the pipeline, with their flags.
 type Params struct {
@@ -41,43 +38,4 @@ func Pipeline() *zen.Pipeline {
 var zg_steps = [...]func(*Params) *zen.Step{
 	zg_describeTokenize,
 	zg_describeRank,
-}
-
-func zg_describeTokenize(zg_params *Params) *zen.Step {
-	return &zen.Step{
-		Name:     "tokenize",
-		Func:     "Tokenize",
-		Pos:      "../../testdata/notebooks/script_percent/wordcount.go:34",
-		CodeHash: "72a940abb89413c09894a69301d9c8c1ee7fc95e403e2793142186d11228992b",
-		Outputs: []zen.Output{
-			{Name: "words", Type: "[]string", Codec: "json", Show: zen.Shower(zen.JSON[[]string]())},
-		},
-		Params: []string{"text"},
-		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_words := Tokenize(zg_ctx, zg_params.Text)
-			return zen.Save(zg_sc, "words", zen.JSON[[]string](), zg_words)
-		},
-	}
-}
-
-func zg_describeRank(zg_params *Params) *zen.Step {
-	return &zen.Step{
-		Name:     "rank",
-		Func:     "Rank",
-		Doc:      "Rank by frequency; ties go alphabetically so that the output is stable.",
-		Pos:      "../../testdata/notebooks/script_percent/wordcount.go:41",
-		CodeHash: "6fb0bfde7b6f48a8718621314d92ef410e8127653d1906f7b33acb95ba4d13ba",
-		Inputs: []zen.Input{
-			{Name: "words", Type: "[]string", Codec: "json", From: "tokenize"},
-		},
-		Params: []string{"top"},
-		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_words, zg_err := zen.Load(zg_sc, "words", zen.JSON[[]string]())
-			if zg_err != nil {
-				return zg_err
-			}
-			Rank(zg_ctx, zg_words, zg_params.Top)
-			return nil
-		},
-	}
 }

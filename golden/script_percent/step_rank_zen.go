@@ -40,3 +40,25 @@ func Rank(zg_ctx context.Context, words []string, top int) {
 		fmt.Fprintf(zg_out, "%s %d\n", w, counts[w])
 	}
 }
+
+func zg_describeRank(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "rank",
+		Func:     "Rank",
+		Doc:      "Rank by frequency; ties go alphabetically so that the output is stable.",
+		Pos:      "../../testdata/notebooks/script_percent/wordcount.go:41",
+		CodeHash: "6fb0bfde7b6f48a8718621314d92ef410e8127653d1906f7b33acb95ba4d13ba",
+		Inputs: []zen.Input{
+			{Name: "words", Type: "[]string", Codec: "json", From: "tokenize"},
+		},
+		Params: []string{"top"},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_words, zg_err := zen.Load(zg_sc, "words", zen.JSON[[]string]())
+			if zg_err != nil {
+				return zg_err
+			}
+			Rank(zg_ctx, zg_words, zg_params.Top)
+			return nil
+		},
+	}
+}

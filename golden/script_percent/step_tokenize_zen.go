@@ -20,3 +20,20 @@ func Tokenize(zg_ctx context.Context, text string) []string {
 	fmt.Fprintln(zg_out, "words:", len(words))
 	return words
 }
+
+func zg_describeTokenize(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "tokenize",
+		Func:     "Tokenize",
+		Pos:      "../../testdata/notebooks/script_percent/wordcount.go:34",
+		CodeHash: "72a940abb89413c09894a69301d9c8c1ee7fc95e403e2793142186d11228992b",
+		Outputs: []zen.Output{
+			{Name: "words", Type: "[]string", Codec: "json", Show: zen.Shower(zen.JSON[[]string]())},
+		},
+		Params: []string{"text"},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_words := Tokenize(zg_ctx, zg_params.Text)
+			return zen.Save(zg_sc, "words", zen.JSON[[]string](), zg_words)
+		},
+	}
+}
