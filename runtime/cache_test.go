@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -185,10 +186,21 @@ func flipFirstByte(t *testing.T, home string, a meta.Artifact) {
 func paddedIntStep(name string, add int) *Step {
 	s := intStep(name, add)
 	s.Run = func(ctx context.Context, sc *StepContext) error {
-		return Save(sc, name+"_out", Raw[string](), strconv.Itoa(add)+strings.Repeat(" ", inlineThreshold))
+		return Save(sc, name+"_out", paddedJSON{}, add)
 	}
 	return s
 }
+
+// paddedJSON is the JSON codec of an int, padded with spaces past
+// inlineThreshold; it has JSON's name since JSON reads its bytes.
+type paddedJSON struct{}
+
+func (paddedJSON) Name() string { return "json" }
+func (paddedJSON) Encode(w io.Writer, v int) error {
+	_, err := io.WriteString(w, strconv.Itoa(v)+strings.Repeat(" ", inlineThreshold))
+	return err
+}
+func (paddedJSON) Decode(r io.Reader) (int, error) { return JSON[int]().Decode(r) }
 
 func TestCorruptArtifactIsNeverServed(t *testing.T) {
 	tests := []struct {
@@ -266,6 +278,7 @@ func TestLoadDetectsCorruptionEvenWhenTheDecoderStopsEarly(t *testing.T) {
 				t.Fatal(err)
 			}
 			in := sc.outputs[0]
+			in.Codec = "json" // the bytes are valid JSON of an int, written raw to pad them
 			corrupt := []byte(saved)
 			corrupt[len(corrupt)-1] = 'x'
 			if in.Inline != nil {

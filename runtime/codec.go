@@ -29,7 +29,7 @@ import (
 type Codec[T any] interface {
 	// Name identifies the encoding; it is recorded with each artifact and is
 	// part of the cache key. The built-in codecs are "raw", "numeric",
-	// "binary", "json" and "error"; a user codec picks its own.
+	// "binary", "json", "error" and "value"; a user codec picks its own.
 	Name() string
 	Encode(w io.Writer, v T) error
 	Decode(r io.Reader) (T, error)
@@ -424,19 +424,19 @@ func (binaryCodec[T, PT]) Decode(r io.Reader) (T, error) {
 
 // ---- json ----
 
-// JSON returns the codec for everything else, through encoding/json: one
-// value followed by a newline. It is deterministic because encoding/json
-// writes struct fields in declaration order and sorts map keys. HTML
-// escaping is off, so "<", ">" and "&" stay themselves in strings and an
-// artifact reads as the value's plain JSON. A float32 or float64 value that
-// is NaN or infinite, which JSON cannot express, is stored as the string
-// "NaN", "+Inf" or "-Inf" (a diverged loss must still be a storable metric);
-// such values nested inside other types are an encode error.
-//
-// encoding/json renders one value in memory before writing it; artifacts
-// large enough for that to matter should be numeric slices or implement
-// encoding.BinaryMarshaler. Decoding into an interface type yields what
-// encoding/json yields: float64 for numbers, map[string]any for objects.
+// JSON returns a codec through encoding/json: one value followed by a
+// newline. zengen chooses it for booleans and numbers, which JSON holds
+// exactly and `cat` then shows as they are; composite values get Value,
+// since JSON drops unexported fields and the data of types behind
+// MarshalBinary, and cannot hold NaN, infinities or strings that are not
+// UTF-8. It is deterministic because encoding/json writes struct fields in
+// declaration order and sorts map keys. HTML escaping is off, so "<", ">"
+// and "&" stay themselves in strings. A float32 or float64 value that is
+// NaN or infinite is stored as the string "NaN", "+Inf" or "-Inf" (a
+// diverged loss must still be a storable metric); such values nested
+// inside other types are an encode error. Decoding into an interface type
+// yields what encoding/json yields: float64 for numbers, map[string]any
+// for objects.
 func JSON[T any]() Codec[T] {
 	k := reflect.TypeFor[T]().Kind()
 	return jsonCodec[T]{float: k == reflect.Float32 || k == reflect.Float64}

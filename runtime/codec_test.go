@@ -510,8 +510,8 @@ func TestDecodersReadToEOF(t *testing.T) {
 }
 
 func TestCodecNames(t *testing.T) {
-	got := []string{Raw[string]().Name(), Numeric[[]float64]().Name(), Binary[time.Time]().Name(), JSON[point]().Name(), ErrorCodec().Name()}
-	want := []string{"raw", "numeric", "binary", "json", "error"}
+	got := []string{Raw[string]().Name(), Numeric[[]float64]().Name(), Binary[time.Time]().Name(), JSON[point]().Name(), ErrorCodec().Name(), Value[point]().Name()}
+	want := []string{"raw", "numeric", "binary", "json", "error", "value"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("codec names (-want +got):\n%s", diff)
 	}

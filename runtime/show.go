@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"encoding"
-	"encoding/json"
 	"fmt"
 	"io"
 	"reflect"
@@ -32,8 +31,8 @@ func Shower[T any](c Codec[T]) func(codec string, r io.Reader) (any, error) {
 
 // showValue prints a value that Output.Show decoded, in the form its type
 // chose for people: text for encoding.TextMarshaler (big numbers, times,
-// addresses) and fmt.Stringer, indented JSON otherwise, and Go syntax when
-// JSON cannot express it.
+// addresses) and fmt.Stringer, and otherwise as renderValue writes it:
+// indented JSON's shape, but with every field the artifact holds.
 func showValue(w io.Writer, v any) error {
 	var text string
 	switch t := v.(type) {
@@ -48,12 +47,7 @@ func showValue(w io.Writer, v any) error {
 	case error:
 		text = t.Error()
 	default:
-		b, err := json.MarshalIndent(v, "", "  ")
-		if err != nil {
-			text = fmt.Sprintf("%#v", v)
-		} else {
-			text = string(b)
-		}
+		text = renderValue(v)
 	}
 	_, err := io.WriteString(w, text+"\n")
 	return err

@@ -35,6 +35,12 @@ func Load[T any](sc *StepContext, name string, c Codec[T]) (T, error) {
 		return zero, fmt.Errorf("step %s: no input named %q", sc.step.Name, name)
 	}
 	c = codecFor(c)
+	if in.Codec != "" && in.Codec != c.Name() {
+		// Another codec's bytes might decode without error into a
+		// different value; only the writer's codec can read them.
+		return zero, fmt.Errorf("step %s: input %s from %s was stored with the codec %s, but this step reads it with %s; run %s again to store it anew",
+			sc.step.Name, name, in.FromStep, in.Codec, c.Name(), in.FromStep)
+	}
 	r, err := openArtifact(sc.blobs, in)
 	if err != nil {
 		return zero, fmt.Errorf("step %s: input %s from %s: %w", sc.step.Name, name, in.FromStep, err)
