@@ -67,7 +67,26 @@ func TestAnalyzeErrors(t *testing.T) {
 				code("//zen:step a\nrng := rand.New(rand.NewSource(1))"),
 				code("//zen:step b\nprintln(rng.Float64())"),
 			},
-			want: "nb.ipynb:cell 2:2:1: cannot store rng (*rand.Rand) from cell 2 as an artifact: it has no exported fields\n\thint: keep it inside one step or //zen:output a value derived from it",
+			want: "nb.ipynb:cell 2:2:1: cannot store rng (*rand.Rand) from cell 2 as an artifact: Rand.src: it is an interface (rand.Source), whose dynamic type cannot be restored when loading\n\thint: keep it inside one step or //zen:output a value derived from it",
+		},
+		{
+			name: "unstorable field, named by its path",
+			cells: []cell{
+				code("import \"math/rand\""),
+				code("type Model struct {\n\tW []float64\n\tRng *rand.Rand\n}"),
+				code("//zen:step a\nm := map[string]Model{}"),
+				code("//zen:step b\nprintln(len(m))"),
+			},
+			want: "nb.ipynb:cell 3:2:1: cannot store m (map[string]Model) from cell 3 as an artifact: m[k].Rng.src: it is an interface (rand.Source), whose dynamic type cannot be restored when loading\n\thint: keep it inside one step or //zen:output a value derived from it",
+		},
+		{
+			name: "unexported function field",
+			cells: []cell{
+				code("type scorer struct {\n\tname string\n\tscore func(float64) float64\n}"),
+				code("//zen:step a\ns := &scorer{name: \"id\"}"),
+				code("//zen:step b\nprintln(s.name)"),
+			},
+			want: "nb.ipynb:cell 2:2:1: cannot store s (*scorer) from cell 2 as an artifact: scorer.score: it is a function\n\thint: keep it inside one step or //zen:output a value derived from it",
 		},
 		{
 			name:  "unstorable channel",

@@ -102,13 +102,13 @@ func TestMutationMakesNewVersion(t *testing.T) {
 	)
 	p := analyze(t, nb, Config{})
 	grow, read := stepNamed(t, p, "grow"), stepNamed(t, p, "read")
-	if diff := cmp.Diff([]string{"xs []float64 numeric from=make", "counts map[string]int json from=make"}, portSummary(grow.Inputs)); diff != "" {
+	if diff := cmp.Diff([]string{"xs []float64 numeric from=make", "counts map[string]int value from=make"}, portSummary(grow.Inputs)); diff != "" {
 		t.Errorf("grow inputs (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"xs []float64 numeric", "counts map[string]int json"}, portSummary(grow.Outputs)); diff != "" {
+	if diff := cmp.Diff([]string{"xs []float64 numeric", "counts map[string]int value"}, portSummary(grow.Outputs)); diff != "" {
 		t.Errorf("grow outputs (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"xs []float64 numeric from=grow", "counts map[string]int json from=grow"}, portSummary(read.Inputs)); diff != "" {
+	if diff := cmp.Diff([]string{"xs []float64 numeric from=grow", "counts map[string]int value from=grow"}, portSummary(read.Inputs)); diff != "" {
 		t.Errorf("read inputs (-want +got):\n%s", diff)
 	}
 	if got := stepNamed(t, p, "make").Outputs; len(got) != 2 {
@@ -310,7 +310,7 @@ func TestMagicsExpectAndVarThenDefine(t *testing.T) {
 		t.Errorf("unused import kept: %+v", p.Imports)
 	}
 	a := stepNamed(t, p, "a")
-	if diff := cmp.Diff([]string{"x []int json var=x_2"}, portSummary(a.Outputs)); diff != "" {
+	if diff := cmp.Diff([]string{"x []int numeric var=x_2"}, portSummary(a.Outputs)); diff != "" {
 		t.Errorf("a outputs (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]string{"x"}, a.Unused); diff != "" {

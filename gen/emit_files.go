@@ -298,7 +298,7 @@ func (e *emitter) check() parser.ErrorList {
 
 func knownCodec(name string) bool {
 	switch name {
-	case "raw", "numeric", "binary", "json", "error":
+	case "raw", "numeric", "binary", "json", "error", "value":
 		return true
 	}
 	return false

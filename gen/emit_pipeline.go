@@ -368,6 +368,8 @@ func (e *emitter) codecExpr(p *Port) jen.Code {
 		return e.zen("Binary").Types(t).Call()
 	case "json":
 		return e.zen("JSON").Types(t).Call()
+	case "value":
+		return e.zen("Value").Types(t).Call()
 	case "error":
 		return e.zen("ErrorCodec").Call()
 	}

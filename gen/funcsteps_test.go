@@ -67,54 +67,54 @@ func TestFunctionStepCalls(t *testing.T) {
 			name:     "bare call with one result is stored under the step's name",
 			pipeline: "ws := Words(3)\nTop(ws, 2)",
 			step:     "top",
-			want: funcStepSummary{Results: []string{"top"}, Inputs: []string{"ws []string json from=words"},
-				Outputs: []string{"top []string json"}},
+			want: funcStepSummary{Results: []string{"top"}, Inputs: []string{"ws []string value from=words"},
+				Outputs: []string{"top []string value"}},
 		},
 		{
 			name:     "bare call with several results numbers them; the error fails the step",
 			pipeline: "ws := Words(3)\nStats(ws)",
 			step:     "stats",
-			want: funcStepSummary{Results: []string{"stats_0", "stats_1", "_"}, Error: true, Inputs: []string{"ws []string json from=words"},
+			want: funcStepSummary{Results: []string{"stats_0", "stats_1", "_"}, Error: true, Inputs: []string{"ws []string value from=words"},
 				Outputs: []string{"stats_0 float64 json", "stats_1 int json"}},
 		},
 		{
 			name:     "bare call returning only an error",
 			pipeline: "ws := Words(3)\nCheck(ws)",
 			step:     "check",
-			want:     funcStepSummary{Results: []string{"_"}, Error: true, Inputs: []string{"ws []string json from=words"}},
+			want:     funcStepSummary{Results: []string{"_"}, Error: true, Inputs: []string{"ws []string value from=words"}},
 		},
 		{
 			name:     "blank assignment drops the result",
 			pipeline: "ws := Words(3)\n_ = Top(ws, 2)",
 			step:     "top",
-			want:     funcStepSummary{Results: []string{"_"}, Inputs: []string{"ws []string json from=words"}},
+			want:     funcStepSummary{Results: []string{"_"}, Inputs: []string{"ws []string value from=words"}},
 		},
 		{
 			name:     "blank among bound results",
 			pipeline: "ws := Words(3)\nmean, _, err := Stats(ws)",
 			step:     "stats",
-			want: funcStepSummary{Results: []string{"mean", "_", "err"}, Error: true, Inputs: []string{"ws []string json from=words"},
+			want: funcStepSummary{Results: []string{"mean", "_", "err"}, Error: true, Inputs: []string{"ws []string value from=words"},
 				Outputs: []string{"mean float64 json"}},
 		},
 		{
 			name:     "metric directly above the call",
 			pipeline: "ws := Words(3)\n//zen:metric loss\nmodel, loss := Fit(ws, 0.5)",
 			step:     "fit",
-			want: funcStepSummary{Results: []string{"model", "loss"}, Inputs: []string{"ws []string json from=words"},
+			want: funcStepSummary{Results: []string{"model", "loss"}, Inputs: []string{"ws []string value from=words"},
 				Outputs: []string{"model string raw", "loss float64 json metric"}, Metrics: []string{"loss"}},
 		},
 		{
 			name:     "metric elsewhere in the cell",
 			pipeline: "//zen:metric loss\n//zen:output model\nws := Words(3)\nmodel, loss := Fit(ws, 0.5)",
 			step:     "fit",
-			want: funcStepSummary{Results: []string{"model", "loss"}, Inputs: []string{"ws []string json from=words"},
+			want: funcStepSummary{Results: []string{"model", "loss"}, Inputs: []string{"ws []string value from=words"},
 				Outputs: []string{"model string raw", "loss float64 json metric"}, Metrics: []string{"loss"}},
 		},
 		{
 			name:     "metric of a bare call's result",
 			pipeline: "//zen:metric stats_1\nws := Words(3)\nStats(ws)",
 			step:     "stats",
-			want: funcStepSummary{Results: []string{"stats_0", "stats_1", "_"}, Error: true, Inputs: []string{"ws []string json from=words"},
+			want: funcStepSummary{Results: []string{"stats_0", "stats_1", "_"}, Error: true, Inputs: []string{"ws []string value from=words"},
 				Outputs: []string{"stats_0 float64 json", "stats_1 int json metric"}, Metrics: []string{"stats_1"}},
 		},
 		{
@@ -122,15 +122,15 @@ func TestFunctionStepCalls(t *testing.T) {
 			name:     "a result named like an adapter variable is renamed in the adapter only",
 			pipeline: "ws := Words(3)\nerr, sc := Fit(ws, 0.5)",
 			step:     "fit",
-			want: funcStepSummary{Results: []string{"err", "sc"}, Inputs: []string{"ws []string json from=words"},
+			want: funcStepSummary{Results: []string{"err", "sc"}, Inputs: []string{"ws []string value from=words"},
 				Outputs: []string{"err string raw var=err_2", "sc float64 json var=sc_2"}},
 		},
 		{
 			name:     "a result named like the input it replaces",
 			pipeline: "ws := Words(3)\nws = Top(ws, 2)",
 			step:     "top",
-			want: funcStepSummary{Results: []string{"ws"}, Inputs: []string{"ws []string json from=words"},
-				Outputs: []string{"ws []string json var=ws_2"}},
+			want: funcStepSummary{Results: []string{"ws"}, Inputs: []string{"ws []string value from=words"},
+				Outputs: []string{"ws []string value var=ws_2"}},
 		},
 	}
 	for _, tc := range tests {
@@ -258,7 +258,7 @@ sum, err := Total(xs)
 	}
 	p := analyze(t, nb, Config{})
 	total := stepNamed(t, p, "total")
-	want := funcStepSummary{Results: []string{"sum", "err"}, Error: true, Inputs: []string{"xs []int json from=squares"},
+	want := funcStepSummary{Results: []string{"sum", "err"}, Error: true, Inputs: []string{"xs []int numeric from=squares"},
 		Outputs: []string{"sum int json metric"}, Metrics: []string{"sum"}}
 	if diff := cmp.Diff(want, summarizeFuncStep(total)); diff != "" {
 		t.Errorf("total (-want +got):\n%s", diff)
@@ -400,7 +400,7 @@ func TestBareCallAdapters(t *testing.T) {
 		want string
 	}{
 		{"stats", `func(zg_ctx context.Context, zg_sc *runtime.StepContext) error {
-	zg_ws, zg_err := runtime.Load(zg_sc, "ws", runtime.JSON[[]string]())
+	zg_ws, zg_err := runtime.Load(zg_sc, "ws", runtime.Value[[]string]())
 	if zg_err != nil {
 		return zg_err
 	}
@@ -414,7 +414,7 @@ func TestBareCallAdapters(t *testing.T) {
 	return runtime.Save(zg_sc, "stats_1", runtime.JSON[int](), zg_stats_1)
 }`},
 		{"check", `func(zg_ctx context.Context, zg_sc *runtime.StepContext) error {
-	zg_ws, zg_err := runtime.Load(zg_sc, "ws", runtime.JSON[[]string]())
+	zg_ws, zg_err := runtime.Load(zg_sc, "ws", runtime.Value[[]string]())
 	if zg_err != nil {
 		return zg_err
 	}
@@ -425,7 +425,7 @@ func TestBareCallAdapters(t *testing.T) {
 	return nil
 }`},
 		{"fit", `func(zg_ctx context.Context, zg_sc *runtime.StepContext) error {
-	zg_ws, zg_err := runtime.Load(zg_sc, "ws", runtime.JSON[[]string]())
+	zg_ws, zg_err := runtime.Load(zg_sc, "ws", runtime.Value[[]string]())
 	if zg_err != nil {
 		return zg_err
 	}

@@ -139,7 +139,7 @@ type Port struct {
 	Name  string `json:"name"`  // variable name in the notebook
 	Var   string `json:"var"`   // Go identifier in the generated code (after REPL renames)
 	Type  string `json:"type"`  // Go type expression, qualified with Pipeline.Imports names
-	Codec string `json:"codec"` // runtime codec name: raw, numeric, binary, json, error
+	Codec string `json:"codec"` // runtime codec name: raw, numeric, json, value, error (binary for hand-built IR)
 	// CodecExpr is the Go expression building the codec in generated code,
 	// with "zen." as the runtime qualifier, e.g. "zen.Numeric[[]float64]()".
 	CodecExpr string `json:"-"`

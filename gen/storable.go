@@ -36,7 +36,7 @@ func (a *analysis) port(name, goName string, t types.Type, pos Pos, sb *stepBuil
 		p.Codec, p.CodecExpr = "error", "zen.ErrorCodec()"
 		return p
 	}
-	if reason := unstorable(t, map[types.Type]bool{}); reason != "" {
+	if reason := a.unstorable(t, "", rootName(t, name), map[types.Type]bool{}); reason != "" {
 		fail(reason)
 		return p
 	}
@@ -46,10 +46,10 @@ func (a *analysis) port(name, goName string, t types.Type, pos Pos, sb *stepBuil
 		p.CodecExpr = fmt.Sprintf("zen.Raw[%s]()", p.Type)
 	case "numeric":
 		p.CodecExpr = fmt.Sprintf("zen.Numeric[%s]()", p.Type)
-	case "binary":
-		p.CodecExpr = fmt.Sprintf("zen.Binary[%s]()", p.Type)
-	default:
+	case "json":
 		p.CodecExpr = fmt.Sprintf("zen.JSON[%s]()", p.Type)
+	default:
+		p.CodecExpr = fmt.Sprintf("zen.Value[%s]()", p.Type)
 	}
 	return p
 }
@@ -115,11 +115,12 @@ func (a *analysis) unnameable(t types.Type, seen map[types.Type]bool) string {
 }
 
 // hasCodec reports whether values of t encode themselves: *T implements
-// encoding.BinaryMarshaler and BinaryUnmarshaler, or json's Marshaler and
-// Unmarshaler.
+// a marshal/unmarshal pair of encoding (binary or text), encoding/gob or
+// encoding/json. The runtime's value codec uses the first of these it
+// finds, in that order, and trusts it to round-trip.
 func hasCodec(t types.Type) bool {
-	return implementsPair(t, "MarshalBinary", "UnmarshalBinary") || implementsPair(t, "MarshalJSON", "UnmarshalJSON") ||
-		implementsPair(t, "MarshalText", "UnmarshalText")
+	return implementsPair(t, "MarshalBinary", "UnmarshalBinary") || implementsPair(t, "GobEncode", "GobDecode") ||
+		implementsPair(t, "MarshalText", "UnmarshalText") || implementsPair(t, "MarshalJSON", "UnmarshalJSON")
 }
 
 func implementsPair(t types.Type, marshal, unmarshal string) bool {
@@ -130,102 +131,135 @@ func implementsPair(t types.Type, marshal, unmarshal string) bool {
 	return ms.Lookup(nil, marshal) != nil && ms.Lookup(nil, unmarshal) != nil
 }
 
+// isTime reports whether t is time.Time, which the value codec stores
+// itself, location name included.
+func isTime(t types.Type) bool {
+	named, ok := types.Unalias(t).(*types.Named)
+	return ok && named.Obj().Pkg() != nil && named.Obj().Pkg().Path() == "time" && named.Obj().Name() == "Time"
+}
+
 // unstorable explains why values of t cannot be artifacts, "" if they can.
-func unstorable(t types.Type, seen map[types.Type]bool) string {
+// The runtime's value codec stores every field, unexported ones included,
+// so every field must be storable; path names the part of the value that
+// is not (e.g. "TrainTest.Rng.src"), and is empty at the top, whose name
+// in paths is root.
+func (a *analysis) unstorable(t types.Type, path, root string, seen map[types.Type]bool) string {
 	if seen[t] {
 		return ""
 	}
 	seen[t] = true
+	at := func(reason string) string {
+		if path == "" {
+			return reason
+		}
+		return path + ": " + reason
+	}
+	child := func(suffix string) string {
+		if path == "" {
+			return root + suffix
+		}
+		return path + suffix
+	}
 	if named, ok := types.Unalias(t).(*types.Named); ok {
 		obj := named.Obj()
 		if pkg := obj.Pkg(); pkg != nil {
 			switch {
 			case pkg.Path() == "sync" || pkg.Path() == "sync/atomic":
-				return fmt.Sprintf("it holds a %s.%s, which must not be copied", pkg.Name(), obj.Name())
+				return at(fmt.Sprintf("it holds a %s.%s, which must not be copied", pkg.Name(), obj.Name()))
 			case pkg.Path() == "os" && obj.Name() == "File":
-				return "it is an open file; store its path or its contents instead"
+				return at("it is an open file; store its path or its contents instead")
 			}
 		}
-		if hasCodec(t) {
-			return ""
+		if _, isPtr := named.Underlying().(*types.Pointer); !isPtr {
+			if isTime(t) || hasCodec(t) {
+				return ""
+			}
 		}
 	}
 	switch u := t.Underlying().(type) {
 	case *types.Basic:
 		if u.Kind() == types.UnsafePointer {
-			return "it is an unsafe.Pointer"
+			return at("it is an unsafe.Pointer")
 		}
 	case *types.Chan:
-		return "it is a channel"
+		return at("it is a channel")
 	case *types.Signature:
-		return "it is a function"
+		return at("it is a function")
 	case *types.Interface:
 		if !u.Empty() && !isErrorType(t) {
-			return "it is an interface, whose dynamic type cannot be restored when loading"
+			return at(fmt.Sprintf("it is an interface (%s), whose dynamic type cannot be restored when loading", types.TypeString(t, a.shortQualifier)))
 		}
 	case *types.Pointer:
-		return unstorable(u.Elem(), seen)
+		return a.unstorable(u.Elem(), path, root, seen)
 	case *types.Slice:
-		return unstorable(u.Elem(), seen)
+		return a.unstorable(u.Elem(), child("[i]"), root, seen)
 	case *types.Array:
-		return unstorable(u.Elem(), seen)
+		return a.unstorable(u.Elem(), child("[i]"), root, seen)
 	case *types.Map:
-		if r := unstorable(u.Key(), seen); r != "" {
+		if r := a.unstorable(u.Key(), child("[key]"), root, seen); r != "" {
 			return r
 		}
-		return unstorable(u.Elem(), seen)
+		return a.unstorable(u.Elem(), child("[k]"), root, seen)
 	case *types.Struct:
-		exportedFields := 0
 		for i := 0; i < u.NumFields(); i++ {
 			f := u.Field(i)
-			if !f.Exported() {
-				if r := unstorable(f.Type(), map[types.Type]bool{}); r != "" && isSyncReason(f.Type()) {
-					return r
-				}
-				continue
-			}
-			exportedFields++
-			if r := unstorable(f.Type(), seen); r != "" {
+			if r := a.unstorable(f.Type(), child("."+f.Name()), root, seen); r != "" {
 				return r
 			}
-		}
-		if exportedFields == 0 && u.NumFields() > 0 {
-			return "it has no exported fields"
 		}
 	}
 	return ""
 }
 
-// isSyncReason reports whether a field type is a sync value, which makes
-// a struct unsafe to store even when the field is unexported.
-func isSyncReason(t types.Type) bool {
-	if named, ok := types.Unalias(t).(*types.Named); ok && named.Obj().Pkg() != nil {
-		p := named.Obj().Pkg().Path()
-		return p == "sync" || p == "sync/atomic"
+// rootName names the top of a value in a path: its type's name, without
+// the pointer, or the variable's when the type has none.
+func rootName(t types.Type, variable string) string {
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = p.Elem()
 	}
-	return false
+	if named, ok := types.Unalias(t).(*types.Named); ok {
+		return named.Obj().Name()
+	}
+	return variable
 }
 
-// codecOf chooses the runtime codec for a storable type.
+// shortQualifier names packages in messages: notebook types bare, others
+// by their package name.
+func (a *analysis) shortQualifier(p *types.Package) string {
+	if p == a.chk.pkg {
+		return ""
+	}
+	return p.Name()
+}
+
+// codecOf chooses the runtime codec for a storable type: raw for strings
+// and numeric for slices of numbers, which `cat` shows as they are; JSON
+// for booleans and numbers, which it holds exactly; the value codec for
+// everything else, which keeps what JSON would drop (unexported fields,
+// data behind MarshalBinary, NaN, strings that are not UTF-8, nil next to
+// empty, time zones). A type with a codec of its own goes through the value
+// codec too, which calls it; so does a pointer, which may be nil.
 func codecOf(t types.Type) string {
+	t = types.Unalias(t)
+	if _, isPtr := t.(*types.Pointer); isPtr {
+		return "value"
+	}
+	if _, isNamed := t.(*types.Named); isNamed && (isTime(t) || hasCodec(t)) {
+		return "value"
+	}
 	switch u := t.Underlying().(type) {
 	case *types.Basic:
-		if u.Kind() == types.String {
+		switch {
+		case u.Info()&types.IsString != 0:
 			return "raw"
+		case u.Info()&(types.IsBoolean|types.IsInteger|types.IsFloat) != 0:
+			return "json"
 		}
 	case *types.Slice:
-		if b, ok := u.Elem().Underlying().(*types.Basic); ok {
-			switch b.Kind() {
-			case types.Byte:
-				return "raw"
-			case types.Int8, types.Int16, types.Int32, types.Int64, types.Uint16, types.Uint32, types.Uint64,
-				types.Float32, types.Float64:
-				return "numeric"
-			}
+		if b, ok := u.Elem().Underlying().(*types.Basic); ok && b.Kind() != types.Uintptr &&
+			b.Info()&(types.IsInteger|types.IsFloat) != 0 && b.Info()&types.IsUntyped == 0 {
+			return "numeric"
 		}
 	}
-	if _, isPtr := t.(*types.Pointer); !isPtr && implementsPair(t, "MarshalBinary", "UnmarshalBinary") {
-		return "binary"
-	}
-	return "json"
+	return "value"
 }
