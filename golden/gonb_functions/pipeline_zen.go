@@ -54,14 +54,14 @@ func zg_describeGenerate(zg_params *Params) *zen.Step {
 		Name:     "generate",
 		Func:     "Generate",
 		Pos:      "../../testdata/notebooks/gonb_functions/pipeline.ipynb:cell 3",
-		CodeHash: "e70f6c606449abf7ad5c09a726ad3841dc6e65b8f463664cd0e953ad8284ce56",
+		CodeHash: "1dc7ea96ae6828b1cb3be6217b16069e1222877d42e6e6c62d81c483d2c638d4",
 		Outputs: []zen.Output{
-			{Name: "words", Type: "[]string", Codec: "json", Show: zen.Shower(zen.JSON[[]string]())},
+			{Name: "words", Type: "[]string", Codec: "value", Show: zen.Shower(zen.Value[[]string]())},
 		},
 		Params: []string{"corpus-size"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_words := Generate(zg_ctx, zg_params.CorpusSize)
-			return zen.Save(zg_sc, "words", zen.JSON[[]string](), zg_words)
+			return zen.Save(zg_sc, "words", zen.Value[[]string](), zg_words)
 		},
 	}
 }
@@ -71,21 +71,21 @@ func zg_describeCount(zg_params *Params) *zen.Step {
 		Name:     "count",
 		Func:     "Count",
 		Pos:      "../../testdata/notebooks/gonb_functions/pipeline.ipynb:cell 6",
-		CodeHash: "4dfba8bb6cbd17512f3dfb499d5700df0f343e874f26a944a2535d6965c2e0cb",
+		CodeHash: "1b0139771b1fd478b85367bedca7f42a077ad7fda39e7bb6da8f8baea13007c7",
 		Inputs: []zen.Input{
-			{Name: "words", Type: "[]string", Codec: "json", From: "generate"},
+			{Name: "words", Type: "[]string", Codec: "value", From: "generate"},
 		},
 		Outputs: []zen.Output{
-			{Name: "counts", Type: "map[string]int", Codec: "json", Show: zen.Shower(zen.JSON[map[string]int]())},
+			{Name: "counts", Type: "map[string]int", Codec: "value", Show: zen.Shower(zen.Value[map[string]int]())},
 		},
 		Params: []string{"min-length"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_words, zg_err := zen.Load(zg_sc, "words", zen.JSON[[]string]())
+			zg_words, zg_err := zen.Load(zg_sc, "words", zen.Value[[]string]())
 			if zg_err != nil {
 				return zg_err
 			}
 			zg_counts := Count(zg_ctx, zg_words, zg_params.MinLength)
-			return zen.Save(zg_sc, "counts", zen.JSON[map[string]int](), zg_counts)
+			return zen.Save(zg_sc, "counts", zen.Value[map[string]int](), zg_counts)
 		},
 	}
 }
@@ -95,13 +95,13 @@ func zg_describeTop(zg_params *Params) *zen.Step {
 		Name:     "top",
 		Func:     "Top",
 		Pos:      "../../testdata/notebooks/gonb_functions/pipeline.ipynb:cell 6",
-		CodeHash: "01c050a9b150e0412beac892083b91a04179fff988046b012ea53a761f313d78",
+		CodeHash: "85c4f8ecf679705ad543475ba6895c85a83e6d423af3e7e0295edf06dcfdd0cb",
 		Inputs: []zen.Input{
-			{Name: "counts", Type: "map[string]int", Codec: "json", From: "count"},
+			{Name: "counts", Type: "map[string]int", Codec: "value", From: "count"},
 		},
 		Params: []string{"top-n"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_counts, zg_err := zen.Load(zg_sc, "counts", zen.JSON[map[string]int]())
+			zg_counts, zg_err := zen.Load(zg_sc, "counts", zen.Value[map[string]int]())
 			if zg_err != nil {
 				return zg_err
 			}

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestMatricesCrossStepsExactly runs the gonum notebook: a *mat.Dense, and
+// a struct of gonum matrices, reach the next step whole, and `cat` and
+// `artifacts` show what was stored and with which codec. Encoded through
+// encoding/json, a matrix was `{}` and the next step got an empty one.
+func TestMatricesCrossStepsExactly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a generated pipeline; skipped with -short")
+	}
+	bin, _ := generateAndBuild(t, caseNotebook(t, "gonum_matrix"))
+	home := t.TempDir()
+	if out, err := runBinary(t, bin, "run", "--home", home, "--parallel", "1"); err != nil {
+		t.Fatalf("run: %v\n%s", err, out)
+	}
+	log, err := runBinary(t, bin, "logs", "latest", "fit", "--home", home)
+	if err != nil || !strings.Contains(log, "⎣0.25     6⎦") || !strings.Contains(log, "score = 9") {
+		t.Errorf("fit did not see the matrices load and split computed: %v\n%s", err, log)
+	}
+	tt, err := runBinary(t, bin, "cat", "latest", "split.tt", "--home", home)
+	if err != nil {
+		t.Fatalf("cat split.tt: %v\n%s", err, tt)
+	}
+	for _, want := range []string{`"XTrain": {`, `"Rows": 3,`, "0.25,", `"Gram": {`, "11.3125,"} {
+		if !strings.Contains(tt, want) {
+			t.Errorf("cat latest split.tt lacks %q:\n%s", want, tt)
+		}
+	}
+	list, err := runBinary(t, bin, "artifacts", "latest", "--home", home)
+	if err != nil {
+		t.Fatalf("artifacts: %v\n%s", err, list)
+	}
+	for _, want := range []string{"load.x     *mat.Dense  value", "split.tt   TrainTest   value", "fit.score  float64     json"} {
+		if !strings.Contains(list, want) {
+			t.Errorf("artifacts lacks %q:\n%s", want, list)
+		}
+	}
+}
