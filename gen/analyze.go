@@ -47,6 +47,8 @@ type analysis struct {
 	df      *dataflow
 	// typeImports records packages that port types name: path → name.
 	typeImports map[string]string
+	// userCodecs are the notebook's //zen:codec functions.
+	userCodecs []*userCodec
 }
 
 // Analyze finds the steps of a parsed notebook, type-checks its code once
@@ -79,6 +81,7 @@ func Analyze(nb *parser.Notebook, cfg Config) (*Pipeline, error) {
 		return nil, a.errs.Err()
 	}
 	a.renameVars()
+	a.findUserCodecs()
 	a.findParams()
 	a.cellDataflow()
 	a.functionDataflow()

@@ -10,6 +10,7 @@ import (
 	"go/printer"
 	"go/token"
 	"go/types"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -41,8 +42,9 @@ func (a *analysis) hashSteps() {
 		if sb.fn != nil {
 			roots = []*item{sb.fn}
 		} else {
-			roots = sb.items
+			roots = slices.Clone(sb.items)
 		}
+		roots = append(roots, a.userCodecItems(sb.step)...)
 		h := sha256.New()
 		fmt.Fprintf(h, "zengen step v1\n%s\n", sb.step.Kind)
 		for _, it := range roots {

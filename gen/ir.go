@@ -136,10 +136,12 @@ type Arg struct {
 
 // Port is a typed input or output of a step.
 type Port struct {
-	Name  string `json:"name"`  // variable name in the notebook
-	Var   string `json:"var"`   // Go identifier in the generated code (after REPL renames)
-	Type  string `json:"type"`  // Go type expression, qualified with Pipeline.Imports names
-	Codec string `json:"codec"` // runtime codec name: raw, numeric, json, value, error (binary for hand-built IR)
+	Name string `json:"name"` // variable name in the notebook
+	Var  string `json:"var"`  // Go identifier in the generated code (after REPL renames)
+	Type string `json:"type"` // Go type expression, qualified with Pipeline.Imports names
+	// Codec names the runtime codec: raw, numeric, json, value or error,
+	// or the notebook's //zen:codec function that stores this type.
+	Codec string `json:"codec"`
 	// CodecExpr is the Go expression building the codec in generated code,
 	// with "zen." as the runtime qualifier, e.g. "zen.Numeric[[]float64]()".
 	CodecExpr string `json:"-"`

@@ -32,6 +32,10 @@ func (a *analysis) port(name, goName string, t types.Type, pos Pos, sb *stepBuil
 		fail(reason)
 		return p
 	}
+	if c := a.userCodecFor(t); c != nil {
+		p.Codec, p.CodecExpr = c.fn.name, c.fn.name+"()"
+		return p
+	}
 	if isErrorType(t) {
 		p.Codec, p.CodecExpr = "error", "zen.ErrorCodec()"
 		return p

@@ -1,9 +1,12 @@
 package gen
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/zengen-dev/zengen/internal/gomodtest"
 )
 
 // TestCodecChoice: every type a step can hand on gets the codec that keeps
@@ -51,5 +54,62 @@ println(s, b, ok, n, f, c, ints, floats, strs, m, pt.X, ptr, pair.A, lvl, when.D
 	}
 	if diff := cmp.Diff(want, portSummary(stepNamed(t, p, "make").Outputs)); diff != "" {
 		t.Errorf("codecs (-want +got):\n%s", diff)
+	}
+}
+
+// TestUserCodec: a //zen:codec function stores every port of its type,
+// even one the value codec could not (a func field), and its code is part
+// of the hash of the steps that use it.
+func TestUserCodec(t *testing.T) {
+	cells := func(codecBody string) []cell {
+		return []cell{
+			code(`import zen "github.com/zengen-dev/zengen/runtime"`),
+			code(`type Scorer struct {
+	Name  string
+	Score func(float64) float64
+}
+
+// scorerCodec keeps the name; Score is rebuilt from it.
+//
+//zen:codec
+func scorerCodec() zen.Codec[Scorer] { ` + codecBody + ` }`),
+			code("//zen:step make\ns := Scorer{Name: \"id\"}"),
+			code("//zen:step use\nprintln(s.Name)"),
+		}
+	}
+	module := gomodtest.Module(t, "example.com/usercodec")
+	p := analyze(t, notebook(t, "gophernotes", cells("return nil")...), Config{Dir: module})
+	mk, use := stepNamed(t, p, "make"), stepNamed(t, p, "use")
+	if diff := cmp.Diff([]string{"s Scorer scorerCodec"}, portSummary(mk.Outputs)); diff != "" {
+		t.Errorf("make outputs (-want +got):\n%s", diff)
+	}
+	if got := mk.Outputs[0].CodecExpr; got != "scorerCodec()" {
+		t.Errorf("CodecExpr = %q, want scorerCodec()", got)
+	}
+	changed := analyze(t, notebook(t, "gophernotes", cells("return zen.Value[Scorer]()")...), Config{Dir: module})
+	if stepNamed(t, changed, "make").CodeHash == mk.CodeHash || stepNamed(t, changed, "use").CodeHash == use.CodeHash {
+		t.Error("changing the codec function left the code hash of a step that uses it unchanged")
+	}
+}
+
+func TestUserCodecErrors(t *testing.T) {
+	module := gomodtest.Module(t, "example.com/usercodec")
+	for _, tt := range []struct {
+		name, decl, want string
+	}{
+		{"not a function", "//zen:codec\nvar n = 1",
+			"nb.ipynb:cell 2:1:1: //zen:codec belongs in the doc comment of a function that returns a zen.Codec[T]"},
+		{"wrong shape", "//zen:codec\nfunc c(x int) zen.Codec[int] { return nil }",
+			"nb.ipynb:cell 2:1:1: //zen:codec function c must take no arguments and return a zen.Codec[T] of github.com/zengen-dev/zengen/runtime"},
+		{"two for one type", "//zen:codec\nfunc a() zen.Codec[int] { return nil }\n\n//zen:codec\nfunc b() zen.Codec[int] { return nil }",
+			"nb.ipynb:cell 2:4:1: a second //zen:codec for int: a already stores it"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			nb := notebook(t, "gophernotes", code(`import zen "github.com/zengen-dev/zengen/runtime"`), code(tt.decl), code("//zen:step a\nx := 1\nprintln(x)"))
+			_, err := Analyze(nb, Config{Dir: module})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v\nwant %s", err, tt.want)
+			}
+		})
 	}
 }

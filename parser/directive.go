@@ -9,7 +9,7 @@ import (
 )
 
 // directiveNames are the //zen: directives, in the order the docs list them.
-var directiveNames = []string{"step", "params", "skip", "after", "output", "metric", "pipeline", "nocheck"}
+var directiveNames = []string{"step", "params", "skip", "after", "output", "metric", "pipeline", "nocheck", "codec"}
 
 // stepOptions are the key=value options of //zen:step.
 var stepOptions = []string{"cache", "retries", "timeout", "cache_version"}
@@ -96,7 +96,7 @@ func parseDirective(nb *Notebook, c *Cell, line, col int, text string, following
 			errs.Add(pos, "//zen:step needs a step name").Hint =
 				"write //zen:step NAME, or put //zen:step in the doc comment of a func to make that func a step"
 		}
-	case "params", "skip", "nocheck":
+	case "params", "skip", "nocheck", "codec":
 		if len(words) > 0 {
 			errs.Add(at(words[0]), "//zen:%s takes no arguments", d.Name)
 		}

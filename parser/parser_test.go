@@ -147,10 +147,10 @@ func TestDirectives(t *testing.T) {
 		{"inside raw string", "s := `\n//zen:step x\n`", nil, nil},
 		{"unknown", "//zen:setp load", nil, []string{
 			"nb.ipynb:cell 1:1:1: unknown directive //zen:setp",
-			"\thint: did you mean //zen:step? known directives: //zen:step, //zen:params, //zen:skip, //zen:after, //zen:output, //zen:metric, //zen:pipeline, //zen:nocheck"}},
+			"\thint: did you mean //zen:step? known directives: //zen:step, //zen:params, //zen:skip, //zen:after, //zen:output, //zen:metric, //zen:pipeline, //zen:nocheck, //zen:codec"}},
 		{"unknown far", "//zen:frobnicate", nil, []string{
 			"nb.ipynb:cell 1:1:1: unknown directive //zen:frobnicate",
-			"\thint: known directives: //zen:step, //zen:params, //zen:skip, //zen:after, //zen:output, //zen:metric, //zen:pipeline, //zen:nocheck"}},
+			"\thint: known directives: //zen:step, //zen:params, //zen:skip, //zen:after, //zen:output, //zen:metric, //zen:pipeline, //zen:nocheck, //zen:codec"}},
 		{"invalid step name", "//zen:step Load-Data", nil, []string{
 			`nb.ipynb:cell 1:1:12: invalid step name "Load-Data": step names are [a-z][a-z0-9_]*`,
 			`	hint: for example "load_data"`}},

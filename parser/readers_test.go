@@ -94,7 +94,7 @@ func TestReadPercentPositions(t *testing.T) {
 		`s.go:3: invalid step name "Bad": step names are [a-z][a-z0-9_]*`,
 		`	hint: for example "bad"`,
 		"s.go:5:3: unknown directive //zen:stp",
-		"\thint: did you mean //zen:step? known directives: //zen:step, //zen:params, //zen:skip, //zen:after, //zen:output, //zen:metric, //zen:pipeline, //zen:nocheck",
+		"\thint: did you mean //zen:step? known directives: //zen:step, //zen:params, //zen:skip, //zen:after, //zen:output, //zen:metric, //zen:pipeline, //zen:nocheck, //zen:codec",
 	}
 	if diff := cmp.Diff(want, errorLines(err)); diff != "" {
 		t.Errorf("errors (-want +got):\n%s", diff)

@@ -118,7 +118,7 @@ type ShippedFile struct {
 // Directive is one //zen: marker, from a comment line or a cell tag.
 type Directive struct {
 	Pos  Pos
-	Name string // step, params, skip, after, output, metric, pipeline, nocheck
+	Name string // step, params, skip, after, output, metric, pipeline, nocheck, codec
 	Args []string
 	// Options holds key=value step options (cache, retries, timeout,
 	// cache_version), validated by the parser.

@@ -41,3 +41,25 @@ func TestMatricesCrossStepsExactly(t *testing.T) {
 		}
 	}
 }
+
+// TestNotebookCodecStoresItsType runs a notebook that declares a
+// //zen:codec function: the artifacts of its type are written by it, and
+// the store records the codec's name.
+func TestNotebookCodecStoresItsType(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a generated pipeline; skipped with -short")
+	}
+	bin, _ := generateAndBuild(t, caseNotebook(t, "user_codec"))
+	home := t.TempDir()
+	if out, err := runBinary(t, bin, "run", "--home", home); err != nil {
+		t.Fatalf("run: %v\n%s", err, out)
+	}
+	list, err := runBinary(t, bin, "artifacts", "latest", "--home", home)
+	if err != nil || !strings.Contains(list, "collect.readings  []Reading  readings-csv  23") {
+		t.Errorf("artifacts: %v\n%s\nwant collect.readings stored by readings-csv in 23 bytes (north,21.5 and south,-3.25 lines)", err, list)
+	}
+	shown, err := runBinary(t, bin, "cat", "latest", "collect.readings", "--home", home)
+	if err != nil || !strings.Contains(shown, `"Sensor": "south",`) || !strings.Contains(shown, `"Value": -3.25`) {
+		t.Errorf("cat latest collect.readings: %v\n%s", err, shown)
+	}
+}
