@@ -570,8 +570,9 @@ var registry sync.Map
 // codec zengen chose when it generated the pipeline. Call it from an init
 // function (in a file next to the notebook, or in a package the notebook
 // imports) so it is in effect before any step runs; a later call for the
-// same T replaces the earlier one. Since the codec's name is part of each
-// step's cache key, steps that save T re-run once after a codec changes.
+// same T replaces the earlier one. In a notebook, a //zen:codec function
+// does the same visibly: inspect shows it and the steps' code hashes cover
+// it.
 func Register[T any](c Codec[T]) {
 	if c == nil {
 		panic(fmt.Sprintf("zen.Register: nil codec for %s", reflect.TypeFor[T]()))
