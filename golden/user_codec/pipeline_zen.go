@@ -21,41 +21,56 @@ func DefaultParams() Params {
 // inputs and outputs, and the parameters they use.
 func Pipeline() *zen.Pipeline {
 	zg_params := DefaultParams()
-	return &zen.Pipeline{
+	zg_pipeline := &zen.Pipeline{
 		Name:     "readings",
 		Notebook: "../../testdata/notebooks/user_codec/readings.ipynb",
 		Params:   &zg_params,
-		Steps: []*zen.Step{
-			{
-				Name:     "collect",
-				Func:     "Collect",
-				Pos:      "../../testdata/notebooks/user_codec/readings.ipynb:cell 4",
-				CodeHash: "d454effe4a1e99835c81a9b358848f5a4d5673b9114230c8def248c59748d29b",
-				Outputs: []zen.Output{
-					{Name: "readings", Type: "[]Reading", Codec: "readingsCodec", Show: zen.Shower(readingsCodec())},
-				},
-				Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-					zg_readings := Collect(zg_ctx)
-					return zen.Save(zg_sc, "readings", readingsCodec(), zg_readings)
-				},
-			},
-			{
-				Name:     "report",
-				Func:     "Report",
-				Pos:      "../../testdata/notebooks/user_codec/readings.ipynb:cell 5",
-				CodeHash: "2630fc7c88f17e977b5f94647f32b3554231119fd6dc876af449f0dbfc123dcd",
-				Inputs: []zen.Input{
-					{Name: "readings", Type: "[]Reading", Codec: "readingsCodec", From: "collect"},
-				},
-				Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-					zg_readings, zg_err := zen.Load(zg_sc, "readings", readingsCodec())
-					if zg_err != nil {
-						return zg_err
-					}
-					Report(zg_ctx, zg_readings)
-					return nil
-				},
-			},
+		Steps:    make([]*zen.Step, len(zg_steps)),
+	}
+	for zg_i, zg_describe := range zg_steps {
+		zg_pipeline.Steps[zg_i] = zg_describe(&zg_params)
+	}
+	return zg_pipeline
+}
+
+// zg_steps describes the steps in order, each reading the run's parameters.
+var zg_steps = [...]func(*Params) *zen.Step{
+	zg_describeCollect,
+	zg_describeReport,
+}
+
+func zg_describeCollect(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "collect",
+		Func:     "Collect",
+		Pos:      "../../testdata/notebooks/user_codec/readings.ipynb:cell 4",
+		CodeHash: "d454effe4a1e99835c81a9b358848f5a4d5673b9114230c8def248c59748d29b",
+		Outputs: []zen.Output{
+			{Name: "readings", Type: "[]Reading", Codec: "readingsCodec", Show: zen.Shower(readingsCodec())},
+		},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_readings := Collect(zg_ctx)
+			return zen.Save(zg_sc, "readings", readingsCodec(), zg_readings)
+		},
+	}
+}
+
+func zg_describeReport(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "report",
+		Func:     "Report",
+		Pos:      "../../testdata/notebooks/user_codec/readings.ipynb:cell 5",
+		CodeHash: "2630fc7c88f17e977b5f94647f32b3554231119fd6dc876af449f0dbfc123dcd",
+		Inputs: []zen.Input{
+			{Name: "readings", Type: "[]Reading", Codec: "readingsCodec", From: "collect"},
+		},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_readings, zg_err := zen.Load(zg_sc, "readings", readingsCodec())
+			if zg_err != nil {
+				return zg_err
+			}
+			Report(zg_ctx, zg_readings)
+			return nil
 		},
 	}
 }
