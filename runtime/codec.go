@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"unsafe"
 )
@@ -433,7 +434,8 @@ func (binaryCodec[T, PT]) Decode(r io.Reader) (T, error) {
 // declaration order and sorts map keys. HTML escaping is off, so "<", ">"
 // and "&" stay themselves in strings. A float32 or float64 value that is
 // NaN or infinite is stored as the string "NaN", "+Inf" or "-Inf" (a
-// diverged loss must still be a storable metric); such values nested
+// diverged loss must still be a storable metric), or "NaN:" and its bits
+// in hexadecimal for a NaN with another payload than math.NaN()'s; such values nested
 // inside other types are an encode error. Decoding into an interface type
 // yields what encoding/json yields: float64 for numbers, map[string]any
 // for objects.
@@ -450,7 +452,7 @@ func (jsonCodec[T]) Name() string { return "json" }
 
 func (c jsonCodec[T]) Encode(w io.Writer, v T) error {
 	if c.float {
-		if s, ok := nonFiniteName(reflect.ValueOf(v).Float()); ok {
+		if s, ok := nonFiniteText(&v); ok {
 			_, err := io.WriteString(w, `"`+s+`"`+"\n")
 			return err
 		}
@@ -458,6 +460,31 @@ func (c jsonCodec[T]) Encode(w io.Writer, v T) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
+}
+
+// nonFiniteText names a NaN or infinite float as the JSON codec stores it:
+// "NaN", "+Inf", "-Inf", and "NaN:" with the hexadecimal bits for a NaN
+// other than the one math.NaN() makes, so that its payload survives too.
+// *v is a float32 or float64 kind; its bits are read as they are, since a
+// conversion between the widths may change a NaN's.
+func nonFiniteText[T any](v *T) (string, bool) {
+	if reflect.TypeFor[T]().Size() == 4 {
+		bits := *(*uint32)(unsafe.Pointer(v))
+		f := math.Float32frombits(bits)
+		if f == f && !math.IsInf(float64(f), 0) {
+			return "", false
+		}
+		if f != f && bits != math.Float32bits(float32(math.NaN())) {
+			return fmt.Sprintf("NaN:%08x", bits), true
+		}
+		return nonFiniteName(float64(f))
+	}
+	bits := *(*uint64)(unsafe.Pointer(v))
+	f := math.Float64frombits(bits)
+	if math.IsNaN(f) && bits != math.Float64bits(math.NaN()) {
+		return fmt.Sprintf("NaN:%016x", bits), true
+	}
+	return nonFiniteName(f)
 }
 
 func nonFiniteName(f float64) (string, bool) {
@@ -499,7 +526,7 @@ func (c jsonCodec[T]) Decode(r io.Reader) (T, error) {
 }
 
 // decodeJSONFloat decodes a float that may have been stored as "NaN",
-// "+Inf" or "-Inf".
+// "NaN:<bits>", "+Inf" or "-Inf".
 func decodeJSONFloat[T any](raw json.RawMessage, v *T) error {
 	if !bytes.HasPrefix(raw, []byte(`"`)) {
 		return json.Unmarshal(raw, v)
@@ -517,7 +544,21 @@ func decodeJSONFloat[T any](raw json.RawMessage, v *T) error {
 	case "-Inf":
 		f = math.Inf(-1)
 	default:
-		return fmt.Errorf("json: cannot decode string %q as %s", s, reflect.TypeFor[T]())
+		hex, ok := strings.CutPrefix(s, "NaN:")
+		width := int(reflect.TypeFor[T]().Size())
+		bits, err := strconv.ParseUint(hex, 16, 8*width)
+		if !ok || err != nil || len(hex) != 2*width {
+			return fmt.Errorf("json: cannot decode string %q as %s", s, reflect.TypeFor[T]())
+		}
+		if width == 4 {
+			*(*uint32)(unsafe.Pointer(v)) = uint32(bits)
+		} else {
+			*(*uint64)(unsafe.Pointer(v)) = bits
+		}
+		if f := reflect.ValueOf(v).Elem().Float(); f == f {
+			return fmt.Errorf("json: %q holds no NaN", s)
+		}
+		return nil
 	}
 	reflect.ValueOf(v).Elem().SetFloat(f)
 	return nil

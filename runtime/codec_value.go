@@ -291,13 +291,14 @@ func (e *valueEncoder) value(v reflect.Value, path string) error {
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 		e.uvarint(v.Uint())
 	case reflect.Float32:
-		e.buf = binary.LittleEndian.AppendUint32(e.buf, math.Float32bits(float32(v.Float())))
+		// Bits as they are: a conversion through float64 may change a NaN's.
+		e.buf = binary.LittleEndian.AppendUint32(e.buf, *(*uint32)(unsafe.Pointer(v.UnsafeAddr())))
 	case reflect.Float64:
 		e.buf = binary.LittleEndian.AppendUint64(e.buf, math.Float64bits(v.Float()))
 	case reflect.Complex64:
-		c := v.Complex()
-		e.buf = binary.LittleEndian.AppendUint32(e.buf, math.Float32bits(float32(real(c))))
-		e.buf = binary.LittleEndian.AppendUint32(e.buf, math.Float32bits(float32(imag(c))))
+		parts := (*[2]uint32)(unsafe.Pointer(v.UnsafeAddr()))
+		e.buf = binary.LittleEndian.AppendUint32(e.buf, parts[0])
+		e.buf = binary.LittleEndian.AppendUint32(e.buf, parts[1])
 	case reflect.Complex128:
 		c := v.Complex()
 		e.buf = binary.LittleEndian.AppendUint64(e.buf, math.Float64bits(real(c)))
