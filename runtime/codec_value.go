@@ -11,6 +11,8 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strconv"
+	"sync"
 	"time"
 	"unsafe"
 )
@@ -68,8 +70,8 @@ func (valueCodec[T]) Encode(w io.Writer, v T) error {
 	e.buf = append(e.buf, valueVersion)
 	rv := reflect.New(reflect.TypeFor[T]()).Elem()
 	rv.Set(reflect.ValueOf(&v).Elem())
-	if err := e.value(rv, rootPath(rv.Type())); err != nil {
-		return err
+	if err := e.value(rv); err != nil {
+		return atPath(rv.Type(), err)
 	}
 	_, err := w.Write(e.buf)
 	return err
@@ -88,8 +90,8 @@ func (valueCodec[T]) Decode(r io.Reader) (T, error) {
 		return v, fmt.Errorf("value: layout version %d, this runtime reads %d", b[len(valueMagic)], valueVersion)
 	}
 	d := valueDecoder{b: b[len(valueMagic)+1:]}
-	if err := d.value(reflect.ValueOf(&v).Elem(), rootPath(reflect.TypeFor[T]())); err != nil {
-		return v, fmt.Errorf("value: %w", err)
+	if err := d.value(reflect.ValueOf(&v).Elem()); err != nil {
+		return v, fmt.Errorf("value: %w", atPath(reflect.TypeFor[T](), err))
 	}
 	if len(d.b) != 0 {
 		return v, fmt.Errorf("value: %d bytes of trailing data after the value", len(d.b))
@@ -97,8 +99,35 @@ func (valueCodec[T]) Decode(r io.Reader) (T, error) {
 	return v, nil
 }
 
-// rootPath names the top of a value in messages: its type.
-func rootPath(t reflect.Type) string { return t.String() }
+// pathError is an error about one part of a value; path is where, from
+// the top (".Rows[3].Name"), and grows as the error travels up.
+type pathError struct {
+	path string
+	err  error
+}
+
+func (e *pathError) Error() string { return e.path + ": " + e.err.Error() }
+func (e *pathError) Unwrap() error { return e.err }
+
+// within puts a path segment in front of err's path. Paths are built only
+// for errors, so that a million-element slice costs no message.
+func within(err error, segment string) error {
+	if pe, ok := err.(*pathError); ok {
+		pe.path = segment + pe.path
+		return pe
+	}
+	return &pathError{segment, err}
+}
+
+func index(i int) string { return "[" + strconv.Itoa(i) + "]" }
+
+// atPath names the top of the path: the value's type.
+func atPath(t reflect.Type, err error) error {
+	if pe, ok := err.(*pathError); ok {
+		return &pathError{t.String() + pe.path, pe.err}
+	}
+	return &pathError{t.String(), err}
+}
 
 // ---- what a type is made of ----
 
@@ -156,16 +185,25 @@ func pairOf[M, U any](t reflect.Type) bool {
 // pointers have none of their own: the value they hold or point to is
 // looked at instead.
 func ownCodecOf(t reflect.Type) (ownCodec, bool) {
-	if t.Kind() == reflect.Interface || t.Kind() == reflect.Pointer || t == timeType {
-		return ownCodec{}, false
+	if c, ok := ownCodecCache.Load(t); ok {
+		return c.(ownCodec), c.(ownCodec).name != ""
 	}
-	for _, c := range ownCodecs {
-		if c.implements(t) {
-			return c.ownCodec, true
+	var found ownCodec
+	if t.Kind() != reflect.Interface && t.Kind() != reflect.Pointer && t != timeType {
+		for _, c := range ownCodecs {
+			if c.implements(t) {
+				found = c.ownCodec
+				break
+			}
 		}
 	}
-	return ownCodec{}, false
+	ownCodecCache.Store(t, found)
+	return found, found.name != ""
 }
+
+// ownCodecCache holds ownCodecOf's answer by type (a zero ownCodec for
+// none): method-set lookups cost more than encoding an element.
+var ownCodecCache sync.Map
 
 // settable returns v without the read-only mark reflect puts on unexported
 // fields, so that their methods can be called and their values set. v must
@@ -242,9 +280,9 @@ func (e *valueEncoder) bytes(b []byte) {
 
 // enter marks a reference as being written; the returned function unmarks
 // it. It fails on a cycle.
-func (e *valueEncoder) enter(key refKey, path string) (func(), error) {
+func (e *valueEncoder) enter(key refKey) (func(), error) {
 	if e.onPath[key] {
-		return nil, fmt.Errorf("%s: the value refers back to itself, and an artifact cannot hold a cycle", path)
+		return nil, errors.New("the value refers back to itself, and an artifact cannot hold a cycle")
 	}
 	e.onPath[key] = true
 	return func() { delete(e.onPath, key) }, nil
@@ -258,9 +296,9 @@ type refKey struct {
 	t    reflect.Type
 }
 
-// value writes v, which is addressable and settable; path names it in
-// errors.
-func (e *valueEncoder) value(v reflect.Value, path string) error {
+// value writes v, which is addressable and settable. An error names the
+// part of v it is about through within.
+func (e *valueEncoder) value(v reflect.Value) error {
 	t := v.Type()
 	if t == timeType {
 		e.time(v.Interface().(time.Time))
@@ -273,7 +311,7 @@ func (e *valueEncoder) value(v reflect.Value, path string) error {
 		}
 		b, err := oc.marshal(v.Addr().Interface())
 		if err != nil {
-			return fmt.Errorf("%s: %s: %w", path, oc.name, err)
+			return fmt.Errorf("%s: %w", oc.name, err)
 		}
 		e.buf = append(e.buf, 1)
 		e.bytes(b)
@@ -319,46 +357,46 @@ func (e *valueEncoder) value(v reflect.Value, path string) error {
 			e.fixed(v)
 			return nil
 		}
-		leave, err := e.enter(refKey{v.UnsafePointer(), v.Len(), t}, path)
+		leave, err := e.enter(refKey{v.UnsafePointer(), v.Len(), t})
 		if err != nil {
 			return err
 		}
 		defer leave()
 		for i := range v.Len() {
-			if err := e.value(settable(v.Index(i)), fmt.Sprintf("%s[%d]", path, i)); err != nil {
-				return err
+			if err := e.value(settable(v.Index(i))); err != nil {
+				return within(err, index(i))
 			}
 		}
 	case reflect.Array:
 		for i := range v.Len() {
-			if err := e.value(settable(v.Index(i)), fmt.Sprintf("%s[%d]", path, i)); err != nil {
-				return err
+			if err := e.value(settable(v.Index(i))); err != nil {
+				return within(err, index(i))
 			}
 		}
 	case reflect.Map:
-		return e.mapValue(v, path)
+		return e.mapValue(v)
 	case reflect.Pointer:
 		if v.IsNil() {
 			e.buf = append(e.buf, 0)
 			return nil
 		}
-		leave, err := e.enter(refKey{v.UnsafePointer(), 0, t}, path)
+		leave, err := e.enter(refKey{v.UnsafePointer(), 0, t})
 		if err != nil {
 			return err
 		}
 		defer leave()
 		e.buf = append(e.buf, 1)
-		return e.value(settable(v.Elem()), path)
+		return e.value(settable(v.Elem()))
 	case reflect.Struct:
 		for i := range t.NumField() {
-			if err := e.value(settable(v.Field(i)), path+"."+t.Field(i).Name); err != nil {
-				return err
+			if err := e.value(settable(v.Field(i))); err != nil {
+				return within(err, "."+t.Field(i).Name)
 			}
 		}
 	case reflect.Interface:
-		return e.iface(v, path)
+		return e.iface(v)
 	default:
-		return fmt.Errorf("%s: a %s cannot be stored", path, t)
+		return fmt.Errorf("a %s cannot be stored", t)
 	}
 	return nil
 }
@@ -393,13 +431,13 @@ func (e *valueEncoder) fixed(v reflect.Value) {
 	}
 }
 
-func (e *valueEncoder) mapValue(v reflect.Value, path string) error {
+func (e *valueEncoder) mapValue(v reflect.Value) error {
 	if v.IsNil() {
 		e.uvarint(0)
 		return nil
 	}
 	e.uvarint(uint64(v.Len()) + 1)
-	leave, err := e.enter(refKey{v.UnsafePointer(), 0, v.Type()}, path)
+	leave, err := e.enter(refKey{v.UnsafePointer(), 0, v.Type()})
 	if err != nil {
 		return err
 	}
@@ -410,13 +448,13 @@ func (e *valueEncoder) mapValue(v reflect.Value, path string) error {
 	for it := v.MapRange(); it.Next(); {
 		k, val := addressable(it.Key()), addressable(it.Value())
 		e.buf = nil
-		if err := e.value(k, path+"[key]"); err != nil {
-			return err
+		if err := e.value(k); err != nil {
+			return within(err, "[key]")
 		}
 		kb := e.buf
 		e.buf = nil
-		if err := e.value(val, fmt.Sprintf("%s[%s]", path, keyText(k))); err != nil {
-			return err
+		if err := e.value(val); err != nil {
+			return within(err, "["+keyText(k)+"]")
 		}
 		entries = append(entries, entry{kb, e.buf})
 	}
@@ -444,7 +482,7 @@ func keyText(k reflect.Value) string {
 	return "key"
 }
 
-func (e *valueEncoder) iface(v reflect.Value, path string) error {
+func (e *valueEncoder) iface(v reflect.Value) error {
 	if v.IsNil() {
 		e.buf = append(e.buf, 0)
 		return nil
@@ -455,15 +493,15 @@ func (e *valueEncoder) iface(v reflect.Value, path string) error {
 		return nil
 	}
 	if v.NumMethod() > 0 {
-		return fmt.Errorf("%s: an interface %s cannot be stored: its dynamic type cannot be restored when loading", path, v.Type())
+		return fmt.Errorf("an interface %s cannot be stored: its dynamic type cannot be restored when loading", v.Type())
 	}
 	dyn := v.Elem()
 	tag, ok := anyTag(dyn.Type())
 	if !ok {
-		return fmt.Errorf("%s: holds a %s, and an `any` in an artifact may hold only predeclared types, []any and map[string]any, whose type a decoder can restore", path, dyn.Type())
+		return fmt.Errorf("holds a %s, and an `any` in an artifact may hold only predeclared types, []any and map[string]any, whose type a decoder can restore", dyn.Type())
 	}
 	e.buf = append(e.buf, tag)
-	return e.value(addressable(dyn), path)
+	return e.value(addressable(dyn))
 }
 
 // time writes the instant and enough of the location to restore it: the
@@ -534,7 +572,7 @@ func (d *valueDecoder) bytes() ([]byte, error) {
 // rest of the artifact can hold that many elements of the given size (every
 // value of non-zero size takes at least a byte), so that a damaged count
 // cannot make the decoder allocate more than the artifact holds.
-func (d *valueDecoder) length(size uintptr, path string) (n int, isNil bool, err error) {
+func (d *valueDecoder) length(size uintptr) (n int, isNil bool, err error) {
 	u, err := d.uvarint()
 	if err != nil {
 		return 0, false, err
@@ -544,21 +582,21 @@ func (d *valueDecoder) length(size uintptr, path string) (n int, isNil bool, err
 	}
 	u--
 	if size > 0 && u > uint64(len(d.b)) {
-		return 0, false, fmt.Errorf("%s: claims %d elements but %d bytes follow", path, u, len(d.b))
+		return 0, false, fmt.Errorf("claims %d elements but %d bytes follow", u, len(d.b))
 	}
 	if u > math.MaxInt32 && size == 0 {
-		return 0, false, fmt.Errorf("%s: claims %d elements", path, u)
+		return 0, false, fmt.Errorf("claims %d elements", u)
 	}
 	return int(u), false, nil
 }
 
 // value reads into v, which is settable.
-func (d *valueDecoder) value(v reflect.Value, path string) error {
+func (d *valueDecoder) value(v reflect.Value) error {
 	t := v.Type()
 	if t == timeType {
 		tm, err := d.time()
 		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
+			return err
 		}
 		v.Set(reflect.ValueOf(tm))
 		return nil
@@ -574,14 +612,14 @@ func (d *valueDecoder) value(v reflect.Value, path string) error {
 			return nil
 		case 1:
 		default:
-			return fmt.Errorf("%s: invalid tag %d", path, tag)
+			return fmt.Errorf("invalid tag %d", tag)
 		}
 		b, err := d.bytes()
 		if err != nil {
 			return err
 		}
 		if err := oc.unmarshal(v.Addr().Interface(), b); err != nil {
-			return fmt.Errorf("%s: Un%s: %w", path, oc.name[len("Marshal"):], err)
+			return fmt.Errorf("Un%s: %w", oc.name[len("Marshal"):], err)
 		}
 		return nil
 	}
@@ -592,7 +630,7 @@ func (d *valueDecoder) value(v reflect.Value, path string) error {
 			return err
 		}
 		if c > 1 {
-			return fmt.Errorf("%s: invalid bool %d", path, c)
+			return fmt.Errorf("invalid bool %d", c)
 		}
 		v.SetBool(c == 1)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
@@ -601,7 +639,7 @@ func (d *valueDecoder) value(v reflect.Value, path string) error {
 			return err
 		}
 		if v.OverflowInt(i) {
-			return fmt.Errorf("%s: %d overflows %s", path, i, t)
+			return fmt.Errorf("%d overflows %s", i, t)
 		}
 		v.SetInt(i)
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
@@ -610,7 +648,7 @@ func (d *valueDecoder) value(v reflect.Value, path string) error {
 			return err
 		}
 		if v.OverflowUint(u) {
-			return fmt.Errorf("%s: %d overflows %s", path, u, t)
+			return fmt.Errorf("%d overflows %s", u, t)
 		}
 		v.SetUint(u)
 	case reflect.Float32:
@@ -647,7 +685,7 @@ func (d *valueDecoder) value(v reflect.Value, path string) error {
 		}
 		v.SetString(string(b))
 	case reflect.Slice:
-		n, isNil, err := d.length(t.Elem().Size(), path)
+		n, isNil, err := d.length(t.Elem().Size())
 		if err != nil || isNil {
 			return err
 		}
@@ -658,35 +696,35 @@ func (d *valueDecoder) value(v reflect.Value, path string) error {
 			}
 		} else {
 			for i := range n {
-				if err := d.value(settable(s.Index(i)), fmt.Sprintf("%s[%d]", path, i)); err != nil {
-					return err
+				if err := d.value(settable(s.Index(i))); err != nil {
+					return within(err, index(i))
 				}
 			}
 		}
 		v.Set(s)
 	case reflect.Array:
 		for i := range v.Len() {
-			if err := d.value(settable(v.Index(i)), fmt.Sprintf("%s[%d]", path, i)); err != nil {
-				return err
+			if err := d.value(settable(v.Index(i))); err != nil {
+				return within(err, index(i))
 			}
 		}
 	case reflect.Map:
-		n, isNil, err := d.length(t.Key().Size()+t.Elem().Size(), path)
+		n, isNil, err := d.length(t.Key().Size() + t.Elem().Size())
 		if err != nil || isNil {
 			return err
 		}
 		if n > 1 && t.Key().Size() == 0 {
-			return fmt.Errorf("%s: claims %d entries under one zero-size key", path, n)
+			return fmt.Errorf("claims %d entries under one zero-size key", n)
 		}
 		m := reflect.MakeMapWithSize(t, n)
 		for range n {
 			k := reflect.New(t.Key()).Elem()
-			if err := d.value(k, path+"[key]"); err != nil {
-				return err
+			if err := d.value(k); err != nil {
+				return within(err, "[key]")
 			}
 			val := reflect.New(t.Elem()).Elem()
-			if err := d.value(val, fmt.Sprintf("%s[%s]", path, keyText(k))); err != nil {
-				return err
+			if err := d.value(val); err != nil {
+				return within(err, "["+keyText(k)+"]")
 			}
 			m.SetMapIndex(k, val)
 		}
@@ -702,23 +740,23 @@ func (d *valueDecoder) value(v reflect.Value, path string) error {
 			return nil
 		case 1:
 		default:
-			return fmt.Errorf("%s: invalid pointer tag %d", path, c)
+			return fmt.Errorf("invalid pointer tag %d", c)
 		}
 		p := reflect.New(t.Elem())
-		if err := d.value(p.Elem(), path); err != nil {
+		if err := d.value(p.Elem()); err != nil {
 			return err
 		}
 		v.Set(p)
 	case reflect.Struct:
 		for i := range t.NumField() {
-			if err := d.value(settable(v.Field(i)), path+"."+t.Field(i).Name); err != nil {
-				return err
+			if err := d.value(settable(v.Field(i))); err != nil {
+				return within(err, "."+t.Field(i).Name)
 			}
 		}
 	case reflect.Interface:
-		return d.iface(v, path)
+		return d.iface(v)
 	default:
-		return fmt.Errorf("%s: a %s cannot be stored", path, t)
+		return fmt.Errorf("a %s cannot be stored", t)
 	}
 	return nil
 }
@@ -742,7 +780,7 @@ func (d *valueDecoder) fixed(s reflect.Value) error {
 	return nil
 }
 
-func (d *valueDecoder) iface(v reflect.Value, path string) error {
+func (d *valueDecoder) iface(v reflect.Value) error {
 	tag, err := d.byte1()
 	if err != nil {
 		return err
@@ -753,7 +791,7 @@ func (d *valueDecoder) iface(v reflect.Value, path string) error {
 	}
 	if v.Type() == errorType {
 		if tag != 1 {
-			return fmt.Errorf("%s: invalid error tag %d", path, tag)
+			return fmt.Errorf("invalid error tag %d", tag)
 		}
 		msg, err := d.bytes()
 		if err != nil {
@@ -763,13 +801,13 @@ func (d *valueDecoder) iface(v reflect.Value, path string) error {
 		return nil
 	}
 	if v.NumMethod() > 0 {
-		return fmt.Errorf("%s: an interface %s cannot be loaded", path, v.Type())
+		return fmt.Errorf("an interface %s cannot be loaded", v.Type())
 	}
 	if int(tag) >= len(anyTypes) || anyTypes[tag] == nil {
-		return fmt.Errorf("%s: unknown dynamic type tag %d", path, tag)
+		return fmt.Errorf("unknown dynamic type tag %d", tag)
 	}
 	dyn := reflect.New(anyTypes[tag]).Elem()
-	if err := d.value(dyn, path); err != nil {
+	if err := d.value(dyn); err != nil {
 		return err
 	}
 	v.Set(dyn)

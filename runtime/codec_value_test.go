@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -593,4 +594,30 @@ func roundTripped[T any](c Codec[T], v T) (want, got any, err error) {
 	}
 	back, err := c.Decode(&buf)
 	return v, back, err
+}
+
+// BenchmarkValue round-trips a struct of a 1M-element []float64, a
+// 100k-element []string and a 500×500 *mat.Dense through the value codec.
+func BenchmarkValue(b *testing.B) {
+	type frame struct {
+		Xs    []float64
+		Names []string
+		M     *mat.Dense
+	}
+	v := frame{Xs: make([]float64, 1<<20), Names: make([]string, 100_000), M: mat.NewDense(500, 500, nil)}
+	for i := range v.Names {
+		v.Names[i] = strconv.Itoa(i)
+	}
+	c := Value[frame]()
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := c.Encode(&buf, v); err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(int64(buf.Len()))
+		if _, err := c.Decode(bytes.NewReader(buf.Bytes())); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
