@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"maps"
 	"strings"
 	"testing"
 )
@@ -13,7 +15,29 @@ func TestMatricesCrossStepsExactly(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs a generated pipeline; skipped with -short")
 	}
-	bin, _ := generateAndBuild(t, caseNotebook(t, "gonum_matrix"))
+	notebook := caseNotebook(t, "gonum_matrix")
+	if status, out, stderr := runZengen(t, "inspect", notebook); status != exitOK || !strings.Contains(out, "out tt TrainTest  [value]") {
+		t.Errorf("inspect: exit %d, %s\nwant tt shown with the value codec:\n%s", status, stderr, out)
+	}
+	status, out, stderr := runZengen(t, "inspect", notebook, "--format", "json")
+	var p struct {
+		Steps []struct {
+			Outputs []struct{ Name, Codec string } `json:"outputs"`
+		} `json:"steps"`
+	}
+	if err := json.Unmarshal([]byte(out), &p); status != exitOK || err != nil {
+		t.Fatalf("inspect --format json: exit %d, %v, %s", status, err, stderr)
+	}
+	codecs := map[string]string{}
+	for _, s := range p.Steps {
+		for _, o := range s.Outputs {
+			codecs[o.Name] = o.Codec
+		}
+	}
+	if want := map[string]string{"x": "value", "tt": "value", "score": "json"}; !maps.Equal(codecs, want) {
+		t.Errorf("inspect --format json: codecs %v, want %v", codecs, want)
+	}
+	bin, _ := generateAndBuild(t, notebook)
 	home := t.TempDir()
 	if out, err := runBinary(t, bin, "run", "--home", home, "--parallel", "1"); err != nil {
 		t.Fatalf("run: %v\n%s", err, out)
