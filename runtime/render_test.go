@@ -30,7 +30,7 @@ func TestCatShowsValueArtifacts(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := displayArtifact(&out, "value", buf.Bytes(), Shower(Value[split]())); err != nil {
+	if err := displayArtifact(&out, "value", &buf, Shower(Value[split]())); err != nil {
 		t.Fatal(err)
 	}
 	want := `{
