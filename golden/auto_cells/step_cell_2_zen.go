@@ -29,13 +29,13 @@ func zg_describeCell2(zg_params *Params) *zen.Step {
 		Name:     "cell_2",
 		Func:     "Cell2",
 		Pos:      "../../testdata/notebooks/auto_cells/sums.ipynb:cell 2",
-		CodeHash: "faecf7fb52eb3eb69b07c0dccb127040daf9797e9a792461f153b9b21fa88a4f",
+		CodeHash: "5b7e8b3a428949497a9698de5e078e9a935f34a6caca94fe38a2b61677c514a1",
 		Outputs: []zen.Output{
-			{Name: "nums", Type: "[]int", Codec: "json", Show: zen.Shower(zen.JSON[[]int]())},
+			{Name: "nums", Type: "[]int", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]int]())},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_nums := Cell2(zg_ctx)
-			return zen.Save(zg_sc, "nums", zen.JSON[[]int](), zg_nums)
+			return zen.Save(zg_sc, "nums", zen.Numeric[[]int](), zg_nums)
 		},
 	}
 }

@@ -34,15 +34,15 @@ func zg_describeCell4(zg_params *Params) *zen.Step {
 		Func:     "Cell4",
 		Doc:      "Now the sum, then the spread.",
 		Pos:      "../../testdata/notebooks/auto_cells/sums.ipynb:cell 4",
-		CodeHash: "8ac03cba1d47b3f6931675b3708097aea445d28a708b6bd9dd30ab2ca29cd1d8",
+		CodeHash: "9198cc736842fce272476e1865c2f573c169eea3ad562f55ff8abb7dc45be4b5",
 		Inputs: []zen.Input{
-			{Name: "nums", Type: "[]int", Codec: "json", From: "cell_2"},
+			{Name: "nums", Type: "[]int", Codec: "numeric", From: "cell_2"},
 		},
 		Outputs: []zen.Output{
 			{Name: "mean", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_nums, zg_err := zen.Load(zg_sc, "nums", zen.JSON[[]int]())
+			zg_nums, zg_err := zen.Load(zg_sc, "nums", zen.Numeric[[]int]())
 			if zg_err != nil {
 				return zg_err
 			}

@@ -35,13 +35,13 @@ func zg_describeCell5(zg_params *Params) *zen.Step {
 		Name:     "cell_5",
 		Func:     "Cell5",
 		Pos:      "../../testdata/notebooks/auto_cells/sums.ipynb:cell 5",
-		CodeHash: "af19a7ad2fb3a293ab9645dd2fecc880799546d30972575cb5ea4c03fdfbcf94",
+		CodeHash: "7da5448ad2b4526adfb8268832bfe58c9ea3e82608e9f623dd40309a8c60e6c7",
 		Inputs: []zen.Input{
-			{Name: "nums", Type: "[]int", Codec: "json", From: "cell_2"},
+			{Name: "nums", Type: "[]int", Codec: "numeric", From: "cell_2"},
 			{Name: "mean", Type: "float64", Codec: "json", From: "cell_4"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_nums, zg_err := zen.Load(zg_sc, "nums", zen.JSON[[]int]())
+			zg_nums, zg_err := zen.Load(zg_sc, "nums", zen.Numeric[[]int]())
 			if zg_err != nil {
 				return zg_err
 			}

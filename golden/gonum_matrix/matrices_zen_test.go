@@ -9,8 +9,24 @@ import (
 	"testing"
 )
 
-// TestPipelineRuns runs every step in a fresh store with the default
-// parameters.
-func TestPipelineRuns(t *testing.T) {
-	zentest.Run(t, Pipeline())
+// TestNotebookParity runs the pipeline with its default parameters,
+// checks that every artifact decodes to what its step saved and compares
+// what each step prints with the outputs its cells recorded in
+// ../../testdata/notebooks/gonum_matrix/matrices.ipynb.
+func TestNotebookParity(t *testing.T) {
+	zg_result := zentest.Run(t, Pipeline(), "--parallel", "1")
+	zentest.Parity(t, zg_result, []zentest.Expect{
+		{Steps: []string{"load", "split", "fit"}, Cell: "../../testdata/notebooks/gonum_matrix/matrices.ipynb:cell 7", Text: `loaded 5×2
+split 3 train rows, 2 test rows
+XTrain =
+⎡ 1.5     2⎤
+⎢   3    -4⎥
+⎣0.25     6⎦
+Gram =
+⎡11.3125     -7.5⎤
+⎣   -7.5       56⎦
+means = [1.5833333333333333  1.3333333333333333]
+score = 9
+`},
+	})
 }

@@ -29,14 +29,14 @@ func zg_describeSquares(zg_params *Params) *zen.Step {
 		Name:     "squares",
 		Func:     "Squares",
 		Pos:      "../../testdata/notebooks/script_paired/tally.go:25",
-		CodeHash: "e95bff9ecc0c447f223b4988caf28484ff6d5793bd059fa1674ef0e00b21df75",
+		CodeHash: "415de95d562d7fbaca55966cbeed8912e20ac5218ef8fd8c47b1f93ace4eeca6",
 		Outputs: []zen.Output{
-			{Name: "squares", Type: "[]int", Codec: "json", Show: zen.Shower(zen.JSON[[]int]())},
+			{Name: "squares", Type: "[]int", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]int]())},
 		},
 		Params: []string{"n"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_squares := Squares(zg_ctx, zg_params.N)
-			return zen.Save(zg_sc, "squares", zen.JSON[[]int](), zg_squares)
+			return zen.Save(zg_sc, "squares", zen.Numeric[[]int](), zg_squares)
 		},
 	}
 }

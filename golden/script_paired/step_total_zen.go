@@ -28,12 +28,12 @@ func zg_describeTotal(zg_params *Params) *zen.Step {
 		Name:     "total",
 		Func:     "Total",
 		Pos:      "../../testdata/notebooks/script_paired/tally.go:32",
-		CodeHash: "09b405a3d55316fde78b26c9e2f115bc4d3b71916d19e6f7eea62d4fabacf6bb",
+		CodeHash: "e71159efc5c7033786414ba40bb3e46c92a1f171ab0650da608b41a3831aa151",
 		Inputs: []zen.Input{
-			{Name: "squares", Type: "[]int", Codec: "json", From: "squares"},
+			{Name: "squares", Type: "[]int", Codec: "numeric", From: "squares"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_squares, zg_err := zen.Load(zg_sc, "squares", zen.JSON[[]int]())
+			zg_squares, zg_err := zen.Load(zg_sc, "squares", zen.Numeric[[]int]())
 			if zg_err != nil {
 				return zg_err
 			}

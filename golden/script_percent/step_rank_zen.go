@@ -47,13 +47,13 @@ func zg_describeRank(zg_params *Params) *zen.Step {
 		Func:     "Rank",
 		Doc:      "Rank by frequency; ties go alphabetically so that the output is stable.",
 		Pos:      "../../testdata/notebooks/script_percent/wordcount.go:41",
-		CodeHash: "6fb0bfde7b6f48a8718621314d92ef410e8127653d1906f7b33acb95ba4d13ba",
+		CodeHash: "42eb0183fb846acf03799187b123b7472c677210841e58be1a8c5f402500fb39",
 		Inputs: []zen.Input{
-			{Name: "words", Type: "[]string", Codec: "json", From: "tokenize"},
+			{Name: "words", Type: "[]string", Codec: "value", From: "tokenize"},
 		},
 		Params: []string{"top"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_words, zg_err := zen.Load(zg_sc, "words", zen.JSON[[]string]())
+			zg_words, zg_err := zen.Load(zg_sc, "words", zen.Value[[]string]())
 			if zg_err != nil {
 				return zg_err
 			}

@@ -26,14 +26,14 @@ func zg_describeTokenize(zg_params *Params) *zen.Step {
 		Name:     "tokenize",
 		Func:     "Tokenize",
 		Pos:      "../../testdata/notebooks/script_percent/wordcount.go:34",
-		CodeHash: "72a940abb89413c09894a69301d9c8c1ee7fc95e403e2793142186d11228992b",
+		CodeHash: "e9bd7c1be1e598438f313d9242f38a3f542e1b56e4fd4a1cc2fca5abe82f6b55",
 		Outputs: []zen.Output{
-			{Name: "words", Type: "[]string", Codec: "json", Show: zen.Shower(zen.JSON[[]string]())},
+			{Name: "words", Type: "[]string", Codec: "value", Show: zen.Shower(zen.Value[[]string]())},
 		},
 		Params: []string{"text"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_words := Tokenize(zg_ctx, zg_params.Text)
-			return zen.Save(zg_sc, "words", zen.JSON[[]string](), zg_words)
+			return zen.Save(zg_sc, "words", zen.Value[[]string](), zg_words)
 		},
 	}
 }

@@ -4,10 +4,7 @@
 
 package readings
 
-import (
-	"context"
-	zen "github.com/zengen-dev/zengen/runtime"
-)
+import zen "github.com/zengen-dev/zengen/runtime"
 
 // Params are the parameters of the pipeline, with their flags.
 type Params struct{}
@@ -37,42 +34,4 @@ func Pipeline() *zen.Pipeline {
 var zg_steps = [...]func(*Params) *zen.Step{
 	zg_describeCollect,
 	zg_describeReport,
-}
-
-func zg_describeCollect(zg_params *Params) *zen.Step {
-	return &zen.Step{
-		Name:     "collect",
-		Func:     "Collect",
-		Pos:      "../../testdata/notebooks/user_codec/readings.ipynb:cell 4",
-		CodeHash: "f80e7ada71b015060d7093e52de29c39c72eef463ebf7744031ec94f2be249a8",
-		Outputs: []zen.Output{
-			{Name: "readings", Type: "[]Reading", Codec: "readingsCodec", Show: zen.Shower(readingsCodec())},
-		},
-		Modules: []string{"github.com/zengen-dev/zengen@v0.0.0-00010101000000-000000000000"},
-		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_readings := Collect(zg_ctx)
-			return zen.Save(zg_sc, "readings", readingsCodec(), zg_readings)
-		},
-	}
-}
-
-func zg_describeReport(zg_params *Params) *zen.Step {
-	return &zen.Step{
-		Name:     "report",
-		Func:     "Report",
-		Pos:      "../../testdata/notebooks/user_codec/readings.ipynb:cell 5",
-		CodeHash: "4e30aaa709ed45751465cc0f00bfce24413ceaadb33dd2c8062b7ee6f68d604e",
-		Inputs: []zen.Input{
-			{Name: "readings", Type: "[]Reading", Codec: "readingsCodec", From: "collect"},
-		},
-		Modules: []string{"github.com/zengen-dev/zengen@v0.0.0-00010101000000-000000000000"},
-		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_readings, zg_err := zen.Load(zg_sc, "readings", readingsCodec())
-			if zg_err != nil {
-				return zg_err
-			}
-			Report(zg_ctx, zg_readings)
-			return nil
-		},
-	}
 }

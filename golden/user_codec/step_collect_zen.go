@@ -19,3 +19,20 @@ func Collect(zg_ctx context.Context) []Reading {
 	fmt.Fprintln(zg_out, "collected", len(readings))
 	return readings
 }
+
+func zg_describeCollect(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "collect",
+		Func:     "Collect",
+		Pos:      "../../testdata/notebooks/user_codec/readings.ipynb:cell 4",
+		CodeHash: "f80e7ada71b015060d7093e52de29c39c72eef463ebf7744031ec94f2be249a8",
+		Outputs: []zen.Output{
+			{Name: "readings", Type: "[]Reading", Codec: "readingsCodec", Show: zen.Shower(readingsCodec())},
+		},
+		Modules: []string{"github.com/zengen-dev/zengen@v0.0.0-00010101000000-000000000000"},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_readings := Collect(zg_ctx)
+			return zen.Save(zg_sc, "readings", readingsCodec(), zg_readings)
+		},
+	}
+}

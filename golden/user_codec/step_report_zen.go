@@ -18,3 +18,24 @@ func Report(zg_ctx context.Context, readings []Reading) {
 		fmt.Fprintf(zg_out, "%s %.2f\n", r.Sensor, r.Value)
 	}
 }
+
+func zg_describeReport(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "report",
+		Func:     "Report",
+		Pos:      "../../testdata/notebooks/user_codec/readings.ipynb:cell 5",
+		CodeHash: "4e30aaa709ed45751465cc0f00bfce24413ceaadb33dd2c8062b7ee6f68d604e",
+		Inputs: []zen.Input{
+			{Name: "readings", Type: "[]Reading", Codec: "readingsCodec", From: "collect"},
+		},
+		Modules: []string{"github.com/zengen-dev/zengen@v0.0.0-00010101000000-000000000000"},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_readings, zg_err := zen.Load(zg_sc, "readings", readingsCodec())
+			if zg_err != nil {
+				return zg_err
+			}
+			Report(zg_ctx, zg_readings)
+			return nil
+		},
+	}
+}
