@@ -210,7 +210,7 @@ func TestGeneratedTestChecksStorability(t *testing.T) {
 	}{
 		{"exact", "c.Deg", nil},
 		{"rounded", "math.Round(c.Deg)", []string{
-			"storability: step load: output readings (json codec): decoding the artifact does not give back what the step saved: field [1].Temp.Deg differs saved: 14.6 stored: 15",
+			"storability: step load: output readings (value codec): decoding the artifact does not give back what the step saved: field [1].Temp.Deg differs saved: 14.6 stored: 15",
 		}},
 	}
 	for _, tt := range tests {
