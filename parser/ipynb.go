@@ -55,6 +55,9 @@ type ipynbOutput struct {
 // kernel. A non-nil error is always an ErrorList; the notebook is returned
 // only when there is no error.
 func ReadIPYNB(path string, data []byte) (*Notebook, error) {
+	if err := CheckPath(path); err != nil {
+		return nil, err
+	}
 	var errs ErrorList
 	filePos := Pos{File: path}
 	if len(bytes.TrimSpace(data)) == 0 {

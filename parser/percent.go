@@ -35,6 +35,9 @@ var escapedMain = regexp.MustCompile(`^((//\s*)*)//\s*gonb:%%`)
 // line after it, belong to no cell: scratch files carry it so that
 // `go build ./...` of the module they sit in skips them.
 func ReadPercent(path string, data []byte) (*Notebook, error) {
+	if err := CheckPath(path); err != nil {
+		return nil, err
+	}
 	var errs ErrorList
 	lines := splitLines(normalizeNewlines(string(data)))
 	nb := &Notebook{Path: path, Format: FormatPercent}

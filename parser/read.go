@@ -11,6 +11,9 @@ import (
 // scripts. path is only used in positions and to pick the reader; the
 // bytes come from data. A non-nil error is always an ErrorList.
 func Read(path string, data []byte) (*Notebook, error) {
+	if err := CheckPath(path); err != nil {
+		return nil, err
+	}
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".ipynb":
 		return ReadIPYNB(path, data)
