@@ -138,6 +138,11 @@ func newEmitter(p *Pipeline, opts EmitOptions) (*emitter, error) {
 	if p.Name == "" {
 		return nil, fmt.Errorf("emit: the pipeline has no name")
 	}
+	// The path goes verbatim into headers and //line directives, where a
+	// line break would end the comment; the readers refuse such paths.
+	if err := parser.CheckPath(p.Notebook); err != nil {
+		return nil, err
+	}
 	e := &emitter{p: p, opts: opts, pkg: p.Package, params: make(map[string]*Param)}
 	if e.pkg == "" {
 		e.pkg = p.Name
@@ -234,7 +239,11 @@ func (e *emitter) command() string {
 func (e *emitter) newFile(pkg string) *jen.File {
 	f := jen.NewFile(pkg)
 	for _, line := range e.header() {
-		f.HeaderComment(line)
+		if line = commentText(line); line == "" {
+			f.HeaderComment("//")
+		} else {
+			f.HeaderComment("// " + line)
+		}
 	}
 	for _, p := range slices.Sorted(maps.Keys(e.alias)) {
 		if name := e.alias[p]; name == path.Base(p) {

@@ -107,7 +107,7 @@ func (e *emitter) parityTestFunc(want []stepExpect) jen.Code {
 	return jen.Commentf("// TestNotebookParity runs the pipeline with its default parameters,").Line().
 		Commentf("// checks that every artifact decodes to what its step saved and compares").Line().
 		Commentf("// what each step prints with the outputs its cells recorded in").Line().
-		Commentf("// %s.", e.p.Notebook).Line().
+		Comment("// "+commentText(e.p.Notebook)+".").Line().
 		Func().Id("TestNotebookParity").Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
 		jen.Id("zg_result").Op(":=").Qual(ZentestPath, "Run").Call(jen.Id("t"), jen.Id("Pipeline").Call(), jen.Lit("--parallel"), jen.Lit("1")),
 		jen.Qual(ZentestPath, "Parity").Call(jen.Id("t"), jen.Id("zg_result"),
@@ -183,9 +183,11 @@ func textLiteral(text string) jen.Code {
 
 // rawable reports whether text can be a raw string literal that reads the
 // same back: no backquote, no carriage return (which raw strings drop), no
-// other control character and valid UTF-8.
+// other control character and valid UTF-8. Nor may a line start like a
+// comment: `go generate` reads //go:generate lines without parsing Go, so
+// inside a raw string such a line would still be a command it runs.
 func rawable(text string) bool {
-	if !utf8.ValidString(text) {
+	if !utf8.ValidString(text) || strings.Contains(text, "\n//") || strings.Contains(text, "\n/*") {
 		return false
 	}
 	for _, r := range text {

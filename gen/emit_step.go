@@ -36,7 +36,7 @@ func (e *emitter) stepFunc(s *Step) jen.Code {
 	for _, out := range s.Outputs {
 		results = append(results, jen.Id(out.Type))
 	}
-	return docComment(stepDoc(s)).
+	return textComment(stepDoc(s)).
 		Func().Id(s.Func).Params(params...).Params(results...).
 		Block(e.stepBody(s)...)
 }
@@ -117,19 +117,9 @@ func lineDirective(pos Pos) jen.Code {
 	return jen.Comment(fmt.Sprintf("//line %s:%d", file, line))
 }
 
-// docComment turns "// "-prefixed lines into comment statements, one per
-// line, each followed by a newline.
-func docComment(lines string) *jen.Statement {
-	doc := jen.Null()
-	for _, line := range strings.Split(lines, "\n") {
-		doc.Comment(line).Line()
-	}
-	return doc
-}
-
-// stepDoc is the doc comment of a step function, as "// " lines: a sentence that starts
-// with the function's name, as Go doc comments do, then the markdown before
-// the step in the notebook, reformatted as a Go doc comment.
+// stepDoc is the text of a step function's doc comment: a sentence that
+// starts with the function's name, as Go doc comments do, then the markdown
+// before the step in the notebook, reformatted as a Go doc comment.
 func stepDoc(s *Step) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s is the step %q of the pipeline, from %s.\n", s.Func, s.Name, stepWhere(s))

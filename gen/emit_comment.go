@@ -1,0 +1,74 @@
+package gen
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/dave/jennifer/jen"
+)
+
+// Text from the notebook that is not code (markdown, headings, docs, the
+// notebook's path) reaches generated Go only as the text of "// " line
+// comments, built here. A line that began "//" or "/*" on its own would be
+// a directive (//go:generate, //go:build, //line) or a block comment that
+// closes into code; behind "// " it is only text.
+
+// commentLines splits text into the lines of a comment, each one safe to
+// follow "// ": line breaks split lines, and what a Go source file cannot
+// hold (NUL, a byte order mark, invalid UTF-8) or a reader would take for
+// a line break or terminal control becomes U+FFFD.
+func commentLines(text string) []string {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	var lines []string
+	for _, line := range strings.Split(strings.ReplaceAll(text, "\r", "\n"), "\n") {
+		lines = append(lines, commentText(line))
+	}
+	return lines
+}
+
+// commentText is one line of text made safe for a line comment.
+func commentText(line string) string {
+	if !needsCleaning(line) {
+		return line
+	}
+	var b strings.Builder
+	for i, w := 0, 0; i < len(line); i += w {
+		r, size := utf8.DecodeRuneInString(line[i:])
+		w = size
+		if r == utf8.RuneError && size <= 1 || unsafeInComment(r) {
+			r = utf8.RuneError
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func needsCleaning(line string) bool {
+	if !utf8.ValidString(line) {
+		return true
+	}
+	return strings.IndexFunc(line, unsafeInComment) >= 0
+}
+
+// unsafeInComment reports the runes a comment line must not hold: control
+// characters other than tab (NUL does not compile, the others break lines
+// or drive terminals), the byte order mark (which does not compile past
+// the start of a file) and the Unicode line and paragraph separators.
+func unsafeInComment(r rune) bool {
+	return r != '\t' && unicode.IsControl(r) || r == '\uFEFF' || r == '\u2028' || r == '\u2029'
+}
+
+// textComment is text as "// " comment lines, each followed by a newline:
+// how a doc comment made from notebook text is written.
+func textComment(text string) *jen.Statement {
+	c := jen.Null()
+	for _, line := range commentLines(text) {
+		if line == "" {
+			c.Comment("//").Line()
+		} else {
+			c.Comment("// " + line).Line()
+		}
+	}
+	return c
+}
