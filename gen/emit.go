@@ -2,8 +2,10 @@ package gen
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"go/format"
+	"go/scanner"
 	"maps"
 	"path"
 	"runtime"
@@ -97,7 +99,7 @@ func (e *emitter) renderAll(goFiles []goFileSpec) ([][]byte, error) {
 	wg.Wait()
 	for i, err := range errs {
 		if err != nil {
-			return nil, fmt.Errorf("emit %s: %w", goFiles[i].name, err)
+			return nil, e.invalidGo(goFiles[i].name, err)
 		}
 	}
 	return out, nil
@@ -276,3 +278,19 @@ func (e *emitter) goFile(f *jen.File, isDecls bool) ([]byte, error) {
 
 // zen qualifies a name of the runtime package.
 func (e *emitter) zen(name string) *jen.Statement { return jen.Qual(RuntimePath, name) }
+
+// invalidGo reports generated code that does not parse. Checks before
+// emission keep notebook text out of the code's syntax, so this is a bug
+// in zengen; the error says where in the generated file without printing
+// the file, which holds the notebook's code.
+func (e *emitter) invalidGo(name string, err error) error {
+	where := name
+	var list scanner.ErrorList
+	if errors.As(err, &list) && len(list) > 0 {
+		where = fmt.Sprintf("%s:%d:%d", name, list[0].Pos.Line, list[0].Pos.Column)
+	}
+	var errs parser.ErrorList
+	errs.Add(Pos{File: e.p.Notebook}, "zengen generated Go that does not parse (%s): this is a bug in zengen", where).Hint =
+		"please report it with the notebook"
+	return errs.Err()
+}
