@@ -50,7 +50,7 @@ func FuzzReadIPYNB(f *testing.F) {
 	addSeeds(f, "testdata/*.ipynb",
 		`{"nbformat":4,"metadata":{"kernelspec":{"name":"gonb"}},"cells":[{"cell_type":"code","source":["%%writefile a\n","b"]}]}`,
 		`{"nbformat":4,"cells":[{"cell_type":"code","metadata":{"tags":["step:x","zen:y"]},"source":"//zen:step a b=c\n!x \\"}]}`,
-		`{"nbformat":3}`, `[`, `{"nbformat":4,"cells":[{"cell_type":"code","source":"s := `+"`"+`\n%%\n"}]}`)
+		`{"nbformat":3}`, `[`, "\uFEFF{\"nbformat\":4.5}", `{"nbformat":4,"nbformat_minor":"5"}`, `{"nbformat":4,"cells":[{"cell_type":"code","source":"s := `+"`"+`\n%%\n"}]}`)
 	addSeeds(f, "testdata/errors/*.ipynb")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		nb, err := ReadIPYNB("f.ipynb", data)
@@ -63,7 +63,7 @@ func FuzzReadPercent(f *testing.F) {
 		"// %% [markdown] tags=[\"x\"]\n// # t\n// %%\n//gonb:%% -x\n",
 		"// ---\n// jupyter: {\n// ---\n",
 		"// %% a= tags=\n//zen:\n%env\n!\\\n",
-		"//go:build ignore\n// %%% {\"tags\": 1}\n")
+		"//go:build ignore\n// %%% {\"tags\": 1}\n", "\uFEFF// %% [md]\n// # t\n")
 	addSeeds(f, "testdata/errors/*.go.txt")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		nb, err := ReadPercent("f.go", data)

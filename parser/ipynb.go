@@ -60,6 +60,7 @@ func ReadIPYNB(path string, data []byte) (*Notebook, error) {
 	}
 	var errs ErrorList
 	filePos := Pos{File: path}
+	data = withoutBOM(data)
 	if len(bytes.TrimSpace(data)) == 0 {
 		errs.Add(filePos, "empty file: not a Jupyter notebook")
 		return nil, errs.Err()
@@ -230,6 +231,19 @@ func jsonError(path string, data []byte, err error) *Error {
 	case errors.As(err, &syntax):
 		line, col := lineCol(data, syntax.Offset)
 		return &Error{Pos: Pos{File: path, Line: line, Col: col}, Msg: "malformed JSON: " + syntax.Error()}
+	case errors.As(err, &typ) && (typ.Field == "nbformat" || typ.Field == "nbformat_minor"):
+		line, col := lineCol(data, valueStart(data, typ.Offset))
+		got := "a JSON " + typ.Value
+		if n, ok := strings.CutPrefix(typ.Value, "number "); ok {
+			got = n
+		}
+		want := "the major version, 4"
+		if typ.Field == "nbformat_minor" {
+			want = "the minor version, 0 to 5"
+		}
+		return &Error{Pos: Pos{File: path, Line: line, Col: col},
+			Msg:  fmt.Sprintf("%q is %s, want a whole number: %s", typ.Field, got, want),
+			Hint: `nbformat 4.5 is written "nbformat": 4, "nbformat_minor": 5`}
 	case errors.As(err, &typ):
 		line, col := lineCol(data, typ.Offset)
 		return &Error{Pos: Pos{File: path, Line: line, Col: col}, Msg: "not a Jupyter notebook: " + describeJSONError(err)}
@@ -257,12 +271,33 @@ func jsonKind(goKind string) string {
 		return "a list"
 	case "string":
 		return "a string"
-	case "int", "int64", "float64":
+	case "int", "int64":
+		return "a whole number"
+	case "float64":
 		return "a number"
 	case "bool":
 		return "true or false"
 	}
 	return goKind
+}
+
+// valueStart returns the offset, counted as lineCol counts it, of the
+// first byte of the scalar JSON value that ends at end (encoding/json
+// reports type errors at the end of the value).
+func valueStart(data []byte, end int64) int64 {
+	i := int(min(max(end, 0), int64(len(data))))
+	if i > 0 && data[i-1] == '"' {
+		for i--; i > 0; i-- {
+			if data[i-1] == '"' && (i < 2 || data[i-2] != '\\') {
+				return int64(i)
+			}
+		}
+		return end
+	}
+	for i > 0 && !strings.ContainsRune(" \t\r\n:,[", rune(data[i-1])) {
+		i--
+	}
+	return int64(i + 1)
 }
 
 // lineCol converts the byte offset reported by encoding/json (the number of

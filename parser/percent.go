@@ -39,7 +39,7 @@ func ReadPercent(path string, data []byte) (*Notebook, error) {
 		return nil, err
 	}
 	var errs ErrorList
-	lines := splitLines(normalizeNewlines(string(data)))
+	lines := splitLines(normalizeNewlines(string(withoutBOM(data))))
 	nb := &Notebook{Path: path, Format: FormatPercent}
 
 	i := 0

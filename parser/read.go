@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"bytes"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -67,4 +68,14 @@ func fallbackID(index int) string {
 
 func isBlank(s string) bool {
 	return strings.TrimSpace(s) == ""
+}
+
+// utf8BOM is the byte order mark some editors (Notepad, some Windows
+// tools) put before UTF-8 text.
+var utf8BOM = []byte("\xEF\xBB\xBF")
+
+// withoutBOM drops a leading UTF-8 byte order mark. Positions then count
+// from the first character after it, as editors show them.
+func withoutBOM(data []byte) []byte {
+	return bytes.TrimPrefix(data, utf8BOM)
 }
