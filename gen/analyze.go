@@ -32,6 +32,7 @@ type analysis struct {
 	paramsCell   *parser.Cell
 	pipelineCell *parser.Cell
 	pipelineName string
+	pipelinePos  Pos // of the //zen:pipeline directive that names it
 	split        string
 
 	cellSteps []*stepBuild
@@ -205,6 +206,21 @@ func (a *analysis) nameSteps() {
 		a.p.Package = strings.ReplaceAll(name, "_", "")
 	}
 	a.p.Split = a.split
+	// A package clause holds an identifier, not a keyword: the name must be
+	// refused here, at its source, or the generated files do not parse.
+	// An invalid //zen:pipeline name has its own error already.
+	if !token.IsIdentifier(a.p.Package) && (a.cfg.Package != "" || validStepName(name)) {
+		switch {
+		case a.cfg.Package != "":
+			a.errs.Add(Pos{File: a.nb.Path}, "--package %s is not a Go package name", a.cfg.Package)
+		case a.pipelineName != "":
+			a.errs.Add(a.pipelinePos, "the pipeline name %s makes the Go package name %s, which is a Go keyword", name, a.p.Package).Hint =
+				"choose another name, or keep this one and give --package NAME"
+		default:
+			a.errs.Add(Pos{File: a.nb.Path}, "the pipeline is named %s after the file, which makes the Go package name %s, a Go keyword", name, a.p.Package).Hint =
+				"name it with //zen:pipeline NAME, or give --package NAME"
+		}
+	}
 }
 
 // magics turns !go get, %env, %goflags and %%writefile into pipeline

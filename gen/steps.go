@@ -210,7 +210,7 @@ func (a *analysis) assignCells(consumed map[*parser.Directive]bool) {
 				}
 			case "pipeline":
 				if len(d.Args) > 0 {
-					a.pipelineName = d.Args[0]
+					a.pipelineName, a.pipelinePos = d.Args[0], d.Pos
 					if !validStepName(d.Args[0]) {
 						a.errs.Add(d.Pos, "invalid pipeline name %q: use [a-z][a-z0-9_]*", d.Args[0])
 					}
