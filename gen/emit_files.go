@@ -253,6 +253,11 @@ func (e *emitter) moduleFiles() (map[string][]byte, error) {
 // at the position of the node concerned.
 func (e *emitter) check() parser.ErrorList {
 	var errs parser.ErrorList
+	for _, r := range e.p.Requirements {
+		if problem := requirementProblem(r.Path, r.Version); problem != "" {
+			errs.Add(r.Pos, "a requirement of the generated go.mod: %s", problem)
+		}
+	}
 	for _, s := range e.p.Steps {
 		for _, name := range s.Params {
 			if _, ok := e.params[name]; !ok {

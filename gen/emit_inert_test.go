@@ -14,13 +14,15 @@ import (
 
 	"github.com/zengen-dev/zengen/parser"
 	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/semver"
 )
 
 // notebookText is the text of a notebook that is not code, placed into the
 // churn pipeline: the markdown before a step (headings included), a
-// parameter's doc, the notebook's path and a recorded output.
+// parameter's doc, the notebook's path, a recorded output and the
+// module@version of a `!go get` line ("" for none).
 type notebookText struct {
-	markdown, paramDoc, path, output string
+	markdown, paramDoc, path, output, require string
 }
 
 // textPipeline is churnPipeline carrying t wherever a notebook carries
@@ -50,6 +52,10 @@ func textPipeline(t notebookText) *Pipeline {
 		}
 	}
 	p.Steps[1].Expect[1].Text = t.output
+	if t.require != "" {
+		path, version, _ := strings.Cut(t.require, "@")
+		p.Requirements = []*Requirement{{Path: path, Version: version, Pos: Pos{File: t.path, Cell: 1, Line: 1}}}
+	}
 	return p
 }
 
@@ -133,17 +139,18 @@ func shapeOf(name string, src []byte, path string) (fileShape, error) {
 func checkInert(t *testing.T, text notebookText) {
 	t.Helper()
 	files, err := emitText(text)
-	if parser.CheckPath(text.path) != nil {
+	path, version, _ := strings.Cut(text.require, "@")
+	if parser.CheckPath(text.path) != nil || text.require != "" && requirementProblem(path, version) != "" {
 		list, ok := err.(parser.ErrorList)
 		if !ok || len(list) == 0 {
-			t.Fatalf("path %q: Emit returned %v, want a positioned error refusing the path", text.path, err)
+			t.Fatalf("path %q, requirement %q: Emit returned %v, want a positioned error refusing them", text.path, text.require, err)
 		}
 		return
 	}
 	if err != nil {
 		t.Fatalf("Emit: %v", err)
 	}
-	plain, err := emitText(notebookText{markdown: "Plain.", paramDoc: "seed", path: "nb.ipynb", output: "loss 1\n"})
+	plain, err := emitText(notebookText{markdown: "Plain.", paramDoc: "seed", path: "nb.ipynb", output: "loss 1\n", require: text.require})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,11 +188,19 @@ func checkInert(t *testing.T, text notebookText) {
 // requirements and replacements of want.
 func checkGoMod(t *testing.T, got, want []byte) {
 	t.Helper()
-	g, err := modfile.Parse("go.mod", got, nil)
+	// Versions such as "latest" or a branch are queries that go mod tidy
+	// resolves; here they only need to be one token.
+	asWritten := func(_, version string) (string, error) {
+		if semver.IsValid(version) {
+			return version, nil
+		}
+		return "v0.0.0-query", nil
+	}
+	g, err := modfile.Parse("go.mod", got, asWritten)
 	if err != nil {
 		t.Fatalf("go.mod does not parse: %v\n%s", err, got)
 	}
-	w, err := modfile.Parse("go.mod", want, nil)
+	w, err := modfile.Parse("go.mod", want, asWritten)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,24 +263,41 @@ func TestNotebookTextStaysInert(t *testing.T) {
 			checkInert(t, notebookText{markdown: "Plain.", paramDoc: "seed", path: path, output: "loss 1\n"})
 		})
 	}
+	for _, require := range []string{
+		"github.com/google/go-cmp@v0.7.0",
+		"example.com/m@master",
+		"github.com/a/b@v1.0.0)",
+		"github.com/a/b@v1//x",
+		"\"github.com/a/b\"@v1.0.0",
+		"example.com/x@v1\nreplace example.com/x => ../x",
+		"example.com/x =>@v1",
+	} {
+		t.Run("requirement "+require, func(t *testing.T) {
+			checkInert(t, notebookText{markdown: "Plain.", paramDoc: "seed", path: "nb.ipynb", output: "loss 1\n", require: require})
+		})
+	}
 }
 
-// FuzzEmitInert asserts for any markdown, parameter doc, notebook path and
-// recorded output that the emitted files parse to exactly the declarations
-// and directives of a plain notebook, or that the path is refused.
+// FuzzEmitInert asserts for any markdown, parameter doc, notebook path,
+// recorded output and `!go get` requirement that the emitted files parse
+// to exactly the declarations and directives of a plain notebook (go.mod:
+// its statements), or that the path or requirement is refused.
 func FuzzEmitInert(f *testing.F) {
 	for _, s := range injections {
-		f.Add(s, "seed", "nb.ipynb", "loss 1\n")
-		f.Add("Plain.", s, "nb.ipynb", "loss 1\n")
-		f.Add("Plain.", "seed", "nb.ipynb", "a\n"+s+"\n")
+		f.Add(s, "seed", "nb.ipynb", "loss 1\n", "")
+		f.Add("Plain.", s, "nb.ipynb", "loss 1\n", "")
+		f.Add("Plain.", "seed", "nb.ipynb", "a\n"+s+"\n", "")
 	}
-	f.Add("# Heading\n\n- item\n\n```go\nx := 1\n```", "the seed", "dir/churn.ipynb", "a\nb\nc\n")
-	f.Add("Plain.", "seed", "a\n//go:generate touch PWNED\n.ipynb", "loss 1\n")
-	f.Add("Plain.", "seed", "x y:cell 3.ipynb", "loss 1\n")
-	f.Fuzz(func(t *testing.T, markdown, paramDoc, path, output string) {
+	f.Add("# Heading\n\n- item\n\n```go\nx := 1\n```", "the seed", "dir/churn.ipynb", "a\nb\nc\n", "")
+	f.Add("Plain.", "seed", "a\n//go:generate touch PWNED\n.ipynb", "loss 1\n", "")
+	f.Add("Plain.", "seed", "x y:cell 3.ipynb", "loss 1\n", "")
+	for _, r := range []string{"github.com/google/go-cmp@v0.7.0", "example.com/m@master", "github.com/a/b@v1.0.0)", "\"github.com/a/b\"@v1", "example.com/x@v1\nreplace example.com/x => ../x"} {
+		f.Add("Plain.", "seed", "nb.ipynb", "loss 1\n", r)
+	}
+	f.Fuzz(func(t *testing.T, markdown, paramDoc, path, output, require string) {
 		if path == "" {
 			path = "nb.ipynb"
 		}
-		checkInert(t, notebookText{markdown: markdown, paramDoc: paramDoc, path: path, output: output})
+		checkInert(t, notebookText{markdown: markdown, paramDoc: paramDoc, path: path, output: output, require: require})
 	})
 }
