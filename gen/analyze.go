@@ -78,6 +78,7 @@ func Analyze(nb *parser.Notebook, cfg Config) (*Pipeline, error) {
 	a.nameSteps()
 	a.checkNames()
 	a.magics()
+	a.toolDirectives()
 	if !a.typeCheck() {
 		return nil, a.errs.Err()
 	}
