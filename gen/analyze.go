@@ -9,6 +9,7 @@ import (
 	"go/token"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/zengen-dev/zengen/parser"
@@ -268,6 +269,16 @@ func (a *analysis) magics() {
 				key, value, found := strings.Cut(m.Args[0], "=")
 				if !found {
 					value = strings.Join(m.Args[1:], " ")
+				}
+				// The runtime could not set such a variable, and the steps
+				// would run without it.
+				switch {
+				case key == "":
+					a.errs.Add(m.Pos, "%%env %s sets no variable: the name is empty", strconv.Quote(m.Args[0]))
+					continue
+				case strings.ContainsRune(key+value, 0):
+					a.errs.Add(m.Pos, "%%env %s: an environment variable cannot hold a NUL byte", strconv.Quote(key))
+					continue
 				}
 				a.p.Env = append(a.p.Env, &EnvVar{Key: key, Value: value, Pos: m.Pos})
 			case parser.MagicGoFlags:
