@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"go/doc/comment"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -59,16 +60,33 @@ func unsafeInComment(r rune) bool {
 	return r != '\t' && unicode.IsControl(r) || r == '\uFEFF' || r == '\u2028' || r == '\u2029'
 }
 
-// textComment is text as "// " comment lines, each followed by a newline:
-// how a doc comment made from notebook text is written.
+// textComment is text as "// " comment lines, each followed by a newline,
+// spelled as gofmt spells doc comments: "//" alone for an empty line and
+// "//\t" before a line of code.
 func textComment(text string) *jen.Statement {
 	c := jen.Null()
 	for _, line := range commentLines(text) {
-		if line == "" {
+		switch {
+		case line == "":
 			c.Comment("//").Line()
-		} else {
+		case strings.HasPrefix(line, "\t"):
+			c.Comment("//" + line).Line()
+		default:
 			c.Comment("// " + line).Line()
 		}
 	}
 	return c
+}
+
+// docComment is text as a Go doc comment. The text is first reformatted
+// as gofmt reformats doc comments (a line that starts with spaces is code,
+// "# x" a heading, "- x" a list item), because gofmt does so only when the
+// comment already abuts its declaration in column 1, which jennifer's
+// output does not: without this, a path or markdown line could make the
+// generated file change under a second gofmt.
+func docComment(text string) *jen.Statement {
+	var p comment.Parser
+	var pr comment.Printer
+	doc := pr.Comment(p.Parse(strings.Join(commentLines(text), "\n")))
+	return textComment(strings.TrimRight(string(doc), "\n"))
 }

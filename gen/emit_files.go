@@ -104,10 +104,10 @@ func (e *emitter) parityTestFunc(want []stepExpect) jen.Code {
 	for _, w := range want {
 		elems = append(elems, e.expectLiteral(w))
 	}
-	return jen.Commentf("// TestNotebookParity runs the pipeline with its default parameters,").Line().
-		Commentf("// checks that every artifact decodes to what its step saved and compares").Line().
-		Commentf("// what each step prints with the outputs its cells recorded in").Line().
-		Comment("// "+commentText(e.p.Notebook)+".").Line().
+	return docComment("TestNotebookParity runs the pipeline with its default parameters,\n"+
+		"checks that every artifact decodes to what its step saved and compares\n"+
+		"what each step prints with the outputs its cells recorded in\n"+
+		e.p.Notebook+".").
 		Func().Id("TestNotebookParity").Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
 		jen.Id("zg_result").Op(":=").Qual(ZentestPath, "Run").Call(jen.Id("t"), jen.Id("Pipeline").Call(), jen.Lit("--parallel"), jen.Lit("1")),
 		jen.Qual(ZentestPath, "Parity").Call(jen.Id("t"), jen.Id("zg_result"),

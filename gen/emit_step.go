@@ -2,7 +2,6 @@ package gen
 
 import (
 	"fmt"
-	"go/doc/comment"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -36,7 +35,7 @@ func (e *emitter) stepFunc(s *Step) jen.Code {
 	for _, out := range s.Outputs {
 		results = append(results, jen.Id(out.Type))
 	}
-	return textComment(stepDoc(s)).
+	return docComment(stepDoc(s)).
 		Func().Id(s.Func).Params(params...).Params(results...).
 		Block(e.stepBody(s)...)
 }
@@ -119,7 +118,7 @@ func lineDirective(pos Pos) jen.Code {
 
 // stepDoc is the text of a step function's doc comment: a sentence that
 // starts with the function's name, as Go doc comments do, then the markdown
-// before the step in the notebook, reformatted as a Go doc comment.
+// before the step in the notebook, rewritten in doc comment syntax.
 func stepDoc(s *Step) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s is the step %q of the pipeline, from %s.\n", s.Func, s.Name, stepWhere(s))
@@ -127,9 +126,7 @@ func stepDoc(s *Step) string {
 		b.WriteString("\n")
 		b.WriteString(markdownToDocText(doc))
 	}
-	var p comment.Parser
-	var pr comment.Printer
-	return strings.TrimRight(string(pr.Comment(p.Parse(b.String()))), "\n")
+	return b.String()
 }
 
 // stepWhere says where a step starts: "churn.ipynb:cell 4" or "scratch.go:12".
