@@ -85,8 +85,43 @@ func textComment(text string) *jen.Statement {
 // output does not: without this, a path or markdown line could make the
 // generated file change under a second gofmt.
 func docComment(text string) *jen.Statement {
-	var p comment.Parser
-	var pr comment.Printer
-	doc := pr.Comment(p.Parse(strings.Join(commentLines(text), "\n")))
-	return textComment(strings.TrimRight(string(doc), "\n"))
+	text = strings.Join(commentLines(text), "\n")
+	if settled, ok := settleDoc(text); ok {
+		return textComment(settled)
+	}
+	// A pass may turn only some pairs of backquotes or apostrophes into
+	// curly quotes, so a long run of them never settles. A zero-width
+	// space inside each pair keeps them as written.
+	settled, _ := settleDoc(splitQuotePairs(text))
+	return textComment(settled)
+}
+
+// settleDoc reformats doc comment text until gofmt would leave it as it
+// is, for a few passes; ok is false when it did not settle.
+func settleDoc(text string) (settled string, ok bool) {
+	for range 4 {
+		var p comment.Parser
+		var pr comment.Printer
+		next := strings.TrimRight(string(pr.Comment(p.Parse(text))), "\n")
+		if next == text {
+			return text, true
+		}
+		text = next
+	}
+	return text, false
+}
+
+// splitQuotePairs puts a zero-width space between two backquotes or two
+// apostrophes in a row, which doc comments would read as a curly quote.
+func splitQuotePairs(text string) string {
+	var b strings.Builder
+	var prev rune
+	for _, r := range text {
+		if (r == '`' || r == '\'') && r == prev {
+			b.WriteRune('\u200B')
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
 }
