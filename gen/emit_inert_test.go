@@ -19,10 +19,11 @@ import (
 
 // notebookText is the text of a notebook that is not code, placed into the
 // churn pipeline: the markdown before a step (headings included), a
-// parameter's doc, the notebook's path, a recorded output and the
-// module@version of a `!go get` line ("" for none).
+// parameter's doc, the notebook's path, a recorded output, the
+// module@version of a `!go get` line ("" for none) and a cell title or
+// heading that names the first step ("" keeps "load").
 type notebookText struct {
-	markdown, paramDoc, path, output, require string
+	markdown, paramDoc, path, output, require, title string
 }
 
 // textPipeline is churnPipeline carrying t wherever a notebook carries
@@ -52,11 +53,26 @@ func textPipeline(t notebookText) *Pipeline {
 		}
 	}
 	p.Steps[1].Expect[1].Text = t.output
+	if name := titleName(t.title); name != "" {
+		p.Steps[0].Name, p.Steps[0].Func = name, camel(name)
+		p.Steps[1].Inputs[0].From = name
+		p.Edges[0].From = name
+	}
 	if t.require != "" {
 		path, version, _ := strings.Cut(t.require, "@")
 		p.Requirements = []*Requirement{{Path: path, Version: version, Pos: Pos{File: t.path, Cell: 1, Line: 1}}}
 	}
 	return p
+}
+
+// titleName is the step name analysis makes of a title or heading, when
+// the churn pipeline can take it for its first step.
+func titleName(title string) string {
+	name := slug(title)
+	if name == "train" || len(name) > 64 || camel(name) == "Train" {
+		return ""
+	}
+	return name
 }
 
 func emitText(t notebookText) (map[string][]byte, error) {
@@ -150,7 +166,10 @@ func checkInert(t *testing.T, text notebookText) {
 	if err != nil {
 		t.Fatalf("Emit: %v", err)
 	}
-	plain, err := emitText(notebookText{markdown: "Plain.", paramDoc: "seed", path: "nb.ipynb", output: "loss 1\n", require: text.require})
+	if name := slug(text.title); name != "" && !validStepName(name) {
+		t.Fatalf("the title %q makes the step name %q", text.title, name)
+	}
+	plain, err := emitText(notebookText{markdown: "Plain.", paramDoc: "seed", path: "nb.ipynb", output: "loss 1\n", require: text.require, title: text.title})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,25 +298,29 @@ func TestNotebookTextStaysInert(t *testing.T) {
 }
 
 // FuzzEmitInert asserts for any markdown, parameter doc, notebook path,
-// recorded output and `!go get` requirement that the emitted files parse
-// to exactly the declarations and directives of a plain notebook (go.mod:
-// its statements), or that the path or requirement is refused.
+// recorded output, `!go get` requirement and step title that the emitted
+// files parse to exactly the declarations and directives of a plain
+// notebook with that title (go.mod: its statements), or that the path or
+// requirement is refused.
 func FuzzEmitInert(f *testing.F) {
 	for _, s := range injections {
-		f.Add(s, "seed", "nb.ipynb", "loss 1\n", "")
-		f.Add("Plain.", s, "nb.ipynb", "loss 1\n", "")
-		f.Add("Plain.", "seed", "nb.ipynb", "a\n"+s+"\n", "")
+		f.Add(s, "seed", "nb.ipynb", "loss 1\n", "", "")
+		f.Add("Plain.", s, "nb.ipynb", "loss 1\n", "", "")
+		f.Add("Plain.", "seed", "nb.ipynb", "a\n"+s+"\n", "", "")
 	}
-	f.Add("# Heading\n\n- item\n\n```go\nx := 1\n```", "the seed", "dir/churn.ipynb", "a\nb\nc\n", "")
-	f.Add("Plain.", "seed", "a\n//go:generate touch PWNED\n.ipynb", "loss 1\n", "")
-	f.Add("Plain.", "seed", "x y:cell 3.ipynb", "loss 1\n", "")
+	f.Add("# Heading\n\n- item\n\n```go\nx := 1\n```", "the seed", "dir/churn.ipynb", "a\nb\nc\n", "", "")
+	f.Add("Plain.", "seed", "a\n//go:generate touch PWNED\n.ipynb", "loss 1\n", "", "")
+	f.Add("Plain.", "seed", "x y:cell 3.ipynb", "loss 1\n", "", "")
 	for _, r := range []string{"github.com/google/go-cmp@v0.7.0", "example.com/m@master", "github.com/a/b@v1.0.0)", "\"github.com/a/b\"@v1", "example.com/x@v1\nreplace example.com/x => ../x"} {
-		f.Add("Plain.", "seed", "nb.ipynb", "loss 1\n", r)
+		f.Add("Plain.", "seed", "nb.ipynb", "loss 1\n", r, "")
 	}
-	f.Fuzz(func(t *testing.T, markdown, paramDoc, path, output, require string) {
+	for _, title := range []string{"Load the data", "# //go:generate touch PWNED", "/**/ func init() {}", "2nd: résumé"} {
+		f.Add("Plain.", "seed", "nb.ipynb", "loss 1\n", "", title)
+	}
+	f.Fuzz(func(t *testing.T, markdown, paramDoc, path, output, require, title string) {
 		if path == "" {
 			path = "nb.ipynb"
 		}
-		checkInert(t, notebookText{markdown: markdown, paramDoc: paramDoc, path: path, output: output, require: require})
+		checkInert(t, notebookText{markdown: markdown, paramDoc: paramDoc, path: path, output: output, require: require, title: title})
 	})
 }
