@@ -3,7 +3,10 @@ package parser
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Format is the container a notebook was read from.
@@ -186,9 +189,39 @@ type Error struct {
 
 func (e *Error) Error() string {
 	if e.Hint == "" {
-		return e.Pos.String() + ": " + e.Msg
+		return e.Pos.String() + ": " + printable(e.Msg)
 	}
-	return e.Pos.String() + ": " + e.Msg + "\n\thint: " + e.Hint
+	return e.Pos.String() + ": " + printable(e.Msg) + "\n\thint: " + printable(e.Hint)
+}
+
+// printable escapes what messages may quote from a notebook but a terminal
+// must not receive raw: control characters other than line breaks and
+// tabs (NUL, escape sequences, a carriage return that overwrites the
+// line), a byte order mark and invalid UTF-8, written as Go escapes.
+func printable(s string) string {
+	clean := utf8.ValidString(s) && strings.IndexFunc(s, unprintableInMessage) < 0
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case unprintableInMessage(r):
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+func unprintableInMessage(r rune) bool {
+	return r != '\n' && r != '\t' && unicode.IsControl(r) || r == '\uFEFF' || r == '\u2028' || r == '\u2029'
 }
 
 // ErrorList collects every problem found; it is itself an error.
