@@ -324,3 +324,16 @@ func FuzzEmitInert(f *testing.F) {
 		checkInert(t, notebookText{markdown: markdown, paramDoc: paramDoc, path: path, output: output, require: require, title: title})
 	})
 }
+
+// TestShippedFileNamesStayInert: %%writefile names are listed in a comment
+// of pipeline_zen.go, so a name that a comment cannot hold is refused.
+func TestShippedFileNamesStayInert(t *testing.T) {
+	for _, name := range []string{"a\u2028//go:generate touch PWNED", "a\ufeff.txt", "a\xff.txt", "a\n//go:generate touch PWNED"} {
+		p := churnPipeline()
+		p.Files = []*File{{Name: name, Content: "x", Pos: Pos{File: "churn.ipynb", Cell: 7, Line: 1}}}
+		_, err := Emit(p, EmitOptions{ImportPath: "example.com/churn"})
+		if list, ok := err.(parser.ErrorList); !ok || len(list) != 1 || list[0].Pos.Cell != 7 {
+			t.Errorf("%%%%writefile %q: Emit error = %v, want one error at cell 7", name, err)
+		}
+	}
+}
