@@ -129,7 +129,8 @@ func (a *analysis) typeCheck() bool {
 	for _, u := range imports {
 		if p := chk.loaded[u.path]; p != nil {
 			for _, e := range p.Errors {
-				a.errs.Add(u.pos, "cannot import %q: %s", u.path, e.Msg)
+				problem, hint := importProblem(u.path, e.Msg)
+				a.errs.Add(u.pos, "%s", problem).Hint = hint
 				importFailed = true
 			}
 		}
