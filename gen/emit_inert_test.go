@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/zengen-dev/zengen/parser"
@@ -169,7 +170,7 @@ func checkInert(t *testing.T, text notebookText) {
 	if name := slug(text.title); name != "" && !validStepName(name) {
 		t.Fatalf("the title %q makes the step name %q", text.title, name)
 	}
-	plain, err := emitText(notebookText{markdown: "Plain.", paramDoc: "seed", path: "nb.ipynb", output: "loss 1\n", require: text.require, title: text.title})
+	plain, err := plainEmission(text.require, text.title)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,6 +202,30 @@ func checkInert(t *testing.T, text notebookText) {
 			t.Fatalf(".gitignore holds the pattern %q:\n%s", line, files[".gitignore"])
 		}
 	}
+}
+
+// plainFiles caches the emission of plain text per requirement and title,
+// half the work of each fuzzing run otherwise.
+var plainFiles struct {
+	sync.Mutex
+	byKey map[string]map[string][]byte
+}
+
+func plainEmission(require, title string) (map[string][]byte, error) {
+	key := require + "\x00" + title
+	plainFiles.Lock()
+	defer plainFiles.Unlock()
+	if files, ok := plainFiles.byKey[key]; ok {
+		return files, nil
+	}
+	files, err := emitText(notebookText{markdown: "Plain.", paramDoc: "seed", path: "nb.ipynb", output: "loss 1\n", require: require, title: title})
+	if err == nil && len(plainFiles.byKey) < 1000 {
+		if plainFiles.byKey == nil {
+			plainFiles.byKey = map[string]map[string][]byte{}
+		}
+		plainFiles.byKey[key] = files
+	}
+	return files, err
 }
 
 // checkGoMod asserts that go.mod parses to the module, go version,
