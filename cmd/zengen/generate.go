@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/pflag"
 	"github.com/zengen-dev/zengen/parser"
+	"golang.org/x/mod/module"
 )
 
 const generateExamples = `  # One notebook into a package folder of the enclosing module
@@ -40,6 +41,13 @@ func parseGenerateFlags(env *environment, verb, synopsis, examples string, args 
 	}
 	if ok, status := checkChoice(env, fs, "split", o.split, "auto", "markers", "headings", "cells"); !ok {
 		return fs, o, false, status
+	}
+	// The path becomes go.mod's module line and the import path of the
+	// generated command.
+	if o.module != "" {
+		if err := module.CheckImportPath(o.module); err != nil {
+			return fs, o, false, usageError(env, fs, "--module %q is not a module path", o.module)
+		}
 	}
 	if o.runtimeReplace != "" && o.module == "" {
 		return fs, o, false, usageError(env, fs, "--runtime-replace needs --module: it goes into the generated go.mod")
