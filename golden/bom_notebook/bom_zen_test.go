@@ -9,8 +9,9 @@ import (
 	"testing"
 )
 
-// TestNotebookParity runs the pipeline with its default parameters and
-// compares what each step prints with the outputs its cells recorded in
+// TestNotebookParity runs the pipeline with its default parameters,
+// checks that every artifact decodes to what its step saved and compares
+// what each step prints with the outputs its cells recorded in
 // ../../testdata/notebooks/bom_notebook/bom.ipynb.
 func TestNotebookParity(t *testing.T) {
 	zg_result := zentest.Run(t, Pipeline(), "--parallel", "1")

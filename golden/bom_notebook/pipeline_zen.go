@@ -4,10 +4,7 @@
 
 package bom
 
-import (
-	"context"
-	zen "github.com/zengen-dev/zengen/runtime"
-)
+import zen "github.com/zengen-dev/zengen/runtime"
 
 // Params are the parameters of the pipeline, with their flags.
 type Params struct{}
@@ -36,18 +33,4 @@ func Pipeline() *zen.Pipeline {
 // zg_steps describes the steps in order, each reading the run's parameters.
 var zg_steps = [...]func(*Params) *zen.Step{
 	zg_describeGreet,
-}
-
-func zg_describeGreet(zg_params *Params) *zen.Step {
-	return &zen.Step{
-		Name:     "greet",
-		Func:     "Greet",
-		Doc:      "# Greet\n\nSaved by an editor that starts UTF-8 files with a byte order mark.",
-		Pos:      "../../testdata/notebooks/bom_notebook/bom.ipynb:cell 2",
-		CodeHash: "404c5698f5f5413f69b9fd309516b495bed5cce0c9d8d02c3004dd2d7ab77503",
-		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			Greet(zg_ctx)
-			return nil
-		},
-	}
 }

@@ -10,7 +10,8 @@ import (
 )
 
 // TestPipelineRuns runs every step in a fresh store with the default
-// parameters.
+// parameters and checks that every artifact decodes to what its step
+// saved.
 func TestPipelineRuns(t *testing.T) {
 	zentest.Run(t, Pipeline())
 }

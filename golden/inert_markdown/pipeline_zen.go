@@ -4,10 +4,7 @@
 
 package inert
 
-import (
-	"context"
-	zen "github.com/zengen-dev/zengen/runtime"
-)
+import zen "github.com/zengen-dev/zengen/runtime"
 
 // Params are the parameters of the pipeline, with their flags.
 type Params struct{}
@@ -37,42 +34,4 @@ func Pipeline() *zen.Pipeline {
 var zg_steps = [...]func(*Params) *zen.Step{
 	zg_describeLoad,
 	zg_describeCount,
-}
-
-func zg_describeLoad(zg_params *Params) *zen.Step {
-	return &zen.Step{
-		Name:     "load",
-		Func:     "Load",
-		Doc:      "# Load\n\nEvery line below is text, never code or a directive:\n\n/**/ func init() { panic(\"markdown ran as code\") }\n//go:generate touch PWNED\n//go:build ignore\n//line evil.go:1\n\nA NUL byte: \x00, kept out of the Go file.",
-		Pos:      "../../testdata/notebooks/inert_markdown/inert.ipynb:cell 2",
-		CodeHash: "a0e09689be887d25b5e15f69923017f5ac5d4ee9a8d48790a6d6a9637632f1a3",
-		Outputs: []zen.Output{
-			{Name: "words", Type: "[]string", Codec: "json", Show: zen.Shower(zen.JSON[[]string]())},
-		},
-		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_words := Load(zg_ctx)
-			return zen.Save(zg_sc, "words", zen.JSON[[]string](), zg_words)
-		},
-	}
-}
-
-func zg_describeCount(zg_params *Params) *zen.Step {
-	return &zen.Step{
-		Name:     "count",
-		Func:     "Count",
-		Doc:      "## Count\n\n*/ func init() { panic(\"markdown ran as code\") } /*",
-		Pos:      "../../testdata/notebooks/inert_markdown/inert.ipynb:cell 4",
-		CodeHash: "4ac8863cc856d6476c5e5f9c172dea2c450ab519a65e4fdeb5f93aae020d3e36",
-		Inputs: []zen.Input{
-			{Name: "words", Type: "[]string", Codec: "json", From: "load"},
-		},
-		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_words, zg_err := zen.Load(zg_sc, "words", zen.JSON[[]string]())
-			if zg_err != nil {
-				return zg_err
-			}
-			Count(zg_ctx, zg_words)
-			return nil
-		},
-	}
 }

@@ -20,3 +20,24 @@ func Count(zg_ctx context.Context, words []string) {
 //line ../../testdata/notebooks/inert_markdown/inert.ipynb:cell 4:2
 	fmt.Fprintln(zg_out, len(words)*2)
 }
+
+func zg_describeCount(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "count",
+		Func:     "Count",
+		Doc:      "## Count\n\n*/ func init() { panic(\"markdown ran as code\") } /*",
+		Pos:      "../../testdata/notebooks/inert_markdown/inert.ipynb:cell 4",
+		CodeHash: "11378b81b9e58ede84f12d691c5ac056910cd2cb60d444fa777e06391512e866",
+		Inputs: []zen.Input{
+			{Name: "words", Type: "[]string", Codec: "value", From: "load"},
+		},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_words, zg_err := zen.Load(zg_sc, "words", zen.Value[[]string]())
+			if zg_err != nil {
+				return zg_err
+			}
+			Count(zg_ctx, zg_words)
+			return nil
+		},
+	}
+}

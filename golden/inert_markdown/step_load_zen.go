@@ -32,3 +32,20 @@ func Load(zg_ctx context.Context) []string {
 	fmt.Fprintln(zg_out, len(words))
 	return words
 }
+
+func zg_describeLoad(zg_params *Params) *zen.Step {
+	return &zen.Step{
+		Name:     "load",
+		Func:     "Load",
+		Doc:      "# Load\n\nEvery line below is text, never code or a directive:\n\n/**/ func init() { panic(\"markdown ran as code\") }\n//go:generate touch PWNED\n//go:build ignore\n//line evil.go:1\n\nA NUL byte: \x00, kept out of the Go file.",
+		Pos:      "../../testdata/notebooks/inert_markdown/inert.ipynb:cell 2",
+		CodeHash: "6454420518edcaf9726fded7c37b24d8f41df0ae418be2d791a1aee5a285929a",
+		Outputs: []zen.Output{
+			{Name: "words", Type: "[]string", Codec: "value", Show: zen.Shower(zen.Value[[]string]())},
+		},
+		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
+			zg_words := Load(zg_ctx)
+			return zen.Save(zg_sc, "words", zen.Value[[]string](), zg_words)
+		},
+	}
+}
