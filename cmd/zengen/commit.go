@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // A generate changes every output folder as rendered, or none of them:
@@ -51,6 +53,7 @@ func commit(plans [][]change) error {
 }
 
 func (t *transaction) stage(plans [][]change) error {
+	var writes []change
 	for _, changes := range plans {
 		for _, c := range changes {
 			if c.kind == orphaned {
@@ -59,11 +62,38 @@ func (t *transaction) stage(plans [][]change) error {
 			if err := t.mkdirAll(filepath.Dir(c.file)); err != nil {
 				return err
 			}
-			tmp, err := writeTemp(c.file, c.new)
-			if err != nil {
-				return err
+			writes = append(writes, c)
+		}
+	}
+	// Creating files is system calls, most of a big tree's generate; a
+	// few writers overlap them. The error is the first failure in order.
+	tmps := make([]string, len(writes))
+	errs := make([]error, len(writes))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(stageWriters, len(writes)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(writes); i = int(next.Add(1) - 1) {
+				tmps[i], errs[i] = writeTemp(writes[i].file, writes[i].new)
 			}
-			t.staged[c.file] = tmp
+		})
+	}
+	wg.Wait()
+	for i, c := range writes {
+		if errs[i] == nil {
+			t.staged[c.file] = tmps[i]
+		}
+	}
+	return firstError(errs)
+}
+
+// stageWriters is how many files staging writes at once.
+const stageWriters = 4
+
+func firstError(errs []error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
 	}
 	return nil
