@@ -117,7 +117,7 @@ func (a *analysis) typeCheck() bool {
 		// go/types would report each method declared twice again.
 		return false
 	}
-	if versions != nil {
+	if len(versions) > 0 {
 		// Uses of a redeclared name resolve to its first version in a
 		// check of the file as it is; each is then renamed to the version
 		// the notebook had declared last where the use stands.
