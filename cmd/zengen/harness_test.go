@@ -13,7 +13,7 @@ import (
 	"github.com/zengen-dev/zengen/internal/gomodtest"
 )
 
-var update = flag.Bool("update", false, "rewrite golden/ and the expected stderr.txt of error cases from what zengen generates now (never the notebooks)")
+var update = flag.Bool("update", false, "rewrite golden/<case>/ from what zengen does now: the generated tree, or stderr.txt of a case that fails (never the notebooks)")
 
 // Paths from this package's folder, where `go test` runs the tests.
 const (
@@ -35,11 +35,18 @@ func runZengen(t testing.TB, args ...string) (status int, stdout, stderr string)
 	return status, out.String(), errOut.String()
 }
 
-// testCase is one folder of testdata/notebooks.
+// expectedStderr names the file in golden/<case>/ that holds the expected
+// errors of a case that must fail; a golden folder holds either it or a
+// generated tree.
+const expectedStderr = "stderr.txt"
+
+// testCase is one folder of testdata/notebooks, with its expectations in the
+// golden folder of the same name.
 type testCase struct {
 	name     string
 	notebook string // path from this package's folder, as the harness passes it
-	failing  bool   // stderr.txt holds the expected errors
+	failing  bool   // golden/<case>/stderr.txt holds the expected errors
+	expected bool   // golden/<case>/ holds an expectation
 }
 
 func testCases(t testing.TB) []testCase {
@@ -65,8 +72,8 @@ func testCases(t testing.TB) []testCase {
 		}
 		for _, f := range files {
 			switch {
-			case f.Name() == "stderr.txt":
-				c.failing = true
+			case f.Name() == expectedStderr:
+				t.Fatalf("%s/%s: a case's expected errors belong in golden/%s/%s", dir, f.Name(), e.Name(), expectedStderr)
 			case strings.HasSuffix(f.Name(), ".ipynb") && names[strings.TrimSuffix(f.Name(), ".ipynb")+".go"]:
 				// The notebook jupytext pairs with the script: the
 				// script is the input, this its recorded outputs.
@@ -80,9 +87,56 @@ func testCases(t testing.TB) []testCase {
 		if c.notebook == "" {
 			t.Fatalf("%s holds no notebook", dir)
 		}
+		c.failing, c.expected = expectation(t, c.name)
 		cases = append(cases, c)
 	}
 	return cases
+}
+
+// expectation says what golden/<name>/ expects: errors (stderr.txt alone),
+// a generated tree, or nothing yet (the folder is missing or empty).
+func expectation(t testing.TB, name string) (failing, expected bool) {
+	t.Helper()
+	want := readTree(t, filepath.Join(goldenDir, name))
+	for file := range want {
+		if strings.HasSuffix(file, ".actual") {
+			delete(want, file)
+		}
+	}
+	if _, ok := want[expectedStderr]; ok {
+		if len(want) > 1 {
+			t.Fatalf("golden/%s holds %s beside a generated tree: a case either fails or generates", name, expectedStderr)
+		}
+		return true, true
+	}
+	return false, len(want) > 0
+}
+
+// TestGoldenFoldersHaveCases reports a golden folder whose case no longer
+// exists, so that no expectation outlives its input unseen; -update removes
+// it.
+func TestGoldenFoldersHaveCases(t *testing.T) {
+	cases := map[string]bool{}
+	for _, c := range testCases(t) {
+		cases[c.name] = true
+	}
+	entries, err := os.ReadDir(goldenDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !e.IsDir() || cases[e.Name()] {
+			continue
+		}
+		dir := filepath.Join(goldenDir, e.Name())
+		if *update {
+			if err := os.RemoveAll(dir); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		t.Errorf("golden/%s has no case testdata/notebooks/%s; delete it or run go test ./cmd/zengen -update", e.Name(), e.Name())
+	}
 }
 
 func writeFile(t testing.TB, path, content string) {
@@ -158,9 +212,6 @@ func compareGolden(t *testing.T, caseName string, got map[string]string) {
 			os.Remove(filepath.Join(dir, filepath.FromSlash(name)))
 		}
 	}
-	if len(want) == 0 {
-		t.Fatalf("golden/%s is missing; run go test ./cmd/zengen -update", caseName)
-	}
 	for name, content := range got {
 		w, ok := want[name]
 		if !ok {
@@ -181,10 +232,12 @@ func compareGolden(t *testing.T, caseName string, got map[string]string) {
 }
 
 // TestEndToEnd is the harness: every folder of testdata/notebooks is one
-// case. A case with stderr.txt must fail with exactly those errors and
-// write nothing; any other case must generate exactly golden/<case>/, a
-// second time byte for byte the same without touching a file, and pass
-// check.
+// case, and golden/<case>/ holds what it must do. A case whose golden
+// folder holds stderr.txt must fail with exactly those errors and write
+// nothing; any other case must generate exactly golden/<case>/, a second
+// time byte for byte the same without touching a file, and pass check. With
+// -update the case's outcome now, failing or generating, becomes its
+// expectation.
 func TestEndToEnd(t *testing.T) {
 	module := gomodtest.Module(t, goldenModulePath)
 	for _, c := range testCases(t) {
@@ -192,7 +245,13 @@ func TestEndToEnd(t *testing.T) {
 			t.Parallel()
 			out := filepath.Join(module, c.name)
 			status, stdout, stderr := runZengen(t, "generate", c.notebook, "-o", out)
-			if c.failing {
+			failing := c.failing
+			if *update {
+				failing = status == exitFindings
+			} else if !c.expected {
+				t.Fatalf("golden/%s is missing; run go test ./cmd/zengen -update to record what generate does now (exit %d)", c.name, status)
+			}
+			if failing {
 				checkFailingCase(t, c, out, status, stderr)
 				return
 			}
@@ -237,17 +296,23 @@ func checkFailingCase(t *testing.T, c testCase, out string, status int, stderr s
 		t.Errorf("a failed generate left %s behind", out)
 	}
 	got := relativeNotebookPaths(stderr, c)
-	wantFile := filepath.Join(notebooksDir, c.name, "stderr.txt")
+	dir := filepath.Join(goldenDir, c.name)
+	wantFile := filepath.Join(dir, expectedStderr)
 	if *update {
+		if err := os.RemoveAll(dir); err != nil {
+			t.Fatal(err)
+		}
 		writeFile(t, wantFile, got)
 		return
 	}
+	os.Remove(wantFile + ".actual")
 	want, err := os.ReadFile(wantFile)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got != string(want) {
-		t.Errorf("stderr differs from %s\n--- want\n%s--- got\n%s", wantFile, want, got)
+		t.Errorf("stderr differs from golden/%s/%s (written to %s.actual beside it)\n--- want\n%s--- got\n%s", c.name, expectedStderr, expectedStderr, want, got)
+		writeFile(t, wantFile+".actual", got)
 	}
 }
 
