@@ -6,7 +6,8 @@ import (
 )
 
 // BenchmarkAnalyze analyses a synthetic 1,000-cell notebook with 100 steps
-// and std imports only (the DESIGN §9 generate target is ≤ 1 s in all).
+// and std imports only (the generate target of docs/design.md §9 is ≤ 1 s
+// in all).
 func BenchmarkAnalyze(b *testing.B) {
 	cells := []cell{code("import (\n\t\"fmt\"\n\t\"math\"\n\t\"strings\"\n)")}
 	for s := 0; len(cells) < 1000; s++ {

@@ -7,7 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// workedExample is the notebook of DESIGN §3.
+// workedExample is the notebook of docs/design.md §3.
 func workedExample() []cell {
 	return []cell{
 		{src: "var seed int64 = 42\nepochs := 300", tags: []string{"parameters"}},

@@ -6,8 +6,8 @@ import "github.com/zengen-dev/zengen/parser"
 // what Analyze returns for small notebooks, written out so that emission is
 // tested on its own.
 
-// churnPipeline is the worked example of DESIGN §3: cell steps load and
-// train in the REPL dialect, with params seed and epochs.
+// churnPipeline is the worked example of docs/design.md §3: cell steps
+// load and train in the REPL dialect, with params seed and epochs.
 func churnPipeline() *Pipeline {
 	nb := "churn.ipynb"
 	at := func(cell, line int) Pos { return parser.Pos{File: nb, Cell: cell, Line: line} }

@@ -83,7 +83,7 @@ type Step struct {
 	After   []string `json:"after,omitempty"`
 	Options Options  `json:"options"`
 
-	CodeHash string `json:"code_hash"` // hex SHA-256, see DESIGN §4
+	CodeHash string `json:"code_hash"` // hex SHA-256, see docs/design.md §4
 	// Modules are the modules the step's code imports and those the
 	// notebook requires, "path@version"; Env the environment variables
 	// it reads by a constant name. Both enter the runtime's cache key.

@@ -68,8 +68,8 @@ func syntheticNotebook(cells, steps int) []byte {
 }
 
 // BenchmarkGenerate measures generate in memory, end to end from the bytes
-// of a 1,000-cell, 100-step notebook: parse, analyse and emit. DESIGN §9's
-// target is 1 s on two cores.
+// of a 1,000-cell, 100-step notebook: parse, analyse and emit. The target
+// of docs/design.md §9 is 1 s on two cores.
 func BenchmarkGenerate(b *testing.B) {
 	data := syntheticNotebook(1000, 100)
 	module := gomodtest.Module(b, "example.com/bench")
@@ -122,7 +122,7 @@ func TestSyntheticNotebookGenerates(t *testing.T) {
 }
 
 // BenchmarkCheckUpToDate measures `zengen check` on the churn fixture right
-// after generating it: the CI path. DESIGN §9's target is 0.3 s.
+// after generating it: the CI path. The target of docs/design.md §9 is 0.3 s.
 func BenchmarkCheckUpToDate(b *testing.B) {
 	notebook := "../../testdata/notebooks/repl_churn/churn.ipynb"
 	out := filepath.Join(gomodtest.Module(b, "example.com/bench"), "churn")

@@ -9,9 +9,9 @@ import (
 
 // BenchmarkCheckUpToDate1000Cells measures `zengen check` on the 1,000-cell,
 // 100-step notebook of BenchmarkGenerate right after generating it: the CI
-// path on a large notebook. DESIGN §9's target is 0.3 s. A released zengen
-// finds the record that generate left and renders nothing; a build from a
-// checkout writes no record and renders every time.
+// path on a large notebook. The target of docs/design.md §9 is 0.3 s. A
+// released zengen finds the record that generate left and renders nothing;
+// a build from a checkout writes no record and renders every time.
 func BenchmarkCheckUpToDate1000Cells(b *testing.B) {
 	for _, build := range []struct{ name, identity string }{
 		{"release", "github.com/zengen-dev/zengen@v1.0.0 h1:bench go1.26"},
