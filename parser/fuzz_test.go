@@ -67,13 +67,35 @@ func FuzzReadPercent(f *testing.F) {
 	addSeeds(f, "testdata/errors/*.go.txt")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		nb, err := ReadPercent("f.go", data)
-		checkFuzzResult(t, "f.go", nb, err)
-		if err == nil && !strings.Contains(string(data), "\r") {
-			for _, c := range nb.Cells {
-				if c.FirstLine < 1 {
-					t.Fatalf("cell %d starts at line %d", c.Number, c.FirstLine)
-				}
-			}
-		}
+		checkScriptFuzzResult(t, data, nb, err)
 	})
+}
+
+func FuzzReadLight(f *testing.F) {
+	addSeeds(f, "testdata/*.go.txt",
+		"// + [markdown] tags=[\"x\"]\n// # t\n// -\n\nfunc f() {\n\n}\n//gonb:%% -x\n",
+		"// + endofcell=\"--\"\nx := `\n// --\n`\n// --\n\n// %env A=1\n",
+		"// + tags=\n// // %%bash\n\n\n\n\ty := (\n\n)\n", "\uFEFF// +\n// -\n// + [raw]\n")
+	addSeeds(f, "testdata/errors/*.go.txt")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		nb, err := ReadLight("f.go", data)
+		checkScriptFuzzResult(t, data, nb, err)
+	})
+}
+
+// checkScriptFuzzResult adds to checkFuzzResult what holds for scripts:
+// every cell starts at a line of the file, after the one before it.
+func checkScriptFuzzResult(t *testing.T, data []byte, nb *Notebook, err error) {
+	checkFuzzResult(t, "f.go", nb, err)
+	if err != nil || strings.Contains(string(data), "\r") {
+		return
+	}
+	lines := len(splitLines(string(withoutBOM(data))))
+	prev := 0
+	for _, c := range nb.Cells {
+		if c.FirstLine < 1 || c.FirstLine <= prev && c.Source != "" || c.FirstLine > lines+1 {
+			t.Fatalf("cell %d starts at line %d (previous cell at %d, %d lines)", c.Number, c.FirstLine, prev, lines)
+		}
+		prev = c.FirstLine
+	}
 }

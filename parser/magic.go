@@ -209,9 +209,11 @@ func envArgs(rest string) []string {
 }
 
 // goScanner tracks whether a line of Go begins inside a raw string or a
-// block comment, the two constructs that span lines.
+// block comment, the two constructs that span lines, and how deep inside
+// brackets ({, (, [) it is.
 type goScanner struct {
 	inRaw, inBlock bool
+	depth          int
 }
 
 func (s *goScanner) inside() bool { return s.inRaw || s.inBlock }
@@ -242,6 +244,10 @@ func (s *goScanner) scan(line string) {
 		case strings.HasPrefix(line[i:], "/*"):
 			s.inBlock = true
 			i++
+		case line[i] == '{' || line[i] == '(' || line[i] == '[':
+			s.depth++
+		case line[i] == '}' || line[i] == ')' || line[i] == ']':
+			s.depth--
 		}
 	}
 }

@@ -27,14 +27,29 @@ var commentedMagic = regexp.MustCompile(`^(// |//)*(!|!\*|%|%%|%%%)[a-zA-Z]`)
 // magic) in scripts: "//gonb:%%", possibly behind further comments.
 var escapedMain = regexp.MustCompile(`^((//\s*)*)//\s*gonb:%%`)
 
-// ReadPercent parses a jupytext percent-format Go script. A non-nil error
-// is always an ErrorList; the notebook is returned only when there is no
-// error.
+// ReadScript parses a jupytext Go script in the format its header names:
+// the light format (format_name: light, or nomarker, which jupytext reads
+// the same way), or else the percent format, which a script without a
+// header is read as. A header naming any other format is refused. A
+// non-nil error is always an ErrorList; the notebook is returned only when
+// there is no error.
+func ReadScript(path string, data []byte) (*Notebook, error) {
+	return readScript(path, data, "")
+}
+
+// ReadPercent parses a jupytext percent-format Go script, whatever its
+// header says the format is.
+func ReadPercent(path string, data []byte) (*Notebook, error) {
+	return readScript(path, data, "percent")
+}
+
+// readScript reads a script in format, or in the format its header names
+// when format is "".
 //
 // A first line "//go:build ignore" (any build constraint), and the blank
 // line after it, belong to no cell: scratch files carry it so that
 // `go build ./...` of the module they sit in skips them.
-func ReadPercent(path string, data []byte) (*Notebook, error) {
+func readScript(path string, data []byte, format string) (*Notebook, error) {
 	if err := CheckPath(path); err != nil {
 		return nil, err
 	}
@@ -53,29 +68,50 @@ func ReadPercent(path string, data []byte) (*Notebook, error) {
 	if i < len(lines) && strings.HasPrefix(lines[i], "// -*-") && strings.HasSuffix(strings.TrimSpace(lines[i]), "-*-") {
 		i++
 	}
-	var kernel kernelInfo
+	var header scriptHeader
 	if end := headerEnd(lines, i); end > i {
-		kernel = readHeader(path, lines, i, end, &errs)
-		nb.Kernel = kernel.Name
+		header = readHeader(path, lines, i, end, &errs)
+		nb.Kernel = header.kernel.Name
 		i = end + 1
 		if i < len(lines) && isBlank(lines[i]) {
 			i++
 		}
 	}
-	dialect, decided, problem := dialectOf(kernel)
+	dialect, decided, problem := dialectOf(header.kernel)
 	if problem != "" {
 		errs.Add(Pos{File: path}, "%s", problem)
 		return nil, errs.Err()
 	}
+	if format == "" {
+		switch header.format {
+		case "", "percent", "hydrogen":
+			format = "percent"
+		case "light", "nomarker":
+			format = "light"
+		default:
+			errs.Add(Pos{File: path, Line: header.formatLine}, "jupytext format %q is not one zengen reads", header.format).Hint =
+				"zengen reads the percent and light formats: convert with jupytext --to go:percent"
+			return nil, errs.Err()
+		}
+	}
+	if format == "light" {
+		readLightCells(nb, lines, i, &errs)
+	} else {
+		readPercentCells(nb, lines, i, &errs)
+	}
+	return finishNotebook(nb, dialect, decided, errs)
+}
 
+// readPercentCells splits lines[start:] into cells at "// %%" markers.
+func readPercentCells(nb *Notebook, lines []string, start int, errs *ErrorList) {
 	// Split into cells: [start, end) line ranges and the marker, if any.
 	type span struct {
 		marker     int // 0-based line of "// %%", -1 for code before the first marker
 		start, end int
 	}
 	var spans []span
-	cur := span{marker: -1, start: i}
-	for j := i; j < len(lines); j++ {
+	cur := span{marker: -1, start: start}
+	for j := start; j < len(lines); j++ {
 		if cellMarker.MatchString(lines[j]) || cellMarkerAlone.MatchString(lines[j]) {
 			cur.end = j
 			spans = append(spans, cur)
@@ -87,31 +123,42 @@ func ReadPercent(path string, data []byte) (*Notebook, error) {
 
 	for _, s := range spans {
 		body := lines[s.start:s.end]
-		// Blank lines before the next marker separate cells; they are not content.
-		for len(body) > 0 && isBlank(body[len(body)-1]) {
-			body = body[:len(body)-1]
-		}
-		if s.marker < 0 && len(body) == 0 {
+		if s.marker < 0 && len(trimBlankEnd(body)) == 0 {
 			continue
 		}
-		c := &Cell{Number: len(nb.Cells) + 1, ID: fallbackID(len(nb.Cells)), Kind: Code, FirstLine: s.start + 1}
+		c := &Cell{Kind: Code, FirstLine: s.start + 1}
 		if s.marker < 0 {
 			// Code before the first marker starts at its first non-blank line.
 			for len(body) > 0 && isBlank(body[0]) {
 				body = body[1:]
 				c.FirstLine++
 			}
-		} else {
-			readMarker(nb, c, lines[s.marker], &errs)
+		} else if m := cellMarker.FindStringSubmatch(lines[s.marker]); m != nil {
+			readMarkerOptions(nb, c, m[2], errs)
 		}
-		c.Source = unescapeScriptCell(c.Kind, body)
-		parseTags(nb, c, &errs)
-		if c.Kind == Code {
-			analyzeCode(nb, c, &errs)
-		}
-		nb.Cells = append(nb.Cells, c)
+		addScriptCell(nb, c, body, errs)
 	}
-	return finishNotebook(nb, dialect, decided, errs)
+}
+
+// trimBlankEnd drops the blank lines at the end of body: before the next
+// marker they separate cells and are not content.
+func trimBlankEnd(body []string) []string {
+	for len(body) > 0 && isBlank(body[len(body)-1]) {
+		body = body[:len(body)-1]
+	}
+	return body
+}
+
+// addScriptCell numbers c, gives it body (without its trailing blank
+// lines) as its source, reads its tags and code, and appends it to nb.
+func addScriptCell(nb *Notebook, c *Cell, body []string, errs *ErrorList) {
+	c.Number, c.ID = len(nb.Cells)+1, fallbackID(len(nb.Cells))
+	c.Source = unescapeScriptCell(c.Kind, trimBlankEnd(body))
+	parseTags(nb, c, errs)
+	if c.Kind == Code {
+		analyzeCode(nb, c, errs)
+	}
+	nb.Cells = append(nb.Cells, c)
 }
 
 // headerEnd returns the line of the "// ---" closing a YAML header that
@@ -134,9 +181,16 @@ func headerEnd(lines []string, start int) int {
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 
+// scriptHeader is what a script's YAML header says.
+type scriptHeader struct {
+	kernel     kernelInfo
+	format     string // jupytext.text_representation.format_name
+	formatLine int    // the file line that names the format
+}
+
 // readHeader parses the commented YAML between lines[start] and lines[end]
-// (the fences) and returns what it says about the kernel.
-func readHeader(path string, lines []string, start, end int, errs *ErrorList) kernelInfo {
+// (the fences).
+func readHeader(path string, lines []string, start, end int, errs *ErrorList) scriptHeader {
 	var text strings.Builder
 	for _, l := range lines[start+1 : end] {
 		text.WriteString(uncommentLine(l))
@@ -148,6 +202,11 @@ func readHeader(path string, lines []string, start, end int, errs *ErrorList) ke
 				Name     string `yaml:"name"`
 				Language string `yaml:"language"`
 			} `yaml:"kernelspec"`
+			Jupytext struct {
+				TextRepresentation struct {
+					FormatName string `yaml:"format_name"`
+				} `yaml:"text_representation"`
+			} `yaml:"jupytext"`
 		} `yaml:"jupyter"`
 	}
 	if err := yaml.Unmarshal([]byte(text.String()), &header); err != nil {
@@ -160,9 +219,19 @@ func readHeader(path string, lines []string, start, end int, errs *ErrorList) ke
 		}
 		msg = strings.TrimPrefix(msg, "yaml: ")
 		errs.Add(pos, "header: %s", msg)
-		return kernelInfo{}
+		return scriptHeader{}
 	}
-	return kernelInfo{Name: header.Jupyter.Kernelspec.Name, Language: header.Jupyter.Kernelspec.Language}
+	h := scriptHeader{
+		kernel: kernelInfo{Name: header.Jupyter.Kernelspec.Name, Language: header.Jupyter.Kernelspec.Language},
+		format: strings.TrimSpace(header.Jupyter.Jupytext.TextRepresentation.FormatName),
+	}
+	for j := start + 1; j < end && h.format != ""; j++ {
+		if strings.Contains(lines[j], "format_name:") {
+			h.formatLine = j + 1
+			break
+		}
+	}
+	return h
 }
 
 // uncommentLine removes one "// " (or "//") from the start of l.
@@ -199,15 +268,12 @@ func unescapeScriptCell(kind CellKind, body []string) string {
 	return strings.Join(out, "\n") + "\n"
 }
 
-// readMarker applies the options of a "// %% TITLE [markdown] key=value"
-// line to c.
-func readMarker(nb *Notebook, c *Cell, line string, errs *ErrorList) {
+// readMarkerOptions applies the options of a cell marker, the
+// "TITLE [markdown] key=value" after "// %%" or "// +", to c, and returns
+// the metadata.
+func readMarkerOptions(nb *Notebook, c *Cell, options string, errs *ErrorList) map[string]json.RawMessage {
 	pos := nb.Pos(c, 0, 1)
-	m := cellMarker.FindStringSubmatch(line)
-	if m == nil {
-		return
-	}
-	options := strings.TrimSpace(m[2])
+	options = strings.TrimSpace(options)
 	title, meta := splitMarkerOptions(options)
 	metadata, err := parseMarkerMetadata(meta)
 	if err != "" && !strings.Contains(meta, "tags") && !strings.Contains(meta, "title") {
@@ -228,7 +294,7 @@ func readMarker(nb *Notebook, c *Cell, line string, errs *ErrorList) {
 	c.Title = title
 	if err != "" {
 		errs.Add(pos, "cell metadata: %s", err).Hint = `write options as key=JSON, e.g. tags=["step:load"] title="Load"`
-		return
+		return nil
 	}
 	if raw, ok := metadata["title"]; ok && c.Title == "" {
 		if json.Unmarshal(raw, &c.Title) != nil {
@@ -241,6 +307,7 @@ func readMarker(nb *Notebook, c *Cell, line string, errs *ErrorList) {
 			c.Tags = nil
 		}
 	}
+	return metadata
 }
 
 // splitMarkerOptions splits the text after "%%" into the title and the

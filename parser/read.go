@@ -8,8 +8,8 @@ import (
 )
 
 // Read parses a notebook or a scratch script, chosen by the extension of
-// path: .ipynb files are Jupyter notebooks, .go files jupytext percent
-// scripts. path is only used in positions and to pick the reader; the
+// path: .ipynb files are Jupyter notebooks, .go files jupytext scripts
+// (percent or light format). path is only used in positions and to pick the reader; the
 // bytes come from data. A non-nil error is always an ErrorList.
 func Read(path string, data []byte) (*Notebook, error) {
 	if err := CheckPath(path); err != nil {
@@ -19,11 +19,11 @@ func Read(path string, data []byte) (*Notebook, error) {
 	case ".ipynb":
 		return ReadIPYNB(path, data)
 	case ".go":
-		return ReadPercent(path, data)
+		return ReadScript(path, data)
 	}
 	var errs ErrorList
 	errs.Add(Pos{File: path}, "unknown notebook format %q", filepath.Ext(path)).Hint =
-		"zengen reads Jupyter notebooks (.ipynb) and jupytext percent scripts (.go)"
+		"zengen reads Jupyter notebooks (.ipynb) and jupytext scripts (.go)"
 	return nil, errs.Err()
 }
 

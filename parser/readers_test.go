@@ -187,7 +187,7 @@ func TestReadIPYNBErrors(t *testing.T) {
 }
 
 func TestReadByExtension(t *testing.T) {
-	if _, err := Read("x.txt", nil); err == nil || err.Error() != "x.txt: unknown notebook format \".txt\"\n\thint: zengen reads Jupyter notebooks (.ipynb) and jupytext percent scripts (.go)" {
+	if _, err := Read("x.txt", nil); err == nil || err.Error() != "x.txt: unknown notebook format \".txt\"\n\thint: zengen reads Jupyter notebooks (.ipynb) and jupytext scripts (.go)" {
 		t.Errorf("Read(x.txt) error = %v", err)
 	}
 	nb, err := Read("A.IPYNB", notebookJSON("gonb", "x := 1"))

@@ -13,7 +13,9 @@ import (
 type Format string
 
 const (
-	FormatIPYNB   Format = "ipynb"
+	FormatIPYNB Format = "ipynb"
+	// FormatPercent is a jupytext script, in the percent or the light
+	// format: its positions are file lines.
 	FormatPercent Format = "percent"
 )
 
