@@ -13,7 +13,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/runtime/internal/artifact"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
+	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 )
 
 type cacheParams struct {
@@ -182,7 +184,7 @@ func flipFirstByte(t *testing.T, home string, a meta.Artifact) {
 }
 
 // paddedIntStep is intStep saving add as JSON text padded with spaces past
-// inlineThreshold, so its output goes to the blob store.
+// artifact.InlineThreshold, so its output goes to the blob store.
 func paddedIntStep(name string, add int) *Step {
 	s := intStep(name, add)
 	s.Run = func(ctx context.Context, sc *StepContext) error {
@@ -192,12 +194,12 @@ func paddedIntStep(name string, add int) *Step {
 }
 
 // paddedJSON is the JSON codec of an int, padded with spaces past
-// inlineThreshold; it has JSON's name since JSON reads its bytes.
+// artifact.InlineThreshold; it has JSON's name since JSON reads its bytes.
 type paddedJSON struct{}
 
 func (paddedJSON) Name() string { return "json" }
 func (paddedJSON) Encode(w io.Writer, v int) error {
-	_, err := io.WriteString(w, strconv.Itoa(v)+strings.Repeat(" ", inlineThreshold))
+	_, err := io.WriteString(w, strconv.Itoa(v)+strings.Repeat(" ", artifact.InlineThreshold))
 	return err
 }
 func (paddedJSON) Decode(r io.Reader) (int, error) { return JSON[int]().Decode(r) }
@@ -261,7 +263,7 @@ func TestLoadDetectsCorruptionEvenWhenTheDecoderStopsEarly(t *testing.T) {
 		padding int
 	}{
 		{"inline", 3},
-		{"blob", inlineThreshold},
+		{"blob", artifact.InlineThreshold},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -272,12 +274,13 @@ func TestLoadDetectsCorruptionEvenWhenTheDecoderStopsEarly(t *testing.T) {
 			}
 			defer st.Close()
 			s := &Step{Name: "s", Outputs: []Output{{Name: "v", Type: "int", Codec: "json"}}}
-			sc := &StepContext{step: s, blobs: st.blobs}
+			sc := pipeline.NewStepContext(s, st.blobs, nil, nil)
 			saved := "7" + strings.Repeat(" ", tt.padding)
 			if err := Save(sc, "v", Raw[string](), saved); err != nil {
 				t.Fatal(err)
 			}
-			in := sc.outputs[0]
+			outs, _ := pipeline.Finish(sc)
+			in := outs[0]
 			in.Codec = "json" // the bytes are valid JSON of an int, written raw to pad them
 			corrupt := []byte(saved)
 			corrupt[len(corrupt)-1] = 'x'
@@ -287,7 +290,7 @@ func TestLoadDetectsCorruptionEvenWhenTheDecoderStopsEarly(t *testing.T) {
 				t.Fatal(err)
 			}
 			in.FromStep = "s"
-			reader := &StepContext{step: &Step{Name: "r"}, blobs: st.blobs, inputs: map[string]meta.Artifact{"v": in}}
+			reader := pipeline.NewStepContext(&Step{Name: "r"}, st.blobs, map[string]meta.Artifact{"v": in}, nil)
 			if _, err := Load(reader, "v", JSON[int]()); err == nil || !strings.Contains(err.Error(), "corrupt") {
 				t.Errorf("Load of a corrupt artifact: %v, want a corruption error", err)
 			}

@@ -12,6 +12,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/zengen-dev/zengen/runtime/internal/artifact"
 )
 
 var catCommand = &command{
@@ -40,10 +42,10 @@ var catCommand = &command{
 			// price of never printing part of a corrupt artifact while
 			// holding only a buffer of it in memory. The second read checks
 			// the digest again, for a disk that fails in between.
-			if err := verifyArtifact(s.blobs, o); err != nil {
+			if err := artifact.Verify(s.blobs, o); err != nil {
 				return err
 			}
-			r, err := openArtifact(s.blobs, o)
+			r, err := artifact.Open(s.blobs, o)
 			if err != nil {
 				return err
 			}

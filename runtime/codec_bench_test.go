@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zengen-dev/zengen/runtime/internal/artifact"
 	"github.com/zengen-dev/zengen/runtime/internal/blob"
 )
 
@@ -64,13 +65,13 @@ func benchmarkArtifact(b *testing.B, size int, compareWithDD bool) {
 	b.SetBytes(int64(size))
 	for b.Loop() {
 		start := time.Now()
-		// Through the writer Save uses: it buffers up to inlineThreshold,
+		// Through the writer Save uses: it buffers up to artifact.InlineThreshold,
 		// then must stream like a bare blob writer.
-		w := newArtifactWriter(store)
+		w := artifact.NewWriter(store)
 		if err := codec.Encode(w, xs); err != nil {
 			b.Fatal(err)
 		}
-		a, err := w.commit()
+		a, err := w.Commit()
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -78,7 +79,7 @@ func benchmarkArtifact(b *testing.B, size int, compareWithDD bool) {
 			b.Fatal("a large artifact was kept inline")
 		}
 		saved := time.Now()
-		r, err := openArtifact(store, a)
+		r, err := artifact.Open(store, a)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
+	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -520,16 +521,17 @@ func TestLoadRefusesAnotherCodec(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	sc := &StepContext{step: &Step{Name: "load"}, blobs: st.blobs}
+	sc := pipeline.NewStepContext(&Step{Name: "load"}, st.blobs, nil, nil)
 	if err := Save(sc, "xs", JSON[[]string](), []string{"a"}); err != nil {
 		t.Fatal(err)
 	}
-	a := sc.outputs[0]
+	outs, _ := pipeline.Finish(sc)
+	a := outs[0]
 	a.FromStep = "load"
 	if a.Codec != "json" {
 		t.Fatalf("the artifact records the codec %q, want json", a.Codec)
 	}
-	reader := &StepContext{step: &Step{Name: "train"}, blobs: st.blobs, inputs: map[string]meta.Artifact{"xs": a}}
+	reader := pipeline.NewStepContext(&Step{Name: "train"}, st.blobs, map[string]meta.Artifact{"xs": a}, nil)
 	_, err = Load(reader, "xs", Value[[]string]())
 	want := "step train: input xs from load was stored with the codec json, but this step reads it with value; run load again to store it anew"
 	if err == nil || err.Error() != want {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/runtime/internal/artifact"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
 
@@ -107,7 +108,7 @@ func TestKillDashNineMidStepThenResume(t *testing.T) {
 			continue
 		}
 		for _, o := range sr.Outputs {
-			if err := verifyArtifact(store.blobs, o); err != nil {
+			if err := artifact.Verify(store.blobs, o); err != nil {
 				t.Errorf("output %s.%s: %v", sr.Step, o.Name, err)
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/runtime/internal/artifact"
 )
 
 // damageTable overwrites the root page of table in the store's meta.db
@@ -52,7 +53,7 @@ func TestDamagedMetaDB(t *testing.T) {
 			if err := next(); err != nil {
 				return err
 			}
-			return Save(sc, "big", Raw[[]byte](), []byte(strings.Repeat("x", 2*inlineThreshold)))
+			return Save(sc, "big", Raw[[]byte](), []byte(strings.Repeat("x", 2*artifact.InlineThreshold)))
 		})}}
 	p.Steps[1].Outputs = append(p.Steps[1].Outputs, Output{Name: "big", Type: "[]byte", Codec: "raw"})
 	mustRun(t, p, home)
@@ -96,7 +97,7 @@ func TestDamagedMetaDB(t *testing.T) {
 	if after := execIn(t, t.Context(), p, home, "runs").stdout; after != before {
 		t.Errorf("runs after recover:\n%s\nbefore the damage:\n%s", after, before)
 	}
-	if got := execIn(t, t.Context(), p, home, "cat", "latest", "b.big").stdout; got != strings.Repeat("x", 2*inlineThreshold)+"\n" {
+	if got := execIn(t, t.Context(), p, home, "cat", "latest", "b.big").stdout; got != strings.Repeat("x", 2*artifact.InlineThreshold)+"\n" {
 		t.Errorf("cat b.big after recover: %.40q…", got)
 	}
 	if got := catInt(t, p, home, "latest", "b.b_out"); got != 3 {

@@ -1,35 +1,11 @@
 package runtime
 
 import (
-	"errors"
 	"fmt"
 	"strings"
-	"syscall"
 
-	"github.com/zengen-dev/zengen/runtime/internal/meta"
+	"github.com/zengen-dev/zengen/runtime/internal/artifact"
 )
-
-// isDiskFull reports whether err is the store's file system running out of
-// space, from the blob store (ENOSPC, EDQUOT) or from SQLite (SQLITE_FULL).
-func isDiskFull(err error) bool {
-	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || meta.IsFull(err)
-}
-
-// diskFullError replaces the system's message, which names a temporary
-// file, with what could not be stored; it still wraps the cause.
-type diskFullError struct{ err error }
-
-func (e diskFullError) Error() string { return "no space left on the store's disk" }
-func (e diskFullError) Unwrap() error { return e.err }
-
-// storeErr turns a full disk into a diskFullError and leaves other errors
-// as they are.
-func storeErr(err error) error {
-	if err != nil && isDiskFull(err) {
-		return diskFullError{err}
-	}
-	return err
-}
 
 // recordLost reports records that a failed write lost: steps are all the
 // steps the write recorded, done those among them that had finished, outs
@@ -42,7 +18,7 @@ func (r *runner) recordLost(steps, done, outs []string, err error) {
 	if r.diskFull.Load() {
 		return
 	}
-	if !isDiskFull(err) {
+	if !artifact.IsDiskFull(err) {
 		r.term.progress(fmt.Sprintf("! recording steps %v failed: %v", steps, err))
 		return
 	}

@@ -11,8 +11,10 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/runtime/internal/artifact"
 	"github.com/zengen-dev/zengen/runtime/internal/blob"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
+	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 )
 
 func sha256Digest(b []byte) string {
@@ -62,10 +64,10 @@ func TestArtifactPlacementAtTheThreshold(t *testing.T) {
 	}{
 		{"empty", 0, Raw[string](), true},
 		{"small", 10, Raw[string](), true},
-		{"at the threshold", inlineThreshold, Raw[string](), true},
-		{"one byte over", inlineThreshold + 1, Raw[string](), false},
-		{"over in small writes", 3*inlineThreshold + 7, chunkedRaw{}, false},
-		{"at the threshold in small writes", inlineThreshold, chunkedRaw{}, true},
+		{"at the threshold", artifact.InlineThreshold, Raw[string](), true},
+		{"one byte over", artifact.InlineThreshold + 1, Raw[string](), false},
+		{"over in small writes", 3*artifact.InlineThreshold + 7, chunkedRaw{}, false},
+		{"at the threshold in small writes", artifact.InlineThreshold, chunkedRaw{}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,12 +77,13 @@ func TestArtifactPlacementAtTheThreshold(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer st.Close()
-			sc := &StepContext{step: &Step{Name: "s"}, blobs: st.blobs}
+			sc := pipeline.NewStepContext(&Step{Name: "s"}, st.blobs, nil, nil)
 			v := strings.Repeat("x", tt.size)
 			if err := Save(sc, "v", tt.codec, v); err != nil {
 				t.Fatal(err)
 			}
-			a := sc.outputs[0]
+			outs, _ := pipeline.Finish(sc)
+			a := outs[0]
 			if got := a.Inline != nil; got != tt.inline {
 				t.Errorf("inline = %v, want %v", got, tt.inline)
 			}
@@ -96,7 +99,7 @@ func TestArtifactPlacementAtTheThreshold(t *testing.T) {
 				t.Errorf("blob store (-want +got):\n%s", diff)
 			}
 			a.FromStep = "s"
-			reader := &StepContext{step: &Step{Name: "r"}, blobs: st.blobs, inputs: map[string]meta.Artifact{"v": a}}
+			reader := pipeline.NewStepContext(&Step{Name: "r"}, st.blobs, map[string]meta.Artifact{"v": a}, nil)
 			got, err := Load(reader, "v", tt.codec)
 			if err != nil || got != v {
 				t.Errorf("Load: %d bytes, %v; want the %d saved", len(got), err, tt.size)

@@ -4,104 +4,41 @@ import (
 	"context"
 	"io"
 	"os"
-	"time"
+
+	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 )
 
-// Pipeline describes a generated pipeline: its steps, the DAG between them
-// and its parameters. Generated code builds one in its Pipeline function.
-type Pipeline struct {
-	Name     string // pipeline name, [a-z][a-z0-9_]*
-	Notebook string // source notebook, as recorded in the generated header
-	Doc      string
-	// Params points to the generated Params struct. Each exported field has
-	// a `zen:"name"` tag (the param name, used for --name flags, --params
-	// files and cache keys) and an optional `help:"..."` tag. Before the
-	// steps run, the runtime fills it from defaults, --params and flags.
-	Params any
-	// Env holds %env defaults, set in the process environment when unset.
-	// Every step's cache key holds the value of each of these variables.
-	Env map[string]string
-	// Files maps each file the notebook ships (%%writefile) to the SHA-256
-	// of its bytes ("sha256:…"); every step's cache key holds them, since
-	// a step may read any of them.
-	Files map[string]string
-	// GoFlags is the notebook's %goflags line, part of every cache key.
-	GoFlags string
-	// Setup, when set, is called once after Params is resolved and before
-	// any step runs; GoNB pipelines use it to copy params into the
-	// package-level variables their functions read.
-	Setup func()
-	Steps []*Step // in a topological order
-}
-
-// Step is one node of the DAG.
-type Step struct {
-	Name     string // [a-z][a-z0-9_]*
-	Func     string // the exported Go function that implements it
-	Doc      string // markdown text before the step in the notebook
-	Pos      string // where it starts, e.g. "churn.ipynb:cell 3"
-	CodeHash string // hex SHA-256 of the normalised code it reaches
-	Inputs   []Input
-	Outputs  []Output
-	Params   []string // names of the params the step uses
-	Metrics  []string // names of outputs recorded as metrics
-	After    []string // ordering edges with no data
-	// Env names the environment variables the step's code reads by a
-	// literal name (os.Getenv("X")); their values enter its cache key.
-	Env []string
-	// Modules are the modules the step's code imports, "path@version" as
-	// generate resolved them; the version linked into the binary enters
-	// its cache key.
-	Modules []string
-	Options Options
-	// Alone, when set, names a print of the step's code that zengen could
-	// not route to the step's writers (`println at churn.ipynb:cell 3:5`).
-	// The runtime never runs such a step beside another: it captures the
-	// process's stdout for it.
-	Alone string
-	// Run loads the inputs, calls the step function and saves the outputs
-	// through sc. A panic inside is recovered by the runtime and recorded
-	// with its stack (which points into the notebook through //line).
-	Run func(ctx context.Context, sc *StepContext) error
-}
-
-// Input is an artifact a step reads, produced by step From under Name.
-type Input struct {
-	Name  string // variable name in the notebook
-	Type  string // Go type, for display
-	Codec string // codec name, for the cache key
-	From  string // producing step
-}
-
-// Output is an artifact a step writes.
-type Output struct {
-	Name  string
-	Type  string
-	Codec string
-	// Show decodes an artifact of this output for `cat`, given the codec
-	// name recorded with it; generated code sets it with Shower. Without
-	// it, `cat` can still show the codecs whose layout needs no Go type
-	// (json, raw, error, numeric) and prints the others as a hex dump.
-	Show func(codec string, r io.Reader) (any, error) `json:"-"`
-}
-
-// Options are the per-step options of //zen:step NAME opt=val.
-type Options struct {
-	NoCache      bool          // cache=off
-	Retries      int           // retries=N
-	Timeout      time.Duration // timeout=DUR
-	CacheVersion string        // cache_version=S, a salt
-}
+// The pipeline description lives in an internal package so that the engine
+// behind this API sees the same types; these aliases are the names that
+// generated code and users write.
+type (
+	// Pipeline describes a generated pipeline: its steps, the DAG between
+	// them and its parameters. Generated code builds one in its Pipeline
+	// function.
+	Pipeline = pipeline.Pipeline
+	// Step is one node of the DAG.
+	Step = pipeline.Step
+	// Input is an artifact a step reads, produced by step From under Name.
+	Input = pipeline.Input
+	// Output is an artifact a step writes.
+	Output = pipeline.Output
+	// Options are the per-step options of //zen:step NAME opt=val.
+	Options = pipeline.Options
+	// StepContext is what a step's Run adapter uses to read its inputs,
+	// write its outputs and record metrics. The runtime creates one per
+	// attempt.
+	StepContext = pipeline.StepContext
+)
 
 // Stdout returns the writer that the step running under ctx prints to; it is
 // os.Stdout when ctx does not belong to a step (a step function called from
 // user code or tests).
 func Stdout(ctx context.Context) io.Writer {
-	return streamOf(ctx, stdoutKey{}, os.Stdout)
+	return pipeline.Stdout(ctx, os.Stdout)
 }
 
 // Stderr is Stdout's counterpart for the step's standard error: log
 // output and println. It is os.Stderr outside a step.
 func Stderr(ctx context.Context) io.Writer {
-	return streamOf(ctx, stderrKey{}, os.Stderr)
+	return pipeline.Stderr(ctx, os.Stderr)
 }

@@ -4,21 +4,14 @@ import (
 	"context"
 	"io"
 
+	"github.com/zengen-dev/zengen/runtime/internal/artifact"
 	"github.com/zengen-dev/zengen/runtime/internal/blob"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
+	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 )
 
 // SavedOutput is one output a step saved, as a save observer sees it.
-type SavedOutput struct {
-	Step  string // the step that saved it
-	Name  string // the output's name
-	Codec string // the codec that encoded it
-	// Value is what the step handed to Save.
-	Value any
-	// Stored reads the artifact back from the store and decodes it with
-	// the same codec, as a step that loads it would.
-	Stored func() (any, error)
-}
+type SavedOutput = pipeline.SavedOutput
 
 // WithSaveObserver returns a context under which Exec hands every output a
 // step saves to observe, once it is stored and before Save returns. It is a
@@ -26,24 +19,19 @@ type SavedOutput struct {
 // decodes to the value its step computed. observe runs on the step's
 // goroutine, so steps that run in parallel call it concurrently.
 func WithSaveObserver(ctx context.Context, observe func(SavedOutput)) context.Context {
-	return context.WithValue(ctx, saveObserverKey{}, observe)
-}
-
-type saveObserverKey struct{}
-
-func saveObserverOf(ctx context.Context) func(SavedOutput) {
-	observe, _ := ctx.Value(saveObserverKey{}).(func(SavedOutput))
-	return observe
+	return pipeline.WithSaveObserver(ctx, observe)
 }
 
 // observeSave hands a saved output to the attempt's observer, if any.
 func observeSave[T any](sc *StepContext, a meta.Artifact, c Codec[T], v T) {
-	if sc.observe == nil {
+	observe := pipeline.ObserverOf(sc)
+	if observe == nil {
 		return
 	}
-	sc.observe(SavedOutput{
-		Step: sc.step.Name, Name: a.Name, Codec: c.Name(), Value: v,
-		Stored: func() (any, error) { return readArtifact(sc.blobs, a, c) },
+	blobs := pipeline.BlobsOf(sc)
+	observe(SavedOutput{
+		Step: pipeline.StepOf(sc).Name, Name: a.Name, Codec: c.Name(), Value: v,
+		Stored: func() (any, error) { return readArtifact(blobs, a, c) },
 	})
 }
 
@@ -52,7 +40,7 @@ func observeSave[T any](sc *StepContext, a meta.Artifact, c Codec[T], v T) {
 // error it caused.
 func readArtifact[T any](blobs blob.Store, a meta.Artifact, c Codec[T]) (T, error) {
 	var zero T
-	r, err := openArtifact(blobs, a)
+	r, err := artifact.Open(blobs, a)
 	if err != nil {
 		return zero, err
 	}

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/zengen-dev/zengen/runtime/internal/artifact"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
 
@@ -296,7 +297,7 @@ func (r *runner) execute(ctx context.Context) (meta.Run, error) {
 		codes[s.Name] = s.CodeHash
 	}
 	if err := r.st.meta.EnsurePipeline(ctx, r.p.Name, r.p.Notebook, codes); err != nil {
-		return meta.Run{}, fmt.Errorf("store at %s: %w", r.st.home, storeErr(err))
+		return meta.Run{}, fmt.Errorf("store at %s: %w", r.st.home, artifact.StoreErr(err))
 	}
 	args, _ := json.Marshal(r.opts.args)
 	if args == nil || string(args) == "null" {
@@ -306,7 +307,7 @@ func (r *runner) execute(ctx context.Context) (meta.Run, error) {
 	r.run = meta.Run{ID: meta.NewRunID(now), Pipeline: r.p.Name, Params: paramsJSON(r.params),
 		Args: string(args), ResumedFrom: r.opts.resume, StartedAt: now}
 	if err := r.st.meta.CreateRun(ctx, &r.run); err != nil {
-		return meta.Run{}, fmt.Errorf("store at %s: %w", r.st.home, storeErr(err))
+		return meta.Run{}, fmt.Errorf("store at %s: %w", r.st.home, artifact.StoreErr(err))
 	}
 	reportRunStart(r.st.home, r.run.ID)
 	r.osCapture.Store(true)

@@ -10,7 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zengen-dev/zengen/runtime/internal/artifact"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
+	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 )
 
 // components gathers the cache components of s for this run, given its
@@ -183,7 +185,7 @@ func (r *runner) unusable(s *Step, prev *meta.StepRun) string {
 		if !ok {
 			return fmt.Sprintf("cached run %s lacks output %s", prev.RunID, o.Name)
 		}
-		if err := verifyArtifact(r.st.blobs, a); err != nil {
+		if err := artifact.Verify(r.st.blobs, a); err != nil {
 			return fmt.Sprintf("cached output %s of run %s is unusable: %v", o.Name, prev.RunID, err)
 		}
 	}
@@ -212,8 +214,8 @@ func (r *runner) attempt(ctx context.Context, s *Step, inputs map[string]meta.Ar
 		actx, cancel = context.WithTimeoutCause(ctx, s.Options.Timeout, errTimedOut)
 	}
 	defer cancel()
-	actx = withStreams(actx, stdout, stderr)
-	sc := &StepContext{step: s, blobs: r.st.blobs, inputs: inputs, observe: saveObserverOf(ctx)}
+	actx = pipeline.WithStreams(actx, stdout, stderr)
+	sc := pipeline.NewStepContext(s, r.st.blobs, inputs, pipeline.SaveObserverOf(ctx))
 	done := make(chan attemptResult, 1)
 	go func() {
 		defer func() {
@@ -235,8 +237,8 @@ func (r *runner) attempt(ctx context.Context, s *Step, inputs map[string]meta.Ar
 			res = attemptResult{err: context.Cause(actx), abandoned: true}
 		}
 	}
-	res.outputs, res.metrics = sc.finish()
-	if res.err != nil && isDiskFull(res.err) {
+	res.outputs, res.metrics = pipeline.Finish(sc)
+	if res.err != nil && artifact.IsDiskFull(res.err) {
 		r.diskFull.Store(true)
 	}
 	switch {

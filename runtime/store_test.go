@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/runtime/internal/artifact"
 )
 
 // readCommands are the commands that only read the store, with arguments
@@ -84,7 +85,7 @@ func TestReadCommandsOnAReadOnlyStore(t *testing.T) {
 			if err := next(); err != nil {
 				return err
 			}
-			return Save(sc, "big", Raw[[]byte](), []byte(strings.Repeat("x", 2*inlineThreshold)))
+			return Save(sc, "big", Raw[[]byte](), []byte(strings.Repeat("x", 2*artifact.InlineThreshold)))
 		})}}
 	big.Steps[1].Outputs = append(big.Steps[1].Outputs, Output{Name: "big", Type: "[]byte", Codec: "raw"})
 	mustRun(t, big, home, "--no-cache")

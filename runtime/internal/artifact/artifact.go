@@ -1,4 +1,9 @@
-package runtime
+// Package artifact keeps the encoded bytes of step outputs: small ones
+// inline, in the step's metadata record, larger ones streamed to the blob
+// store, under the same SHA-256 digest either way. It owns the inline
+// threshold and the classification of store errors (a full disk); it knows
+// nothing about codecs, steps or runs.
+package artifact
 
 import (
 	"bytes"
@@ -11,7 +16,7 @@ import (
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
 
-// inlineThreshold is the largest encoded artifact kept in the metadata
+// InlineThreshold is the largest encoded artifact kept in the metadata
 // store instead of the blob store. A blob costs a file: creating it, an
 // fsync and a rename come to about half a millisecond on an ordinary disk,
 // the whole budget of a tracked step, while bytes inside the step's own
@@ -20,24 +25,25 @@ import (
 // maps — most artifacts of a notebook — and is still a handful of pages, so
 // a step's commit stays small; beyond it the cost of a file no longer
 // dominates and the blob store's streaming pays off.
-const inlineThreshold = 16 << 10
+const InlineThreshold = 16 << 10
 
-// artifactWriter receives the encoded bytes of one output. It keeps them in
-// memory while they fit inlineThreshold and, from the write that would pass
+// Writer receives the encoded bytes of one output. It keeps them in
+// memory while they fit InlineThreshold and, from the write that would pass
 // it, streams everything to a new blob instead, so a large artifact is never
 // held in memory whole.
-type artifactWriter struct {
+type Writer struct {
 	blobs blob.Store
 	buf   []byte
 	spill blob.Writer // nil while the bytes fit inline
 }
 
-func newArtifactWriter(blobs blob.Store) *artifactWriter {
-	return &artifactWriter{blobs: blobs}
+// NewWriter starts an artifact whose bytes spill to blobs when large.
+func NewWriter(blobs blob.Store) *Writer {
+	return &Writer{blobs: blobs}
 }
 
-func (w *artifactWriter) Write(p []byte) (int, error) {
-	if w.spill == nil && len(w.buf)+len(p) <= inlineThreshold {
+func (w *Writer) Write(p []byte) (int, error) {
+	if w.spill == nil && len(w.buf)+len(p) <= InlineThreshold {
 		w.buf = append(w.buf, p...)
 		return len(p), nil
 	}
@@ -55,10 +61,10 @@ func (w *artifactWriter) Write(p []byte) (int, error) {
 	return w.spill.Write(p)
 }
 
-// commit finishes the artifact: a spilled one is committed to the blob
+// Commit finishes the artifact: a spilled one is committed to the blob
 // store, a small one is hashed and returned with its bytes in Inline, to be
 // stored with the step's record. Digests are the same either way.
-func (w *artifactWriter) commit() (meta.Artifact, error) {
+func (w *Writer) Commit() (meta.Artifact, error) {
 	if w.spill != nil {
 		digest, size, err := w.spill.Commit()
 		return meta.Artifact{Digest: digest, Size: size}, err
@@ -71,19 +77,19 @@ func (w *artifactWriter) commit() (meta.Artifact, error) {
 	return meta.Artifact{Digest: blob.DigestPrefix + hex.EncodeToString(sum[:]), Size: int64(len(inline)), Inline: inline}, nil
 }
 
-// abort discards the artifact.
-func (w *artifactWriter) abort() {
+// Abort discards the artifact.
+func (w *Writer) Abort() {
 	if w.spill != nil {
 		w.spill.Abort()
 	}
 	w.buf = nil
 }
 
-// openArtifact returns a reader of a's bytes that guarantees them: inline
+// Open returns a reader of a's bytes that guarantees them: inline
 // bytes are checked against the digest before any is returned, a blob's as
 // the blob store checks them (the last Read reports corruption). Like a
 // blob reader, it has Len() int.
-func openArtifact(blobs blob.Store, a meta.Artifact) (io.ReadCloser, error) {
+func Open(blobs blob.Store, a meta.Artifact) (io.ReadCloser, error) {
 	if a.Inline == nil {
 		return blobs.Open(a.Digest)
 	}
@@ -93,9 +99,9 @@ func openArtifact(blobs blob.Store, a meta.Artifact) (io.ReadCloser, error) {
 	return inlineReader{bytes.NewReader(a.Inline)}, nil
 }
 
-// verifyArtifact checks that a exists and still hashes to its digest; the
+// Verify checks that a exists and still hashes to its digest; the
 // error wraps blob.ErrNotFound or blob.ErrCorrupt.
-func verifyArtifact(blobs blob.Store, a meta.Artifact) error {
+func Verify(blobs blob.Store, a meta.Artifact) error {
 	if a.Inline == nil {
 		return blobs.Verify(a.Digest)
 	}
