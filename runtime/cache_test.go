@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/zengen-dev/zengen/runtime/internal/artifact"
+	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 )
@@ -123,26 +124,6 @@ func explainJSON(t *testing.T, p *Pipeline, home, step string) explanation {
 		t.Fatal(err)
 	}
 	return e
-}
-
-func TestCacheComponentChanges(t *testing.T) {
-	base := cacheComponents{Code: "c1", Inputs: []namedPart{{"xs", "sha256:aa"}}, Params: []namedPart{{"lr", "0.1"}},
-		Codecs: []namedPart{{"w", "json"}}, GoVersion: "go1.26.0", Salt: ""}
-	changed := base
-	changed.GoVersion = "go1.27.0"
-	changed.Inputs = []namedPart{{"ys", "sha256:bb"}}
-	got := changed.changes(base)
-	want := []string{"input ys added: sha256:bb", "input xs removed (was sha256:aa)", "Go version changed: go1.26.0 → go1.27.0"}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("changes (-want +got):\n%s", diff)
-	}
-	if base.key() == changed.key() {
-		t.Error("different components gave the same key")
-	}
-	if base.key() != (cacheComponents{Code: "c1", Inputs: []namedPart{{"xs", "sha256:aa"}}, Params: []namedPart{{"lr", "0.1"}},
-		Codecs: []namedPart{{"w", "json"}}, GoVersion: "go1.26.0"}).key() {
-		t.Error("equal components gave different keys")
-	}
 }
 
 // blobPath is where the local blob store keeps digest.
@@ -268,13 +249,13 @@ func TestLoadDetectsCorruptionEvenWhenTheDecoderStopsEarly(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			home := t.TempDir()
-			st, err := openStore(t.Context(), home)
+			st, err := engine.OpenStore(t.Context(), home)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer st.Close()
 			s := &Step{Name: "s", Outputs: []Output{{Name: "v", Type: "int", Codec: "json"}}}
-			sc := pipeline.NewStepContext(s, st.blobs, nil, nil)
+			sc := pipeline.NewStepContext(s, st.Blobs, nil, nil)
 			saved := "7" + strings.Repeat(" ", tt.padding)
 			if err := Save(sc, "v", Raw[string](), saved); err != nil {
 				t.Fatal(err)
@@ -290,7 +271,7 @@ func TestLoadDetectsCorruptionEvenWhenTheDecoderStopsEarly(t *testing.T) {
 				t.Fatal(err)
 			}
 			in.FromStep = "s"
-			reader := pipeline.NewStepContext(&Step{Name: "r"}, st.blobs, map[string]meta.Artifact{"v": in}, nil)
+			reader := pipeline.NewStepContext(&Step{Name: "r"}, st.Blobs, map[string]meta.Artifact{"v": in}, nil)
 			if _, err := Load(reader, "v", JSON[int]()); err == nil || !strings.Contains(err.Error(), "corrupt") {
 				t.Errorf("Load of a corrupt artifact: %v, want a corruption error", err)
 			}

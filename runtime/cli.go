@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/spf13/pflag"
+	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
 
@@ -29,9 +30,9 @@ const (
 // The run command runs in a child process of the same binary, which this
 // one supervises: see supervise.go.
 func Main(p *Pipeline) {
-	supervised := attachRunReport()
+	supervised := engine.AttachRunReport()
 	if len(os.Args) > 1 && os.Args[1] == "run" && !supervised {
-		if code, ok := superviseRun(p, os.Args[1:], os.Stderr); ok {
+		if code, ok := engine.SuperviseRun(p, os.Args[1:], os.Stderr); ok {
 			os.Exit(code)
 		}
 	}
@@ -181,7 +182,7 @@ func (c *cli) dispatch(ctx context.Context, cmd *command, args []string) int {
 // damagedHint says, after an error that found meta.db damaged, what is
 // safe and what the user can do.
 func (c *cli) damagedHint() {
-	home := homeDir(c.home)
+	home := engine.HomeDir(c.home)
 	fmt.Fprintf(c.stderr, "The store's records in %s are damaged; its artifacts in %s are not affected.\n",
 		filepath.Join(home, "meta.db"), filepath.Join(home, "blobs"))
 	fmt.Fprintf(c.stderr, "'%s doctor' shows what is damaged; '%s recover' rebuilds the records from what can still be read.\n",
@@ -193,25 +194,25 @@ var errReported = errors.New("reported")
 
 // openStore opens the store of this invocation for run, creating it if
 // needed.
-func (c *cli) openStore(ctx context.Context) (*store, error) {
-	return openStore(ctx, homeDir(c.home))
+func (c *cli) openStore(ctx context.Context) (*engine.Store, error) {
+	return engine.OpenStore(ctx, engine.HomeDir(c.home))
 }
 
 // readStore opens the existing store of this invocation for a command that
 // only reads it.
-func (c *cli) readStore(ctx context.Context) (*store, error) {
-	return readStore(ctx, homeDir(c.home))
+func (c *cli) readStore(ctx context.Context) (*engine.Store, error) {
+	return engine.ReadStore(ctx, engine.HomeDir(c.home))
 }
 
 // openRun is the preamble of the commands that read one run: it opens the
 // store and resolves RUN in it. The caller closes the store; on an error
 // it is already closed.
-func (c *cli) openRun(ctx context.Context, ref string) (*store, meta.Run, error) {
+func (c *cli) openRun(ctx context.Context, ref string) (*engine.Store, meta.Run, error) {
 	s, err := c.readStore(ctx)
 	if err != nil {
 		return nil, meta.Run{}, err
 	}
-	run, err := s.meta.ResolveRun(ctx, c.p.Name, ref)
+	run, err := s.Meta.ResolveRun(ctx, c.p.Name, ref)
 	if err != nil {
 		s.Close()
 		return nil, meta.Run{}, err
@@ -227,18 +228,18 @@ func (c *cli) loadRun(ctx context.Context, ref string) (meta.Run, []meta.StepRun
 		return meta.Run{}, nil, err
 	}
 	defer s.Close()
-	steps, err := s.meta.StepRuns(ctx, run.ID)
+	steps, err := s.Meta.StepRuns(ctx, run.ID)
 	return run, steps, err
 }
 
 // openStepRun is openRun for the commands that read one step of a run: it
 // also finds the step's record in the run.
-func (c *cli) openStepRun(ctx context.Context, ref, step string) (*store, meta.StepRun, error) {
+func (c *cli) openStepRun(ctx context.Context, ref, step string) (*engine.Store, meta.StepRun, error) {
 	s, run, err := c.openRun(ctx, ref)
 	if err != nil {
 		return nil, meta.StepRun{}, err
 	}
-	sr, err := s.meta.StepRun(ctx, run.ID, step)
+	sr, err := s.Meta.StepRun(ctx, run.ID, step)
 	if err != nil {
 		s.Close()
 		return nil, meta.StepRun{}, err

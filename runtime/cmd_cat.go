@@ -42,10 +42,10 @@ var catCommand = &command{
 			// price of never printing part of a corrupt artifact while
 			// holding only a buffer of it in memory. The second read checks
 			// the digest again, for a disk that fails in between.
-			if err := artifact.Verify(s.blobs, o); err != nil {
+			if err := artifact.Verify(s.Blobs, o); err != nil {
 				return err
 			}
-			r, err := artifact.Open(s.blobs, o)
+			r, err := artifact.Open(s.Blobs, o)
 			if err != nil {
 				return err
 			}

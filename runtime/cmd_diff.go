@@ -27,10 +27,10 @@ var diffCommand = &command{
 		var runs [2]meta.Run
 		var steps [2][]meta.StepRun
 		for i := range 2 {
-			if runs[i], err = s.meta.ResolveRun(ctx, c.p.Name, args[i]); err != nil {
+			if runs[i], err = s.Meta.ResolveRun(ctx, c.p.Name, args[i]); err != nil {
 				return err
 			}
-			if steps[i], err = s.meta.StepRuns(ctx, runs[i].ID); err != nil {
+			if steps[i], err = s.Meta.StepRuns(ctx, runs[i].ID); err != nil {
 				return err
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/zengen-dev/zengen/runtime/internal/blob"
+	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
 
@@ -20,7 +21,7 @@ var doctorCommand = &command{
 	examples: `  PROG doctor
   PROG doctor --home /data/zen`,
 	run: func(ctx context.Context, c *cli, st *cmdState, args []string) error {
-		home := homeDir(c.home)
+		home := engine.HomeDir(c.home)
 		dbPath := filepath.Join(home, "meta.db")
 		if _, err := os.Stat(dbPath); errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("no store at %s", home)
@@ -33,8 +34,8 @@ var doctorCommand = &command{
 		var recorded []string
 		if len(problems) == 0 {
 			fmt.Fprintf(c.stdout, "%s: ok\n", dbPath)
-			if s, err := readStore(ctx, home); err == nil {
-				recorded, err = s.meta.BlobDigests(ctx)
+			if s, err := engine.ReadStore(ctx, home); err == nil {
+				recorded, err = s.Meta.BlobDigests(ctx)
 				s.Close()
 				if err != nil {
 					return err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
+	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
 
@@ -22,7 +23,7 @@ var explainCommand = &command{
 			return err
 		}
 		defer s.Close()
-		e, err := explainStep(ctx, s.meta, sr)
+		e, err := explainStep(ctx, s.Meta, sr)
 		if err != nil {
 			return err
 		}
@@ -34,7 +35,7 @@ var explainCommand = &command{
 			fmt.Fprintf(c.stdout, "  %s\n", ch)
 		}
 		if len(e.Key) > 0 {
-			fmt.Fprintf(c.stdout, "key %s:\n", short(sr.CacheKey))
+			fmt.Fprintf(c.stdout, "key %s:\n", engine.Short(sr.CacheKey))
 			tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 			for _, p := range e.Key {
 				fmt.Fprintf(tw, "  %s\t%s\n", p.Name, p.Value)
@@ -54,30 +55,30 @@ type explanation struct {
 	Previous string   `json:"previous_run,omitempty"`
 	Changes  []string `json:"changes"`
 	// Key lists every component of the step's cache key by name.
-	Key []namedPart `json:"key,omitempty"`
+	Key []engine.NamedPart `json:"key,omitempty"`
 }
 
 func explainStep(ctx context.Context, db *meta.DB, sr meta.StepRun) (explanation, error) {
 	e := explanation{Run: sr.RunID, Step: sr.Step, Status: sr.Status, Changes: []string{}}
 	if sr.Components != "" {
-		cur, err := decodeComponents(sr.Components)
+		cur, err := engine.DecodeComponents(sr.Components)
 		if err != nil {
 			return e, fmt.Errorf("step %s of run %s: stored cache components: %w", sr.Step, sr.RunID, err)
 		}
-		e.Key = cur.parts()
+		e.Key = cur.Parts()
 	}
 	switch {
 	case sr.Status == meta.StepCached:
-		e.Verdict = "cached: " + reuseReason(sr)
+		e.Verdict = "cached: " + engine.ReuseReason(sr)
 		return e, nil
 	case sr.Components == "":
 		e.Verdict = sr.Status + " before its cache key was computed"
 		if sr.Error != "" {
-			e.Verdict += ": " + firstLine(sr.Error)
+			e.Verdict += ": " + engine.FirstLine(sr.Error)
 		}
 		return e, nil
 	}
-	cur, err := decodeComponents(sr.Components)
+	cur, err := engine.DecodeComponents(sr.Components)
 	if err != nil {
 		return e, fmt.Errorf("step %s of run %s: stored cache components: %w", sr.Step, sr.RunID, err)
 	}
@@ -90,11 +91,11 @@ func explainStep(ctx context.Context, db *meta.DB, sr meta.StepRun) (explanation
 		return e, nil
 	}
 	e.Previous = prev.RunID
-	old, err := decodeComponents(prev.Components)
+	old, err := engine.DecodeComponents(prev.Components)
 	if err != nil {
 		return e, fmt.Errorf("step %s of run %s: stored cache components: %w", prev.Step, prev.RunID, err)
 	}
-	e.Changes = append(e.Changes, cur.changes(old)...)
+	e.Changes = append(e.Changes, cur.Changes(old)...)
 	switch {
 	case len(e.Changes) > 0:
 		e.Verdict = fmt.Sprintf("ran: %d change(s) since run %s", len(e.Changes), prev.RunID)

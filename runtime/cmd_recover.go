@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
 
@@ -21,12 +22,12 @@ var recoverCommand = &command{
 	examples: `  PROG doctor      # says whether meta.db is damaged
   PROG recover`,
 	run: func(ctx context.Context, c *cli, st *cmdState, args []string) error {
-		home := homeDir(c.home)
+		home := engine.HomeDir(c.home)
 		dbPath := filepath.Join(home, "meta.db")
 		if _, err := os.Stat(dbPath); errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("no store at %s", home)
 		}
-		if !writable(home) {
+		if !engine.Writable(home) {
 			return fmt.Errorf("store at %s is read-only: recover writes a new meta.db beside the damaged one", home)
 		}
 		fresh := dbPath + ".recovering"

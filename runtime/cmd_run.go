@@ -11,13 +11,14 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
 
 // runFlags are the flags of the run command.
 type runFlags struct {
 	paramsFile string
-	opts       runOptions
+	opts       engine.RunOptions
 	fields     []paramField
 	defaults   reflect.Value // the Params struct before parsing, for --params
 }
@@ -41,12 +42,12 @@ var runCommand = &command{
 func defineRunFlags(fs *pflag.FlagSet, c *cli, st *cmdState) error {
 	rf := &st.run
 	fs.StringVar(&rf.paramsFile, "params", "", "read params from a JSON or YAML `FILE`")
-	fs.BoolVar(&rf.opts.noCache, "no-cache", false, "run every step even when its result is cached")
-	fs.StringVar(&rf.opts.only, "only", "", "run only `STEP`, on inputs stored under the keys this run computes for its upstream steps")
-	fs.StringVar(&rf.opts.from, "from", "", "re-run `STEP` and everything downstream, reuse the rest where the cache has its key")
-	fs.StringVar(&rf.opts.resume, "resume", "", "re-run only the steps that did not finish in `RUN`, with its params")
-	fs.IntVar(&rf.opts.parallel, "parallel", goruntime.NumCPU(), "run up to `N` steps at once")
-	fs.BoolVar(&rf.opts.keepGoing, "keep-going", false, "after a failure, finish the steps that do not depend on it")
+	fs.BoolVar(&rf.opts.NoCache, "no-cache", false, "run every step even when its result is cached")
+	fs.StringVar(&rf.opts.Only, "only", "", "run only `STEP`, on inputs stored under the keys this run computes for its upstream steps")
+	fs.StringVar(&rf.opts.From, "from", "", "re-run `STEP` and everything downstream, reuse the rest where the cache has its key")
+	fs.StringVar(&rf.opts.Resume, "resume", "", "re-run only the steps that did not finish in `RUN`, with its params")
+	fs.IntVar(&rf.opts.Parallel, "parallel", goruntime.NumCPU(), "run up to `N` steps at once")
+	fs.BoolVar(&rf.opts.KeepGoing, "keep-going", false, "after a failure, finish the steps that do not depend on it")
 	fields, err := paramFields(c.p.Params)
 	if err != nil {
 		return err
@@ -63,10 +64,10 @@ func defineRunFlags(fs *pflag.FlagSet, c *cli, st *cmdState) error {
 
 func runRun(ctx context.Context, c *cli, st *cmdState, args []string) error {
 	rf := &st.run
-	rf.opts.args = st.fs.Args()
-	rf.opts.prog, rf.opts.flags = c.prog, flagsAgain(st.fs)
+	rf.opts.Args = st.fs.Args()
+	rf.opts.Prog, rf.opts.Flags = c.prog, flagsAgain(st.fs)
 	set := 0
-	for _, v := range []string{rf.opts.only, rf.opts.from, rf.opts.resume} {
+	for _, v := range []string{rf.opts.Only, rf.opts.From, rf.opts.Resume} {
 		if v != "" {
 			set++
 		}
@@ -74,14 +75,14 @@ func runRun(ctx context.Context, c *cli, st *cmdState, args []string) error {
 	if set > 1 {
 		return usagef("--only, --from and --resume exclude each other")
 	}
-	if rf.opts.parallel < 1 {
+	if rf.opts.Parallel < 1 {
 		return usagef("--parallel must be at least 1")
 	}
 	paramChanged := false
 	for _, f := range rf.fields {
 		paramChanged = paramChanged || st.fs.Changed(f.name)
 	}
-	if rf.opts.resume != "" && (paramChanged || rf.paramsFile != "") {
+	if rf.opts.Resume != "" && (paramChanged || rf.paramsFile != "") {
 		return usagef("--resume runs with the params of the resumed run; drop the param flags")
 	}
 	if rf.paramsFile != "" {
@@ -106,12 +107,12 @@ func runRun(ctx context.Context, c *cli, st *cmdState, args []string) error {
 		return err
 	}
 	defer s.Close()
-	if rf.opts.resume != "" {
-		prev, err := s.meta.ResolveRun(ctx, c.p.Name, rf.opts.resume)
+	if rf.opts.Resume != "" {
+		prev, err := s.Meta.ResolveRun(ctx, c.p.Name, rf.opts.Resume)
 		if err != nil {
 			return err
 		}
-		rf.opts.resume = prev.ID
+		rf.opts.Resume = prev.ID
 		if err := applyRecordedParams(prev.Params, rf.fields); err != nil {
 			return fmt.Errorf("run %s: %w", prev.ID, err)
 		}
@@ -128,26 +129,26 @@ func runRun(ctx context.Context, c *cli, st *cmdState, args []string) error {
 	if c.p.Setup != nil {
 		c.p.Setup()
 	}
-	term := &terminal{stdout: c.stdout, stderr: c.stderr}
-	r, err := newRunner(c.p, s, rf.opts, term, params)
+	term := &engine.Terminal{Stdout: c.stdout, Stderr: c.stderr}
+	r, err := engine.NewRunner(c.p, s, rf.opts, term, params)
 	if err != nil {
 		return err
 	}
-	run, err := r.execute(ctx)
-	reportRunEnd()
+	run, err := r.Execute(ctx)
+	engine.ReportRunEnd()
 	if err != nil {
 		return err
 	}
-	took := formatDuration(run.EndedAt.Sub(run.StartedAt))
+	took := engine.FormatDuration(run.EndedAt.Sub(run.StartedAt))
 	if run.Status != meta.RunSucceeded {
 		why := run.Error
-		if r.diskFull.Load() {
-			why = r.fullHint()
+		if r.DiskFull() {
+			why = r.FullHint()
 		}
-		term.progress(fmt.Sprintf("run %s %s after %s: %s", run.ID, run.Status, took, why))
+		term.Progress(fmt.Sprintf("run %s %s after %s: %s", run.ID, run.Status, took, why))
 		return errReported
 	}
-	term.progress(fmt.Sprintf("run %s succeeded in %s", run.ID, took))
+	term.Progress(fmt.Sprintf("run %s succeeded in %s", run.ID, took))
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
 
@@ -28,7 +29,7 @@ var runsCommand = &command{
 			return err
 		}
 		defer s.Close()
-		runs, err := s.meta.Runs(ctx, c.p.Name, st.limit)
+		runs, err := s.Meta.Runs(ctx, c.p.Name, st.limit)
 		if err != nil {
 			return err
 		}
@@ -70,7 +71,7 @@ func newRunView(r meta.Run) runView {
 	v := runView{ID: r.ID, Pipeline: r.Pipeline, Status: r.Status, StartedAt: r.StartedAt, EndedAt: r.EndedAt,
 		Params: json.RawMessage(r.Params), ResumedFrom: r.ResumedFrom, Error: r.Error}
 	if !r.EndedAt.IsZero() {
-		v.Duration = formatDuration(r.EndedAt.Sub(r.StartedAt))
+		v.Duration = engine.FormatDuration(r.EndedAt.Sub(r.StartedAt))
 	}
 	return v
 }

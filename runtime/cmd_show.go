@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
 
@@ -39,7 +40,7 @@ var showCommand = &command{
 			fmt.Fprintf(c.stdout, "resumed from %s\n", run.ResumedFrom)
 		}
 		if run.Error != "" {
-			fmt.Fprintf(c.stdout, "error: %s\n", firstLine(run.Error))
+			fmt.Fprintf(c.stdout, "error: %s\n", engine.FirstLine(run.Error))
 		}
 		fmt.Fprintln(c.stdout)
 		tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
@@ -49,7 +50,7 @@ var showCommand = &command{
 			for _, m := range v.Metrics {
 				ms = append(ms, fmt.Sprintf("%s=%g", m.Name, m.Value))
 			}
-			errText := firstLine(v.Error)
+			errText := engine.FirstLine(v.Error)
 			if v.Position != "" && errText != "" {
 				errText = v.Position + ": " + errText
 			}
@@ -85,22 +86,17 @@ func newStepView(sr meta.StepRun) stepView {
 	v := stepView{Step: sr.Step, Status: sr.Status, Attempt: sr.Attempt, CacheKey: sr.CacheKey, Metrics: sr.Metrics,
 		Inputs: sr.Inputs, Outputs: sr.Outputs, Error: sr.Error, Position: sr.Position}
 	if !sr.StartedAt.IsZero() && !sr.EndedAt.IsZero() && sr.Status != meta.StepCached {
-		v.Duration = formatDuration(sr.EndedAt.Sub(sr.StartedAt))
+		v.Duration = engine.FormatDuration(sr.EndedAt.Sub(sr.StartedAt))
 	}
 	switch {
 	case sr.Status == meta.StepCached:
-		v.Cache, v.Reused = "hit from "+sr.CachedFrom, reuseReason(sr)
+		v.Cache, v.Reused = "hit from "+sr.CachedFrom, engine.ReuseReason(sr)
 	case strings.HasPrefix(sr.CacheNote, "cache disabled"):
 		v.Cache = "off"
 	case sr.CacheKey != "":
 		v.Cache = "miss"
 	}
 	return v
-}
-
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
 }
 
 func dash(s string) string {

@@ -16,6 +16,7 @@ import (
 	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 	"gonum.org/v1/gonum/mat"
@@ -516,12 +517,12 @@ func TestValueDamagedArtifact(t *testing.T) {
 // TestLoadRefusesAnotherCodec: bytes are read only by the codec that wrote
 // them, since another one may decode them without error into something else.
 func TestLoadRefusesAnotherCodec(t *testing.T) {
-	st, err := openStore(t.Context(), t.TempDir())
+	st, err := engine.OpenStore(t.Context(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	sc := pipeline.NewStepContext(&Step{Name: "load"}, st.blobs, nil, nil)
+	sc := pipeline.NewStepContext(&Step{Name: "load"}, st.Blobs, nil, nil)
 	if err := Save(sc, "xs", JSON[[]string](), []string{"a"}); err != nil {
 		t.Fatal(err)
 	}
@@ -531,7 +532,7 @@ func TestLoadRefusesAnotherCodec(t *testing.T) {
 	if a.Codec != "json" {
 		t.Fatalf("the artifact records the codec %q, want json", a.Codec)
 	}
-	reader := pipeline.NewStepContext(&Step{Name: "train"}, st.blobs, map[string]meta.Artifact{"xs": a}, nil)
+	reader := pipeline.NewStepContext(&Step{Name: "train"}, st.Blobs, map[string]meta.Artifact{"xs": a}, nil)
 	_, err = Load(reader, "xs", Value[[]string]())
 	want := "step train: input xs from load was stored with the codec json, but this step reads it with value; run load again to store it anew"
 	if err == nil || err.Error() != want {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/zengen-dev/zengen/runtime/internal/artifact"
+	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
 
@@ -86,20 +87,20 @@ func TestKillDashNineMidStepThenResume(t *testing.T) {
 	}
 	// A writer killed mid-blob leaves at most a temporary file: every
 	// object under its digest name is whole.
-	store, err := openStore(t.Context(), home)
+	store, err := engine.OpenStore(t.Context(), home)
 	if err != nil {
 		t.Fatal(err)
 	}
 	objects, _ := filepath.Glob(filepath.Join(home, "blobs", "objects", "*", "*"))
 	for _, o := range objects {
 		digest := "sha256:" + filepath.Base(filepath.Dir(o)) + filepath.Base(o)
-		if err := store.blobs.Verify(digest); err != nil {
+		if err := store.Blobs.Verify(digest); err != nil {
 			t.Errorf("object %s: %v", o, err)
 		}
 	}
 	// Inline artifacts commit with the record of their step: a step the
 	// kill left recorded as succeeded has every output whole.
-	steps, err := store.meta.StepRuns(t.Context(), run.ID)
+	steps, err := store.Meta.StepRuns(t.Context(), run.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +109,7 @@ func TestKillDashNineMidStepThenResume(t *testing.T) {
 			continue
 		}
 		for _, o := range sr.Outputs {
-			if err := artifact.Verify(store.blobs, o); err != nil {
+			if err := artifact.Verify(store.Blobs, o); err != nil {
 				t.Errorf("output %s.%s: %v", sr.Step, o.Name, err)
 			}
 		}

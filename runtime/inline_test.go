@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/zengen-dev/zengen/runtime/internal/artifact"
 	"github.com/zengen-dev/zengen/runtime/internal/blob"
+	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 )
@@ -72,12 +73,12 @@ func TestArtifactPlacementAtTheThreshold(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			home := t.TempDir()
-			st, err := openStore(t.Context(), home)
+			st, err := engine.OpenStore(t.Context(), home)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer st.Close()
-			sc := pipeline.NewStepContext(&Step{Name: "s"}, st.blobs, nil, nil)
+			sc := pipeline.NewStepContext(&Step{Name: "s"}, st.Blobs, nil, nil)
 			v := strings.Repeat("x", tt.size)
 			if err := Save(sc, "v", tt.codec, v); err != nil {
 				t.Fatal(err)
@@ -99,7 +100,7 @@ func TestArtifactPlacementAtTheThreshold(t *testing.T) {
 				t.Errorf("blob store (-want +got):\n%s", diff)
 			}
 			a.FromStep = "s"
-			reader := pipeline.NewStepContext(&Step{Name: "r"}, st.blobs, map[string]meta.Artifact{"v": a}, nil)
+			reader := pipeline.NewStepContext(&Step{Name: "r"}, st.Blobs, map[string]meta.Artifact{"v": a}, nil)
 			got, err := Load(reader, "v", tt.codec)
 			if err != nil || got != v {
 				t.Errorf("Load: %d bytes, %v; want the %d saved", len(got), err, tt.size)
@@ -181,7 +182,7 @@ func TestStoreMigratedFromVersion2(t *testing.T) {
 	p := &Pipeline{Name: "old", Steps: []*Step{counted(intStep("a", 41), &na), intStep("b", 1, "a.a_out")}}
 	mustRun(t, p, home)
 
-	st, err := openStore(t.Context(), home)
+	st, err := engine.OpenStore(t.Context(), home)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +202,7 @@ func TestStoreMigratedFromVersion2(t *testing.T) {
 		if err := rows.Scan(&digest, &b); err != nil {
 			t.Fatal(err)
 		}
-		w, err := st.blobs.Create()
+		w, err := st.Blobs.Create()
 		if err != nil {
 			t.Fatal(err)
 		}

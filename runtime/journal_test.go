@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
 
@@ -19,39 +20,39 @@ func TestOneCommitPerStep(t *testing.T) {
 	home := t.TempDir()
 	tests := []struct {
 		name                   string
-		opts                   runOptions
-		hold                   time.Duration // maxJournalHold
+		opts                   engine.RunOptions
+		hold                   time.Duration // engine.MaxJournalHold
 		minCommits, maxCommits int64
 		status                 string
 	}{
-		{"tracked", runOptions{parallel: 2, noCache: true}, time.Minute, 1, steps + 1, meta.StepSucceeded},
-		{"cached", runOptions{parallel: 2}, time.Minute, 1, 1, meta.StepCached},
+		{"tracked", engine.RunOptions{Parallel: 2, NoCache: true}, time.Minute, 1, steps + 1, meta.StepSucceeded},
+		{"cached", engine.RunOptions{Parallel: 2}, time.Minute, 1, 1, meta.StepCached},
 		// A transaction gathering cache hits holds the write lock; past
 		// maxJournalHold it commits and a new one begins.
-		{"cached, held too long", runOptions{parallel: 2}, 0, steps, 2*steps + 1, meta.StepCached},
+		{"cached, held too long", engine.RunOptions{Parallel: 2}, 0, steps, 2*steps + 1, meta.StepCached},
 	}
-	defer func(hold time.Duration) { maxJournalHold = hold }(maxJournalHold)
+	defer func(hold time.Duration) { engine.MaxJournalHold = hold }(engine.MaxJournalHold)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			maxJournalHold = tc.hold
-			st, err := openStore(t.Context(), home)
+			engine.MaxJournalHold = tc.hold
+			st, err := engine.OpenStore(t.Context(), home)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer st.Close()
-			r, err := newRunner(p, st, tc.opts, &terminal{stdout: io.Discard, stderr: io.Discard}, map[string]string{})
+			r, err := engine.NewRunner(p, st, tc.opts, &engine.Terminal{Stdout: io.Discard, Stderr: io.Discard}, map[string]string{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			before := st.meta.Commits()
-			run, err := r.execute(context.Background())
+			before := st.Meta.Commits()
+			run, err := r.Execute(context.Background())
 			if err != nil || run.Status != meta.RunSucceeded {
 				t.Fatalf("run %s: %v %s", run.Status, err, run.Error)
 			}
-			if got := st.meta.Commits() - before; got < tc.minCommits || got > tc.maxCommits {
+			if got := st.Meta.Commits() - before; got < tc.minCommits || got > tc.maxCommits {
 				t.Errorf("%d commits for %d steps, want %d to %d", got, steps, tc.minCommits, tc.maxCommits)
 			}
-			recorded, err := st.meta.StepRuns(t.Context(), run.ID)
+			recorded, err := st.Meta.StepRuns(t.Context(), run.ID)
 			if err != nil {
 				t.Fatal(err)
 			}

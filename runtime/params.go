@@ -212,16 +212,6 @@ func canonicalParams(fields []paramField) (map[string]string, error) {
 	return out, nil
 }
 
-// paramsJSON is the run record's params: one object, keys sorted.
-func paramsJSON(canonical map[string]string) string {
-	obj := make(map[string]json.RawMessage, len(canonical))
-	for k, v := range canonical {
-		obj[k] = json.RawMessage(v)
-	}
-	b, _ := json.Marshal(obj)
-	return string(b)
-}
-
 // applyRecordedParams sets params from a run record, for --resume.
 func applyRecordedParams(recorded string, fields []paramField) error {
 	var obj map[string]json.RawMessage

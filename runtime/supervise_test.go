@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
 
@@ -38,7 +39,7 @@ func TestHelperExitProcess(t *testing.T) {
 	if home == "" {
 		t.Skip("helper process only")
 	}
-	attachRunReport()
+	engine.AttachRunReport()
 	os.Exit(Exec(context.Background(), exitPipeline(), []string{"run", "--home", home, "--parallel", "1"}, os.Stdout, os.Stderr))
 }
 
@@ -48,7 +49,7 @@ func superviseHelper(t *testing.T, home, block string) (int, string) {
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	var stderr bytes.Buffer
-	code, ok := supervise(exitPipeline(), cmd, &stderr)
+	code, ok := engine.Supervise(exitPipeline(), cmd, &stderr)
 	if !ok {
 		t.Fatal("could not start the child")
 	}

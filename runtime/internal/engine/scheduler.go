@@ -1,4 +1,4 @@
-package runtime
+package engine
 
 import (
 	"context"
@@ -12,35 +12,36 @@ import (
 
 	"github.com/zengen-dev/zengen/runtime/internal/artifact"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
+	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 )
 
-// runOptions are the flags of the run command that shape scheduling.
-type runOptions struct {
-	parallel  int
-	keepGoing bool
-	noCache   bool
-	only      string // run just this step, on inputs stored under this run's keys
-	from      string // re-run this step and its downstream, reuse the rest by key
-	resume    string // a run id: re-run only what did not finish in it
-	args      []string
-	// prog and flags spell the command line again, for the command that
+// RunOptions are the flags of the run command that shape scheduling.
+type RunOptions struct {
+	Parallel  int
+	KeepGoing bool
+	NoCache   bool
+	Only      string // run just this step, on inputs stored under this run's keys
+	From      string // re-run this step and its downstream, reuse the rest by key
+	Resume    string // a run id: re-run only what did not finish in it
+	Args      []string
+	// Prog and Flags spell the command line again, for the command that
 	// refreshes a stale upstream step of --only.
-	prog  string
-	flags []string
+	Prog  string
+	Flags []string
 }
 
-// runner executes one run of a pipeline.
-type runner struct {
-	p      *Pipeline
-	st     *store
-	opts   runOptions
-	term   *terminal
+// Runner executes one run of a pipeline.
+type Runner struct {
+	p      *pipeline.Pipeline
+	st     *Store
+	opts   RunOptions
+	term   *Terminal
 	params map[string]string // canonical JSON by param name
 	run    meta.Run
 	// outside holds what cache keys take from outside the steps' code.
 	outside *keyInputs
 
-	byName map[string]*Step
+	byName map[string]*pipeline.Step
 	order  map[string]int // position in p.Steps, for deterministic choices
 
 	// diskFull is set once the store's disk was found full: the run stops
@@ -59,7 +60,7 @@ type runner struct {
 // reused is decided when its inputs are known, by the key this run
 // computes for it: nothing else makes a result reusable.
 type planned struct {
-	step  *Step
+	step  *pipeline.Step
 	force bool   // run even when the cache has it (--from)
 	note  string // why it was forced
 	// resumed is the step's record in the run that --resume continues, if
@@ -80,9 +81,9 @@ type stepOutcome struct {
 	sr meta.StepRun
 }
 
-func newRunner(p *Pipeline, st *store, opts runOptions, term *terminal, params map[string]string) (*runner, error) {
-	r := &runner{p: p, st: st, opts: opts, term: term, params: params, outside: newKeyInputs(p),
-		byName: map[string]*Step{}, order: map[string]int{}}
+func NewRunner(p *pipeline.Pipeline, st *Store, opts RunOptions, term *Terminal, params map[string]string) (*Runner, error) {
+	r := &Runner{p: p, st: st, opts: opts, term: term, params: params, outside: newKeyInputs(p),
+		byName: map[string]*pipeline.Step{}, order: map[string]int{}}
 	for i, s := range p.Steps {
 		if _, dup := r.byName[s.Name]; dup {
 			return nil, fmt.Errorf("pipeline %s: two steps named %s", p.Name, s.Name)
@@ -103,15 +104,15 @@ func newRunner(p *Pipeline, st *store, opts runOptions, term *terminal, params m
 			}
 		}
 	}
-	if r.opts.parallel < 1 {
-		r.opts.parallel = 1
+	if r.opts.Parallel < 1 {
+		r.opts.Parallel = 1
 	}
 	return r, nil
 }
 
 // deps lists the steps s waits for: producers of its inputs and its After
 // edges, without duplicates.
-func deps(s *Step) []string {
+func deps(s *pipeline.Step) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, in := range s.Inputs {
@@ -130,7 +131,7 @@ func deps(s *Step) []string {
 }
 
 // downstream returns name and every step that depends on it, transitively.
-func (r *runner) downstream(name string) map[string]bool {
+func (r *Runner) downstream(name string) map[string]bool {
 	down := map[string]bool{name: true}
 	for changed := true; changed; {
 		changed = false
@@ -152,12 +153,12 @@ func (r *runner) downstream(name string) map[string]bool {
 // plan lists the steps of the run, with what --from and --resume add to
 // each. Steps absent from the plan (those --only leaves out) are not part
 // of the run; their outputs, when needed, come from prior.
-func (r *runner) plan(ctx context.Context) (plan []*planned, prior map[string]*meta.StepRun, err error) {
+func (r *Runner) plan(ctx context.Context) (plan []*planned, prior map[string]*meta.StepRun, err error) {
 	switch {
-	case r.opts.only != "":
-		s := r.byName[r.opts.only]
+	case r.opts.Only != "":
+		s := r.byName[r.opts.Only]
 		if s == nil {
-			return nil, nil, fmt.Errorf("--only %s: no such step (steps: %s)", r.opts.only, r.stepNames())
+			return nil, nil, fmt.Errorf("--only %s: no such step (steps: %s)", r.opts.Only, r.stepNames())
 		}
 		prior, err := r.onlyInputs(ctx, s)
 		if err != nil {
@@ -165,22 +166,22 @@ func (r *runner) plan(ctx context.Context) (plan []*planned, prior map[string]*m
 		}
 		return []*planned{{step: s}}, prior, nil
 
-	case r.opts.from != "":
-		if r.byName[r.opts.from] == nil {
-			return nil, nil, fmt.Errorf("--from %s: no such step (steps: %s)", r.opts.from, r.stepNames())
+	case r.opts.From != "":
+		if r.byName[r.opts.From] == nil {
+			return nil, nil, fmt.Errorf("--from %s: no such step (steps: %s)", r.opts.From, r.stepNames())
 		}
-		down := r.downstream(r.opts.from)
+		down := r.downstream(r.opts.From)
 		for _, s := range r.p.Steps {
 			pl := &planned{step: s}
 			if down[s.Name] {
-				pl.force, pl.note = true, "re-run by --from "+r.opts.from
+				pl.force, pl.note = true, "re-run by --from "+r.opts.From
 			}
 			plan = append(plan, pl)
 		}
 		return plan, nil, nil
 
-	case r.opts.resume != "":
-		steps, err := r.st.meta.StepRuns(ctx, r.opts.resume)
+	case r.opts.Resume != "":
+		steps, err := r.st.Meta.StepRuns(ctx, r.opts.Resume)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -206,10 +207,10 @@ func (r *runner) plan(ctx context.Context) (plan []*planned, prior map[string]*m
 // computes for it: exactly what a full run with these params would reuse.
 // A step without one refuses the run, saying what changed and which
 // command refreshes it.
-func (r *runner) onlyInputs(ctx context.Context, s *Step) (map[string]*meta.StepRun, error) {
+func (r *Runner) onlyInputs(ctx context.Context, s *pipeline.Step) (map[string]*meta.StepRun, error) {
 	need := map[string]bool{}
-	var mark func(*Step)
-	mark = func(x *Step) {
+	var mark func(*pipeline.Step)
+	mark = func(x *pipeline.Step) {
 		for _, in := range x.Inputs {
 			if !need[in.From] {
 				need[in.From] = true
@@ -230,7 +231,7 @@ func (r *runner) onlyInputs(ctx context.Context, s *Step) (map[string]*meta.Step
 		}
 		comps := r.components(u, inputs)
 		key := comps.key()
-		hit, err := r.st.meta.CacheHit(ctx, r.p.Name, u.Name, key)
+		hit, err := r.st.Meta.CacheHit(ctx, r.p.Name, u.Name, key)
 		if err != nil {
 			return nil, err
 		}
@@ -249,7 +250,7 @@ func (r *runner) onlyInputs(ctx context.Context, s *Step) (map[string]*meta.Step
 
 // staleUpstream is the refusal of --only s when upstream step u has no
 // usable result under the key this run computes for it.
-func (r *runner) staleUpstream(ctx context.Context, s, u *Step, comps cacheComponents, unusable string) error {
+func (r *Runner) staleUpstream(ctx context.Context, s, u *pipeline.Step, comps Components, unusable string) error {
 	role := "upstream step " + u.Name
 	for _, in := range s.Inputs {
 		if in.From == u.Name {
@@ -259,26 +260,26 @@ func (r *runner) staleUpstream(ctx context.Context, s, u *Step, comps cacheCompo
 	}
 	why := unusable
 	if why == "" {
-		last, err := r.st.meta.LatestSuccess(ctx, r.p.Name, u.Name)
+		last, err := r.st.Meta.LatestSuccess(ctx, r.p.Name, u.Name)
 		if err != nil {
 			return err
 		}
 		why = "it has no successful run"
 		if last != nil {
 			why = "no run stored a result under its key"
-			if old, err := decodeComponents(last.Components); err == nil {
-				if ch := comps.changes(old); len(ch) > 0 {
+			if old, err := DecodeComponents(last.Components); err == nil {
+				if ch := comps.Changes(old); len(ch) > 0 {
 					why = fmt.Sprintf("since its run %s, %s", last.RunID, strings.Join(ch, "; "))
 				}
 			}
 		}
 	}
-	refresh := append([]string{r.opts.prog, "run", "--only", u.Name}, r.opts.flags...)
+	refresh := append([]string{r.opts.Prog, "run", "--only", u.Name}, r.opts.Flags...)
 	return fmt.Errorf("--only %s: %s has no stored result for the params and code of this run: %s\n\trefresh it with: %s",
 		s.Name, role, why, strings.Join(refresh, " "))
 }
 
-func (r *runner) stepNames() string {
+func (r *Runner) stepNames() string {
 	var ns []string
 	for _, s := range r.p.Steps {
 		ns = append(ns, s.Name)
@@ -287,7 +288,7 @@ func (r *runner) stepNames() string {
 }
 
 // execute runs the pipeline and records it; it returns the finished run.
-func (r *runner) execute(ctx context.Context) (meta.Run, error) {
+func (r *Runner) Execute(ctx context.Context) (meta.Run, error) {
 	plan, prior, err := r.plan(ctx)
 	if err != nil {
 		return meta.Run{}, err
@@ -296,20 +297,20 @@ func (r *runner) execute(ctx context.Context) (meta.Run, error) {
 	for _, s := range r.p.Steps {
 		codes[s.Name] = s.CodeHash
 	}
-	if err := r.st.meta.EnsurePipeline(ctx, r.p.Name, r.p.Notebook, codes); err != nil {
-		return meta.Run{}, fmt.Errorf("store at %s: %w", r.st.home, artifact.StoreErr(err))
+	if err := r.st.Meta.EnsurePipeline(ctx, r.p.Name, r.p.Notebook, codes); err != nil {
+		return meta.Run{}, fmt.Errorf("store at %s: %w", r.st.Home, artifact.StoreErr(err))
 	}
-	args, _ := json.Marshal(r.opts.args)
+	args, _ := json.Marshal(r.opts.Args)
 	if args == nil || string(args) == "null" {
 		args = []byte("[]")
 	}
 	now := time.Now()
-	r.run = meta.Run{ID: meta.NewRunID(now), Pipeline: r.p.Name, Params: paramsJSON(r.params),
-		Args: string(args), ResumedFrom: r.opts.resume, StartedAt: now}
-	if err := r.st.meta.CreateRun(ctx, &r.run); err != nil {
-		return meta.Run{}, fmt.Errorf("store at %s: %w", r.st.home, artifact.StoreErr(err))
+	r.run = meta.Run{ID: meta.NewRunID(now), Pipeline: r.p.Name, Params: ParamsJSON(r.params),
+		Args: string(args), ResumedFrom: r.opts.Resume, StartedAt: now}
+	if err := r.st.Meta.CreateRun(ctx, &r.run); err != nil {
+		return meta.Run{}, fmt.Errorf("store at %s: %w", r.st.Home, artifact.StoreErr(err))
 	}
-	reportRunStart(r.st.home, r.run.ID)
+	reportRunStart(r.st.Home, r.run.ID)
 	r.osCapture.Store(true)
 	stopBeat := r.heartbeat()
 	status, runErr := r.schedule(ctx, plan, prior)
@@ -323,14 +324,14 @@ func (r *runner) execute(ctx context.Context) (meta.Run, error) {
 	r.run.Status, r.run.Error, r.run.EndedAt = status, errText, time.Now()
 	// With the disk full the run's own record cannot be finished either;
 	// the next command that opens the store marks it interrupted.
-	if err := r.st.meta.FinishRun(context.WithoutCancel(ctx), r.run.ID, status, errText, r.run.EndedAt); err != nil && !r.diskFull.Load() {
+	if err := r.st.Meta.FinishRun(context.WithoutCancel(ctx), r.run.ID, status, errText, r.run.EndedAt); err != nil && !r.diskFull.Load() {
 		return r.run, err
 	}
 	return r.run, nil
 }
 
 // heartbeat refreshes the run's heartbeat until the returned func is called.
-func (r *runner) heartbeat() (stop func()) {
+func (r *Runner) heartbeat() (stop func()) {
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	go func() {
@@ -342,16 +343,16 @@ func (r *runner) heartbeat() (stop func()) {
 			case <-done:
 				return
 			case now := <-t.C:
-				r.st.meta.Heartbeat(context.Background(), r.run.ID, now)
+				r.st.Meta.Heartbeat(context.Background(), r.run.ID, now)
 			}
 		}
 	}()
 	return func() { close(done); <-finished }
 }
 
-// schedule runs the planned steps over the DAG with at most opts.parallel
+// schedule runs the planned steps over the DAG with at most opts.Parallel
 // at a time and returns the run's status.
-func (r *runner) schedule(ctx context.Context, plan []*planned, prior map[string]*meta.StepRun) (string, error) {
+func (r *Runner) schedule(ctx context.Context, plan []*planned, prior map[string]*meta.StepRun) (string, error) {
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -401,7 +402,7 @@ func (r *runner) schedule(ctx context.Context, plan []*planned, prior map[string
 			if sr.Position != "" {
 				where = sr.Position + ": "
 			}
-			firstErr = fmt.Errorf("step %s failed: %s%s", sr.Step, where, firstLine(sr.Error))
+			firstErr = fmt.Errorf("step %s failed: %s%s", sr.Step, where, FirstLine(sr.Error))
 		}
 		for _, d := range dependents[sr.Step] {
 			if !ok {
@@ -417,7 +418,7 @@ func (r *runner) schedule(ctx context.Context, plan []*planned, prior map[string
 	fail := func(sr meta.StepRun, reason string) {
 		sr.Status, sr.Error = meta.StepFailed, reason
 		j.finish(dbctx, &sr)
-		r.term.progress(fmt.Sprintf("✗ %s failed: %s", sr.Step, sr.Error))
+		r.term.Progress(fmt.Sprintf("✗ %s failed: %s", sr.Step, sr.Error))
 		settle(sr)
 	}
 
@@ -429,7 +430,7 @@ func (r *runner) schedule(ctx context.Context, plan []*planned, prior map[string
 	aloneRunning := false // a step with Step.Alone runs: nothing starts beside it
 	for {
 		var launches []*launch
-		for !stopping && !aloneRunning && running+len(launches) < r.opts.parallel && len(ready) > 0 {
+		for !stopping && !aloneRunning && running+len(launches) < r.opts.Parallel && len(ready) > 0 {
 			if ctx.Err() != nil {
 				stopping = true
 				break
@@ -449,7 +450,7 @@ func (r *runner) schedule(ctx context.Context, plan []*planned, prior map[string
 			sr, hit := r.prepare(dbctx, j, pl, inputs)
 			if hit {
 				j.finish(dbctx, &sr)
-				r.term.progress(fmt.Sprintf("↺ %s cached (%s)", sr.Step, reuseReason(sr)))
+				r.term.Progress(fmt.Sprintf("↺ %s cached (%s)", sr.Step, ReuseReason(sr)))
 				settle(sr)
 				continue
 			}
@@ -461,7 +462,7 @@ func (r *runner) schedule(ctx context.Context, plan []*planned, prior map[string
 			// Only a step that runs alone may have os.Stdout swapped:
 			// nothing else running, nothing else starting until it ends
 			// (no other step ready, or --parallel 1 holding them back).
-			alone := running == 0 && len(launches) == 0 && (len(ready) == 0 || r.opts.parallel == 1 || pl.step.Alone != "") && r.osCapture.Load()
+			alone := running == 0 && len(launches) == 0 && (len(ready) == 0 || r.opts.Parallel == 1 || pl.step.Alone != "") && r.osCapture.Load()
 			launches = append(launches, &launch{pl: pl, inputs: inputs, sr: sr, alone: alone})
 			if pl.step.Alone != "" {
 				aloneRunning = true
@@ -499,7 +500,7 @@ func (r *runner) schedule(ctx context.Context, plan []*planned, prior map[string
 		}
 		j.finish(dbctx, &out.sr)
 		settle(out.sr)
-		if (out.sr.Status == meta.StepFailed && !r.opts.keepGoing || r.diskFull.Load()) && !stopping {
+		if (out.sr.Status == meta.StepFailed && !r.opts.KeepGoing || r.diskFull.Load()) && !stopping {
 			stopping = true
 			cancel()
 		}
@@ -518,10 +519,10 @@ func (r *runner) schedule(ctx context.Context, plan []*planned, prior map[string
 		sr := meta.StepRun{RunID: r.run.ID, Pipeline: r.p.Name, Step: pl.step.Name, CodeHash: pl.step.CodeHash}
 		if blocker := r.blockedBy(pl.step, finished); blocker != "" {
 			sr.Status, sr.Error = meta.StepSkipped, "upstream step "+blocker+" "+finished[blocker]
-			r.term.progress(fmt.Sprintf("- %s skipped: %s", sr.Step, sr.Error))
+			r.term.Progress(fmt.Sprintf("- %s skipped: %s", sr.Step, sr.Error))
 		} else {
 			sr.Status, sr.Error = meta.StepCancelled, "the run stopped before it started"
-			r.term.progress(fmt.Sprintf("⊘ %s cancelled", sr.Step))
+			r.term.Progress(fmt.Sprintf("⊘ %s cancelled", sr.Step))
 		}
 		finished[pl.step.Name] = sr.Status
 		j.finish(dbctx, &sr)
@@ -545,8 +546,8 @@ func (r *runner) schedule(ctx context.Context, plan []*planned, prior map[string
 
 // noteAlone says once, when steps could overlap, which steps never run
 // beside another and why.
-func (r *runner) noteAlone(plan []*planned) {
-	if r.opts.parallel < 2 {
+func (r *Runner) noteAlone(plan []*planned) {
+	if r.opts.Parallel < 2 {
 		return
 	}
 	var names, whys []string
@@ -563,11 +564,11 @@ func (r *runner) noteAlone(plan []*planned) {
 	if len(names) > 1 {
 		what = "steps " + strings.Join(names, ", ") + " run with no other step beside them: their"
 	}
-	r.term.progress(fmt.Sprintf("note: %s code prints where zengen cannot tell which step printed (%s)", what, strings.Join(whys, "; ")))
+	r.term.Progress(fmt.Sprintf("note: %s code prints where zengen cannot tell which step printed (%s)", what, strings.Join(whys, "; ")))
 }
 
 // blockedBy names a dependency of s that finished without success, if any.
-func (r *runner) blockedBy(s *Step, finished map[string]string) string {
+func (r *Runner) blockedBy(s *pipeline.Step, finished map[string]string) string {
 	for _, d := range deps(s) {
 		if st, ok := finished[d]; ok && st != meta.StepSucceeded && st != meta.StepCached {
 			return d
@@ -585,7 +586,7 @@ func artifactsByName(as []meta.Artifact) map[string]meta.Artifact {
 }
 
 // resolveInputs finds the artifact behind each input of s.
-func (r *runner) resolveInputs(s *Step, produced map[string]map[string]meta.Artifact) (map[string]meta.Artifact, error) {
+func (r *Runner) resolveInputs(s *pipeline.Step, produced map[string]map[string]meta.Artifact) (map[string]meta.Artifact, error) {
 	inputs := make(map[string]meta.Artifact, len(s.Inputs))
 	for _, in := range s.Inputs {
 		a, ok := produced[in.From][in.Name]
@@ -596,15 +597,4 @@ func (r *runner) resolveInputs(s *Step, produced map[string]map[string]meta.Arti
 		inputs[in.Name] = a
 	}
 	return inputs, nil
-}
-
-// formatDuration prints durations the way people read progress lines.
-func formatDuration(d time.Duration) string {
-	switch {
-	case d >= time.Second:
-		return d.Round(100 * time.Millisecond).String()
-	case d >= time.Millisecond:
-		return d.Round(time.Millisecond).String()
-	}
-	return d.Round(time.Microsecond).String()
 }

@@ -1,4 +1,4 @@
-package runtime
+package engine
 
 import (
 	"crypto/sha256"
@@ -7,6 +7,8 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+
+	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 )
 
 // keyInputs are the parts of cache keys that come from outside a step's
@@ -15,19 +17,19 @@ import (
 // once, except the environment, which is read as each step starts.
 type keyInputs struct {
 	envDefaults []string // %env names: every step may read them
-	files       []namedPart
+	files       []NamedPart
 	goflags     string
 	linked      map[string]string // module path → version in this binary
 }
 
-func newKeyInputs(p *Pipeline) *keyInputs {
+func newKeyInputs(p *pipeline.Pipeline) *keyInputs {
 	k := &keyInputs{goflags: p.GoFlags, linked: linkedModules()}
 	for name := range p.Env {
 		k.envDefaults = append(k.envDefaults, name)
 	}
 	sort.Strings(k.envDefaults)
 	for name, digest := range p.Files {
-		k.files = append(k.files, namedPart{name, digest})
+		k.files = append(k.files, NamedPart{name, digest})
 	}
 	k.files = sortOptional(k.files)
 	return k
@@ -35,14 +37,14 @@ func newKeyInputs(p *Pipeline) *keyInputs {
 
 // env reads, now, each variable step may read: the %env names and those
 // its code reads by literal name.
-func (k *keyInputs) env(step *Step) []namedPart {
+func (k *keyInputs) env(step *pipeline.Step) []NamedPart {
 	seen := map[string]bool{}
-	var out []namedPart
+	var out []NamedPart
 	for _, list := range [][]string{k.envDefaults, step.Env} {
 		for _, name := range list {
 			if !seen[name] {
 				seen[name] = true
-				out = append(out, namedPart{name, envDigest(name)})
+				out = append(out, NamedPart{name, envDigest(name)})
 			}
 		}
 	}
@@ -64,14 +66,14 @@ func envDigest(name string) string {
 // saw them) to the versions linked into this binary, which are what runs;
 // the generate-time version stands when the binary does not say (tests
 // built without module information).
-func (k *keyInputs) modules(step *Step) []namedPart {
-	var out []namedPart
+func (k *keyInputs) modules(step *pipeline.Step) []NamedPart {
+	var out []NamedPart
 	for _, m := range step.Modules {
 		path, version, _ := strings.Cut(m, "@")
 		if v, ok := k.linked[path]; ok {
 			version = v
 		}
-		out = append(out, namedPart{path, version})
+		out = append(out, NamedPart{path, version})
 	}
 	return out
 }

@@ -1,4 +1,4 @@
-package runtime
+package engine
 
 import (
 	"crypto/sha256"
@@ -8,49 +8,51 @@ import (
 	goruntime "runtime"
 	"sort"
 	"strings"
+
+	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 )
 
 // cacheFormat versions the canonical encoding below; changing the encoding
 // changes every key, which is what a format change must do.
 const cacheFormat = "zen-cache-v1"
 
-// cacheComponents is everything a step's cache key covers. It is stored with
+// Components is everything a step's cache key covers. It is stored with
 // each step run so that explain can say which component changed. The parts
 // after Codecs are left out of the encoding when empty, so that the keys of
 // steps that have none stay what they were before these parts existed.
-type cacheComponents struct {
+type Components struct {
 	Code        string      `json:"code"`
-	Inputs      []namedPart `json:"inputs"` // input name → artifact digest
-	Params      []namedPart `json:"params"` // param name → canonical JSON value
-	Codecs      []namedPart `json:"codecs"` // output name → codec name
-	InputCodecs []namedPart `json:"input_codecs,omitempty"`
+	Inputs      []NamedPart `json:"inputs"` // input name → artifact digest
+	Params      []NamedPart `json:"params"` // param name → canonical JSON value
+	Codecs      []NamedPart `json:"codecs"` // output name → codec name
+	InputCodecs []NamedPart `json:"input_codecs,omitempty"`
 	// Env holds each environment variable the step may read: the %env
 	// defaults of the notebook and the names its code reads literally.
 	// The value is the digest of what the variable holds when the step
 	// starts, or "unset"; digests, because the environment carries secrets.
-	Env       []namedPart `json:"env,omitempty"`
-	Files     []namedPart `json:"files,omitempty"`   // %%writefile name → digest of the shipped bytes
+	Env       []NamedPart `json:"env,omitempty"`
+	Files     []NamedPart `json:"files,omitempty"`   // %%writefile name → digest of the shipped bytes
 	GoFlags   string      `json:"goflags,omitempty"` // %goflags as written
-	Modules   []namedPart `json:"modules,omitempty"` // module path → version linked into the binary
+	Modules   []NamedPart `json:"modules,omitempty"` // module path → version linked into the binary
 	GoVersion string      `json:"go"`                // runtime.Version()
 	Salt      string      `json:"salt"`              // cache_version
 }
 
-type namedPart struct {
+type NamedPart struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
 }
 
-func sortParts(ps []namedPart) []namedPart {
+func sortParts(ps []NamedPart) []NamedPart {
 	sort.Slice(ps, func(i, j int) bool { return ps[i].Name < ps[j].Name })
 	if ps == nil {
-		ps = []namedPart{}
+		ps = []NamedPart{}
 	}
 	return ps
 }
 
 // sortOptional is sortParts for the parts encoded only when present.
-func sortOptional(ps []namedPart) []namedPart {
+func sortOptional(ps []NamedPart) []NamedPart {
 	if len(ps) == 0 {
 		return nil
 	}
@@ -60,17 +62,17 @@ func sortOptional(ps []namedPart) []namedPart {
 // newCacheComponents gathers the components of step given its resolved
 // input digests, the canonical JSON of every param and what the run knows
 // from outside the code (environment, shipped files, flags, modules).
-func newCacheComponents(step *Step, inputs map[string]string, params map[string]string, outside *keyInputs) cacheComponents {
-	c := cacheComponents{Code: step.CodeHash, GoVersion: goruntime.Version(), Salt: step.Options.CacheVersion}
+func newCacheComponents(step *pipeline.Step, inputs map[string]string, params map[string]string, outside *keyInputs) Components {
+	c := Components{Code: step.CodeHash, GoVersion: goruntime.Version(), Salt: step.Options.CacheVersion}
 	for _, in := range step.Inputs {
-		c.Inputs = append(c.Inputs, namedPart{in.Name, inputs[in.Name]})
-		c.InputCodecs = append(c.InputCodecs, namedPart{in.Name, in.Codec})
+		c.Inputs = append(c.Inputs, NamedPart{in.Name, inputs[in.Name]})
+		c.InputCodecs = append(c.InputCodecs, NamedPart{in.Name, in.Codec})
 	}
 	for _, p := range step.Params {
-		c.Params = append(c.Params, namedPart{p, params[p]})
+		c.Params = append(c.Params, NamedPart{p, params[p]})
 	}
 	for _, o := range step.Outputs {
-		c.Codecs = append(c.Codecs, namedPart{o.Name, o.Codec})
+		c.Codecs = append(c.Codecs, NamedPart{o.Name, o.Codec})
 	}
 	if outside != nil {
 		c.Env, c.Files, c.GoFlags, c.Modules = outside.env(step), outside.files, outside.goflags, outside.modules(step)
@@ -82,7 +84,7 @@ func newCacheComponents(step *Step, inputs map[string]string, params map[string]
 
 // encode is the canonical encoding: JSON of a struct with sorted slices has
 // one form.
-func (c cacheComponents) encode() string {
+func (c Components) encode() string {
 	b, err := json.Marshal(c)
 	if err != nil {
 		panic(err) // only strings inside
@@ -91,7 +93,7 @@ func (c cacheComponents) encode() string {
 }
 
 // key is the hex SHA-256 over the format tag and the canonical encoding.
-func (c cacheComponents) key() string { return cacheKey(c.encode()) }
+func (c Components) key() string { return cacheKey(c.encode()) }
 
 // cacheKey is key for components already encoded.
 func cacheKey(encoded string) string {
@@ -101,8 +103,8 @@ func cacheKey(encoded string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func decodeComponents(s string) (cacheComponents, error) {
-	var c cacheComponents
+func DecodeComponents(s string) (Components, error) {
+	var c Components
 	err := json.Unmarshal([]byte(s), &c)
 	return c, err
 }
@@ -110,18 +112,18 @@ func decodeComponents(s string) (cacheComponents, error) {
 // changes lists, one line each, how cur differs from prev: code, each input,
 // each param (old → new), codecs, environment, files, flags, modules, Go
 // version and salt.
-func (c cacheComponents) changes(prev cacheComponents) []string {
+func (c Components) Changes(prev Components) []string {
 	var out []string
 	same := func(s string) string { return s }
 	if c.Code != prev.Code {
-		out = append(out, fmt.Sprintf("code changed: %s → %s", short(prev.Code), short(c.Code)))
+		out = append(out, fmt.Sprintf("code changed: %s → %s", Short(prev.Code), Short(c.Code)))
 	}
-	out = append(out, diffParts("input", prev.Inputs, c.Inputs, short)...)
+	out = append(out, diffParts("input", prev.Inputs, c.Inputs, Short)...)
 	out = append(out, diffParts("param", prev.Params, c.Params, same)...)
 	out = append(out, diffParts("codec of output", prev.Codecs, c.Codecs, same)...)
 	out = append(out, diffParts("codec of input", prev.InputCodecs, c.InputCodecs, same)...)
-	out = append(out, diffParts("env", prev.Env, c.Env, short)...)
-	out = append(out, diffParts("file", prev.Files, c.Files, short)...)
+	out = append(out, diffParts("env", prev.Env, c.Env, Short)...)
+	out = append(out, diffParts("file", prev.Files, c.Files, Short)...)
 	if c.GoFlags != prev.GoFlags {
 		out = append(out, fmt.Sprintf("goflags changed: %q → %q", prev.GoFlags, c.GoFlags))
 	}
@@ -137,29 +139,29 @@ func (c cacheComponents) changes(prev cacheComponents) []string {
 
 // parts lists every component by the name explain gives it, in the order
 // of changes.
-func (c cacheComponents) parts() []namedPart {
-	out := []namedPart{{"code", short(c.Code)}}
-	add := func(what string, ps []namedPart, show func(string) string) {
+func (c Components) Parts() []NamedPart {
+	out := []NamedPart{{"code", Short(c.Code)}}
+	add := func(what string, ps []NamedPart, show func(string) string) {
 		for _, p := range ps {
-			out = append(out, namedPart{what + " " + p.Name, show(p.Value)})
+			out = append(out, NamedPart{what + " " + p.Name, show(p.Value)})
 		}
 	}
 	same := func(s string) string { return s }
-	add("input", c.Inputs, short)
+	add("input", c.Inputs, Short)
 	add("param", c.Params, same)
 	add("codec of output", c.Codecs, same)
 	add("codec of input", c.InputCodecs, same)
-	add("env", c.Env, short)
-	add("file", c.Files, short)
+	add("env", c.Env, Short)
+	add("file", c.Files, Short)
 	if c.GoFlags != "" {
-		out = append(out, namedPart{"goflags", c.GoFlags})
+		out = append(out, NamedPart{"goflags", c.GoFlags})
 	}
 	add("module", c.Modules, same)
-	out = append(out, namedPart{"Go version", c.GoVersion}, namedPart{"cache_version", fmt.Sprintf("%q", c.Salt)})
+	out = append(out, NamedPart{"Go version", c.GoVersion}, NamedPart{"cache_version", fmt.Sprintf("%q", c.Salt)})
 	return out
 }
 
-func diffParts(what string, prev, cur []namedPart, show func(string) string) []string {
+func diffParts(what string, prev, cur []NamedPart, show func(string) string) []string {
 	old := map[string]string{}
 	for _, p := range prev {
 		old[p.Name] = p.Value
@@ -184,8 +186,8 @@ func diffParts(what string, prev, cur []namedPart, show func(string) string) []s
 	return out
 }
 
-// short abbreviates digests and hashes for humans: sha256:4f2a9c1b0d3e.
-func short(s string) string {
+// Short abbreviates digests and hashes for humans: sha256:4f2a9c1b0d3e.
+func Short(s string) string {
 	prefix := ""
 	if p, rest, ok := strings.Cut(s, ":"); ok {
 		prefix, s = p+":", rest

@@ -1,4 +1,4 @@
-package runtime
+package engine
 
 import (
 	"fmt"
@@ -13,13 +13,13 @@ import (
 // from being recorded, and stops the run: nothing after it could be
 // recorded, and every later failure (a foreign key to an artifact whose row
 // was lost with it, the run's own record) is its consequence, not news.
-func (r *runner) recordLost(steps, done, outs []string, err error) {
+func (r *Runner) recordLost(steps, done, outs []string, err error) {
 	r.lost = append(r.lost, steps...)
 	if r.diskFull.Load() {
 		return
 	}
 	if !artifact.IsDiskFull(err) {
-		r.term.progress(fmt.Sprintf("! recording steps %v failed: %v", steps, err))
+		r.term.Progress(fmt.Sprintf("! recording steps %v failed: %v", steps, err))
 		return
 	}
 	r.diskFull.Store(true)
@@ -30,7 +30,7 @@ func (r *runner) recordLost(steps, done, outs []string, err error) {
 	case len(done) > 0:
 		what = plural("step", done)
 	}
-	r.term.progress(fmt.Sprintf("✗ %s could not be recorded: no space left on the store's disk", what))
+	r.term.Progress(fmt.Sprintf("✗ %s could not be recorded: no space left on the store's disk", what))
 }
 
 func plural(noun string, names []string) string {
@@ -40,8 +40,12 @@ func plural(noun string, names []string) string {
 	return noun + " " + strings.Join(names, ", ")
 }
 
-// fullHint is the last line of a run the full disk stopped.
-func (r *runner) fullHint() string {
+// DiskFull reports whether the run stopped because the store's disk was
+// full.
+func (r *Runner) DiskFull() bool { return r.diskFull.Load() }
+
+// FullHint is the last line of a run the full disk stopped.
+func (r *Runner) FullHint() string {
 	return fmt.Sprintf("the store at %s is full: free space (or choose another store with --home), then '%s run --resume %s' runs what did not finish",
-		r.st.home, r.p.Name, r.run.ID)
+		r.st.Home, r.p.Name, r.run.ID)
 }

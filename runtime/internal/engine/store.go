@@ -1,4 +1,4 @@
-package runtime
+package engine
 
 import (
 	"context"
@@ -12,17 +12,17 @@ import (
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
 
-// store is the on-disk home of a pipeline's runs: HOME/meta.db holds the
+// Store is the on-disk home of a pipeline's runs: HOME/meta.db holds the
 // records, HOME/blobs the artifacts by content.
-type store struct {
-	home  string
-	meta  *meta.DB
-	blobs blob.Store
+type Store struct {
+	Home  string
+	Meta  *meta.DB
+	Blobs blob.Store
 }
 
-// homeDir picks the store location: --home, then $ZEN_HOME, then .zen in the
+// HomeDir picks the store location: --home, then $ZEN_HOME, then .zen in the
 // working directory.
-func homeDir(flag string) string {
+func HomeDir(flag string) string {
 	if flag != "" {
 		return flag
 	}
@@ -32,9 +32,9 @@ func homeDir(flag string) string {
 	return ".zen"
 }
 
-// openStore opens the store for run, creating it when it does not exist.
-func openStore(ctx context.Context, home string) (*store, error) {
-	if _, err := os.Stat(home); err == nil && !writable(home) {
+// OpenStore opens the store for run, creating it when it does not exist.
+func OpenStore(ctx context.Context, home string) (*Store, error) {
+	if _, err := os.Stat(home); err == nil && !Writable(home) {
 		return nil, fmt.Errorf("store at %s is read-only: run records into it (the commands that only read, such as runs and cat, work)", home)
 	}
 	if err := os.MkdirAll(home, 0o755); err != nil {
@@ -48,16 +48,16 @@ func openStore(ctx context.Context, home string) (*store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &store{home: home, meta: db, blobs: blobs}, nil
+	return &Store{Home: home, Meta: db, Blobs: blobs}, nil
 }
 
-// readStore opens an existing store for the commands that only read it. It
+// ReadStore opens an existing store for the commands that only read it. It
 // never creates one: a mistyped --home must say so, not show an empty
 // history. A store this process may write is opened as run opens it, so
 // that migrations apply and the runs of dead processes are marked; one it
 // may not (a read-only mount, another user's files) is opened read-only
 // and left exactly as it is.
-func readStore(ctx context.Context, home string) (*store, error) {
+func ReadStore(ctx context.Context, home string) (*Store, error) {
 	dbPath := filepath.Join(home, "meta.db")
 	if _, err := os.Stat(dbPath); errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("no store at %s (nothing has run with this store; --home or $ZEN_HOME chooses another)", home)
@@ -65,7 +65,7 @@ func readStore(ctx context.Context, home string) (*store, error) {
 	blobs := blob.OpenLocalReadOnly(filepath.Join(home, "blobs"))
 	var db *meta.DB
 	var err error
-	if writable(home) && writable(dbPath) {
+	if Writable(home) && Writable(dbPath) {
 		db, err = meta.Open(ctx, dbPath)
 	} else {
 		db, err = meta.OpenReadOnly(ctx, dbPath)
@@ -73,7 +73,7 @@ func readStore(ctx context.Context, home string) (*store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &store{home: home, meta: db, blobs: blobs}, nil
+	return &Store{Home: home, Meta: db, Blobs: blobs}, nil
 }
 
-func (s *store) Close() error { return s.meta.Close() }
+func (s *Store) Close() error { return s.Meta.Close() }

@@ -1,17 +1,18 @@
-package runtime
+package engine
 
 import (
 	"context"
 	"time"
 
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
+	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 )
 
-// maxJournalHold bounds how long one transaction may gather cache hits.
+// MaxJournalHold bounds how long one transaction may gather cache hits.
 // The transaction holds the store's write lock, and another process waiting
 // for it gives up after the store's busy timeout; verifying the blobs of a
 // long run of cache hits must not come near that.
-var maxJournalHold = 50 * time.Millisecond
+var MaxJournalHold = 50 * time.Millisecond
 
 // journal gathers the store writes of one scheduling turn into one
 // transaction: the record of the step that just finished, the cache hits
@@ -23,7 +24,7 @@ var maxJournalHold = 50 * time.Millisecond
 // A record lost with a failed commit is reported, not fatal: the run goes
 // on, as it did when each record had its own transaction.
 type journal struct {
-	r      *runner
+	r      *Runner
 	tx     *meta.Tx
 	began  time.Time
 	starts int                      // start records in tx, which must not be committed early
@@ -36,11 +37,11 @@ type journal struct {
 // open returns the turn's transaction, beginning one when needed. A
 // transaction that has gathered cache hits for too long is committed first.
 func (j *journal) open(ctx context.Context) (*meta.Tx, error) {
-	if j.tx != nil && j.starts == 0 && time.Since(j.began) > maxJournalHold {
+	if j.tx != nil && j.starts == 0 && time.Since(j.began) > MaxJournalHold {
 		j.commit(ctx)
 	}
 	if j.tx == nil {
-		tx, err := j.r.st.meta.Begin(ctx)
+		tx, err := j.r.st.Meta.Begin(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -93,7 +94,7 @@ func (j *journal) start(ctx context.Context, sr *meta.StepRun) error {
 }
 
 // cacheHit looks a key up inside the turn's transaction.
-func (j *journal) cacheHit(ctx context.Context, s *Step, key string) (*meta.StepRun, error) {
+func (j *journal) cacheHit(ctx context.Context, s *pipeline.Step, key string) (*meta.StepRun, error) {
 	tx, err := j.open(ctx)
 	if err != nil {
 		return nil, err

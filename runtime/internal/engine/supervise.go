@@ -1,4 +1,4 @@
-package runtime
+package engine
 
 import (
 	"fmt"
@@ -39,8 +39,8 @@ func reportRunStart(home, id string) {
 	fmt.Fprintf(runReport.w, "start %s %s\n", id, home)
 }
 
-// reportRunEnd tells the parent that the run's record is complete.
-func reportRunEnd() {
+// ReportRunEnd tells the parent that the run's record is complete.
+func ReportRunEnd() {
 	runReport.Lock()
 	defer runReport.Unlock()
 	if runReport.w != nil {
@@ -48,9 +48,9 @@ func reportRunEnd() {
 	}
 }
 
-// attachRunReport makes this process report to its supervisor when it was
+// AttachRunReport makes this process report to its supervisor when it was
 // started as a supervised child, and says whether it was.
-func attachRunReport() (supervised bool) {
+func AttachRunReport() (supervised bool) {
 	fd, supervised := os.LookupEnv(envRunReport)
 	if !supervised {
 		return false

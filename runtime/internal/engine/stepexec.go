@@ -1,4 +1,4 @@
-package runtime
+package engine
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 
 // components gathers the cache components of s for this run, given its
 // resolved inputs.
-func (r *runner) components(s *Step, inputs map[string]meta.Artifact) cacheComponents {
+func (r *Runner) components(s *pipeline.Step, inputs map[string]meta.Artifact) Components {
 	digests := make(map[string]string, len(inputs))
 	for name, a := range inputs {
 		digests[name] = a.Digest
@@ -30,18 +30,18 @@ func (r *runner) components(s *Step, inputs map[string]meta.Artifact) cacheCompo
 // run), otherwise with the reason for the miss, ready to start. A result
 // is reused only under the key computed here: a step --resume finds
 // finished, a cache hit; never a step's latest result as such.
-func (r *runner) prepare(ctx context.Context, j *journal, pl *planned, inputs map[string]meta.Artifact) (sr meta.StepRun, hit bool) {
+func (r *Runner) prepare(ctx context.Context, j *journal, pl *planned, inputs map[string]meta.Artifact) (sr meta.StepRun, hit bool) {
 	s := pl.step
 	encoded := r.components(s, inputs).encode()
 	sr = meta.StepRun{RunID: r.run.ID, Pipeline: r.p.Name, Step: s.Name, CodeHash: s.CodeHash,
 		CacheKey: cacheKey(encoded), Components: encoded, Inputs: sortedArtifacts(inputs)}
 	if prev := pl.resumed; prev != nil && prev.CacheKey == sr.CacheKey && r.unusable(s, prev) == "" {
-		return r.reused(sr, prev, "finished in run "+r.opts.resume+", which this run resumes"), true
+		return r.reused(sr, prev, "finished in run "+r.opts.Resume+", which this run resumes"), true
 	}
 	switch {
 	case pl.force:
 		sr.CacheNote = pl.note
-	case r.opts.noCache:
+	case r.opts.NoCache:
 		sr.CacheNote = "cache disabled by --no-cache"
 	case s.Options.NoCache:
 		sr.CacheNote = "cache disabled for this step (cache=off)"
@@ -59,7 +59,7 @@ func (r *runner) prepare(ctx context.Context, j *journal, pl *planned, inputs ma
 // reused completes sr, the record of a step whose key prev already has, as
 // cached from prev; note says why prev was the one looked at, if not a
 // plain cache hit.
-func (r *runner) reused(sr meta.StepRun, prev *meta.StepRun, note string) meta.StepRun {
+func (r *Runner) reused(sr meta.StepRun, prev *meta.StepRun, note string) meta.StepRun {
 	now := time.Now()
 	sr.Status, sr.StartedAt, sr.EndedAt = meta.StepCached, now, now
 	sr.CachedFrom = prev.RunID
@@ -71,9 +71,9 @@ func (r *runner) reused(sr meta.StepRun, prev *meta.StepRun, note string) meta.S
 	return sr
 }
 
-// reuseReason says why a cached step was reused, as progress and explain
+// ReuseReason says why a cached step was reused, as progress and explain
 // print it.
-func reuseReason(sr meta.StepRun) string {
+func ReuseReason(sr meta.StepRun) string {
 	why := "same key as run " + sr.CachedFrom
 	if sr.CacheNote != "" {
 		why += ", " + sr.CacheNote
@@ -84,9 +84,9 @@ func reuseReason(sr meta.StepRun) string {
 // execStep runs a launched step to its end — success after retries,
 // failure, timeout or cancellation — and returns its completed record,
 // which the scheduler writes.
-func (r *runner) execStep(ctx context.Context, l *launch) meta.StepRun {
+func (r *Runner) execStep(ctx context.Context, l *launch) meta.StepRun {
 	s, sr, inputs := l.pl.step, l.sr, l.inputs
-	r.term.progress("▶ " + s.Name)
+	r.term.Progress("▶ " + s.Name)
 	sr.StartedAt = time.Now()
 	out := newStepOutput(r.term, s.Name)
 	stdout, stderr := out.writer(toStdout), out.writer(toStderr)
@@ -106,7 +106,7 @@ func (r *runner) execStep(ctx context.Context, l *launch) meta.StepRun {
 		if res.err == nil || res.cancelled || attempt > s.Options.Retries {
 			break
 		}
-		r.term.progress(fmt.Sprintf("↻ %s attempt %d failed: %s; retrying", s.Name, attempt, res.err))
+		r.term.Progress(fmt.Sprintf("↻ %s attempt %d failed: %s; retrying", s.Name, attempt, res.err))
 	}
 	if res.abandoned {
 		// The abandoned goroutine may still print; os.Stdout stays put from
@@ -120,14 +120,14 @@ func (r *runner) execStep(ctx context.Context, l *launch) meta.StepRun {
 	}
 	sr.EndedAt = time.Now()
 	sr.Log, sr.Stdout = out.text()
-	took := formatDuration(sr.EndedAt.Sub(sr.StartedAt))
+	took := FormatDuration(sr.EndedAt.Sub(sr.StartedAt))
 	switch {
 	case res.err == nil:
 		sr.Status, sr.Outputs, sr.Metrics = meta.StepSucceeded, res.outputs, res.metrics
-		r.term.progress(fmt.Sprintf("✓ %s %s", s.Name, took))
+		r.term.Progress(fmt.Sprintf("✓ %s %s", s.Name, took))
 	case res.cancelled:
 		sr.Status, sr.Error = meta.StepCancelled, res.err.Error()
-		r.term.progress(fmt.Sprintf("⊘ %s cancelled after %s", s.Name, took))
+		r.term.Progress(fmt.Sprintf("⊘ %s cancelled after %s", s.Name, took))
 	default:
 		sr.Status, sr.Error, sr.Position, sr.Stack = meta.StepFailed, res.err.Error(), res.position, res.stack
 		if sr.Position == "" {
@@ -137,7 +137,7 @@ func (r *runner) execStep(ctx context.Context, l *launch) meta.StepRun {
 		if res.position != "" {
 			where = res.position + ": "
 		}
-		r.term.progress(fmt.Sprintf("✗ %s failed after %s: %s%s", s.Name, took, where, sr.Error))
+		r.term.Progress(fmt.Sprintf("✗ %s failed after %s: %s%s", s.Name, took, where, sr.Error))
 	}
 	return sr
 }
@@ -161,7 +161,7 @@ func sortArtifacts(as []meta.Artifact) {
 
 // cacheHit returns a previous step run with this key whose outputs all
 // exist and verify, or nil and the reason for the miss.
-func (r *runner) cacheHit(ctx context.Context, j *journal, s *Step, key string) (*meta.StepRun, string) {
+func (r *Runner) cacheHit(ctx context.Context, j *journal, s *pipeline.Step, key string) (*meta.StepRun, string) {
 	hit, err := j.cacheHit(ctx, s, key)
 	if err != nil {
 		return nil, "cache lookup failed: " + err.Error()
@@ -178,14 +178,14 @@ func (r *runner) cacheHit(ctx context.Context, j *journal, s *Step, key string) 
 // unusable says why the outputs of a finished step run cannot be reused:
 // one of s's outputs is missing, or does not exist or verify in the store.
 // It is "" when all are fine.
-func (r *runner) unusable(s *Step, prev *meta.StepRun) string {
+func (r *Runner) unusable(s *pipeline.Step, prev *meta.StepRun) string {
 	have := artifactsByName(prev.Outputs)
 	for _, o := range s.Outputs {
 		a, ok := have[o.Name]
 		if !ok {
 			return fmt.Sprintf("cached run %s lacks output %s", prev.RunID, o.Name)
 		}
-		if err := artifact.Verify(r.st.blobs, a); err != nil {
+		if err := artifact.Verify(r.st.Blobs, a); err != nil {
 			return fmt.Sprintf("cached output %s of run %s is unusable: %v", o.Name, prev.RunID, err)
 		}
 	}
@@ -205,7 +205,7 @@ type attemptResult struct {
 
 // attempt calls the step's Run once, in its own goroutine so that a step
 // ignoring its context can be abandoned at the deadline.
-func (r *runner) attempt(ctx context.Context, s *Step, inputs map[string]meta.Artifact, stdout, stderr io.Writer) attemptResult {
+func (r *Runner) attempt(ctx context.Context, s *pipeline.Step, inputs map[string]meta.Artifact, stdout, stderr io.Writer) attemptResult {
 	if err := ctx.Err(); err != nil {
 		return attemptResult{err: err, cancelled: true}
 	}
@@ -215,7 +215,7 @@ func (r *runner) attempt(ctx context.Context, s *Step, inputs map[string]meta.Ar
 	}
 	defer cancel()
 	actx = pipeline.WithStreams(actx, stdout, stderr)
-	sc := pipeline.NewStepContext(s, r.st.blobs, inputs, pipeline.SaveObserverOf(ctx))
+	sc := pipeline.NewStepContext(s, r.st.Blobs, inputs, pipeline.SaveObserverOf(ctx))
 	done := make(chan attemptResult, 1)
 	go func() {
 		defer func() {
@@ -256,7 +256,7 @@ var errTimedOut = errors.New("step timed out")
 
 // missingOutputs makes a step that returned without saving a declared
 // output fail: a cache hit later requires every output.
-func missingOutputs(s *Step, saved []meta.Artifact) error {
+func missingOutputs(s *pipeline.Step, saved []meta.Artifact) error {
 	have := artifactsByName(saved)
 	var missing []string
 	for _, o := range s.Outputs {

@@ -1,6 +1,6 @@
 //go:build unix
 
-package runtime
+package engine
 
 import (
 	"bufio"
@@ -16,23 +16,24 @@ import (
 	"time"
 
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
+	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 	"golang.org/x/sys/unix"
 )
 
-// superviseRun runs the command line args (a run command) in a child
+// SuperviseRun runs the command line args (a run command) in a child
 // process of this binary and returns its exit status. ok is false when no
 // child could be started; the caller then runs the command itself.
-func superviseRun(p *Pipeline, args []string, stderr io.Writer) (code int, ok bool) {
+func SuperviseRun(p *pipeline.Pipeline, args []string, stderr io.Writer) (code int, ok bool) {
 	exe, err := os.Executable()
 	if err != nil {
 		return 0, false
 	}
-	return supervise(p, exec.Command(exe, args...), stderr)
+	return Supervise(p, exec.Command(exe, args...), stderr)
 }
 
-// supervise runs cmd, a child that runs the pipeline p, with this
+// Supervise runs cmd, a child that runs the pipeline p, with this
 // process's standard files, forwarding SIGINT and SIGTERM to it.
-func supervise(p *Pipeline, cmd *exec.Cmd, stderr io.Writer) (code int, ok bool) {
+func Supervise(p *pipeline.Pipeline, cmd *exec.Cmd, stderr io.Writer) (code int, ok bool) {
 	r, w, err := os.Pipe()
 	if err != nil {
 		return 0, false
@@ -112,7 +113,7 @@ func supervise(p *Pipeline, cmd *exec.Cmd, stderr io.Writer) (code int, ok bool)
 		fmt.Fprintf(stderr, "%s run: run %s failed: %s\n", p.Name, runID, msg)
 	}
 	if code == 0 {
-		code = exitFailure // the run did not finish
+		code = 1 // the generated binary's failure status: the run did not finish
 	}
 	return code, true
 }

@@ -1,4 +1,4 @@
-package runtime
+package engine
 
 import (
 	"bytes"
@@ -9,25 +9,25 @@ import (
 	"sync"
 )
 
-// terminal serialises everything the runtime writes to the user's stdout
+// Terminal serialises everything the runtime writes to the user's stdout
 // and stderr, so lines of parallel steps never interleave mid-line.
-type terminal struct {
+type Terminal struct {
 	mu     sync.Mutex
-	stdout io.Writer
-	stderr io.Writer
+	Stdout io.Writer
+	Stderr io.Writer
 }
 
-func (t *terminal) progress(line string) {
+func (t *Terminal) Progress(line string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	io.WriteString(t.stderr, line+"\n")
+	io.WriteString(t.Stderr, line+"\n")
 }
 
 // stepOutput collects what one step prints to its two streams and echoes
 // each complete line to the terminal's matching stream as "[step] line". It
 // is safe for concurrent use: a step may print from several goroutines.
 type stepOutput struct {
-	term   *terminal
+	term   *Terminal
 	prefix []byte
 
 	mu      sync.Mutex
@@ -42,7 +42,7 @@ const (
 	toStderr = 1
 )
 
-func newStepOutput(term *terminal, step string) *stepOutput {
+func newStepOutput(term *Terminal, step string) *stepOutput {
 	return &stepOutput{term: term, prefix: []byte("[" + step + "] ")}
 }
 
@@ -90,9 +90,9 @@ func (o *stepOutput) echo(n int, lines []byte) {
 	}
 	o.term.mu.Lock()
 	if n == toStdout {
-		o.term.stdout.Write(b.Bytes())
+		o.term.Stdout.Write(b.Bytes())
 	} else {
-		o.term.stderr.Write(b.Bytes())
+		o.term.Stderr.Write(b.Bytes())
 	}
 	o.term.mu.Unlock()
 }
