@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/zengen-dev/zengen/runtime/internal/artifact"
+	"github.com/zengen-dev/zengen/runtime/internal/cli"
 	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
@@ -93,7 +94,7 @@ func TestCacheExplainsEachComponent(t *testing.T) {
 				t.Errorf("train %s, want %s", st["train"], tc.wantStatus)
 			}
 			e := explainJSON(t, p, home, "train")
-			want := explanation{Step: "train", Status: tc.wantStatus, Verdict: strings.ReplaceAll(tc.wantVerdict, "FIRST", first.ID),
+			want := cli.Explanation{Step: "train", Status: tc.wantStatus, Verdict: strings.ReplaceAll(tc.wantVerdict, "FIRST", first.ID),
 				Changes: tc.wantChanges}
 			if want.Changes == nil {
 				want.Changes = []string{}
@@ -113,13 +114,13 @@ func TestCacheExplainsEachComponent(t *testing.T) {
 	}
 }
 
-func explainJSON(t *testing.T, p *Pipeline, home, step string) explanation {
+func explainJSON(t *testing.T, p *Pipeline, home, step string) cli.Explanation {
 	t.Helper()
 	r := execIn(t, t.Context(), p, home, "explain", "latest", step, "--json")
 	if r.code != 0 {
 		t.Fatalf("explain: exit %d: %s", r.code, r.stderr)
 	}
-	var e explanation
+	var e cli.Explanation
 	if err := json.Unmarshal([]byte(r.stdout), &e); err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/runtime/internal/cli"
 )
 
 // vec2 has a binary form of its own and no text form: cat shows it as JSON.
@@ -146,7 +147,7 @@ func TestDisplayArtifactFallsBackToHex(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var b strings.Builder
-			if err := displayArtifact(&b, "mine", strings.NewReader("hi"), tc.show); err != nil {
+			if err := cli.DisplayArtifact(&b, "mine", strings.NewReader("hi"), tc.show); err != nil {
 				t.Fatal(err)
 			}
 			want := tc.want + "00000000  68 69                                             |hi|\n"

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/runtime/internal/cli"
 )
 
 func TestCommandsTextAndJSON(t *testing.T) {
@@ -83,17 +84,17 @@ func TestDiff(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	var d runDiff
+	var d cli.RunDiff
 	if err := json.Unmarshal([]byte(r.stdout), &d); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]diffRow{{"epochs", "3", "4"}}, d.Params); diff != "" {
+	if diff := cmp.Diff([]cli.DiffRow{{Name: "epochs", A: "3", B: "4"}}, d.Params); diff != "" {
 		t.Errorf("params (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]diffRow{{"load", "succeeded", "cached"}}, d.Steps); diff != "" {
+	if diff := cmp.Diff([]cli.DiffRow{{Name: "load", A: "succeeded", B: "cached"}}, d.Steps); diff != "" {
 		t.Errorf("steps (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]diffRow{{"train.loss", "0.3333333333333333", "0.25"}}, d.Metrics); diff != "" {
+	if diff := cmp.Diff([]cli.DiffRow{{Name: "train.loss", A: "0.3333333333333333", B: "0.25"}}, d.Metrics); diff != "" {
 		t.Errorf("metrics (-want +got):\n%s", diff)
 	}
 	if len(d.Artifacts) != 1 || d.Artifacts[0].Name != "train.train_out" {

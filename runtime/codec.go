@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"unsafe"
+
+	"github.com/zengen-dev/zengen/runtime/internal/nonfinite"
 )
 
 // A Codec turns values of one Go type into the bytes of an artifact and
@@ -477,26 +479,14 @@ func nonFiniteText[T any](v *T) (string, bool) {
 		if f != f && bits != math.Float32bits(float32(math.NaN())) {
 			return fmt.Sprintf("NaN:%08x", bits), true
 		}
-		return nonFiniteName(float64(f))
+		return nonfinite.Name(float64(f))
 	}
 	bits := *(*uint64)(unsafe.Pointer(v))
 	f := math.Float64frombits(bits)
 	if math.IsNaN(f) && bits != math.Float64bits(math.NaN()) {
 		return fmt.Sprintf("NaN:%016x", bits), true
 	}
-	return nonFiniteName(f)
-}
-
-func nonFiniteName(f float64) (string, bool) {
-	switch {
-	case math.IsNaN(f):
-		return "NaN", true
-	case math.IsInf(f, 1):
-		return "+Inf", true
-	case math.IsInf(f, -1):
-		return "-Inf", true
-	}
-	return "", false
+	return nonfinite.Name(f)
 }
 
 func (c jsonCodec[T]) Decode(r io.Reader) (T, error) {

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 	"unsafe"
+
+	"github.com/zengen-dev/zengen/runtime/internal/reflectvalue"
 )
 
 // The value layout: the magic "ZVAL", a version byte, then the value,
@@ -205,26 +207,6 @@ func ownCodecOf(t reflect.Type) (ownCodec, bool) {
 // none): method-set lookups cost more than encoding an element.
 var ownCodecCache sync.Map
 
-// settable returns v without the read-only mark reflect puts on unexported
-// fields, so that their methods can be called and their values set. v must
-// be addressable.
-func settable(v reflect.Value) reflect.Value {
-	if v.CanSet() {
-		return v
-	}
-	return reflect.NewAt(v.Type(), unsafe.Pointer(v.UnsafeAddr())).Elem()
-}
-
-// addressable returns v itself when it is addressable, else a copy that is.
-func addressable(v reflect.Value) reflect.Value {
-	if v.CanAddr() {
-		return v
-	}
-	c := reflect.New(v.Type()).Elem()
-	c.Set(v)
-	return c
-}
-
 // allZeroBits reports whether the addressable v is the zero value of its
 // type, bit for bit: unlike reflect's IsZero, a -0 inside is not zero.
 func allZeroBits(v reflect.Value) bool {
@@ -363,13 +345,13 @@ func (e *valueEncoder) value(v reflect.Value) error {
 		}
 		defer leave()
 		for i := range v.Len() {
-			if err := e.value(settable(v.Index(i))); err != nil {
+			if err := e.value(reflectvalue.Settable(v.Index(i))); err != nil {
 				return within(err, index(i))
 			}
 		}
 	case reflect.Array:
 		for i := range v.Len() {
-			if err := e.value(settable(v.Index(i))); err != nil {
+			if err := e.value(reflectvalue.Settable(v.Index(i))); err != nil {
 				return within(err, index(i))
 			}
 		}
@@ -386,10 +368,10 @@ func (e *valueEncoder) value(v reflect.Value) error {
 		}
 		defer leave()
 		e.buf = append(e.buf, 1)
-		return e.value(settable(v.Elem()))
+		return e.value(reflectvalue.Settable(v.Elem()))
 	case reflect.Struct:
 		for i := range t.NumField() {
-			if err := e.value(settable(v.Field(i))); err != nil {
+			if err := e.value(reflectvalue.Settable(v.Field(i))); err != nil {
 				return within(err, "."+t.Field(i).Name)
 			}
 		}
@@ -446,7 +428,7 @@ func (e *valueEncoder) mapValue(v reflect.Value) error {
 	entries := make([]entry, 0, v.Len())
 	outer := e.buf
 	for it := v.MapRange(); it.Next(); {
-		k, val := addressable(it.Key()), addressable(it.Value())
+		k, val := reflectvalue.Addressable(it.Key()), reflectvalue.Addressable(it.Value())
 		e.buf = nil
 		if err := e.value(k); err != nil {
 			return within(err, "[key]")
@@ -501,7 +483,7 @@ func (e *valueEncoder) iface(v reflect.Value) error {
 		return fmt.Errorf("holds a %s, and an `any` in an artifact may hold only predeclared types, []any and map[string]any, whose type a decoder can restore", dyn.Type())
 	}
 	e.buf = append(e.buf, tag)
-	return e.value(addressable(dyn))
+	return e.value(reflectvalue.Addressable(dyn))
 }
 
 // time writes the instant and enough of the location to restore it: the
@@ -696,7 +678,7 @@ func (d *valueDecoder) value(v reflect.Value) error {
 			}
 		} else {
 			for i := range n {
-				if err := d.value(settable(s.Index(i))); err != nil {
+				if err := d.value(reflectvalue.Settable(s.Index(i))); err != nil {
 					return within(err, index(i))
 				}
 			}
@@ -704,7 +686,7 @@ func (d *valueDecoder) value(v reflect.Value) error {
 		v.Set(s)
 	case reflect.Array:
 		for i := range v.Len() {
-			if err := d.value(settable(v.Index(i))); err != nil {
+			if err := d.value(reflectvalue.Settable(v.Index(i))); err != nil {
 				return within(err, index(i))
 			}
 		}
@@ -749,7 +731,7 @@ func (d *valueDecoder) value(v reflect.Value) error {
 		v.Set(p)
 	case reflect.Struct:
 		for i := range t.NumField() {
-			if err := d.value(settable(v.Field(i))); err != nil {
+			if err := d.value(reflectvalue.Settable(v.Field(i))); err != nil {
 				return within(err, "."+t.Field(i).Name)
 			}
 		}

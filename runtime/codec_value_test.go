@@ -19,6 +19,7 @@ import (
 	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
+	"github.com/zengen-dev/zengen/runtime/internal/reflectvalue"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -336,7 +337,7 @@ func (g valueGen) fill(v reflect.Value, depth int) {
 		v.Set(p)
 	case reflect.Struct:
 		for i := range v.NumField() {
-			g.fill(settable(v.Field(i)), depth+1)
+			g.fill(reflectvalue.Settable(v.Field(i)), depth+1)
 		}
 	default:
 		panic("valueGen cannot fill a " + v.Type().String())

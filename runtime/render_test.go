@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/runtime/internal/cli"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -30,7 +31,7 @@ func TestCatShowsValueArtifacts(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := displayArtifact(&out, "value", &buf, Shower(Value[split]())); err != nil {
+	if err := cli.DisplayArtifact(&out, "value", &buf, Shower(Value[split]())); err != nil {
 		t.Fatal(err)
 	}
 	want := `{

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/runtime/internal/cli"
 )
 
 // A result is reused only under the key this run computes for its step:
@@ -82,7 +83,7 @@ func TestReuseOnlyByKey(t *testing.T) {
 				t.Errorf("the run records params %s, want %s", run.Params, tc.recorded)
 			}
 			// show says why each cached step was reused.
-			var shown showView
+			var shown cli.ShowView
 			if r := execIn(t, t.Context(), p, home, "show", "latest", "--json"); json.Unmarshal([]byte(r.stdout), &shown) != nil {
 				t.Fatalf("show --json: %s%s", r.stdout, r.stderr)
 			}

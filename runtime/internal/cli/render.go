@@ -1,4 +1,4 @@
-package runtime
+package cli
 
 import (
 	"encoding"
@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/zengen-dev/zengen/runtime/internal/nonfinite"
+	"github.com/zengen-dev/zengen/runtime/internal/reflectvalue"
 )
 
 // renderValue writes v for people in the shape of indented JSON, but as
@@ -71,13 +74,13 @@ func renderTo(b *strings.Builder, v reflect.Value, indent string) {
 			return
 		}
 		b.WriteString("[")
-		v = addressable(v)
+		v = reflectvalue.Addressable(v)
 		for i := range v.Len() {
 			if i > 0 {
 				b.WriteString(",")
 			}
 			b.WriteString("\n" + inner)
-			renderTo(b, settable(v.Index(i)), inner)
+			renderTo(b, reflectvalue.Settable(v.Index(i)), inner)
 		}
 		b.WriteString("\n" + indent + "]")
 	case reflect.Map:
@@ -89,8 +92,8 @@ func renderTo(b *strings.Builder, v reflect.Value, indent string) {
 		var entries []entry
 		for it := v.MapRange(); it.Next(); {
 			var k, val strings.Builder
-			renderTo(&k, addressable(it.Key()), inner)
-			renderTo(&val, addressable(it.Value()), inner)
+			renderTo(&k, reflectvalue.Addressable(it.Key()), inner)
+			renderTo(&val, reflectvalue.Addressable(it.Value()), inner)
 			key := k.String()
 			if !strings.HasPrefix(key, `"`) {
 				key = strconv.Quote(key)
@@ -104,12 +107,12 @@ func renderTo(b *strings.Builder, v reflect.Value, indent string) {
 			b.WriteString("null")
 			return
 		}
-		renderTo(b, settable(addressable(v.Elem())), indent)
+		renderTo(b, reflectvalue.Settable(reflectvalue.Addressable(v.Elem())), indent)
 	case reflect.Struct:
 		t := v.Type()
 		renderObject(b, indent, t.NumField(), func(i int) (string, string) {
 			var val strings.Builder
-			renderTo(&val, settable(v.Field(i)), inner)
+			renderTo(&val, reflectvalue.Settable(v.Field(i)), inner)
 			return quote(t.Field(i).Name), val.String()
 		})
 	default:
@@ -162,7 +165,7 @@ func textOf(v reflect.Value) (string, bool) {
 }
 
 func renderFloat(f float64, bits int) string {
-	if s, ok := nonFiniteName(f); ok {
+	if s, ok := nonfinite.Name(f); ok {
 		return `"` + s + `"`
 	}
 	return strconv.FormatFloat(f, 'g', -1, bits)

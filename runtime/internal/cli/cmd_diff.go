@@ -1,4 +1,4 @@
-package runtime
+package cli
 
 import (
 	"context"
@@ -44,7 +44,7 @@ var diffCommand = &command{
 		}
 		for _, sec := range []struct {
 			title string
-			rows  []diffRow
+			rows  []DiffRow
 		}{{"params", d.Params}, {"steps", d.Steps}, {"metrics", d.Metrics}, {"artifacts", d.Artifacts}} {
 			if len(sec.rows) == 0 {
 				continue
@@ -61,28 +61,28 @@ var diffCommand = &command{
 	},
 }
 
-// runDiff is what differs between runs A and B; equal entries are left out
+// RunDiff is what differs between runs A and B; equal entries are left out
 // and a missing side is "".
-type runDiff struct {
+type RunDiff struct {
 	A         string    `json:"a"`
 	B         string    `json:"b"`
-	Status    *diffRow  `json:"status,omitempty"`
-	Params    []diffRow `json:"params"`
-	Steps     []diffRow `json:"steps"`
-	Metrics   []diffRow `json:"metrics"`
-	Artifacts []diffRow `json:"artifacts"`
+	Status    *DiffRow  `json:"status,omitempty"`
+	Params    []DiffRow `json:"params"`
+	Steps     []DiffRow `json:"steps"`
+	Metrics   []DiffRow `json:"metrics"`
+	Artifacts []DiffRow `json:"artifacts"`
 }
 
-type diffRow struct {
+type DiffRow struct {
 	Name string `json:"name"`
 	A    string `json:"a"`
 	B    string `json:"b"`
 }
 
-func diffRuns(a, b meta.Run, as, bs []meta.StepRun) runDiff {
-	d := runDiff{A: a.ID, B: b.ID, Params: []diffRow{}, Steps: []diffRow{}, Metrics: []diffRow{}, Artifacts: []diffRow{}}
+func diffRuns(a, b meta.Run, as, bs []meta.StepRun) RunDiff {
+	d := RunDiff{A: a.ID, B: b.ID, Params: []DiffRow{}, Steps: []DiffRow{}, Metrics: []DiffRow{}, Artifacts: []DiffRow{}}
 	if a.Status != b.Status {
-		d.Status = &diffRow{Name: "status", A: a.Status, B: b.Status}
+		d.Status = &DiffRow{Name: "status", A: a.Status, B: b.Status}
 	}
 	d.Params = diffMaps(paramStrings(a.Params), paramStrings(b.Params))
 	flat := func(steps []meta.StepRun) (status, metrics, artifacts map[string]string) {
@@ -115,16 +115,16 @@ func paramStrings(obj string) map[string]string {
 	return out
 }
 
-func diffMaps(a, b map[string]string) []diffRow {
-	rows := []diffRow{}
+func diffMaps(a, b map[string]string) []DiffRow {
+	rows := []DiffRow{}
 	for k, va := range a {
 		if vb, ok := b[k]; !ok || va != vb {
-			rows = append(rows, diffRow{Name: k, A: va, B: b[k]})
+			rows = append(rows, DiffRow{Name: k, A: va, B: b[k]})
 		}
 	}
 	for k, vb := range b {
 		if _, ok := a[k]; !ok {
-			rows = append(rows, diffRow{Name: k, B: vb})
+			rows = append(rows, DiffRow{Name: k, B: vb})
 		}
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })

@@ -1,4 +1,4 @@
-package runtime
+package cli
 
 import (
 	"context"
@@ -46,8 +46,8 @@ var explainCommand = &command{
 	},
 }
 
-// explanation says why a step run ran or was cached.
-type explanation struct {
+// Explanation says why a step run ran or was cached.
+type Explanation struct {
 	Run      string   `json:"run"`
 	Step     string   `json:"step"`
 	Status   string   `json:"status"`
@@ -58,8 +58,8 @@ type explanation struct {
 	Key []engine.NamedPart `json:"key,omitempty"`
 }
 
-func explainStep(ctx context.Context, db *meta.DB, sr meta.StepRun) (explanation, error) {
-	e := explanation{Run: sr.RunID, Step: sr.Step, Status: sr.Status, Changes: []string{}}
+func explainStep(ctx context.Context, db *meta.DB, sr meta.StepRun) (Explanation, error) {
+	e := Explanation{Run: sr.RunID, Step: sr.Step, Status: sr.Status, Changes: []string{}}
 	if sr.Components != "" {
 		cur, err := engine.DecodeComponents(sr.Components)
 		if err != nil {

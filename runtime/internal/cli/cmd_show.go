@@ -1,4 +1,4 @@
-package runtime
+package cli
 
 import (
 	"context"
@@ -24,7 +24,7 @@ var showCommand = &command{
 		if err != nil {
 			return err
 		}
-		view := showView{Run: newRunView(run)}
+		view := ShowView{Run: newRunView(run)}
 		for _, sr := range steps {
 			view.Steps = append(view.Steps, newStepView(sr))
 		}
@@ -61,7 +61,7 @@ var showCommand = &command{
 	},
 }
 
-type showView struct {
+type ShowView struct {
 	Run   runView    `json:"run"`
 	Steps []stepView `json:"steps"`
 }

@@ -1,4 +1,4 @@
-package runtime
+package cli
 
 import (
 	"bufio"
@@ -50,7 +50,7 @@ var catCommand = &command{
 				return err
 			}
 			defer r.Close()
-			return displayArtifact(c.stdout, o.Codec, r, c.showerOf(stepName, varName))
+			return DisplayArtifact(c.stdout, o.Codec, r, c.showerOf(stepName, varName))
 		}
 		var names []string
 		for _, o := range sr.Outputs {
@@ -77,13 +77,13 @@ func (c *cli) showerOf(step, name string) func(codec string, r io.Reader) (any, 
 	return nil
 }
 
-// displayArtifact renders an artifact for people, reading it from r to
+// DisplayArtifact renders an artifact for people, reading it from r to
 // EOF. The codecs whose layout needs no Go type are shown by the runtime as
 // they stream, in bounded memory; the others (binary, user codecs) are
 // decoded by show, the output's hook, and printed as values, which needs
 // the whole value in memory. Without a hook, or when it fails, they are
 // shown as a hex dump.
-func displayArtifact(w io.Writer, codec string, r io.Reader, show func(codec string, r io.Reader) (any, error)) error {
+func DisplayArtifact(w io.Writer, codec string, r io.Reader, show func(codec string, r io.Reader) (any, error)) error {
 	switch codec {
 	case "json":
 		return indentJSON(w, r)

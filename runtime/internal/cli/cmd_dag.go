@@ -1,4 +1,4 @@
-package runtime
+package cli
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 )
 
 var dagCommand = &command{
@@ -25,13 +26,13 @@ var dagCommand = &command{
 		edges := dagEdges(c.p)
 		if c.json {
 			type stepJSON struct {
-				Name    string   `json:"name"`
-				Func    string   `json:"func,omitempty"`
-				Pos     string   `json:"pos,omitempty"`
-				Inputs  []Input  `json:"inputs"`
-				Outputs []Output `json:"outputs"`
-				After   []string `json:"after"`
-				Params  []string `json:"params"`
+				Name    string            `json:"name"`
+				Func    string            `json:"func,omitempty"`
+				Pos     string            `json:"pos,omitempty"`
+				Inputs  []pipeline.Input  `json:"inputs"`
+				Outputs []pipeline.Output `json:"outputs"`
+				After   []string          `json:"after"`
+				Params  []string          `json:"params"`
 			}
 			var steps []stepJSON
 			for _, s := range c.p.Steps {
@@ -66,7 +67,7 @@ type dagEdge struct {
 	Vars []string `json:"vars,omitempty"` // empty for an ordering edge
 }
 
-func dagEdges(p *Pipeline) []dagEdge {
+func dagEdges(p *pipeline.Pipeline) []dagEdge {
 	var edges []dagEdge
 	for _, s := range p.Steps {
 		index := map[string]int{}
@@ -89,7 +90,7 @@ func dagEdges(p *Pipeline) []dagEdge {
 	return edges
 }
 
-func dagText(w io.Writer, p *Pipeline, edges []dagEdge) error {
+func dagText(w io.Writer, p *pipeline.Pipeline, edges []dagEdge) error {
 	fmt.Fprintf(w, "pipeline %s\n", p.Name)
 	for _, s := range p.Steps {
 		var from []string
@@ -112,7 +113,7 @@ func dagText(w io.Writer, p *Pipeline, edges []dagEdge) error {
 	return nil
 }
 
-func dagDot(w io.Writer, p *Pipeline, edges []dagEdge) error {
+func dagDot(w io.Writer, p *pipeline.Pipeline, edges []dagEdge) error {
 	fmt.Fprintf(w, "digraph %q {\n  rankdir=LR;\n", p.Name)
 	for _, s := range p.Steps {
 		fmt.Fprintf(w, "  %q;\n", s.Name)
@@ -128,7 +129,7 @@ func dagDot(w io.Writer, p *Pipeline, edges []dagEdge) error {
 	return err
 }
 
-func dagMermaid(w io.Writer, p *Pipeline, edges []dagEdge) error {
+func dagMermaid(w io.Writer, p *pipeline.Pipeline, edges []dagEdge) error {
 	io.WriteString(w, "flowchart LR\n")
 	for _, s := range p.Steps {
 		fmt.Fprintf(w, "  %s[%s]\n", s.Name, s.Name)
