@@ -40,7 +40,7 @@ func TestOneCommitPerStep(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer st.Close()
-			r, err := engine.NewRunner(p, st, tc.opts, &engine.Terminal{Stdout: io.Discard, Stderr: io.Discard}, map[string]string{})
+			r, err := engine.NewRunner(p, st, tc.opts, map[string]string{}, &engine.Terminal{Stdout: io.Discard, Stderr: io.Discard})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -130,7 +130,7 @@ func runRun(ctx context.Context, c *cli, st *cmdState, args []string) error {
 		c.p.Setup()
 	}
 	term := &engine.Terminal{Stdout: c.stdout, Stderr: c.stderr}
-	r, err := engine.NewRunner(c.p, s, rf.opts, term, params)
+	r, err := engine.NewRunner(c.p, s, rf.opts, params, term)
 	if err != nil {
 		return err
 	}

@@ -9,26 +9,12 @@ import (
 	"sync"
 )
 
-// Terminal serialises everything the runtime writes to the user's stdout
-// and stderr, so lines of parallel steps never interleave mid-line.
-type Terminal struct {
-	mu     sync.Mutex
-	Stdout io.Writer
-	Stderr io.Writer
-}
-
-func (t *Terminal) Progress(line string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	io.WriteString(t.Stderr, line+"\n")
-}
-
-// stepOutput collects what one step prints to its two streams and echoes
-// each complete line to the terminal's matching stream as "[step] line". It
-// is safe for concurrent use: a step may print from several goroutines.
+// stepOutput collects what one step prints to its two streams and hands
+// each run of complete lines to printed, which the scheduler turns into a
+// Printed event. It is safe for concurrent use: a step may print from
+// several goroutines.
 type stepOutput struct {
-	term   *Terminal
-	prefix []byte
+	printed func(lines []byte, stderr bool)
 
 	mu      sync.Mutex
 	all     bytes.Buffer // both streams in the order written, for `logs`
@@ -42,8 +28,8 @@ const (
 	toStderr = 1
 )
 
-func newStepOutput(term *Terminal, step string) *stepOutput {
-	return &stepOutput{term: term, prefix: []byte("[" + step + "] ")}
+func newStepOutput(printed func(lines []byte, stderr bool)) *stepOutput {
+	return &stepOutput{printed: printed}
 }
 
 // stream is one of a step's two writers.
@@ -73,31 +59,12 @@ func (o *stepOutput) write(n int, p []byte) (int, error) {
 	return len(p), nil
 }
 
-// echo writes complete lines to the terminal, each behind the step's name.
+// echo hands complete lines on; a flushed last line may lack its newline.
 func (o *stepOutput) echo(n int, lines []byte) {
-	var b bytes.Buffer
-	for len(lines) > 0 {
-		line := lines
-		if i := bytes.IndexByte(lines, '\n'); i >= 0 {
-			line = lines[:i+1]
-		}
-		lines = lines[len(line):]
-		b.Write(o.prefix)
-		b.Write(line)
-		if line[len(line)-1] != '\n' {
-			b.WriteByte('\n')
-		}
-	}
-	o.term.mu.Lock()
-	if n == toStdout {
-		o.term.Stdout.Write(b.Bytes())
-	} else {
-		o.term.Stderr.Write(b.Bytes())
-	}
-	o.term.mu.Unlock()
+	o.printed(bytes.Clone(lines), n == toStderr)
 }
 
-// text flushes unfinished last lines to the terminal and returns the
+// text flushes unfinished last lines to the observers and returns the
 // output so far: both streams, and stdout alone.
 func (o *stepOutput) text() (all, stdout string) {
 	o.mu.Lock()
@@ -115,7 +82,7 @@ func (o *stepOutput) text() (all, stdout string) {
 // stdout, for code that prints to os.Stdout itself: packages the notebook
 // imports, and the prints zengen could not route (Step.Alone). Swapping a
 // process-wide variable is only sound while exactly one step runs, so the
-// scheduler uses it only then (see runner.schedule).
+// scheduler uses it only then (see Runner.schedule).
 //
 // While it is in place the step's own writers must not race the pipe, or
 // lines would come out in another order than printed: the step's stdout

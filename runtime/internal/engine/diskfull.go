@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -18,21 +19,14 @@ func (r *Runner) recordLost(steps, done, outs []string, err error) {
 	if r.diskFull.Load() {
 		return
 	}
-	if !artifact.IsDiskFull(err) {
-		r.term.Progress(fmt.Sprintf("! recording steps %v failed: %v", steps, err))
-		return
+	full := artifact.IsDiskFull(err)
+	if full {
+		r.diskFull.Store(true)
 	}
-	r.diskFull.Store(true)
-	what := plural("step", steps)
-	switch {
-	case len(outs) > 0:
-		what = plural("step", done) + ": " + plural("output", outs)
-	case len(done) > 0:
-		what = plural("step", done)
-	}
-	r.term.Progress(fmt.Sprintf("✗ %s could not be recorded: no space left on the store's disk", what))
+	r.emit(context.Background(), Event{Kind: Lost, Steps: steps, Done: done, Outs: outs, Err: err, DiskFull: full})
 }
 
+// plural names a list: "step a", "steps a, b".
 func plural(noun string, names []string) string {
 	if len(names) != 1 {
 		noun += "s"

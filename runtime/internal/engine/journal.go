@@ -23,8 +23,16 @@ var MaxJournalHold = 50 * time.Millisecond
 //
 // A record lost with a failed commit is reported, not fatal: the run goes
 // on, as it did when each record had its own transaction.
+//
+// The journal is the run's metadata recorder: an Observer of the run's
+// events, and the scheduler's way to look keys up inside the turn's
+// transaction.
 type journal struct {
-	r      *Runner
+	db       *meta.DB
+	pipeline string
+	// lost reports records a failed write lost (Runner.recordLost).
+	lost func(steps, done, outs []string, err error)
+
 	tx     *meta.Tx
 	began  time.Time
 	starts int                      // start records in tx, which must not be committed early
@@ -41,13 +49,28 @@ func (j *journal) open(ctx context.Context) (*meta.Tx, error) {
 		j.commit(ctx)
 	}
 	if j.tx == nil {
-		tx, err := j.r.st.Meta.Begin(ctx)
+		tx, err := j.db.Begin(ctx)
 		if err != nil {
 			return nil, err
 		}
 		j.tx, j.began = tx, time.Now()
 	}
 	return j.tx, nil
+}
+
+// Observe records the step records that events carry: a start, a final
+// record, and the end of a turn, which commits them. A start it could not
+// add, or a turn it could not commit, is an error.
+func (j *journal) Observe(ctx context.Context, e Event) error {
+	switch e.Kind {
+	case Started:
+		return j.start(ctx, e.Record)
+	case Finished, Cached, Failed, Cancelled, Skipped:
+		j.finish(ctx, e.Record)
+	case Turn:
+		return j.commit(ctx)
+	}
+	return nil
 }
 
 // finish adds the record of a finished (or never started) step run.
@@ -57,7 +80,7 @@ func (j *journal) finish(ctx context.Context, sr *meta.StepRun) {
 		err = tx.FinishStep(ctx, sr)
 	}
 	if err != nil {
-		j.r.recordLost([]string{sr.Step}, []string{sr.Step}, outputNames(sr), err)
+		j.lost([]string{sr.Step}, []string{sr.Step}, outputNames(sr), err)
 		return
 	}
 	j.names = append(j.names, sr.Step)
@@ -99,7 +122,7 @@ func (j *journal) cacheHit(ctx context.Context, s *pipeline.Step, key string) (*
 	if err != nil {
 		return nil, err
 	}
-	return tx.CacheHit(ctx, j.r.p.Name, s.Name, key)
+	return tx.CacheHit(ctx, j.pipeline, s.Name, key)
 }
 
 // commit ends the turn's transaction. On failure every record in it is
@@ -120,6 +143,6 @@ func (j *journal) commit(ctx context.Context) error {
 	for _, sr := range started {
 		sr.ID = 0
 	}
-	j.r.recordLost(names, done, outs, err)
+	j.lost(names, done, outs, err)
 	return err
 }

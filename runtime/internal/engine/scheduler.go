@@ -32,12 +32,16 @@ type RunOptions struct {
 
 // Runner executes one run of a pipeline.
 type Runner struct {
-	p      *pipeline.Pipeline
-	st     *Store
-	opts   RunOptions
-	term   *Terminal
-	params map[string]string // canonical JSON by param name
-	run    meta.Run
+	p    *pipeline.Pipeline
+	st   *Store
+	opts RunOptions
+	// observers see the run's events in order; the first is the
+	// metadata recorder, rec, which the scheduler also asks for cache
+	// hits inside its transaction.
+	observers []Observer
+	rec       *journal
+	params    map[string]string // canonical JSON by param name
+	run       meta.Run
 	// outside holds what cache keys take from outside the steps' code.
 	outside *keyInputs
 
@@ -76,14 +80,13 @@ type launch struct {
 	alone  bool         // nothing else runs: os.Stdout may be captured
 }
 
-// stepOutcome is what a worker reports when a step is done.
-type stepOutcome struct {
-	sr meta.StepRun
-}
-
-func NewRunner(p *pipeline.Pipeline, st *Store, opts RunOptions, term *Terminal, params map[string]string) (*Runner, error) {
-	r := &Runner{p: p, st: st, opts: opts, term: term, params: params, outside: newKeyInputs(p),
+// NewRunner prepares a run of p recorded in st, shown to observers (the
+// terminal, a dashboard) after the metadata recorder.
+func NewRunner(p *pipeline.Pipeline, st *Store, opts RunOptions, params map[string]string, observers ...Observer) (*Runner, error) {
+	r := &Runner{p: p, st: st, opts: opts, params: params, outside: newKeyInputs(p),
 		byName: map[string]*pipeline.Step{}, order: map[string]int{}}
+	r.rec = &journal{db: st.Meta, pipeline: p.Name, lost: r.recordLost}
+	r.observers = append([]Observer{r.rec}, observers...)
 	for i, s := range p.Steps {
 		if _, dup := r.byName[s.Name]; dup {
 			return nil, fmt.Errorf("pipeline %s: two steps named %s", p.Name, s.Name)
@@ -382,13 +385,12 @@ func (r *Runner) schedule(ctx context.Context, plan []*planned, prior map[string
 	}
 	finished := map[string]string{} // step → final status
 	var firstErr error
-	results := make(chan stepOutcome)
+	results := make(chan Event) // a worker's final event of its step
 	running := 0
 	stopping := false
 	// Records must be written even when the run is being cancelled: the
 	// store's calls get a context that is never cancelled.
 	dbctx := context.WithoutCancel(ctx)
-	j := &journal{r: r}
 
 	// settle records the outcome of a step and releases its dependents.
 	settle := func(sr meta.StepRun) {
@@ -417,8 +419,7 @@ func (r *Runner) schedule(ctx context.Context, plan []*planned, prior map[string
 	// fail settles a step that cannot start, recording it in this turn.
 	fail := func(sr meta.StepRun, reason string) {
 		sr.Status, sr.Error = meta.StepFailed, reason
-		j.finish(dbctx, &sr)
-		r.term.Progress(fmt.Sprintf("✗ %s failed: %s", sr.Step, sr.Error))
+		r.emit(dbctx, Event{Kind: Failed, Step: sr.Step, Record: &sr})
 		settle(sr)
 	}
 
@@ -426,7 +427,7 @@ func (r *Runner) schedule(ctx context.Context, plan []*planned, prior map[string
 	// cache hits, steps that cannot start — records it together with the
 	// start of the steps it launches, commits once, launches, and waits for
 	// one step to end.
-	r.noteAlone(plan)
+	r.emit(dbctx, r.planned(plan))
 	aloneRunning := false // a step with Step.Alone runs: nothing starts beside it
 	for {
 		var launches []*launch
@@ -447,15 +448,14 @@ func (r *Runner) schedule(ctx context.Context, plan []*planned, prior map[string
 				fail(meta.StepRun{RunID: r.run.ID, Pipeline: r.p.Name, Step: pl.step.Name, CodeHash: pl.step.CodeHash}, err.Error())
 				continue
 			}
-			sr, hit := r.prepare(dbctx, j, pl, inputs)
+			sr, hit := r.prepare(dbctx, pl, inputs)
 			if hit {
-				j.finish(dbctx, &sr)
-				r.term.Progress(fmt.Sprintf("↺ %s cached (%s)", sr.Step, ReuseReason(sr)))
+				r.emit(dbctx, Event{Kind: Cached, Step: sr.Step, Record: &sr})
 				settle(sr)
 				continue
 			}
 			sr.StartedAt, sr.Attempt = time.Now(), 1
-			if err := j.start(dbctx, &sr); err != nil {
+			if err := r.emit(dbctx, Event{Kind: Started, Step: sr.Step, Record: &sr}); err != nil {
 				fail(sr, "recording the step start: "+err.Error())
 				continue
 			}
@@ -469,7 +469,7 @@ func (r *Runner) schedule(ctx context.Context, plan []*planned, prior map[string
 				break
 			}
 		}
-		if err := j.commit(dbctx); err != nil {
+		if err := r.emit(dbctx, Event{Kind: Turn}); err != nil {
 			if r.diskFull.Load() {
 				// Nothing more can be recorded: the steps about to start
 				// end as cancelled, below.
@@ -484,7 +484,7 @@ func (r *Runner) schedule(ctx context.Context, plan []*planned, prior map[string
 		for _, l := range launches {
 			running++
 			go func() {
-				results <- stepOutcome{sr: r.execStep(runCtx, l)}
+				results <- r.execStep(runCtx, l)
 			}()
 		}
 		if running == 0 {
@@ -493,14 +493,19 @@ func (r *Runner) schedule(ctx context.Context, plan []*planned, prior map[string
 			}
 			break
 		}
-		out := <-results
+		end := <-results
 		running--
-		if r.byName[out.sr.Step].Alone != "" {
+		if r.byName[end.Step].Alone != "" {
 			aloneRunning = false
 		}
-		j.finish(dbctx, &out.sr)
-		settle(out.sr)
-		if (out.sr.Status == meta.StepFailed && !r.opts.KeepGoing || r.diskFull.Load()) && !stopping {
+		if end.Kind == Finished {
+			for _, m := range end.Record.Metrics {
+				r.emit(dbctx, Event{Kind: Metric, Step: end.Step, Name: m.Name, Value: m.Value})
+			}
+		}
+		r.emit(dbctx, end)
+		settle(*end.Record)
+		if (end.Record.Status == meta.StepFailed && !r.opts.KeepGoing || r.diskFull.Load()) && !stopping {
 			stopping = true
 			cancel()
 		}
@@ -519,15 +524,14 @@ func (r *Runner) schedule(ctx context.Context, plan []*planned, prior map[string
 		sr := meta.StepRun{RunID: r.run.ID, Pipeline: r.p.Name, Step: pl.step.Name, CodeHash: pl.step.CodeHash}
 		if blocker := r.blockedBy(pl.step, finished); blocker != "" {
 			sr.Status, sr.Error = meta.StepSkipped, "upstream step "+blocker+" "+finished[blocker]
-			r.term.Progress(fmt.Sprintf("- %s skipped: %s", sr.Step, sr.Error))
+			r.emit(dbctx, Event{Kind: Skipped, Step: sr.Step, Record: &sr})
 		} else {
 			sr.Status, sr.Error = meta.StepCancelled, "the run stopped before it started"
-			r.term.Progress(fmt.Sprintf("⊘ %s cancelled", sr.Step))
+			r.emit(dbctx, Event{Kind: Cancelled, Step: sr.Step, Record: &sr})
 		}
 		finished[pl.step.Name] = sr.Status
-		j.finish(dbctx, &sr)
 	}
-	j.commit(dbctx)
+	r.emit(dbctx, Event{Kind: Turn})
 	switch {
 	case cancelled:
 		return meta.RunCancelled, context.Cause(ctx)
@@ -544,27 +548,28 @@ func (r *Runner) schedule(ctx context.Context, plan []*planned, prior map[string
 	return meta.RunSucceeded, nil
 }
 
-// noteAlone says once, when steps could overlap, which steps never run
-// beside another and why.
-func (r *Runner) noteAlone(plan []*planned) {
-	if r.opts.Parallel < 2 {
-		return
-	}
-	var names, whys []string
+// planned is the event of the run's plan; it names the steps that never
+// run beside another only when steps could overlap at all.
+func (r *Runner) planned(plan []*planned) Event {
+	e := Event{Kind: Planned}
 	for _, pl := range plan {
-		if pl.step.Alone != "" {
-			names = append(names, pl.step.Name)
-			whys = append(whys, pl.step.Name+": "+pl.step.Alone)
+		e.Plan = append(e.Plan, pl.step)
+		if pl.step.Alone != "" && r.opts.Parallel > 1 {
+			e.Alone = append(e.Alone, pl.step)
 		}
 	}
-	if len(names) == 0 {
-		return
+	return e
+}
+
+// emit hands e to every observer in order and returns the first error.
+func (r *Runner) emit(ctx context.Context, e Event) error {
+	var first error
+	for _, o := range r.observers {
+		if err := o.Observe(ctx, e); err != nil && first == nil {
+			first = err
+		}
 	}
-	what := "step " + names[0] + " runs with no other step beside it: its"
-	if len(names) > 1 {
-		what = "steps " + strings.Join(names, ", ") + " run with no other step beside them: their"
-	}
-	r.term.Progress(fmt.Sprintf("note: %s code prints where zengen cannot tell which step printed (%s)", what, strings.Join(whys, "; ")))
+	return first
 }
 
 // blockedBy names a dependency of s that finished without success, if any.

@@ -30,7 +30,7 @@ func (r *Runner) components(s *pipeline.Step, inputs map[string]meta.Artifact) C
 // run), otherwise with the reason for the miss, ready to start. A result
 // is reused only under the key computed here: a step --resume finds
 // finished, a cache hit; never a step's latest result as such.
-func (r *Runner) prepare(ctx context.Context, j *journal, pl *planned, inputs map[string]meta.Artifact) (sr meta.StepRun, hit bool) {
+func (r *Runner) prepare(ctx context.Context, pl *planned, inputs map[string]meta.Artifact) (sr meta.StepRun, hit bool) {
 	s := pl.step
 	encoded := r.components(s, inputs).encode()
 	sr = meta.StepRun{RunID: r.run.ID, Pipeline: r.p.Name, Step: s.Name, CodeHash: s.CodeHash,
@@ -46,7 +46,7 @@ func (r *Runner) prepare(ctx context.Context, j *journal, pl *planned, inputs ma
 	case s.Options.NoCache:
 		sr.CacheNote = "cache disabled for this step (cache=off)"
 	default:
-		prev, note := r.cacheHit(ctx, j, s, sr.CacheKey)
+		prev, note := r.cacheHit(ctx, s, sr.CacheKey)
 		if prev == nil {
 			sr.CacheNote = note
 			return sr, false
@@ -82,13 +82,15 @@ func ReuseReason(sr meta.StepRun) string {
 }
 
 // execStep runs a launched step to its end — success after retries,
-// failure, timeout or cancellation — and returns its completed record,
-// which the scheduler writes.
-func (r *Runner) execStep(ctx context.Context, l *launch) meta.StepRun {
+// failure, timeout or cancellation — and returns the event of its end,
+// with its completed record, which the scheduler hands to the observers.
+func (r *Runner) execStep(ctx context.Context, l *launch) Event {
 	s, sr, inputs := l.pl.step, l.sr, l.inputs
-	r.term.Progress("▶ " + s.Name)
+	r.emit(ctx, Event{Kind: Running, Step: s.Name})
 	sr.StartedAt = time.Now()
-	out := newStepOutput(r.term, s.Name)
+	out := newStepOutput(func(text []byte, stderr bool) {
+		r.emit(ctx, Event{Kind: Printed, Step: s.Name, Text: text, Stderr: stderr})
+	})
 	stdout, stderr := out.writer(toStdout), out.writer(toStderr)
 	var captured *osStdoutCapture
 	if l.alone {
@@ -106,7 +108,7 @@ func (r *Runner) execStep(ctx context.Context, l *launch) meta.StepRun {
 		if res.err == nil || res.cancelled || attempt > s.Options.Retries {
 			break
 		}
-		r.term.Progress(fmt.Sprintf("↻ %s attempt %d failed: %s; retrying", s.Name, attempt, res.err))
+		r.emit(ctx, Event{Kind: Retrying, Step: s.Name, Attempt: attempt, Err: res.err})
 	}
 	if res.abandoned {
 		// The abandoned goroutine may still print; os.Stdout stays put from
@@ -120,26 +122,22 @@ func (r *Runner) execStep(ctx context.Context, l *launch) meta.StepRun {
 	}
 	sr.EndedAt = time.Now()
 	sr.Log, sr.Stdout = out.text()
-	took := FormatDuration(sr.EndedAt.Sub(sr.StartedAt))
+	end := Event{Step: s.Name, Record: &sr, Took: sr.EndedAt.Sub(sr.StartedAt), Ran: true}
 	switch {
 	case res.err == nil:
 		sr.Status, sr.Outputs, sr.Metrics = meta.StepSucceeded, res.outputs, res.metrics
-		r.term.Progress(fmt.Sprintf("✓ %s %s", s.Name, took))
+		end.Kind = Finished
 	case res.cancelled:
 		sr.Status, sr.Error = meta.StepCancelled, res.err.Error()
-		r.term.Progress(fmt.Sprintf("⊘ %s cancelled after %s", s.Name, took))
+		end.Kind = Cancelled
 	default:
 		sr.Status, sr.Error, sr.Position, sr.Stack = meta.StepFailed, res.err.Error(), res.position, res.stack
 		if sr.Position == "" {
 			sr.Position = s.Pos
 		}
-		where := ""
-		if res.position != "" {
-			where = res.position + ": "
-		}
-		r.term.Progress(fmt.Sprintf("✗ %s failed after %s: %s%s", s.Name, took, where, sr.Error))
+		end.Kind, end.Where = Failed, res.position
 	}
-	return sr
+	return end
 }
 
 func sortedArtifacts(m map[string]meta.Artifact) []meta.Artifact {
@@ -161,8 +159,8 @@ func sortArtifacts(as []meta.Artifact) {
 
 // cacheHit returns a previous step run with this key whose outputs all
 // exist and verify, or nil and the reason for the miss.
-func (r *Runner) cacheHit(ctx context.Context, j *journal, s *pipeline.Step, key string) (*meta.StepRun, string) {
-	hit, err := j.cacheHit(ctx, s, key)
+func (r *Runner) cacheHit(ctx context.Context, s *pipeline.Step, key string) (*meta.StepRun, string) {
+	hit, err := r.rec.cacheHit(ctx, s, key)
 	if err != nil {
 		return nil, "cache lookup failed: " + err.Error()
 	}
