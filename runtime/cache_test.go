@@ -256,7 +256,7 @@ func TestLoadDetectsCorruptionEvenWhenTheDecoderStopsEarly(t *testing.T) {
 			}
 			defer st.Close()
 			s := &Step{Name: "s", Outputs: []Output{{Name: "v", Type: "int", Codec: "json"}}}
-			sc := pipeline.NewStepContext(s, st.Blobs, nil, nil)
+			sc := pipeline.NewStepContext(t.Context(), s, st.Artifacts, nil, nil)
 			saved := "7" + strings.Repeat(" ", tt.padding)
 			if err := Save(sc, "v", Raw[string](), saved); err != nil {
 				t.Fatal(err)
@@ -272,7 +272,7 @@ func TestLoadDetectsCorruptionEvenWhenTheDecoderStopsEarly(t *testing.T) {
 				t.Fatal(err)
 			}
 			in.FromStep = "s"
-			reader := pipeline.NewStepContext(&Step{Name: "r"}, st.Blobs, map[string]meta.Artifact{"v": in}, nil)
+			reader := pipeline.NewStepContext(t.Context(), &Step{Name: "r"}, st.Artifacts, map[string]meta.Artifact{"v": in}, nil)
 			if _, err := Load(reader, "v", JSON[int]()); err == nil || !strings.Contains(err.Error(), "corrupt") {
 				t.Errorf("Load of a corrupt artifact: %v, want a corruption error", err)
 			}

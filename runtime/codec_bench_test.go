@@ -67,7 +67,7 @@ func benchmarkArtifact(b *testing.B, size int, compareWithDD bool) {
 		start := time.Now()
 		// Through the writer Save uses: it buffers up to artifact.InlineThreshold,
 		// then must stream like a bare blob writer.
-		w := artifact.NewWriter(store)
+		w := artifact.NewLocal(store).Create(b.Context())
 		if err := codec.Encode(w, xs); err != nil {
 			b.Fatal(err)
 		}
@@ -79,7 +79,7 @@ func benchmarkArtifact(b *testing.B, size int, compareWithDD bool) {
 			b.Fatal("a large artifact was kept inline")
 		}
 		saved := time.Now()
-		r, err := artifact.Open(store, a)
+		r, err := artifact.NewLocal(store).Open(b.Context(), a)
 		if err != nil {
 			b.Fatal(err)
 		}

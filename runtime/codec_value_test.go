@@ -523,7 +523,7 @@ func TestLoadRefusesAnotherCodec(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	sc := pipeline.NewStepContext(&Step{Name: "load"}, st.Blobs, nil, nil)
+	sc := pipeline.NewStepContext(t.Context(), &Step{Name: "load"}, st.Artifacts, nil, nil)
 	if err := Save(sc, "xs", JSON[[]string](), []string{"a"}); err != nil {
 		t.Fatal(err)
 	}
@@ -533,7 +533,7 @@ func TestLoadRefusesAnotherCodec(t *testing.T) {
 	if a.Codec != "json" {
 		t.Fatalf("the artifact records the codec %q, want json", a.Codec)
 	}
-	reader := pipeline.NewStepContext(&Step{Name: "train"}, st.Blobs, map[string]meta.Artifact{"xs": a}, nil)
+	reader := pipeline.NewStepContext(t.Context(), &Step{Name: "train"}, st.Artifacts, map[string]meta.Artifact{"xs": a}, nil)
 	_, err = Load(reader, "xs", Value[[]string]())
 	want := "step train: input xs from load was stored with the codec json, but this step reads it with value; run load again to store it anew"
 	if err == nil || err.Error() != want {

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/zengen-dev/zengen/runtime/internal/artifact"
+	"github.com/zengen-dev/zengen/runtime/internal/blob"
 	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
@@ -94,7 +94,7 @@ func TestKillDashNineMidStepThenResume(t *testing.T) {
 	objects, _ := filepath.Glob(filepath.Join(home, "blobs", "objects", "*", "*"))
 	for _, o := range objects {
 		digest := "sha256:" + filepath.Base(filepath.Dir(o)) + filepath.Base(o)
-		if err := store.Blobs.Verify(digest); err != nil {
+		if err := blob.OpenLocalReadOnly(filepath.Join(home, "blobs")).Verify(digest); err != nil {
 			t.Errorf("object %s: %v", o, err)
 		}
 	}
@@ -109,7 +109,7 @@ func TestKillDashNineMidStepThenResume(t *testing.T) {
 			continue
 		}
 		for _, o := range sr.Outputs {
-			if err := artifact.Verify(store.Blobs, o); err != nil {
+			if err := store.Artifacts.Verify(t.Context(), o); err != nil {
 				t.Errorf("output %s.%s: %v", sr.Step, o.Name, err)
 			}
 		}

@@ -78,7 +78,7 @@ func TestArtifactPlacementAtTheThreshold(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer st.Close()
-			sc := pipeline.NewStepContext(&Step{Name: "s"}, st.Blobs, nil, nil)
+			sc := pipeline.NewStepContext(t.Context(), &Step{Name: "s"}, st.Artifacts, nil, nil)
 			v := strings.Repeat("x", tt.size)
 			if err := Save(sc, "v", tt.codec, v); err != nil {
 				t.Fatal(err)
@@ -100,7 +100,7 @@ func TestArtifactPlacementAtTheThreshold(t *testing.T) {
 				t.Errorf("blob store (-want +got):\n%s", diff)
 			}
 			a.FromStep = "s"
-			reader := pipeline.NewStepContext(&Step{Name: "r"}, st.Blobs, map[string]meta.Artifact{"v": a}, nil)
+			reader := pipeline.NewStepContext(t.Context(), &Step{Name: "r"}, st.Artifacts, map[string]meta.Artifact{"v": a}, nil)
 			got, err := Load(reader, "v", tt.codec)
 			if err != nil || got != v {
 				t.Errorf("Load: %d bytes, %v; want the %d saved", len(got), err, tt.size)
@@ -182,11 +182,10 @@ func TestStoreMigratedFromVersion2(t *testing.T) {
 	p := &Pipeline{Name: "old", Steps: []*Step{counted(intStep("a", 41), &na), intStep("b", 1, "a.a_out")}}
 	mustRun(t, p, home)
 
-	st, err := engine.OpenStore(t.Context(), home)
+	blobs, err := blob.OpenLocal(filepath.Join(home, "blobs"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	st.Close()
 	raw, err := sql.Open("sqlite", filepath.Join(home, "meta.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -202,7 +201,7 @@ func TestStoreMigratedFromVersion2(t *testing.T) {
 		if err := rows.Scan(&digest, &b); err != nil {
 			t.Fatal(err)
 		}
-		w, err := st.Blobs.Create()
+		w, err := blobs.Create()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,7 +5,6 @@ import (
 	"io"
 
 	"github.com/zengen-dev/zengen/runtime/internal/artifact"
-	"github.com/zengen-dev/zengen/runtime/internal/blob"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 )
@@ -28,19 +27,19 @@ func observeSave[T any](sc *StepContext, a meta.Artifact, c Codec[T], v T) {
 	if observe == nil {
 		return
 	}
-	blobs := pipeline.BlobsOf(sc)
+	ctx, store := pipeline.ContextOf(sc), pipeline.ArtifactsOf(sc)
 	observe(SavedOutput{
 		Step: pipeline.StepOf(sc).Name, Name: a.Name, Codec: c.Name(), Value: v,
-		Stored: func() (any, error) { return readArtifact(blobs, a, c) },
+		Stored: func() (any, error) { return readArtifact(ctx, store, a, c) },
 	})
 }
 
 // readArtifact decodes a with c, reading it to the end so that the store's
 // digest check runs; a damaged artifact is reported rather than the decode
 // error it caused.
-func readArtifact[T any](blobs blob.Store, a meta.Artifact, c Codec[T]) (T, error) {
+func readArtifact[T any](ctx context.Context, store artifact.Store, a meta.Artifact, c Codec[T]) (T, error) {
 	var zero T
-	r, err := artifact.Open(blobs, a)
+	r, err := store.Open(ctx, a)
 	if err != nil {
 		return zero, err
 	}

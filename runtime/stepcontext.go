@@ -24,7 +24,7 @@ func Load[T any](sc *StepContext, name string, c Codec[T]) (T, error) {
 		return zero, fmt.Errorf("step %s: input %s from %s was stored with the codec %s, but this step reads it with %s; run %s again to store it anew",
 			step.Name, name, in.FromStep, in.Codec, c.Name(), in.FromStep)
 	}
-	r, err := artifact.Open(pipeline.BlobsOf(sc), in)
+	r, err := pipeline.ArtifactsOf(sc).Open(pipeline.ContextOf(sc), in)
 	if err != nil {
 		return zero, fmt.Errorf("step %s: input %s from %s: %w", step.Name, name, in.FromStep, err)
 	}
@@ -49,7 +49,7 @@ func Load[T any](sc *StepContext, name string, c Codec[T]) (T, error) {
 func Save[T any](sc *StepContext, name string, c Codec[T], v T) error {
 	step := pipeline.StepOf(sc)
 	c = codecFor(c)
-	w := artifact.NewWriter(pipeline.BlobsOf(sc))
+	w := pipeline.ArtifactsOf(sc).Create(pipeline.ContextOf(sc))
 	if err := c.Encode(w, v); err != nil {
 		w.Abort()
 		if artifact.IsDiskFull(err) {

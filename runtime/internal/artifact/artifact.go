@@ -7,6 +7,7 @@ package artifact
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -27,22 +28,32 @@ import (
 // dominates and the blob store's streaming pays off.
 const InlineThreshold = 16 << 10
 
-// Writer receives the encoded bytes of one output. It keeps them in
+// localWriter receives the encoded bytes of one output. It keeps them in
 // memory while they fit InlineThreshold and, from the write that would pass
 // it, streams everything to a new blob instead, so a large artifact is never
 // held in memory whole.
-type Writer struct {
+type localWriter struct {
 	blobs blob.Store
 	buf   []byte
 	spill blob.Writer // nil while the bytes fit inline
 }
 
-// NewWriter starts an artifact whose bytes spill to blobs when large.
-func NewWriter(blobs blob.Store) *Writer {
-	return &Writer{blobs: blobs}
+// Local is today's artifact store: encoded bytes up to InlineThreshold
+// travel inline in the step's metadata record, larger ones are streamed to
+// a blob store (local files).
+type Local struct{ blobs blob.Store }
+
+var _ Store = Local{}
+
+// NewLocal returns the artifact store over blobs.
+func NewLocal(blobs blob.Store) Local { return Local{blobs} }
+
+// Create starts an artifact whose bytes spill to the blobs when large.
+func (l Local) Create(context.Context) Writer {
+	return &localWriter{blobs: l.blobs}
 }
 
-func (w *Writer) Write(p []byte) (int, error) {
+func (w *localWriter) Write(p []byte) (int, error) {
 	if w.spill == nil && len(w.buf)+len(p) <= InlineThreshold {
 		w.buf = append(w.buf, p...)
 		return len(p), nil
@@ -50,24 +61,25 @@ func (w *Writer) Write(p []byte) (int, error) {
 	if w.spill == nil {
 		bw, err := w.blobs.Create()
 		if err != nil {
-			return 0, err
+			return 0, StoreErr(err)
 		}
 		w.spill = bw
 		if _, err := bw.Write(w.buf); err != nil {
-			return 0, err
+			return 0, StoreErr(err)
 		}
 		w.buf = nil
 	}
-	return w.spill.Write(p)
+	n, err := w.spill.Write(p)
+	return n, StoreErr(err)
 }
 
 // Commit finishes the artifact: a spilled one is committed to the blob
 // store, a small one is hashed and returned with its bytes in Inline, to be
 // stored with the step's record. Digests are the same either way.
-func (w *Writer) Commit() (meta.Artifact, error) {
+func (w *localWriter) Commit() (meta.Artifact, error) {
 	if w.spill != nil {
 		digest, size, err := w.spill.Commit()
-		return meta.Artifact{Digest: digest, Size: size}, err
+		return meta.Artifact{Digest: digest, Size: size}, StoreErr(err)
 	}
 	sum := sha256.Sum256(w.buf)
 	inline := w.buf
@@ -78,7 +90,7 @@ func (w *Writer) Commit() (meta.Artifact, error) {
 }
 
 // Abort discards the artifact.
-func (w *Writer) Abort() {
+func (w *localWriter) Abort() {
 	if w.spill != nil {
 		w.spill.Abort()
 	}
@@ -89,9 +101,9 @@ func (w *Writer) Abort() {
 // bytes are checked against the digest before any is returned, a blob's as
 // the blob store checks them (the last Read reports corruption). Like a
 // blob reader, it has Len() int.
-func Open(blobs blob.Store, a meta.Artifact) (io.ReadCloser, error) {
+func (l Local) Open(_ context.Context, a meta.Artifact) (io.ReadCloser, error) {
 	if a.Inline == nil {
-		return blobs.Open(a.Digest)
+		return l.blobs.Open(a.Digest)
 	}
 	if err := verifyInline(a); err != nil {
 		return nil, err
@@ -101,9 +113,9 @@ func Open(blobs blob.Store, a meta.Artifact) (io.ReadCloser, error) {
 
 // Verify checks that a exists and still hashes to its digest; the
 // error wraps blob.ErrNotFound or blob.ErrCorrupt.
-func Verify(blobs blob.Store, a meta.Artifact) error {
+func (l Local) Verify(_ context.Context, a meta.Artifact) error {
 	if a.Inline == nil {
-		return blobs.Verify(a.Digest)
+		return l.blobs.Verify(a.Digest)
 	}
 	return verifyInline(a)
 }

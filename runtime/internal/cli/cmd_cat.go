@@ -12,8 +12,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-
-	"github.com/zengen-dev/zengen/runtime/internal/artifact"
 )
 
 var catCommand = &command{
@@ -42,10 +40,10 @@ var catCommand = &command{
 			// price of never printing part of a corrupt artifact while
 			// holding only a buffer of it in memory. The second read checks
 			// the digest again, for a disk that fails in between.
-			if err := artifact.Verify(s.Blobs, o); err != nil {
+			if err := s.Artifacts.Verify(ctx, o); err != nil {
 				return err
 			}
-			r, err := artifact.Open(s.Blobs, o)
+			r, err := s.Artifacts.Open(ctx, o)
 			if err != nil {
 				return err
 			}

@@ -58,7 +58,7 @@ type Explanation struct {
 	Key []engine.NamedPart `json:"key,omitempty"`
 }
 
-func explainStep(ctx context.Context, db *meta.DB, sr meta.StepRun) (Explanation, error) {
+func explainStep(ctx context.Context, db engine.MetadataStore, sr meta.StepRun) (Explanation, error) {
 	e := Explanation{Run: sr.RunID, Step: sr.Step, Status: sr.Status, Changes: []string{}}
 	if sr.Components != "" {
 		cur, err := engine.DecodeComponents(sr.Components)

@@ -28,12 +28,12 @@ var MaxJournalHold = 50 * time.Millisecond
 // events, and the scheduler's way to look keys up inside the turn's
 // transaction.
 type journal struct {
-	db       *meta.DB
+	db       MetadataStore
 	pipeline string
 	// lost reports records a failed write lost (Runner.recordLost).
 	lost func(steps, done, outs []string, err error)
 
-	tx     *meta.Tx
+	tx     MetadataTx
 	began  time.Time
 	starts int                      // start records in tx, which must not be committed early
 	names  []string                 // steps whose records tx holds, for error messages
@@ -44,7 +44,7 @@ type journal struct {
 
 // open returns the turn's transaction, beginning one when needed. A
 // transaction that has gathered cache hits for too long is committed first.
-func (j *journal) open(ctx context.Context) (*meta.Tx, error) {
+func (j *journal) open(ctx context.Context) (MetadataTx, error) {
 	if j.tx != nil && j.starts == 0 && time.Since(j.began) > MaxJournalHold {
 		j.commit(ctx)
 	}

@@ -240,7 +240,7 @@ func (r *Runner) onlyInputs(ctx context.Context, s *pipeline.Step) (map[string]*
 		}
 		unusable := ""
 		if hit != nil {
-			unusable = r.unusable(u, hit)
+			unusable = r.unusable(ctx, u, hit)
 		}
 		if hit == nil || unusable != "" {
 			return nil, r.staleUpstream(ctx, s, u, comps, unusable)

@@ -35,7 +35,7 @@ func (r *Runner) prepare(ctx context.Context, pl *planned, inputs map[string]met
 	encoded := r.components(s, inputs).encode()
 	sr = meta.StepRun{RunID: r.run.ID, Pipeline: r.p.Name, Step: s.Name, CodeHash: s.CodeHash,
 		CacheKey: cacheKey(encoded), Components: encoded, Inputs: sortedArtifacts(inputs)}
-	if prev := pl.resumed; prev != nil && prev.CacheKey == sr.CacheKey && r.unusable(s, prev) == "" {
+	if prev := pl.resumed; prev != nil && prev.CacheKey == sr.CacheKey && r.unusable(ctx, s, prev) == "" {
 		return r.reused(sr, prev, "finished in run "+r.opts.Resume+", which this run resumes"), true
 	}
 	switch {
@@ -167,7 +167,7 @@ func (r *Runner) cacheHit(ctx context.Context, s *pipeline.Step, key string) (*m
 	if hit == nil {
 		return nil, ""
 	}
-	if why := r.unusable(s, hit); why != "" {
+	if why := r.unusable(ctx, s, hit); why != "" {
 		return nil, why
 	}
 	return hit, ""
@@ -176,14 +176,14 @@ func (r *Runner) cacheHit(ctx context.Context, s *pipeline.Step, key string) (*m
 // unusable says why the outputs of a finished step run cannot be reused:
 // one of s's outputs is missing, or does not exist or verify in the store.
 // It is "" when all are fine.
-func (r *Runner) unusable(s *pipeline.Step, prev *meta.StepRun) string {
+func (r *Runner) unusable(ctx context.Context, s *pipeline.Step, prev *meta.StepRun) string {
 	have := artifactsByName(prev.Outputs)
 	for _, o := range s.Outputs {
 		a, ok := have[o.Name]
 		if !ok {
 			return fmt.Sprintf("cached run %s lacks output %s", prev.RunID, o.Name)
 		}
-		if err := artifact.Verify(r.st.Blobs, a); err != nil {
+		if err := r.st.Artifacts.Verify(ctx, a); err != nil {
 			return fmt.Sprintf("cached output %s of run %s is unusable: %v", o.Name, prev.RunID, err)
 		}
 	}
@@ -213,7 +213,7 @@ func (r *Runner) attempt(ctx context.Context, s *pipeline.Step, inputs map[strin
 	}
 	defer cancel()
 	actx = pipeline.WithStreams(actx, stdout, stderr)
-	sc := pipeline.NewStepContext(s, r.st.Blobs, inputs, pipeline.SaveObserverOf(ctx))
+	sc := pipeline.NewStepContext(actx, s, r.st.Artifacts, inputs, pipeline.SaveObserverOf(ctx))
 	done := make(chan attemptResult, 1)
 	go func() {
 		defer func() {

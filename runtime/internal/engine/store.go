@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/zengen-dev/zengen/runtime/internal/artifact"
 	"github.com/zengen-dev/zengen/runtime/internal/blob"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
@@ -15,9 +16,9 @@ import (
 // Store is the on-disk home of a pipeline's runs: HOME/meta.db holds the
 // records, HOME/blobs the artifacts by content.
 type Store struct {
-	Home  string
-	Meta  *meta.DB
-	Blobs blob.Store
+	Home      string
+	Meta      MetadataStore
+	Artifacts artifact.Store
 }
 
 // HomeDir picks the store location: --home, then $ZEN_HOME, then .zen in the
@@ -48,7 +49,7 @@ func OpenStore(ctx context.Context, home string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{Home: home, Meta: db, Blobs: blobs}, nil
+	return &Store{Home: home, Meta: SQLiteMetadata(db), Artifacts: artifact.NewLocal(blobs)}, nil
 }
 
 // ReadStore opens an existing store for the commands that only read it. It
@@ -73,7 +74,7 @@ func ReadStore(ctx context.Context, home string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{Home: home, Meta: db, Blobs: blobs}, nil
+	return &Store{Home: home, Meta: SQLiteMetadata(db), Artifacts: artifact.NewLocal(blobs)}, nil
 }
 
 func (s *Store) Close() error { return s.Meta.Close() }

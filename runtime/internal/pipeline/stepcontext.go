@@ -1,10 +1,11 @@
 package pipeline
 
 import (
+	"context"
 	"errors"
 	"sync"
 
-	"github.com/zengen-dev/zengen/runtime/internal/blob"
+	"github.com/zengen-dev/zengen/runtime/internal/artifact"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
 
@@ -15,9 +16,10 @@ import (
 // methods: runtime re-exports the type to user code, which must see no
 // more of it than Metric.
 type StepContext struct {
-	step   *Step
-	blobs  blob.Store
-	inputs map[string]meta.Artifact // by input name, resolved before the attempt
+	ctx       context.Context // the attempt's, for the artifact store
+	step      *Step
+	artifacts artifact.Store
+	inputs    map[string]meta.Artifact // by input name, resolved before the attempt
 	// observe, when set, sees every saved output (WithSaveObserver).
 	observe func(SavedOutput)
 
@@ -27,17 +29,20 @@ type StepContext struct {
 	metrics []meta.Metric
 }
 
-// NewStepContext starts the bookkeeping of one attempt of step, whose
-// inputs are resolved to stored artifacts.
-func NewStepContext(step *Step, blobs blob.Store, inputs map[string]meta.Artifact, observe func(SavedOutput)) *StepContext {
-	return &StepContext{step: step, blobs: blobs, inputs: inputs, observe: observe}
+// NewStepContext starts the bookkeeping of one attempt of step under ctx,
+// whose inputs are resolved to artifacts in store.
+func NewStepContext(ctx context.Context, step *Step, store artifact.Store, inputs map[string]meta.Artifact, observe func(SavedOutput)) *StepContext {
+	return &StepContext{ctx: ctx, step: step, artifacts: store, inputs: inputs, observe: observe}
 }
+
+// ContextOf returns the attempt's context.
+func ContextOf(sc *StepContext) context.Context { return sc.ctx }
 
 // StepOf returns the step the attempt runs.
 func StepOf(sc *StepContext) *Step { return sc.step }
 
-// BlobsOf returns the blob store the attempt's artifacts spill to.
-func BlobsOf(sc *StepContext) blob.Store { return sc.blobs }
+// ArtifactsOf returns the store of the attempt's artifacts.
+func ArtifactsOf(sc *StepContext) artifact.Store { return sc.artifacts }
 
 // InputOf returns the stored artifact of the attempt's input name.
 func InputOf(sc *StepContext, name string) (meta.Artifact, bool) {

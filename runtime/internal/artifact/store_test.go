@@ -1,0 +1,20 @@
+package artifact_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/zengen-dev/zengen/runtime/internal/artifact"
+	"github.com/zengen-dev/zengen/runtime/internal/blob"
+	"github.com/zengen-dev/zengen/runtime/internal/storetest"
+)
+
+func TestLocalStore(t *testing.T) {
+	storetest.TestArtifactStore(t, func(t *testing.T) artifact.Store {
+		blobs, err := blob.OpenLocal(filepath.Join(t.TempDir(), "blobs"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return artifact.NewLocal(blobs)
+	})
+}

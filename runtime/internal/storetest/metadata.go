@@ -1,0 +1,180 @@
+package storetest
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/runtime/internal/engine"
+	"github.com/zengen-dev/zengen/runtime/internal/meta"
+)
+
+// TestMetadataStore checks a metadata store against the contract of
+// engine.MetadataStore; open returns an empty store that lives as long as
+// t (the suite closes it).
+func TestMetadataStore(t *testing.T, open func(t *testing.T) engine.MetadataStore) {
+	const pipeline = "churn"
+	codes := map[string]string{"load": "c-load", "train": "c-train"}
+	blobOut := meta.Artifact{Name: "xs", Digest: digestOf(pattern(100)), Size: 100, Codec: "numeric", Type: "[]float64"}
+	inlineOut := meta.Artifact{Name: "loss", Digest: digestOf([]byte("0.25")), Size: 4, Codec: "json", Type: "float64", Inline: []byte("0.25")}
+
+	// begin starts a run of the pipeline.
+	begin := func(t *testing.T, s engine.MetadataStore, at time.Time) meta.Run {
+		t.Helper()
+		if err := s.EnsurePipeline(t.Context(), pipeline, "churn.ipynb", codes); err != nil {
+			t.Fatalf("ensure pipeline: %v", err)
+		}
+		r := meta.Run{ID: meta.NewRunID(at), Pipeline: pipeline, Params: `{"lr":0.1}`, Args: `[]`, StartedAt: at}
+		if err := s.CreateRun(t.Context(), &r); err != nil {
+			t.Fatalf("create run: %v", err)
+		}
+		return r
+	}
+	// record keeps records in one transaction.
+	record := func(t *testing.T, s engine.MetadataStore, f func(tx engine.MetadataTx) error) {
+		t.Helper()
+		tx, err := s.Begin(t.Context())
+		if err != nil {
+			t.Fatalf("begin: %v", err)
+		}
+		if err := f(tx); err != nil {
+			tx.Rollback()
+			t.Fatal(err)
+		}
+		if err := tx.Commit(t.Context()); err != nil {
+			t.Fatalf("commit: %v", err)
+		}
+	}
+	finished := func(run meta.Run, step, key string, outs ...meta.Artifact) *meta.StepRun {
+		now := run.StartedAt.Add(time.Second)
+		return &meta.StepRun{RunID: run.ID, Pipeline: pipeline, Step: step, Status: meta.StepSucceeded, Attempt: 1,
+			StartedAt: now, EndedAt: now.Add(time.Millisecond), CodeHash: codes[step], CacheKey: key, Components: `{"code":"` + codes[step] + `"}`,
+			Outputs: outs, Metrics: []meta.Metric{{Name: "loss", Value: 0.25}}}
+	}
+
+	t.Run("Runs", func(t *testing.T) {
+		s := open(t)
+		defer s.Close()
+		if _, err := s.ResolveRun(t.Context(), pipeline, "latest"); !errors.Is(err, meta.ErrNotFound) {
+			t.Errorf("latest of no runs: %v, want ErrNotFound", err)
+		}
+		start := time.Now().Add(-time.Minute).Truncate(time.Millisecond)
+		first := begin(t, s, start)
+		if err := s.Heartbeat(t.Context(), first.ID, start.Add(time.Second)); err != nil {
+			t.Fatalf("heartbeat: %v", err)
+		}
+		ended := start.Add(2 * time.Second)
+		if err := s.FinishRun(t.Context(), first.ID, meta.RunFailed, "step train failed", ended); err != nil {
+			t.Fatalf("finish run: %v", err)
+		}
+		second := begin(t, s, start.Add(3*time.Second))
+		got, err := s.ResolveRun(t.Context(), pipeline, first.ID)
+		if err != nil {
+			t.Fatalf("resolve %s: %v", first.ID, err)
+		}
+		if got.Status != meta.RunFailed || got.Error != "step train failed" || !got.EndedAt.Equal(ended) || got.Params != first.Params {
+			t.Errorf("finished run reads back as %+v", got)
+		}
+		if latest, err := s.ResolveRun(t.Context(), pipeline, "latest"); err != nil || latest.ID != second.ID {
+			t.Errorf("latest is %s (%v), want %s", latest.ID, err, second.ID)
+		}
+		runs, err := s.Runs(t.Context(), pipeline, 10)
+		if err != nil || len(runs) != 2 || runs[0].ID != second.ID {
+			t.Errorf("runs: %v, %v; want the two runs, newest first", runs, err)
+		}
+		if _, err := s.ResolveRun(t.Context(), pipeline, "no-such-run"); !errors.Is(err, meta.ErrNotFound) {
+			t.Errorf("resolve of an unknown run: %v, want ErrNotFound", err)
+		}
+	})
+
+	t.Run("StepRecords", func(t *testing.T) {
+		s := open(t)
+		defer s.Close()
+		run := begin(t, s, time.Now().Add(-time.Minute).Truncate(time.Millisecond))
+		start := &meta.StepRun{RunID: run.ID, Pipeline: pipeline, Step: "load", Status: meta.StepRunning, Attempt: 1,
+			StartedAt: run.StartedAt, CodeHash: codes["load"], CacheKey: "key-load"}
+		record(t, s, func(tx engine.MetadataTx) error { return tx.StartStep(t.Context(), start) })
+		if sr, err := s.StepRun(t.Context(), run.ID, "load"); err != nil || sr.Status != meta.StepRunning {
+			t.Errorf("started step reads back as %q (%v), want running", sr.Status, err)
+		}
+		done := finished(run, "load", "key-load", blobOut, inlineOut)
+		done.ID = start.ID
+		record(t, s, func(tx engine.MetadataTx) error { return tx.FinishStep(t.Context(), done) })
+
+		hit, err := s.CacheHit(t.Context(), pipeline, "load", "key-load")
+		if err != nil || hit == nil {
+			t.Fatalf("cache hit: %v, %v", hit, err)
+		}
+		if diff := cmp.Diff([]meta.Artifact{inlineOut, blobOut}, sortedByName(hit.Outputs)); diff != "" {
+			t.Errorf("outputs of the hit (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(done.Metrics, hit.Metrics); diff != "" {
+			t.Errorf("metrics of the hit (-want +got):\n%s", diff)
+		}
+		if miss, err := s.CacheHit(t.Context(), pipeline, "load", "another-key"); err != nil || miss != nil {
+			t.Errorf("another key: %v, %v; want no hit", miss, err)
+		}
+		if last, err := s.LatestSuccess(t.Context(), pipeline, "load"); err != nil || last == nil || last.RunID != run.ID {
+			t.Errorf("latest success: %v, %v", last, err)
+		}
+		steps, err := s.StepRuns(t.Context(), run.ID)
+		if err != nil || len(steps) != 1 || steps[0].Status != meta.StepSucceeded {
+			t.Errorf("step runs: %+v, %v", steps, err)
+		}
+		digests, err := s.BlobDigests(t.Context())
+		if err != nil || !cmp.Equal(digests, []string{blobOut.Digest}) {
+			t.Errorf("blob digests: %v, %v; want only the blob's %s", digests, err, blobOut.Digest)
+		}
+		if _, err := s.StepRun(t.Context(), run.ID, "train"); !errors.Is(err, meta.ErrNotFound) {
+			t.Errorf("a step with no record: %v, want ErrNotFound", err)
+		}
+
+		next := begin(t, s, run.StartedAt.Add(time.Second))
+		again := finished(next, "load", "key-load-2")
+		record(t, s, func(tx engine.MetadataTx) error { return tx.FinishStep(t.Context(), again) })
+		recorded, err := s.StepRun(t.Context(), next.ID, "load")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if prev, err := s.PreviousKeyed(t.Context(), recorded); err != nil || prev == nil || prev.RunID != run.ID {
+			t.Errorf("previous keyed record: %v, %v; want the one of run %s", prev, err, run.ID)
+		}
+	})
+
+	t.Run("Transactions", func(t *testing.T) {
+		s := open(t)
+		defer s.Close()
+		run := begin(t, s, time.Now().Add(-time.Minute).Truncate(time.Millisecond))
+		tx, err := s.Begin(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		sr := finished(run, "train", "key-train", inlineOut)
+		if err := tx.FinishStep(t.Context(), sr); err != nil {
+			t.Fatal(err)
+		}
+		if hit, err := tx.CacheHit(t.Context(), pipeline, "train", "key-train"); err != nil || hit == nil {
+			t.Errorf("a transaction does not see its own record: %v, %v", hit, err)
+		}
+		if err := tx.Rollback(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.StepRun(t.Context(), run.ID, "train"); !errors.Is(err, meta.ErrNotFound) {
+			t.Errorf("a rolled-back record: %v, want ErrNotFound", err)
+		}
+		if hit, err := s.CacheHit(t.Context(), pipeline, "train", "key-train"); err != nil || hit != nil {
+			t.Errorf("a rolled-back record is a cache hit: %v, %v", hit, err)
+		}
+	})
+}
+
+func sortedByName(as []meta.Artifact) []meta.Artifact {
+	out := append([]meta.Artifact(nil), as...)
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].Name < out[j-1].Name; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
