@@ -11,7 +11,7 @@ import (
 // Store keeps the encoded bytes of step outputs under the SHA-256 of those
 // bytes. The engine and the API's Load and Save use nothing else of it, so
 // another backend (an object store) only has to implement this and pass
-// the conformance suite in runtime/internal/storetest.
+// the conformance suite in runtime/internal/seamtest.
 //
 // Errors are classified with errors.Is: ErrNotFound (no artifact has that
 // digest), ErrCorrupt (its bytes no longer match it) and ErrFull (the

@@ -6,11 +6,11 @@ import (
 
 	"github.com/zengen-dev/zengen/runtime/internal/artifact"
 	"github.com/zengen-dev/zengen/runtime/internal/blob"
-	"github.com/zengen-dev/zengen/runtime/internal/storetest"
+	"github.com/zengen-dev/zengen/runtime/internal/seamtest"
 )
 
 func TestLocalStore(t *testing.T) {
-	storetest.TestArtifactStore(t, func(t *testing.T) artifact.Store {
+	seamtest.TestArtifactStore(t, func(t *testing.T) artifact.Store {
 		blobs, err := blob.OpenLocal(filepath.Join(t.TempDir(), "blobs"))
 		if err != nil {
 			t.Fatal(err)

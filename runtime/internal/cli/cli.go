@@ -183,7 +183,7 @@ func (c *cli) dispatch(ctx context.Context, cmd *command, args []string) int {
 // damagedHint says, after an error that found meta.db damaged, what is
 // safe and what the user can do.
 func (c *cli) damagedHint() {
-	home := engine.HomeDir(c.home)
+	home := c.backends().Home
 	fmt.Fprintf(c.stderr, "The store's records in %s are damaged; its artifacts in %s are not affected.\n",
 		filepath.Join(home, "meta.db"), filepath.Join(home, "blobs"))
 	fmt.Fprintf(c.stderr, "'%s doctor' shows what is damaged; '%s recover' rebuilds the records from what can still be read.\n",
@@ -193,16 +193,19 @@ func (c *cli) damagedHint() {
 // errReported is a failure whose details are already on the terminal.
 var errReported = errors.New("reported")
 
+// backends are the stores and orchestrator this invocation works against.
+func (c *cli) backends() engine.Backends { return engine.Choose(c.home) }
+
 // openStore opens the store of this invocation for run, creating it if
 // needed.
 func (c *cli) openStore(ctx context.Context) (*engine.Store, error) {
-	return engine.OpenStore(ctx, engine.HomeDir(c.home))
+	return c.backends().OpenStore(ctx)
 }
 
 // readStore opens the existing store of this invocation for a command that
 // only reads it.
 func (c *cli) readStore(ctx context.Context) (*engine.Store, error) {
-	return engine.ReadStore(ctx, engine.HomeDir(c.home))
+	return c.backends().ReadStore(ctx)
 }
 
 // openRun is the preamble of the commands that read one run: it opens the

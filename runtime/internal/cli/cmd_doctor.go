@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/zengen-dev/zengen/runtime/internal/blob"
-	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
 
@@ -21,7 +20,7 @@ var doctorCommand = &command{
 	examples: `  PROG doctor
   PROG doctor --home /data/zen`,
 	run: func(ctx context.Context, c *cli, st *cmdState, args []string) error {
-		home := engine.HomeDir(c.home)
+		home := c.backends().Home // doctor tends the local store
 		dbPath := filepath.Join(home, "meta.db")
 		if _, err := os.Stat(dbPath); errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("no store at %s", home)
@@ -34,7 +33,7 @@ var doctorCommand = &command{
 		var recorded []string
 		if len(problems) == 0 {
 			fmt.Fprintf(c.stdout, "%s: ok\n", dbPath)
-			if s, err := engine.ReadStore(ctx, home); err == nil {
+			if s, err := c.readStore(ctx); err == nil {
 				recorded, err = s.Meta.BlobDigests(ctx)
 				s.Close()
 				if err != nil {

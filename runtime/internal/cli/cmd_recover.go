@@ -22,7 +22,7 @@ var recoverCommand = &command{
 	examples: `  PROG doctor      # says whether meta.db is damaged
   PROG recover`,
 	run: func(ctx context.Context, c *cli, st *cmdState, args []string) error {
-		home := engine.HomeDir(c.home)
+		home := c.backends().Home // recover rebuilds the local store's meta.db
 		dbPath := filepath.Join(home, "meta.db")
 		if _, err := os.Stat(dbPath); errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("no store at %s", home)

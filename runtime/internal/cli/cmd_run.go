@@ -130,20 +130,17 @@ func runRun(ctx context.Context, c *cli, st *cmdState, args []string) error {
 		c.p.Setup()
 	}
 	term := &engine.Terminal{Stdout: c.stdout, Stderr: c.stderr}
-	r, err := engine.NewRunner(c.p, s, rf.opts, params, term)
-	if err != nil {
-		return err
-	}
-	run, err := r.Execute(ctx)
+	out, err := c.backends().Orchestrator(s).Execute(ctx, c.p, rf.opts, params, term)
 	engine.ReportRunEnd()
 	if err != nil {
 		return err
 	}
+	run := out.Run
 	took := engine.FormatDuration(run.EndedAt.Sub(run.StartedAt))
 	if run.Status != meta.RunSucceeded {
 		why := run.Error
-		if r.DiskFull() {
-			why = r.FullHint()
+		if out.Hint != "" {
+			why = out.Hint
 		}
 		term.Progress(fmt.Sprintf("run %s %s after %s: %s", run.ID, run.Status, took, why))
 		return errReported

@@ -11,7 +11,7 @@ import (
 // writes while it runs a pipeline and what the command line reads back.
 // Today's implementation is the SQLite database in meta.db (package meta);
 // another backend (a shared PostgreSQL) implements this and passes the
-// conformance suite in runtime/internal/storetest.
+// conformance suite in runtime/internal/seamtest.
 //
 // Errors are classified with errors.Is: meta.ErrNotFound for a run or
 // step that has no record; a full disk tests true with meta.IsFull (and

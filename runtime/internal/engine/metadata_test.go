@@ -6,11 +6,11 @@ import (
 
 	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
-	"github.com/zengen-dev/zengen/runtime/internal/storetest"
+	"github.com/zengen-dev/zengen/runtime/internal/seamtest"
 )
 
 func TestSQLiteMetadata(t *testing.T) {
-	storetest.TestMetadataStore(t, func(t *testing.T) engine.MetadataStore {
+	seamtest.TestMetadataStore(t, func(t *testing.T) engine.MetadataStore {
 		db, err := meta.Open(t.Context(), filepath.Join(t.TempDir(), "meta.db"))
 		if err != nil {
 			t.Fatal(err)

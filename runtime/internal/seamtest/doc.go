@@ -1,4 +1,4 @@
-// Package storetest is the contract of the stack's seams written as tests:
+// Package seamtest is the contract of the stack's seams written as tests:
 // TestArtifactStore and TestMetadataStore run against any implementation
 // of artifact.Store and engine.MetadataStore. Today's implementations
 // (local files with inline bytes, SQLite) pass them in their packages'
@@ -7,4 +7,4 @@
 //
 // The package knows the interfaces and the record types, nothing about
 // how any backend keeps them.
-package storetest
+package seamtest
