@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -359,32 +358,7 @@ func (r *Runner) schedule(ctx context.Context, plan []*planned, prior map[string
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	inPlan := map[string]*planned{}
-	for _, pl := range plan {
-		inPlan[pl.step.Name] = pl
-	}
-	produced := map[string]map[string]meta.Artifact{} // step → output name → artifact
-	for name, sr := range prior {
-		produced[name] = artifactsByName(sr.Outputs)
-	}
-	waiting := map[string]int{} // unfinished deps in the plan
-	dependents := map[string][]string{}
-	for _, pl := range plan {
-		for _, d := range deps(pl.step) {
-			if inPlan[d] != nil {
-				waiting[pl.step.Name]++
-				dependents[d] = append(dependents[d], pl.step.Name)
-			}
-		}
-	}
-	var ready []*planned
-	for _, pl := range plan {
-		if waiting[pl.step.Name] == 0 {
-			ready = append(ready, pl)
-		}
-	}
-	finished := map[string]string{} // step → final status
-	var firstErr error
+	d := newDAGState(plan, prior, r.order)
 	results := make(chan Event) // a worker's final event of its step
 	running := 0
 	stopping := false
@@ -392,35 +366,11 @@ func (r *Runner) schedule(ctx context.Context, plan []*planned, prior map[string
 	// store's calls get a context that is never cancelled.
 	dbctx := context.WithoutCancel(ctx)
 
-	// settle records the outcome of a step and releases its dependents.
-	settle := func(sr meta.StepRun) {
-		finished[sr.Step] = sr.Status
-		ok := sr.Status == meta.StepSucceeded || sr.Status == meta.StepCached
-		if ok {
-			produced[sr.Step] = artifactsByName(sr.Outputs)
-		}
-		if sr.Status == meta.StepFailed && firstErr == nil {
-			where := ""
-			if sr.Position != "" {
-				where = sr.Position + ": "
-			}
-			firstErr = fmt.Errorf("step %s failed: %s%s", sr.Step, where, FirstLine(sr.Error))
-		}
-		for _, d := range dependents[sr.Step] {
-			if !ok {
-				continue // skipped at the end, with the reason
-			}
-			if waiting[d]--; waiting[d] == 0 {
-				ready = append(ready, inPlan[d])
-			}
-		}
-		sort.SliceStable(ready, func(i, j int) bool { return r.order[ready[i].step.Name] < r.order[ready[j].step.Name] })
-	}
 	// fail settles a step that cannot start, recording it in this turn.
 	fail := func(sr meta.StepRun, reason string) {
 		sr.Status, sr.Error = meta.StepFailed, reason
 		r.emit(dbctx, Event{Kind: Failed, Step: sr.Step, Record: &sr})
-		settle(sr)
+		d.settle(sr)
 	}
 
 	// Each turn decides what it can without running step code — reuses,
@@ -431,19 +381,19 @@ func (r *Runner) schedule(ctx context.Context, plan []*planned, prior map[string
 	aloneRunning := false // a step with Step.Alone runs: nothing starts beside it
 	for {
 		var launches []*launch
-		for !stopping && !aloneRunning && running+len(launches) < r.opts.Parallel && len(ready) > 0 {
+		for !stopping && !aloneRunning && running+len(launches) < r.opts.Parallel && len(d.ready) > 0 {
 			if ctx.Err() != nil {
 				stopping = true
 				break
 			}
-			pl := ready[0]
+			pl := d.ready[0]
 			if pl.step.Alone != "" && running+len(launches) > 0 {
 				// It waits for the running steps, even if its key turns
 				// out to be cached; nothing overtakes it.
 				break
 			}
-			ready = ready[1:]
-			inputs, err := r.resolveInputs(pl.step, produced)
+			d.ready = d.ready[1:]
+			inputs, err := r.resolveInputs(pl.step, d.produced)
 			if err != nil {
 				fail(meta.StepRun{RunID: r.run.ID, Pipeline: r.p.Name, Step: pl.step.Name, CodeHash: pl.step.CodeHash}, err.Error())
 				continue
@@ -451,7 +401,7 @@ func (r *Runner) schedule(ctx context.Context, plan []*planned, prior map[string
 			sr, hit := r.prepare(dbctx, pl, inputs)
 			if hit {
 				r.emit(dbctx, Event{Kind: Cached, Step: sr.Step, Record: &sr})
-				settle(sr)
+				d.settle(sr)
 				continue
 			}
 			sr.StartedAt, sr.Attempt = time.Now(), 1
@@ -462,7 +412,7 @@ func (r *Runner) schedule(ctx context.Context, plan []*planned, prior map[string
 			// Only a step that runs alone may have os.Stdout swapped:
 			// nothing else running, nothing else starting until it ends
 			// (no other step ready, or --parallel 1 holding them back).
-			alone := running == 0 && len(launches) == 0 && (len(ready) == 0 || r.opts.Parallel == 1 || pl.step.Alone != "") && r.osCapture.Load()
+			alone := running == 0 && len(launches) == 0 && (len(d.ready) == 0 || r.opts.Parallel == 1 || pl.step.Alone != "") && r.osCapture.Load()
 			launches = append(launches, &launch{pl: pl, inputs: inputs, sr: sr, alone: alone})
 			if pl.step.Alone != "" {
 				aloneRunning = true
@@ -488,7 +438,7 @@ func (r *Runner) schedule(ctx context.Context, plan []*planned, prior map[string
 			}()
 		}
 		if running == 0 {
-			if !stopping && len(ready) > 0 {
+			if !stopping && len(d.ready) > 0 {
 				continue
 			}
 			break
@@ -504,7 +454,7 @@ func (r *Runner) schedule(ctx context.Context, plan []*planned, prior map[string
 			}
 		}
 		r.emit(dbctx, end)
-		settle(*end.Record)
+		d.settle(*end.Record)
 		if (end.Record.Status == meta.StepFailed && !r.opts.KeepGoing || r.diskFull.Load()) && !stopping {
 			stopping = true
 			cancel()
@@ -514,33 +464,39 @@ func (r *Runner) schedule(ctx context.Context, plan []*planned, prior map[string
 		}
 	}
 
-	// Whatever never ran is skipped (an upstream step did not finish) or
-	// cancelled (the run stopped first).
+	return r.closeRun(ctx, plan, d)
+}
+
+// closeRun records whatever never ran — skipped (an upstream step did not
+// finish) or cancelled (the run stopped first) — and returns the run's
+// status.
+func (r *Runner) closeRun(ctx context.Context, plan []*planned, d *dagState) (string, error) {
+	dbctx := context.WithoutCancel(ctx)
 	cancelled := ctx.Err() != nil
 	for _, pl := range plan {
-		if _, ok := finished[pl.step.Name]; ok {
+		if _, ok := d.finished[pl.step.Name]; ok {
 			continue
 		}
 		sr := meta.StepRun{RunID: r.run.ID, Pipeline: r.p.Name, Step: pl.step.Name, CodeHash: pl.step.CodeHash}
-		if blocker := r.blockedBy(pl.step, finished); blocker != "" {
-			sr.Status, sr.Error = meta.StepSkipped, "upstream step "+blocker+" "+finished[blocker]
+		if blocker := d.blockedBy(pl.step); blocker != "" {
+			sr.Status, sr.Error = meta.StepSkipped, "upstream step "+blocker+" "+d.finished[blocker]
 			r.emit(dbctx, Event{Kind: Skipped, Step: sr.Step, Record: &sr})
 		} else {
 			sr.Status, sr.Error = meta.StepCancelled, "the run stopped before it started"
 			r.emit(dbctx, Event{Kind: Cancelled, Step: sr.Step, Record: &sr})
 		}
-		finished[pl.step.Name] = sr.Status
+		d.finished[pl.step.Name] = sr.Status
 	}
 	r.emit(dbctx, Event{Kind: Turn})
 	switch {
 	case cancelled:
 		return meta.RunCancelled, context.Cause(ctx)
-	case firstErr != nil:
-		return meta.RunFailed, firstErr
+	case d.firstErr != nil:
+		return meta.RunFailed, d.firstErr
 	case len(r.lost) > 0:
 		return meta.RunFailed, fmt.Errorf("the records of steps %s could not be written", strings.Join(r.lost, ", "))
 	}
-	for _, st := range finished {
+	for _, st := range d.finished {
 		if st != meta.StepSucceeded && st != meta.StepCached {
 			return meta.RunFailed, errors.New("some steps did not finish")
 		}
@@ -570,16 +526,6 @@ func (r *Runner) emit(ctx context.Context, e Event) error {
 		}
 	}
 	return first
-}
-
-// blockedBy names a dependency of s that finished without success, if any.
-func (r *Runner) blockedBy(s *pipeline.Step, finished map[string]string) string {
-	for _, d := range deps(s) {
-		if st, ok := finished[d]; ok && st != meta.StepSucceeded && st != meta.StepCached {
-			return d
-		}
-	}
-	return ""
 }
 
 func artifactsByName(as []meta.Artifact) map[string]meta.Artifact {
