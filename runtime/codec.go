@@ -16,7 +16,7 @@ import (
 	"sync"
 	"unsafe"
 
-	"github.com/zengen-dev/zengen/runtime/internal/nonfinite"
+	"github.com/zengen-dev/zengen/runtime/internal/layout"
 )
 
 // A Codec turns values of one Go type into the bytes of an artifact and
@@ -99,7 +99,7 @@ func Raw[T ~string | ~[]byte]() Codec[T] { return rawCodec[T]{} }
 
 type rawCodec[T ~string | ~[]byte] struct{}
 
-func (rawCodec[T]) Name() string { return "raw" }
+func (rawCodec[T]) Name() string { return layout.Raw }
 
 func (rawCodec[T]) Encode(w io.Writer, v T) error {
 	// reflect gives the bytes of a named string or slice type without the
@@ -147,10 +147,10 @@ func (rawCodec[T]) Decode(r io.Reader) (T, error) {
 // The header lets Decode refuse an artifact of another element type with a
 // clear message instead of reinterpreting its bits.
 const (
-	numericMagic      = "ZNUM"
-	numericVersion    = 1
-	numericHeaderSize = 16
-	numericFlagNil    = 1 << 0
+	numericMagic      = layout.NumericMagic
+	numericVersion    = layout.NumericVersion
+	numericHeaderSize = layout.NumericHeaderSize
+	numericFlagNil    = layout.NumericFlagNil
 )
 
 // hostLittleEndian reports whether memory holds numbers in the artifact's
@@ -205,7 +205,7 @@ type numericCodec[S ~[]E, E Number] struct {
 	direct bool // memory layout equals the artifact layout
 }
 
-func (numericCodec[S, E]) Name() string { return "numeric" }
+func (numericCodec[S, E]) Name() string { return layout.Numeric }
 
 // numericChunk is how many bytes the portable path converts at a time.
 const numericChunk = 64 << 10
@@ -402,7 +402,7 @@ type binaryCodec[T any, PT interface {
 	encoding.BinaryUnmarshaler
 }] struct{}
 
-func (binaryCodec[T, PT]) Name() string { return "binary" }
+func (binaryCodec[T, PT]) Name() string { return layout.Binary }
 
 func (binaryCodec[T, PT]) Encode(w io.Writer, v T) error {
 	b, err := PT(&v).MarshalBinary()
@@ -450,7 +450,7 @@ type jsonCodec[T any] struct {
 	float bool // T is a float type: non-finite values become strings
 }
 
-func (jsonCodec[T]) Name() string { return "json" }
+func (jsonCodec[T]) Name() string { return layout.JSON }
 
 func (c jsonCodec[T]) Encode(w io.Writer, v T) error {
 	if c.float {
@@ -479,14 +479,14 @@ func nonFiniteText[T any](v *T) (string, bool) {
 		if f != f && bits != math.Float32bits(float32(math.NaN())) {
 			return fmt.Sprintf("NaN:%08x", bits), true
 		}
-		return nonfinite.Name(float64(f))
+		return layout.NonFiniteName(float64(f))
 	}
 	bits := *(*uint64)(unsafe.Pointer(v))
 	f := math.Float64frombits(bits)
 	if math.IsNaN(f) && bits != math.Float64bits(math.NaN()) {
 		return fmt.Sprintf("NaN:%016x", bits), true
 	}
-	return nonfinite.Name(f)
+	return layout.NonFiniteName(f)
 }
 
 func (c jsonCodec[T]) Decode(r io.Reader) (T, error) {
@@ -568,7 +568,7 @@ func ErrorCodec() Codec[error] { return errorCodec{} }
 
 type errorCodec struct{}
 
-func (errorCodec) Name() string { return "error" }
+func (errorCodec) Name() string { return layout.Error }
 
 func (errorCodec) Encode(w io.Writer, err error) error {
 	if err == nil {

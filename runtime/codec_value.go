@@ -16,6 +16,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/zengen-dev/zengen/runtime/internal/layout"
 	"github.com/zengen-dev/zengen/runtime/internal/reflectvalue"
 )
 
@@ -65,7 +66,7 @@ func Value[T any]() Codec[T] { return valueCodec[T]{} }
 
 type valueCodec[T any] struct{}
 
-func (valueCodec[T]) Name() string { return "value" }
+func (valueCodec[T]) Name() string { return layout.Value }
 
 func (valueCodec[T]) Encode(w io.Writer, v T) error {
 	e := valueEncoder{buf: append(make([]byte, 0, 64), valueMagic...), onPath: map[refKey]bool{}}

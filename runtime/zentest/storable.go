@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/zengen-dev/zengen/runtime"
+	"github.com/zengen-dev/zengen/runtime/internal/layout"
 )
 
 // storability collects, during a run, the outputs whose stored artifact
@@ -54,7 +55,7 @@ func roundTripFailure(o runtime.SavedOutput) string {
 		return fmt.Sprintf("%s: the stored artifact does not decode: %v", head, err)
 	}
 	want, got := o.Value, stored
-	if o.Codec == "error" {
+	if o.Codec == layout.Error {
 		// An error crosses between steps as its message, by design.
 		want, got = errorText(want), errorText(got)
 	}

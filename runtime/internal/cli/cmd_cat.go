@@ -12,6 +12,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/zengen-dev/zengen/runtime/internal/layout"
 )
 
 var catCommand = &command{
@@ -83,11 +85,11 @@ func (c *cli) showerOf(step, name string) func(codec string, r io.Reader) (any, 
 // shown as a hex dump.
 func DisplayArtifact(w io.Writer, codec string, r io.Reader, show func(codec string, r io.Reader) (any, error)) error {
 	switch codec {
-	case "json":
+	case layout.JSON:
 		return indentJSON(w, r)
-	case "raw", "error":
+	case layout.Raw, layout.Error:
 		return copyText(w, r)
-	case "numeric":
+	case layout.Numeric:
 		return displayNumeric(w, r)
 	}
 	b, err := io.ReadAll(r)
@@ -133,13 +135,13 @@ func copyText(w io.Writer, r io.Reader) error {
 	return nil
 }
 
-// displayNumeric prints the numeric layout (see codec.go: "ZNUM", version,
-// kind, width, flags, count, elements) as a JSON array, an element at a
-// time.
+// displayNumeric prints the numeric layout (package layout and codec.go:
+// magic, version, kind, width, flags, count, elements) as a JSON array, an
+// element at a time.
 func displayNumeric(w io.Writer, r io.Reader) error {
 	br := bufio.NewReaderSize(r, 64<<10)
-	var head [16]byte
-	if _, err := io.ReadFull(br, head[:]); err != nil || string(head[:4]) != "ZNUM" || head[4] != 1 {
+	var head [layout.NumericHeaderSize]byte
+	if _, err := io.ReadFull(br, head[:]); err != nil || string(head[:4]) != layout.NumericMagic || head[4] != layout.NumericVersion {
 		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
 			return err
 		}
@@ -155,7 +157,7 @@ func displayNumeric(w io.Writer, r io.Reader) error {
 	if kind != 'i' && kind != 'u' && kind != 'f' {
 		return fmt.Errorf("numeric artifact has element kind %q", kind)
 	}
-	if flags&1 != 0 {
+	if flags&layout.NumericFlagNil != 0 {
 		if _, err := br.ReadByte(); err != io.EOF {
 			return errors.New("numeric artifact holds elements after a nil slice")
 		}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/zengen-dev/zengen/runtime/internal/nonfinite"
+	"github.com/zengen-dev/zengen/runtime/internal/layout"
 	"github.com/zengen-dev/zengen/runtime/internal/reflectvalue"
 )
 
@@ -165,7 +165,7 @@ func textOf(v reflect.Value) (string, bool) {
 }
 
 func renderFloat(f float64, bits int) string {
-	if s, ok := nonfinite.Name(f); ok {
+	if s, ok := layout.NonFiniteName(f); ok {
 		return `"` + s + `"`
 	}
 	return strconv.FormatFloat(f, 'g', -1, bits)
