@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 )
 
@@ -20,7 +21,7 @@ type analysis struct {
 	nb   *parser.Notebook
 	cfg  Config
 	errs parser.ErrorList
-	p    *Pipeline
+	p    *ir.Pipeline
 
 	lines     map[*parser.Cell]lineIndex
 	cellItems map[*parser.Cell][]*item
@@ -33,7 +34,7 @@ type analysis struct {
 	paramsCell   *parser.Cell
 	pipelineCell *parser.Cell
 	pipelineName string
-	pipelinePos  Pos // of the //zen:pipeline directive that names it
+	pipelinePos  ir.Pos // of the //zen:pipeline directive that names it
 	split        string
 
 	cellSteps []*stepBuild
@@ -43,7 +44,7 @@ type analysis struct {
 	chk *checked
 	// scratchRequires maps lines of the scratch go.mod that resolves
 	// imports to the requirement written there.
-	scratchRequires map[int]*Requirement
+	scratchRequires map[int]*ir.Requirement
 	// dropped are names whose declaration a later declaration replaced.
 	dropped map[string]droppedName
 	df      *dataflow
@@ -56,7 +57,7 @@ type analysis struct {
 // Analyze finds the steps of a parsed notebook, type-checks its code once
 // and infers the typed dataflow between the steps. Problems in the notebook
 // come back together as a sorted parser.ErrorList.
-func Analyze(nb *parser.Notebook, cfg Config) (*Pipeline, error) {
+func Analyze(nb *parser.Notebook, cfg Config) (*ir.Pipeline, error) {
 	a := &analysis{
 		nb:        nb,
 		cfg:       cfg,
@@ -65,10 +66,10 @@ func Analyze(nb *parser.Notebook, cfg Config) (*Pipeline, error) {
 		roles:     map[*parser.Cell]cellRole{},
 		cellStep:  map[*parser.Cell]*stepBuild{},
 		dropped:   map[string]droppedName{},
-		p:         &Pipeline{Notebook: nb.Path, Dialect: string(nb.Dialect)},
+		p:         &ir.Pipeline{Notebook: nb.Path, Dialect: string(nb.Dialect)},
 	}
 	if nb.Dialect != parser.DialectGoNB && nb.Dialect != parser.DialectREPL {
-		a.errs.Add(Pos{File: nb.Path}, "unknown notebook dialect %q", nb.Dialect)
+		a.errs.Add(ir.Pos{File: nb.Path}, "unknown notebook dialect %q", nb.Dialect)
 		return nil, a.errs.Err()
 	}
 	if !a.chunkCells() {
@@ -214,12 +215,12 @@ func (a *analysis) nameSteps() {
 	if !token.IsIdentifier(a.p.Package) && (a.cfg.Package != "" || validStepName(name)) {
 		switch {
 		case a.cfg.Package != "":
-			a.errs.Add(Pos{File: a.nb.Path}, "--package %s is not a Go package name", a.cfg.Package)
+			a.errs.Add(ir.Pos{File: a.nb.Path}, "--package %s is not a Go package name", a.cfg.Package)
 		case a.pipelineName != "":
 			a.errs.Add(a.pipelinePos, "the pipeline name %s makes the Go package name %s, which is a Go keyword", name, a.p.Package).Hint =
 				"choose another name, or keep this one and give --package NAME"
 		default:
-			a.errs.Add(Pos{File: a.nb.Path}, "the pipeline is named %s after the file, which makes the Go package name %s, a Go keyword", name, a.p.Package).Hint =
+			a.errs.Add(ir.Pos{File: a.nb.Path}, "the pipeline is named %s after the file, which makes the Go package name %s, a Go keyword", name, a.p.Package).Hint =
 				"name it with //zen:pipeline NAME, or give --package NAME"
 		}
 	}
@@ -228,7 +229,7 @@ func (a *analysis) nameSteps() {
 // magics turns !go get, %env, %goflags and %%writefile into pipeline
 // metadata, and rejects shell lines and other magics in cells that run.
 func (a *analysis) magics() {
-	required := map[string]*Requirement{}
+	required := map[string]*ir.Requirement{}
 	for _, c := range a.nb.Cells {
 		if c.Kind != parser.Code || a.roles[c] == roleSkip {
 			continue
@@ -258,7 +259,7 @@ func (a *analysis) magics() {
 						r.Version, r.Pos = version, m.Pos
 						continue
 					}
-					r := &Requirement{Path: path, Version: version, Pos: m.Pos}
+					r := &ir.Requirement{Path: path, Version: version, Pos: m.Pos}
 					required[path] = r
 					a.p.Requirements = append(a.p.Requirements, r)
 				}
@@ -280,7 +281,7 @@ func (a *analysis) magics() {
 					a.errs.Add(m.Pos, "%%env %s: an environment variable cannot hold a NUL byte", strconv.Quote(key))
 					continue
 				}
-				a.p.Env = append(a.p.Env, &EnvVar{Key: key, Value: value, Pos: m.Pos})
+				a.p.Env = append(a.p.Env, &ir.EnvVar{Key: key, Value: value, Pos: m.Pos})
 			case parser.MagicGoFlags:
 				a.p.GoFlags = append([]string(nil), m.Args...)
 			case parser.MagicMain:
@@ -305,7 +306,7 @@ func (a *analysis) magics() {
 			}
 		}
 	}
-	sortBy(a.p.Requirements, func(r *Requirement) string { return r.Path })
+	sortBy(a.p.Requirements, func(r *ir.Requirement) string { return r.Path })
 }
 
 // writeFile adds the file of a %%writefile cell to the pipeline, as GoNB
@@ -346,5 +347,5 @@ func (a *analysis) writeFile(c *parser.Cell) {
 		}
 		return
 	}
-	a.p.Files = append(a.p.Files, &File{Name: name, Content: wf.Content, Pos: wf.Pos})
+	a.p.Files = append(a.p.Files, &ir.File{Name: name, Content: wf.Content, Pos: wf.Pos})
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 )
 
@@ -74,7 +75,7 @@ func notebook(t testing.TB, kernel string, cells ...cell) *parser.Notebook {
 func code(src string) cell { return cell{src: src} }
 
 // analyze runs Analyze with a scratch module, failing on errors.
-func analyze(t testing.TB, nb *parser.Notebook, cfg Config) *Pipeline {
+func analyze(t testing.TB, nb *parser.Notebook, cfg Config) *ir.Pipeline {
 	t.Helper()
 	if cfg.Dir == "" {
 		cfg.Dir = t.TempDir()
@@ -86,7 +87,7 @@ func analyze(t testing.TB, nb *parser.Notebook, cfg Config) *Pipeline {
 	return p
 }
 
-func stepNamed(t testing.TB, p *Pipeline, name string) *Step {
+func stepNamed(t testing.TB, p *ir.Pipeline, name string) *ir.Step {
 	t.Helper()
 	for _, s := range p.Steps {
 		if s.Name == name {
@@ -97,7 +98,7 @@ func stepNamed(t testing.TB, p *Pipeline, name string) *Step {
 	return nil
 }
 
-func stepNames(p *Pipeline) []string {
+func stepNames(p *ir.Pipeline) []string {
 	var names []string
 	for _, s := range p.Steps {
 		names = append(names, s.Name)
@@ -106,7 +107,7 @@ func stepNames(p *Pipeline) []string {
 }
 
 // portSummary renders ports as "name type codec [from]" for comparisons.
-func portSummary(ports []*Port) []string {
+func portSummary(ports []*ir.Port) []string {
 	var out []string
 	for _, p := range ports {
 		s := p.Name + " " + p.Type + " " + p.Codec
@@ -124,7 +125,7 @@ func portSummary(ports []*Port) []string {
 	return out
 }
 
-func bodyText(s *Step) string {
+func bodyText(s *ir.Step) string {
 	var parts []string
 	for _, c := range s.Body {
 		parts = append(parts, c.Code)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/gen/ir"
 )
 
 // workedExample is the notebook of docs/design.md §3.
@@ -44,8 +45,8 @@ func TestWorkedExample(t *testing.T) {
 		{"train params", train.Params, []string{"epochs"}},
 		{"train metrics", train.Metrics, []string{"loss"}},
 		{"train unused", train.Unused, []string{"w"}},
-		{"edges", p.Edges, []*Edge{{From: "load", To: "train", Var: "xs", Why: "train reads xs, defined in load at cell 3:3"}}},
-		{"imports", p.Imports, []*Import{{Path: "fmt", Package: "fmt"}, {Path: "math/rand", Package: "rand"}}},
+		{"edges", p.Edges, []*ir.Edge{{From: "load", To: "train", Var: "xs", Why: "train reads xs, defined in load at cell 3:3"}}},
+		{"imports", p.Imports, []*ir.Import{{Path: "fmt", Package: "fmt"}, {Path: "math/rand", Package: "rand"}}},
 		{"split", p.Split, "markers"},
 		{"name", p.Name, "nb"},
 		{"func", train.Func, "Train"},
@@ -212,13 +213,13 @@ func TestFunctionSteps(t *testing.T) {
 		got, want any
 	}{
 		{"load func", load.Func, "LoadData"},
-		{"load call", load.Call.Args, []*Arg{{Param: "path"}}},
+		{"load call", load.Call.Args, []*ir.Arg{{Param: "path"}}},
 		{"load outputs", portSummary(load.Outputs), []string{"data []float64 numeric"}},
-		{"train call", train.Call, &Call{Args: []*Arg{{Input: "data"}, {Param: "lr"}, {Literal: "3"}}, Results: []string{"model", "err"}, Error: true, Pos: train.Call.Pos}},
+		{"train call", train.Call, &ir.Call{Args: []*ir.Arg{{Input: "data"}, {Param: "lr"}, {Literal: "3"}}, Results: []string{"model", "err"}, Error: true, Pos: train.Call.Pos}},
 		{"train inputs", portSummary(train.Inputs), []string{"data []float64 numeric from=load"}},
 		{"train outputs", portSummary(train.Outputs), []string{"model float64 json"}},
 		{"train params", train.Params, []string{"lr"}},
-		{"train options", train.Options, Options{Retries: 2}},
+		{"train options", train.Options, ir.Options{Retries: 2}},
 		{"edges", len(p.Edges), 1},
 	}
 	for _, c := range checks {
@@ -316,9 +317,9 @@ func TestMagicsExpectAndVarThenDefine(t *testing.T) {
 	if diff := cmp.Diff([]string{"x"}, a.Unused); diff != "" {
 		t.Errorf("a unused (-want +got):\n%s", diff)
 	}
-	want := []*Expect{
-		{Cell: 2, Pos: Pos{File: "nb.ipynb", Cell: 2, Line: 1}, Text: "2\n"},
-		{Cell: 3, Pos: Pos{File: "nb.ipynb", Cell: 3, Line: 1}, Text: "1", Skip: true},
+	want := []*ir.Expect{
+		{Cell: 2, Pos: ir.Pos{File: "nb.ipynb", Cell: 2, Line: 1}, Text: "2\n"},
+		{Cell: 3, Pos: ir.Pos{File: "nb.ipynb", Cell: 3, Line: 1}, Text: "1", Skip: true},
 	}
 	if diff := cmp.Diff(want, a.Expect); diff != "" {
 		t.Errorf("expect (-want +got):\n%s", diff)

@@ -4,6 +4,7 @@ import (
 	"go/types"
 	"slices"
 
+	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 )
 
@@ -91,7 +92,7 @@ func (a *analysis) userCodecFor(t types.Type) *userCodec {
 // userCodecItems returns the //zen:codec functions that store the ports of
 // a step, so that its code hash covers them: a changed codec stores other
 // bytes.
-func (a *analysis) userCodecItems(s *Step) []*item {
+func (a *analysis) userCodecItems(s *ir.Step) []*item {
 	var items []*item
 	for _, p := range append(slices.Clone(s.Inputs), s.Outputs...) {
 		for _, c := range a.userCodecs {

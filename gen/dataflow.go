@@ -2,6 +2,7 @@ package gen
 
 import (
 	"fmt"
+	"github.com/zengen-dev/zengen/gen/ir"
 	"go/ast"
 	goparser "go/parser"
 	"go/token"
@@ -17,7 +18,7 @@ type replVar struct {
 	name   string // as in the notebook
 	goName string // unique identifier after REPL renames
 	def    *item
-	defPos Pos
+	defPos ir.Pos
 }
 
 // dataflow holds what renames and dataflow know about variables.
@@ -25,7 +26,7 @@ type dataflow struct {
 	vars   map[*types.Var]*replVar
 	list   []*replVar
 	uses   map[types.Object][]*ast.Ident
-	params map[types.Object]*Param
+	params map[types.Object]*ir.Param
 }
 
 // renameVars gives each REPL-top-level variable a unique Go identifier:
@@ -34,7 +35,7 @@ type dataflow struct {
 // into one function still compile.
 func (a *analysis) renameVars() {
 	info := a.chk.info
-	df := &dataflow{vars: map[*types.Var]*replVar{}, uses: map[types.Object][]*ast.Ident{}, params: map[types.Object]*Param{}}
+	df := &dataflow{vars: map[*types.Var]*replVar{}, uses: map[types.Object][]*ast.Ident{}, params: map[types.Object]*ir.Param{}}
 	a.df = df
 	identsInUse := map[string]bool{}
 	for id, obj := range info.Uses {
@@ -94,7 +95,7 @@ func (a *analysis) editAt(pos, end token.Pos, text string) {
 }
 
 // posOf returns the notebook position of a synthetic position.
-func (a *analysis) posOf(p token.Pos) Pos {
+func (a *analysis) posOf(p token.Pos) ir.Pos {
 	pos, _, _ := a.locate(a.offset(p))
 	return pos
 }
@@ -272,7 +273,7 @@ func (a *analysis) findParams() {
 			if obj == nil {
 				continue
 			}
-			p := &Param{Name: id.Name, Field: camel(id.Name), Flag: kebab(id.Name), Pos: a.posOf(id.Pos())}
+			p := &ir.Param{Name: id.Name, Field: camel(id.Name), Flag: kebab(id.Name), Pos: a.posOf(id.Pos())}
 			p.Doc = docs[id.Name]
 			p.Type = a.typeString(types.Default(obj.Type()))
 			_, isVar := obj.(*types.Var)
@@ -470,7 +471,7 @@ func rootIdent(e ast.Expr) *ast.Ident {
 
 // shortPos formats a position as "cell 3:2" (or "line 12" in scripts),
 // for Edge.Why and messages that already name the notebook.
-func (a *analysis) shortPos(p Pos) string {
+func (a *analysis) shortPos(p ir.Pos) string {
 	p.Col = 0
 	s := strings.TrimPrefix(strings.TrimPrefix(p.String(), a.nb.Path), ":")
 	if p.Cell == 0 {
@@ -496,11 +497,11 @@ func (a *analysis) cellDataflow() {
 		mutated[it] = m
 		return m
 	}
-	inputs := map[*stepBuild]map[*replVar]*Port{}
-	outputs := map[*stepBuild]map[*replVar]*Port{}
-	addOutput := func(sb *stepBuild, rv *replVar) *Port {
+	inputs := map[*stepBuild]map[*replVar]*ir.Port{}
+	outputs := map[*stepBuild]map[*replVar]*ir.Port{}
+	addOutput := func(sb *stepBuild, rv *replVar) *ir.Port {
 		if outputs[sb] == nil {
-			outputs[sb] = map[*replVar]*Port{}
+			outputs[sb] = map[*replVar]*ir.Port{}
 		}
 		if p := outputs[sb][rv]; p != nil {
 			return p
@@ -510,9 +511,9 @@ func (a *analysis) cellDataflow() {
 		sb.step.Outputs = append(sb.step.Outputs, p)
 		return p
 	}
-	addInput := func(sb, from *stepBuild, rv *replVar, pos Pos) {
+	addInput := func(sb, from *stepBuild, rv *replVar, pos ir.Pos) {
 		if inputs[sb] == nil {
-			inputs[sb] = map[*replVar]*Port{}
+			inputs[sb] = map[*replVar]*ir.Port{}
 		}
 		if inputs[sb][rv] != nil {
 			return
@@ -522,7 +523,7 @@ func (a *analysis) cellDataflow() {
 		in.From, in.Pos, in.Metric = from.step.Name, pos, false
 		inputs[sb][rv] = &in
 		sb.step.Inputs = append(sb.step.Inputs, &in)
-		a.p.Edges = append(a.p.Edges, &Edge{From: from.step.Name, To: sb.step.Name, Var: rv.name,
+		a.p.Edges = append(a.p.Edges, &ir.Edge{From: from.step.Name, To: sb.step.Name, Var: rv.name,
 			Why: fmt.Sprintf("%s reads %s, defined in %s at %s", sb.step.Name, rv.name, from.step.Name, a.shortPos(rv.defPos))})
 	}
 	// writers[rv] lists (item index, step) of every write, in order.

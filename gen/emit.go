@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 
 	"github.com/dave/jennifer/jen"
+	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 )
 
@@ -35,7 +36,7 @@ const GoVersion = "1.26"
 // Emit turns an analysed pipeline into the files of a Go package: a map from
 // slash-separated paths, relative to the output directory, to their bytes.
 // The result depends only on p and opts, byte for byte.
-func Emit(p *Pipeline, opts EmitOptions) (map[string][]byte, error) {
+func Emit(p *ir.Pipeline, opts EmitOptions) (map[string][]byte, error) {
 	e, err := newEmitter(p, opts)
 	if err != nil {
 		return nil, err
@@ -114,29 +115,29 @@ type goFileSpec struct {
 
 // stepFileName is the file of a cell step: one per step, so that a step
 // removed from the notebook takes its file with it.
-func stepFileName(s *Step) string { return "step_" + s.Name + "_zen.go" }
+func stepFileName(s *ir.Step) string { return "step_" + s.Name + "_zen.go" }
 
 // emitter holds what every builder needs: the pipeline, the options and
 // the names chosen for the packages that emission itself imports.
 type emitter struct {
-	p    *Pipeline
+	p    *ir.Pipeline
 	opts EmitOptions
 	pkg  string // Go package name of the generated code
 	// alias maps the packages emission imports (RuntimePath, "context",
 	// "time", ...) to a local name that cannot clash with a notebook name.
 	alias  map[string]string
-	params map[string]*Param // by Param.Name
+	params map[string]*ir.Param // by Param.Name
 	// imports are the notebook's imports with the local name each one binds.
 	imports []boundImport
 }
 
 // boundImport is a notebook import with the name its package is used by.
 type boundImport struct {
-	*Import
+	*ir.Import
 	local string
 }
 
-func newEmitter(p *Pipeline, opts EmitOptions) (*emitter, error) {
+func newEmitter(p *ir.Pipeline, opts EmitOptions) (*emitter, error) {
 	if p.Name == "" {
 		return nil, fmt.Errorf("emit: the pipeline has no name")
 	}
@@ -145,7 +146,7 @@ func newEmitter(p *Pipeline, opts EmitOptions) (*emitter, error) {
 	if err := parser.CheckPath(p.Notebook); err != nil {
 		return nil, err
 	}
-	e := &emitter{p: p, opts: opts, pkg: p.Package, params: make(map[string]*Param)}
+	e := &emitter{p: p, opts: opts, pkg: p.Package, params: make(map[string]*ir.Param)}
 	if e.pkg == "" {
 		e.pkg = p.Name
 	}
@@ -290,7 +291,7 @@ func (e *emitter) invalidGo(name string, err error) error {
 		where = fmt.Sprintf("%s:%d:%d", name, list[0].Pos.Line, list[0].Pos.Column)
 	}
 	var errs parser.ErrorList
-	errs.Add(Pos{File: e.p.Notebook}, "zengen generated Go that does not parse (%s): this is a bug in zengen", where).Hint =
+	errs.Add(ir.Pos{File: e.p.Notebook}, "zengen generated Go that does not parse (%s): this is a bug in zengen", where).Hint =
 		"please report it with the notebook"
 	return errs.Err()
 }

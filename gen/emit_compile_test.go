@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/internal/gomodtest"
 	"github.com/zengen-dev/zengen/parser"
 )
@@ -46,7 +47,7 @@ func writeTree(t *testing.T, dir string, files map[string][]byte) {
 
 // emitModule emits p as a standalone module in a temporary folder whose
 // go.mod replaces zengen by this checkout.
-func emitModule(t *testing.T, p *Pipeline, opts EmitOptions) string {
+func emitModule(t *testing.T, p *ir.Pipeline, opts EmitOptions) string {
 	t.Helper()
 	dir := t.TempDir()
 	gomodtest.CopyGoSum(t, dir)
@@ -82,7 +83,7 @@ func TestEmittedPackageBuildsAndRuns(t *testing.T) {
 	}
 	tests := []struct {
 		name     string
-		pipeline func() *Pipeline
+		pipeline func() *ir.Pipeline
 		// wantRun are texts the generated command prints on `run`.
 		wantRun []string
 		// wantMetrics are the metrics `show latest` records, as
@@ -158,7 +159,7 @@ func TestLineDirectivesReachTheCompiler(t *testing.T) {
 			t.Parallel()
 			p := churnPipeline()
 			p.Name, p.Package, p.Notebook = "broken", "broken", tt.nb
-			p.Steps[1].Body[0] = &Chunk{Pos: parser.Pos{File: tt.nb, Cell: tt.cell, Line: 2}, Code: "w, loss := fit(xs, epochs, undefinedThing)"}
+			p.Steps[1].Body[0] = &ir.Chunk{Pos: parser.Pos{File: tt.nb, Cell: tt.cell, Line: 2}, Code: "w, loss := fit(xs, epochs, undefinedThing)"}
 			dir := emitModule(t, p, EmitOptions{NoTests: true})
 			out, err := goCommand(t, dir, "build", "./...")
 			if err == nil {

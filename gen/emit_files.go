@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dave/jennifer/jen"
+	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 	"github.com/zengen-dev/zengen/templates"
 )
@@ -29,7 +30,7 @@ func (e *emitter) declsFile() *jen.File {
 // printHelpers declares what the notebook's routed prints call (see
 // gen/prints.go), those that some code uses.
 func (e *emitter) printHelpers(f *jen.File) {
-	var chunks []*Chunk
+	var chunks []*ir.Chunk
 	chunks = append(chunks, e.p.Decls...)
 	for _, s := range e.p.Steps {
 		chunks = append(chunks, s.Body...)
@@ -123,7 +124,7 @@ func (e *emitter) parityTestFunc(want []stepExpect) jen.Code {
 // stepExpect is one recorded cell output with the step it belongs to.
 type stepExpect struct {
 	step string
-	*Expect
+	*ir.Expect
 }
 
 // expectations lists the recorded outputs the parity test compares, in
@@ -200,7 +201,7 @@ func rawable(text string) bool {
 
 // moduleFiles are go.mod, README.md and .gitignore of a standalone module.
 func (e *emitter) moduleFiles() (map[string][]byte, error) {
-	mermaid, err := Inspect(e.p, "mermaid")
+	mermaid, err := ir.Inspect(e.p, "mermaid")
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +217,7 @@ func (e *emitter) moduleFiles() (map[string][]byte, error) {
 		Mermaid:        string(mermaid),
 	}
 	reqs := slices.Clone(e.p.Requirements)
-	slices.SortFunc(reqs, func(a, b *Requirement) int { return strings.Compare(a.Path, b.Path) })
+	slices.SortFunc(reqs, func(a, b *ir.Requirement) int { return strings.Compare(a.Path, b.Path) })
 	for _, r := range reqs {
 		if r.Path != RuntimeModule {
 			data.Requirements = append(data.Requirements, templates.Requirement{Path: r.Path, Version: r.Version})
@@ -265,7 +266,7 @@ func (e *emitter) check() parser.ErrorList {
 			}
 		}
 		for _, name := range s.Metrics {
-			if outputNamed(s, name) == nil {
+			if ir.OutputNamed(s, name) == nil {
 				errs.Add(s.Pos, "step %s records the metric %s, which is not one of its outputs", s.Name, name)
 			}
 		}
@@ -287,7 +288,7 @@ func (e *emitter) check() parser.ErrorList {
 			}
 			for _, a := range s.Call.Args {
 				switch {
-				case a.Input != "" && inputNamed(s, a.Input) == nil:
+				case a.Input != "" && ir.InputNamed(s, a.Input) == nil:
 					errs.Add(s.Call.Pos, "the call of step %s passes %s, which is not one of its inputs", s.Name, a.Input)
 				case a.Param != "" && e.params[a.Param] == nil:
 					errs.Add(s.Call.Pos, "the call of step %s passes the parameter %s, which the parameters cell does not define", s.Name, a.Param)

@@ -12,13 +12,14 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/zengen-dev/zengen/gen/ir"
 	"golang.org/x/tools/go/ast/astutil"
 )
 
 // importLocalName is the name an import binds in a file: its explicit name,
 // else the package's declared name, else the name goimports assumes from
 // the path.
-func importLocalName(imp *Import) string {
+func importLocalName(imp *ir.Import) string {
 	if imp.Name != "" {
 		return imp.Name
 	}

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/semver"
@@ -29,10 +30,10 @@ type notebookText struct {
 
 // textPipeline is churnPipeline carrying t wherever a notebook carries
 // such text.
-func textPipeline(t notebookText) *Pipeline {
+func textPipeline(t notebookText) *ir.Pipeline {
 	p := churnPipeline()
 	p.Notebook = t.path
-	setFile := func(pos *Pos) { pos.File = t.path }
+	setFile := func(pos *ir.Pos) { pos.File = t.path }
 	for _, prm := range p.Params {
 		setFile(&prm.Pos)
 	}
@@ -61,7 +62,7 @@ func textPipeline(t notebookText) *Pipeline {
 	}
 	if t.require != "" {
 		path, version, _ := strings.Cut(t.require, "@")
-		p.Requirements = []*Requirement{{Path: path, Version: version, Pos: Pos{File: t.path, Cell: 1, Line: 1}}}
+		p.Requirements = []*ir.Requirement{{Path: path, Version: version, Pos: ir.Pos{File: t.path, Cell: 1, Line: 1}}}
 	}
 	return p
 }
@@ -355,7 +356,7 @@ func FuzzEmitInert(f *testing.F) {
 func TestShippedFileNamesStayInert(t *testing.T) {
 	for _, name := range []string{"a\u2028//go:generate touch PWNED", "a\ufeff.txt", "a\xff.txt", "a\n//go:generate touch PWNED"} {
 		p := churnPipeline()
-		p.Files = []*File{{Name: name, Content: "x", Pos: Pos{File: "churn.ipynb", Cell: 7, Line: 1}}}
+		p.Files = []*ir.File{{Name: name, Content: "x", Pos: ir.Pos{File: "churn.ipynb", Cell: 7, Line: 1}}}
 		_, err := Emit(p, EmitOptions{ImportPath: "example.com/churn"})
 		if list, ok := err.(parser.ErrorList); !ok || len(list) != 1 || list[0].Pos.Cell != 7 {
 			t.Errorf("%%%%writefile %q: Emit error = %v, want one error at cell 7", name, err)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 )
 
@@ -30,9 +31,9 @@ func TestNotebookParity(t *testing.T) {
 		{Step: "train", Cell: "churn.ipynb:cell 5", Text: "loss 0.8518152877640416\n"},
 	})
 }`},
-		{"expectLiteral script", renderElem(churn.expectLiteral(stepExpect{"probe", &Expect{Cell: 14, Pos: script, Text: "TRUE\n"}})),
+		{"expectLiteral script", renderElem(churn.expectLiteral(stepExpect{"probe", &ir.Expect{Cell: 14, Pos: script, Text: "TRUE\n"}})),
 			`{Step: "probe", Cell: "clash.go:14", Text: "TRUE\n"}`},
-		{"expectLiteral skipped", renderElem(churn.expectLiteral(stepExpect{"train", &Expect{Cell: 4, Pos: parser.Pos{File: "c.ipynb", Cell: 4, Line: 1}, Text: "took 3s\n", Skip: true}})),
+		{"expectLiteral skipped", renderElem(churn.expectLiteral(stepExpect{"train", &ir.Expect{Cell: 4, Pos: parser.Pos{File: "c.ipynb", Cell: 4, Line: 1}, Text: "took 3s\n", Skip: true}})),
 			`{Step: "train", Cell: "c.ipynb:cell 4", Skip: true}`},
 		{"textLiteral one line", renderExpr(textLiteral("loss 0.5\n")), `"loss 0.5\n"`},
 		{"textLiteral lines", renderExpr(textLiteral("epoch 1\n\tloss 0.5\n")), "`epoch 1\n\tloss 0.5\n`"},
@@ -53,26 +54,26 @@ func TestNotebookParity(t *testing.T) {
 // TestParityTestChoice checks which test the generated file holds: the
 // parity test when some cell can be compared, the run test otherwise.
 func TestParityTestChoice(t *testing.T) {
-	skipped := func(p *Pipeline) {
+	skipped := func(p *ir.Pipeline) {
 		for _, s := range p.Steps {
 			for _, x := range s.Expect {
 				x.Skip = true
 			}
 		}
 	}
-	noExpect := func(p *Pipeline) {
+	noExpect := func(p *ir.Pipeline) {
 		for _, s := range p.Steps {
 			s.Expect = nil
 		}
 	}
 	tests := []struct {
 		name   string
-		change func(*Pipeline)
+		change func(*ir.Pipeline)
 		want   []string // test functions in the file
 		steps  []string // steps the expectations name
 	}{
-		{"recorded outputs", func(*Pipeline) {}, []string{"TestNotebookParity"}, []string{"load", "train"}},
-		{"a step with only skipped cells is left out", func(p *Pipeline) { p.Steps[0].Expect[0].Skip = true }, []string{"TestNotebookParity"}, []string{"train"}},
+		{"recorded outputs", func(*ir.Pipeline) {}, []string{"TestNotebookParity"}, []string{"load", "train"}},
+		{"a step with only skipped cells is left out", func(p *ir.Pipeline) { p.Steps[0].Expect[0].Skip = true }, []string{"TestNotebookParity"}, []string{"train"}},
 		{"only skipped cells", skipped, []string{"TestPipelineRuns"}, nil},
 		{"no recorded outputs", noExpect, []string{"TestPipelineRuns"}, nil},
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dave/jennifer/jen"
+	"github.com/zengen-dev/zengen/gen/ir"
 )
 
 // pipelineFile is pipeline_zen.go: the Params struct, its defaults, the
@@ -121,12 +122,12 @@ func (e *emitter) stepTable() jen.Code {
 }
 
 // describeName names the function that describes step s to the runtime.
-func describeName(s *Step) string { return "zg_describe" + s.Func }
+func describeName(s *ir.Step) string { return "zg_describe" + s.Func }
 
 // describeFunc returns the runtime.Step of s. Its Run adapter reads the
 // parameters through zg_params, which the runtime fills from flags before
 // any step runs.
-func (e *emitter) describeFunc(s *Step) jen.Code {
+func (e *emitter) describeFunc(s *ir.Step) jen.Code {
 	return jen.Func().Id(describeName(s)).Params(jen.Id("zg_params").Op("*").Id("Params")).Op("*").Add(e.zen("Step")).Block(
 		jen.Return(jen.Op("&").Add(e.zen("Step")).Add(e.stepLiteral(s))),
 	)
@@ -148,7 +149,7 @@ func (e *emitter) setupFunc() jen.Code {
 }
 
 // stepLiteral is the runtime.Step of s.
-func (e *emitter) stepLiteral(s *Step) jen.Code {
+func (e *emitter) stepLiteral(s *ir.Step) jen.Code {
 	fields := []jen.Code{
 		jen.Id("Name").Op(":").Lit(s.Name),
 		jen.Id("Func").Op(":").Lit(s.Func),
@@ -205,7 +206,7 @@ func (e *emitter) stepLiteral(s *Step) jen.Code {
 // portLiteral is a runtime.Input (input) or runtime.Output. An output
 // carries a Show hook built from its codec, so that the binary's `cat` can
 // decode it whatever the codec, also one registered by the user.
-func (e *emitter) portLiteral(p *Port, input bool) jen.Code {
+func (e *emitter) portLiteral(p *ir.Port, input bool) jen.Code {
 	fields := []jen.Code{
 		jen.Id("Name").Op(":").Lit(p.Name),
 		jen.Id("Type").Op(":").Lit(p.Type),
@@ -221,7 +222,7 @@ func (e *emitter) portLiteral(p *Port, input bool) jen.Code {
 
 // optionsLiteral is the runtime.Options of a step, nil when all are
 // defaults. The timeout was validated by newEmitter.
-func (e *emitter) optionsLiteral(o Options) jen.Code {
+func (e *emitter) optionsLiteral(o ir.Options) jen.Code {
 	var fields []jen.Code
 	if o.CacheOff {
 		fields = append(fields, jen.Id("NoCache").Op(":").True())
@@ -259,7 +260,7 @@ func durationExpr(d time.Duration) jen.Code {
 
 // runAdapter is the Run function of a step: load each input with its
 // codec, call the step, record metrics and save each output.
-func (e *emitter) runAdapter(s *Step) jen.Code {
+func (e *emitter) runAdapter(s *ir.Step) jen.Code {
 	declared := make(map[string]bool)
 	var body []jen.Code
 	for _, in := range s.Inputs {
@@ -276,7 +277,7 @@ func (e *emitter) runAdapter(s *Step) jen.Code {
 		body = append(body, e.cellCall(s, declared))
 	}
 	for _, name := range s.Metrics {
-		if out := outputNamed(s, name); out != nil {
+		if out := ir.OutputNamed(s, name); out != nil {
 			body = append(body, jen.Id("zg_sc").Dot("Metric").Call(jen.Lit(name), jen.Float64().Call(jen.Id("zg_"+out.Var))))
 		}
 	}
@@ -295,7 +296,7 @@ func (e *emitter) runAdapter(s *Step) jen.Code {
 }
 
 // cellCall calls the function of a cell step with its inputs and params.
-func (e *emitter) cellCall(s *Step, declared map[string]bool) jen.Code {
+func (e *emitter) cellCall(s *ir.Step, declared map[string]bool) jen.Code {
 	args := []jen.Code{jen.Id("zg_ctx")}
 	for _, in := range s.Inputs {
 		args = append(args, jen.Id("zg_"+in.Var))
@@ -316,7 +317,7 @@ func (e *emitter) cellCall(s *Step, declared map[string]bool) jen.Code {
 
 // funcCall calls the user's function of a function step with the arguments
 // of its call in the pipeline cell; a trailing error fails the step.
-func (e *emitter) funcCall(s *Step, declared map[string]bool) []jen.Code {
+func (e *emitter) funcCall(s *ir.Step, declared map[string]bool) []jen.Code {
 	var args []jen.Code
 	if s.Call.Context {
 		args = append(args, jen.Id("zg_ctx"))
@@ -324,7 +325,7 @@ func (e *emitter) funcCall(s *Step, declared map[string]bool) []jen.Code {
 	for _, a := range s.Call.Args {
 		switch {
 		case a.Input != "":
-			args = append(args, jen.Id("zg_"+inputNamed(s, a.Input).Var))
+			args = append(args, jen.Id("zg_"+ir.InputNamed(s, a.Input).Var))
 		case a.Param != "":
 			args = append(args, jen.Id("zg_params").Dot(e.params[a.Param].Field))
 		default:
@@ -337,8 +338,8 @@ func (e *emitter) funcCall(s *Step, declared map[string]bool) []jen.Code {
 		switch {
 		case s.Call.Error && i == len(s.Call.Results)-1:
 			vars = append(vars, "zg_err")
-		case r != "_" && outputNamed(s, r) != nil:
-			vars = append(vars, "zg_"+outputNamed(s, r).Var)
+		case r != "_" && ir.OutputNamed(s, r) != nil:
+			vars = append(vars, "zg_"+ir.OutputNamed(s, r).Var)
 		default:
 			vars = append(vars, "_")
 		}
@@ -357,7 +358,7 @@ func (e *emitter) funcCall(s *Step, declared map[string]bool) []jen.Code {
 
 // codecExpr builds the codec of a port: the runtime's constructor for the
 // codec analysis chose, or analysis' own expression for any other codec.
-func (e *emitter) codecExpr(p *Port) jen.Code {
+func (e *emitter) codecExpr(p *ir.Port) jen.Code {
 	t := jen.Id(p.Type)
 	switch p.Codec {
 	case "raw":
@@ -406,24 +407,6 @@ func multiline(items []jen.Code) []jen.Code {
 	return append(out, jen.Line())
 }
 
-func outputNamed(s *Step, name string) *Port {
-	for _, p := range s.Outputs {
-		if p.Name == name {
-			return p
-		}
-	}
-	return nil
-}
-
-func inputNamed(s *Step, name string) *Port {
-	for _, p := range s.Inputs {
-		if p.Name == name {
-			return p
-		}
-	}
-	return nil
-}
-
 // requalify renames the package qualifier from to to in a Go expression,
 // only where from is a whole identifier followed by a dot.
 func requalify(expr, from, to string) string {
@@ -444,21 +427,21 @@ func requalify(expr, from, to string) string {
 }
 
 // sortedFiles orders shipped files by name, for deterministic output.
-func sortedFiles(files []*File) []*File {
+func sortedFiles(files []*ir.File) []*ir.File {
 	out := slices.Clone(files)
-	slices.SortFunc(out, func(a, b *File) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(out, func(a, b *ir.File) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
 
-func sortedEnv(env []*EnvVar) []*EnvVar {
-	last := make(map[string]*EnvVar)
+func sortedEnv(env []*ir.EnvVar) []*ir.EnvVar {
+	last := make(map[string]*ir.EnvVar)
 	for _, kv := range env {
 		last[kv.Key] = kv // a later %env wins, as in the kernel
 	}
-	out := make([]*EnvVar, 0, len(last))
+	out := make([]*ir.EnvVar, 0, len(last))
 	for _, kv := range last {
 		out = append(out, kv)
 	}
-	slices.SortFunc(out, func(a, b *EnvVar) int { return strings.Compare(a.Key, b.Key) })
+	slices.SortFunc(out, func(a, b *ir.EnvVar) int { return strings.Compare(a.Key, b.Key) })
 	return out
 }

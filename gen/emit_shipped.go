@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 )
 
@@ -26,7 +27,7 @@ const shippedHeading = "zengen ships these files from %%writefile cells:"
 
 // shippedHeader is the header paragraph of the pipeline file that lists
 // the shipped files, one per line, or nothing when there are none.
-func shippedHeader(files []*File) []string {
+func shippedHeader(files []*ir.File) []string {
 	if len(files) == 0 {
 		return nil
 	}
@@ -72,7 +73,7 @@ func ShippedFiles(pipelineFile []byte) []string {
 // or one zengen reserves for them, clashes with another output, or cannot
 // be a file name at all.
 // files holds the generated files so far.
-func checkShipped(p *Pipeline, files map[string][]byte) parser.ErrorList {
+func checkShipped(p *ir.Pipeline, files map[string][]byte) parser.ErrorList {
 	var (
 		errs      parser.ErrorList
 		generated = slices.Sorted(maps.Keys(files))
@@ -179,7 +180,7 @@ func hasVolume(name string) bool {
 
 // checkFileNames reports generated files whose names the file system
 // cannot hold, at the step or pipeline that names them.
-func checkFileNames(p *Pipeline) parser.ErrorList {
+func checkFileNames(p *ir.Pipeline) parser.ErrorList {
 	var errs parser.ErrorList
 	for _, s := range p.Steps {
 		if s.Kind != "func" && len(stepFileName(s)) > MaxNameBytes {

@@ -5,11 +5,12 @@ import (
 	"strings"
 
 	"github.com/dave/jennifer/jen"
+	"github.com/zengen-dev/zengen/gen/ir"
 )
 
 // stepFile is step_<name>_zen.go: the function of one cell step and its
 // description to the runtime, so that an edit of the step changes one file.
-func (e *emitter) stepFile(s *Step) *jen.File {
+func (e *emitter) stepFile(s *ir.Step) *jen.File {
 	f := e.newFile(e.pkg)
 	f.Add(e.stepFunc(s))
 	f.Line()
@@ -23,7 +24,7 @@ func (e *emitter) stepFile(s *Step) *jen.File {
 //
 // taking its inputs and the params it uses, running the cell's statements
 // and returning its outputs.
-func (e *emitter) stepFunc(s *Step) jen.Code {
+func (e *emitter) stepFunc(s *ir.Step) jen.Code {
 	params := []jen.Code{jen.Id("zg_ctx").Qual("context", "Context")}
 	for _, in := range s.Inputs {
 		params = append(params, jen.Id(in.Var).Id(in.Type))
@@ -43,7 +44,7 @@ func (e *emitter) stepFunc(s *Step) jen.Code {
 // stepBody is the statements of a cell step: the output writer when the
 // code prints, each chunk behind its //line directive, `_ = x` for locals
 // that would otherwise not compile, and the return of the outputs.
-func (e *emitter) stepBody(s *Step) []jen.Code {
+func (e *emitter) stepBody(s *ir.Step) []jen.Code {
 	var body []jen.Code
 	if usesIdent(s.Body, "zg_out") {
 		body = append(body, jen.Id("zg_out").Op(":=").Add(e.zen("Stdout")).Call(jen.Id("zg_ctx")))
@@ -69,7 +70,7 @@ func (e *emitter) stepBody(s *Step) []jen.Code {
 // comment lines go before the directive: gofmt moves directives to the end
 // of a doc comment, so the directive must already be there to keep its
 // place, and it then names the line of the code it precedes.
-func (e *emitter) chunk(c *Chunk) []jen.Code {
+func (e *emitter) chunk(c *ir.Chunk) []jen.Code {
 	comments, code, skipped := splitLeadingComments(strings.TrimRight(c.Code, "\n"))
 	var out []jen.Code
 	if comments != "" {
@@ -104,22 +105,14 @@ func splitLeadingComments(code string) (comments, rest string, lines int) {
 // lineDirective is `//line NB:cell N:L` for a notebook position and
 // `//line script.go:L` for a script. As its own statement it starts in
 // column 1, where the compiler looks for it.
-func lineDirective(pos Pos) jen.Code {
-	line := pos.Line
-	if line < 1 {
-		line = 1
-	}
-	file := pos.File
-	if pos.Cell > 0 {
-		file = fmt.Sprintf("%s:cell %d", pos.File, pos.Cell)
-	}
-	return jen.Comment(fmt.Sprintf("//line %s:%d", file, line))
+func lineDirective(pos ir.Pos) jen.Code {
+	return jen.Comment(ir.LineDirective(pos))
 }
 
 // stepDoc is the text of a step function's doc comment: a sentence that
 // starts with the function's name, as Go doc comments do, then the markdown
 // before the step in the notebook, rewritten in doc comment syntax.
-func stepDoc(s *Step) string {
+func stepDoc(s *ir.Step) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s is the step %q of the pipeline, from %s.\n", s.Func, s.Name, stepWhere(s))
 	if doc := strings.TrimSpace(s.Doc); doc != "" {
@@ -130,7 +123,7 @@ func stepDoc(s *Step) string {
 }
 
 // stepWhere says where a step starts: "churn.ipynb:cell 4" or "scratch.go:12".
-func stepWhere(s *Step) string {
+func stepWhere(s *ir.Step) string {
 	pos := s.Pos
 	pos.Col = 0
 	if pos.Cell > 0 {
@@ -169,7 +162,7 @@ func markdownToDocText(md string) string {
 }
 
 // usesIdent reports whether any chunk mentions the identifier name.
-func usesIdent(chunks []*Chunk, name string) bool {
+func usesIdent(chunks []*ir.Chunk, name string) bool {
 	for _, c := range chunks {
 		for i := strings.Index(c.Code, name); i >= 0; {
 			end := i + len(name)

@@ -12,10 +12,11 @@ import (
 
 	"github.com/dave/jennifer/jen"
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 )
 
-func mustEmitter(t *testing.T, p *Pipeline, opts EmitOptions) *emitter {
+func mustEmitter(t *testing.T, p *ir.Pipeline, opts EmitOptions) *emitter {
 	t.Helper()
 	if opts.ImportPath == "" {
 		opts.ImportPath = "example.com/" + p.Name
@@ -119,10 +120,10 @@ func DefaultParams() Params {
 		{"setupFunc", renderExpr(funcs.setupFunc()), "func() {\n\tscale = zg_params.Scale\n}"},
 		{"lineDirective notebook", render(lineDirective(parser.Pos{File: "a b.ipynb", Cell: 12, Line: 7, Col: 3})), "//line a b.ipynb:cell 12:7"},
 		{"lineDirective script", render(lineDirective(parser.Pos{File: "s.go", Line: 40})), "//line s.go:40"},
-		{"codecExpr raw", renderExpr(churn.codecExpr(&Port{Type: "[]byte", Codec: "raw"})), "runtime.Raw[[]byte]()"},
-		{"codecExpr binary", renderExpr(churn.codecExpr(&Port{Type: "big.Int", Codec: "binary"})), "runtime.Binary[big.Int]()"},
-		{"codecExpr error", renderExpr(churn.codecExpr(&Port{Type: "error", Codec: "error"})), "runtime.ErrorCodec()"},
-		{"codecExpr user", renderExpr(churn.codecExpr(&Port{Type: "T", Codec: "mine", CodecExpr: "zen.JSON[T]()"})), "zen.JSON[T]()"},
+		{"codecExpr raw", renderExpr(churn.codecExpr(&ir.Port{Type: "[]byte", Codec: "raw"})), "runtime.Raw[[]byte]()"},
+		{"codecExpr binary", renderExpr(churn.codecExpr(&ir.Port{Type: "big.Int", Codec: "binary"})), "runtime.Binary[big.Int]()"},
+		{"codecExpr error", renderExpr(churn.codecExpr(&ir.Port{Type: "error", Codec: "error"})), "runtime.ErrorCodec()"},
+		{"codecExpr user", renderExpr(churn.codecExpr(&ir.Port{Type: "T", Codec: "mine", CodecExpr: "zen.JSON[T]()"})), "zen.JSON[T]()"},
 		{"runTestFunc", render(churn.runTestFunc()), `// TestPipelineRuns runs every step in a fresh store with the default
 // parameters and checks that every artifact decodes to what its step
 // saved.
@@ -159,7 +160,7 @@ func TestDurationExpr(t *testing.T) {
 }
 
 func TestEmitDeterministic(t *testing.T) {
-	for _, mk := range []func() *Pipeline{churnPipeline, funcPipeline, clashPipeline} {
+	for _, mk := range []func() *ir.Pipeline{churnPipeline, funcPipeline, clashPipeline} {
 		opts := EmitOptions{Module: "example.com/m", Command: "generate x"}
 		a, err := Emit(mk(), opts)
 		if err != nil {
@@ -180,7 +181,7 @@ var generatedHeader = regexp.MustCompile(`^// Code generated .* DO NOT EDIT\.$`)
 // TestEmitFileConventions checks what every generated Go file must be:
 // the header, the name, gofmt-clean twice over, directives in column 1.
 func TestEmitFileConventions(t *testing.T) {
-	for _, mk := range []func() *Pipeline{churnPipeline, funcPipeline, clashPipeline} {
+	for _, mk := range []func() *ir.Pipeline{churnPipeline, funcPipeline, clashPipeline} {
 		p := mk()
 		files, err := Emit(p, EmitOptions{ImportPath: "example.com/m/" + p.Name, Command: "zengen generate " + p.Notebook + " -o out"})
 		if err != nil {
@@ -219,7 +220,7 @@ func TestEmitFileConventions(t *testing.T) {
 func TestEmitFileSet(t *testing.T) {
 	tests := []struct {
 		name string
-		p    *Pipeline
+		p    *ir.Pipeline
 		opts EmitOptions
 		want []string
 	}{
@@ -275,25 +276,25 @@ func TestEmitNameClashes(t *testing.T) {
 func TestEmitErrors(t *testing.T) {
 	tests := []struct {
 		name   string
-		modify func(p *Pipeline)
+		modify func(p *ir.Pipeline)
 		opts   EmitOptions
 		want   string
 	}{
-		{"no import path", func(p *Pipeline) {}, EmitOptions{}, "EmitOptions.ImportPath is needed"},
-		{"bad timeout", func(p *Pipeline) { p.Steps[1].Options.Timeout = "soon" }, EmitOptions{ImportPath: "m"},
+		{"no import path", func(p *ir.Pipeline) {}, EmitOptions{}, "EmitOptions.ImportPath is needed"},
+		{"bad timeout", func(p *ir.Pipeline) { p.Steps[1].Options.Timeout = "soon" }, EmitOptions{ImportPath: "m"},
 			"churn.ipynb:cell 4:1: step train: timeout=soon is not a positive Go duration"},
-		{"unknown param", func(p *Pipeline) { p.Steps[1].Params = []string{"lr"} }, EmitOptions{ImportPath: "m"},
+		{"unknown param", func(p *ir.Pipeline) { p.Steps[1].Params = []string{"lr"} }, EmitOptions{ImportPath: "m"},
 			"churn.ipynb:cell 4:1: step train uses the parameter lr, which the parameters cell does not define"},
-		{"metric not an output", func(p *Pipeline) { p.Steps[1].Metrics = []string{"acc"} }, EmitOptions{ImportPath: "m"},
+		{"metric not an output", func(p *ir.Pipeline) { p.Steps[1].Metrics = []string{"acc"} }, EmitOptions{ImportPath: "m"},
 			"churn.ipynb:cell 4:1: step train records the metric acc, which is not one of its outputs"},
-		{"declaration takes a generated name", func(p *Pipeline) {
-			p.Decls = append(p.Decls, &Chunk{Pos: parser.Pos{File: "churn.ipynb", Cell: 6, Line: 1}, Code: "func Train() {}"})
+		{"declaration takes a generated name", func(p *ir.Pipeline) {
+			p.Decls = append(p.Decls, &ir.Chunk{Pos: parser.Pos{File: "churn.ipynb", Cell: 6, Line: 1}, Code: "func Train() {}"})
 		}, EmitOptions{ImportPath: "m"}, "churn.ipynb:cell 6:1: Train is declared here but generated code uses the name for the function of step train"},
-		{"writefile outside", func(p *Pipeline) {
-			p.Files = []*File{{Name: "../etc/x", Pos: parser.Pos{File: "churn.ipynb", Cell: 7, Line: 1}}}
+		{"writefile outside", func(p *ir.Pipeline) {
+			p.Files = []*ir.File{{Name: "../etc/x", Pos: parser.Pos{File: "churn.ipynb", Cell: 7, Line: 1}}}
 		}, EmitOptions{ImportPath: "m"}, "churn.ipynb:cell 7:1: %%writefile ../etc/x: the file must be a relative path inside the output folder"},
-		{"writefile over generated", func(p *Pipeline) {
-			p.Files = []*File{{Name: "./decls_zen.go", Pos: parser.Pos{File: "churn.ipynb", Cell: 7, Line: 1}}}
+		{"writefile over generated", func(p *ir.Pipeline) {
+			p.Files = []*ir.File{{Name: "./decls_zen.go", Pos: parser.Pos{File: "churn.ipynb", Cell: 7, Line: 1}}}
 		}, EmitOptions{ImportPath: "m"}, "churn.ipynb:cell 7:1: %%writefile ./decls_zen.go: the name is taken by the generated decls_zen.go"},
 	}
 	for _, tt := range tests {
@@ -353,7 +354,7 @@ func TestUsesIdent(t *testing.T) {
 		{"x := 1 // zg_out", true}, // a false positive only costs an unused-looking writer
 	}
 	for _, tt := range tests {
-		if got := usesIdent([]*Chunk{{Code: tt.code}}, "zg_out"); got != tt.want {
+		if got := usesIdent([]*ir.Chunk{{Code: tt.code}}, "zg_out"); got != tt.want {
 			t.Errorf("usesIdent(%q) = %v, want %v", tt.code, got, tt.want)
 		}
 	}
@@ -387,7 +388,7 @@ func TestMarkdownToDocText(t *testing.T) {
 func TestShippedFilesListed(t *testing.T) {
 	p := churnPipeline()
 	at := parser.Pos{File: "churn.ipynb", Cell: 7, Line: 1}
-	p.Files = []*File{{Name: "data/b c.txt", Pos: at}, {Name: "./a.txt", Pos: at}}
+	p.Files = []*ir.File{{Name: "data/b c.txt", Pos: at}, {Name: "./a.txt", Pos: at}}
 	files, err := Emit(p, EmitOptions{ImportPath: "m"})
 	if err != nil {
 		t.Fatal(err)

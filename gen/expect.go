@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 )
 
@@ -91,7 +92,7 @@ func (a *analysis) expectations() {
 }
 
 // cellExpect is the recorded output of one code cell.
-func (a *analysis) cellExpect(c *parser.Cell) *Expect {
+func (a *analysis) cellExpect(c *parser.Cell) *ir.Expect {
 	return a.recordedExpect(c, true)
 }
 
@@ -99,11 +100,11 @@ func (a *analysis) cellExpect(c *parser.Cell) *Expect {
 // execute_result text when withResults is set. A pipeline cell holds only
 // step calls, so its execute_result is the REPL showing the last call's
 // results ("9 2"), which the pipeline does not print.
-func (a *analysis) recordedExpect(c *parser.Cell, withResults bool) *Expect {
+func (a *analysis) recordedExpect(c *parser.Cell, withResults bool) *ir.Expect {
 	if c.Kind != parser.Code {
 		return nil
 	}
-	e := &Expect{Cell: a.cellNumber(c), Pos: a.nb.Pos(c, 1, 0), Skip: directive(c, "nocheck") != nil}
+	e := &ir.Expect{Cell: a.cellNumber(c), Pos: a.nb.Pos(c, 1, 0), Skip: directive(c, "nocheck") != nil}
 	if !c.Executed && len(c.Outputs) == 0 {
 		e.Skip = true
 		return e

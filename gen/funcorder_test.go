@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/gen/ir"
 )
 
 // letterSteps declares GoNB function steps a, b and c in that order, with
@@ -20,7 +21,7 @@ func letterSteps(docA, docB, docC string) cell {
 
 // edgeSummary renders an edge as "from->to var" ("from->to" for ordering
 // edges) for comparisons.
-func edgeSummary(p *Pipeline) []string {
+func edgeSummary(p *ir.Pipeline) []string {
 	var out []string
 	for _, e := range p.Edges {
 		s := e.From + "->" + e.To

@@ -7,6 +7,7 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 )
 
@@ -33,7 +34,7 @@ import (
 // pipelineResult is one stored result of a call in the pipeline cell.
 type pipelineResult struct {
 	step *stepBuild
-	port *Port
+	port *ir.Port
 	typ  types.Type
 	line int // cell-relative line of the call statement
 }
@@ -101,14 +102,14 @@ func (a *analysis) functionDataflow() {
 		}
 		sb.callItem = it
 		sig := info.Uses[call.Fun.(*ast.Ident)].Type().(*types.Signature)
-		c := &Call{Pos: a.itemPos(it, 0)}
+		c := &ir.Call{Pos: a.itemPos(it, 0)}
 		sb.step.Call = c
 		a.callArgs(sb, call, sig, bound)
 		n := sig.Results().Len()
 		if n > 0 && isErrorType(sig.Results().At(n-1).Type()) {
 			c.Error = true
 		}
-		stored := func(name string, obj types.Object, t types.Type, pos Pos) {
+		stored := func(name string, obj types.Object, t types.Type, pos ir.Pos) {
 			p := a.port(name, a.resultVar(sb, name), t, pos, sb)
 			sb.step.Outputs = append(sb.step.Outputs, p)
 			r := pipelineResult{step: sb, port: p, typ: t, line: it.line}
@@ -175,26 +176,26 @@ func (a *analysis) callArgs(sb *stepBuild, call *ast.CallExpr, sig *types.Signat
 		if id, ok := arg.(*ast.Ident); ok {
 			obj := info.Uses[id]
 			if r, ok := bound[obj]; ok {
-				c.Args = append(c.Args, &Arg{Input: r.port.Name})
+				c.Args = append(c.Args, &ir.Arg{Input: r.port.Name})
 				// F(x, x) reads one artifact once.
-				if inputNamed(sb.step, r.port.Name) != nil {
+				if ir.InputNamed(sb.step, r.port.Name) != nil {
 					continue
 				}
 				in := *r.port
 				in.From, in.Pos, in.Metric = r.step.step.Name, a.posOf(id.Pos()), false
 				sb.step.Inputs = append(sb.step.Inputs, &in)
-				a.p.Edges = append(a.p.Edges, &Edge{From: r.step.step.Name, To: sb.step.Name, Var: r.port.Name,
+				a.p.Edges = append(a.p.Edges, &ir.Edge{From: r.step.step.Name, To: sb.step.Name, Var: r.port.Name,
 					Why: fmt.Sprintf("%s reads %s, returned by %s at %s", sb.step.Name, r.port.Name, r.step.step.Name, a.shortPos(r.port.Pos))})
 				continue
 			}
 			if p := a.df.params[obj]; p != nil {
-				c.Args = append(c.Args, &Arg{Param: p.Name})
+				c.Args = append(c.Args, &ir.Arg{Param: p.Name})
 				sb.step.Params = appendUnique(sb.step.Params, p.Name)
 				continue
 			}
 		}
 		if tv := info.Types[arg]; tv.Value != nil {
-			c.Args = append(c.Args, &Arg{Literal: a.source(arg)})
+			c.Args = append(c.Args, &ir.Arg{Literal: a.source(arg)})
 			continue
 		}
 		a.errs.Add(a.posOf(arg.Pos()), "argument %s of %s must be an earlier step's result, a parameter or a constant", paramName, sb.step.Func)
@@ -209,7 +210,7 @@ func (a *analysis) resultVar(sb *stepBuild, name string) string {
 		if reservedAdapterVars[v] {
 			return true
 		}
-		for _, p := range append(append([]*Port(nil), sb.step.Inputs...), sb.step.Outputs...) {
+		for _, p := range append(append([]*ir.Port(nil), sb.step.Inputs...), sb.step.Outputs...) {
 			if p.Var == v {
 				return true
 			}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 )
 
@@ -19,7 +20,7 @@ type funcStepSummary struct {
 	Metrics []string
 }
 
-func summarizeFuncStep(s *Step) funcStepSummary {
+func summarizeFuncStep(s *ir.Step) funcStepSummary {
 	sum := funcStepSummary{Inputs: portSummary(s.Inputs), Outputs: portSummary(s.Outputs), Metrics: s.Metrics}
 	if s.Call != nil {
 		sum.Results, sum.Error = s.Call.Results, s.Call.Error
@@ -153,7 +154,7 @@ func TestFunctionStepPassesOneInputOnce(t *testing.T) {
 	)
 	p := analyze(t, nb, Config{})
 	mul := stepNamed(t, p, "mul")
-	if diff := cmp.Diff([]*Arg{{Input: "x"}, {Input: "x"}}, mul.Call.Args); diff != "" {
+	if diff := cmp.Diff([]*ir.Arg{{Input: "x"}, {Input: "x"}}, mul.Call.Args); diff != "" {
 		t.Errorf("args (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]string{"x int json from=source"}, portSummary(mul.Inputs)); diff != "" {
@@ -263,10 +264,10 @@ sum, err := Total(xs)
 	if diff := cmp.Diff(want, summarizeFuncStep(total)); diff != "" {
 		t.Errorf("total (-want +got):\n%s", diff)
 	}
-	if got, want := total.Call.Pos, (Pos{File: "squares.go", Line: 31, Col: 1}); got != want {
+	if got, want := total.Call.Pos, (ir.Pos{File: "squares.go", Line: 31, Col: 1}); got != want {
 		t.Errorf("call at %v, want %v", got, want)
 	}
-	if got, want := total.Outputs[0].Pos, (Pos{File: "squares.go", Line: 31, Col: 1}); got != want {
+	if got, want := total.Outputs[0].Pos, (ir.Pos{File: "squares.go", Line: 31, Col: 1}); got != want {
 		t.Errorf("sum defined at %v, want %v", got, want)
 	}
 

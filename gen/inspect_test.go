@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/gen/ir"
 )
 
 // The -update flag rewrites golden files. Other test files of the package
@@ -53,7 +54,7 @@ func checkGolden(t *testing.T, path string, got []byte) {
 
 var goldenCases = []struct {
 	name     string
-	pipeline func() *Pipeline
+	pipeline func() *ir.Pipeline
 }{
 	{"churn", churnPipeline},
 	{"funcs", funcPipeline},
@@ -65,7 +66,7 @@ func TestInspectGolden(t *testing.T) {
 	for _, c := range goldenCases {
 		for _, format := range []string{"text", "json", "dot", "mermaid"} {
 			t.Run(c.name+"/"+format, func(t *testing.T) {
-				got, err := Inspect(c.pipeline(), format)
+				got, err := ir.Inspect(c.pipeline(), format)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -76,20 +77,20 @@ func TestInspectGolden(t *testing.T) {
 }
 
 func TestInspectUnknownFormat(t *testing.T) {
-	if _, err := Inspect(churnPipeline(), "yaml"); err == nil || !strings.Contains(err.Error(), "unknown inspect format") {
+	if _, err := ir.Inspect(churnPipeline(), "yaml"); err == nil || !strings.Contains(err.Error(), "unknown inspect format") {
 		t.Errorf("Inspect(yaml) error = %v, want an unknown-format error", err)
 	}
 }
 
 func TestInspectLabels(t *testing.T) {
-	p := &Pipeline{Name: "q", Steps: []*Step{{Name: "end", Cells: []int{1}, Pos: Pos{Cell: 1}}, {Name: "b", Cells: []int{2}, Pos: Pos{Cell: 2}}},
-		Edges: []*Edge{{From: "end", To: "b", Var: `x"<y>`}}}
+	p := &ir.Pipeline{Name: "q", Steps: []*ir.Step{{Name: "end", Cells: []int{1}, Pos: ir.Pos{Cell: 1}}, {Name: "b", Cells: []int{2}, Pos: ir.Pos{Cell: 2}}},
+		Edges: []*ir.Edge{{From: "end", To: "b", Var: `x"<y>`}}}
 	tests := []struct{ format, want string }{
 		{"mermaid", `step_end -->|"x#quot;#lt;y#gt;"| step_b`},
 		{"dot", `"end" -> "b" [label="x\"<y>"];`},
 	}
 	for _, tt := range tests {
-		got, err := Inspect(p, tt.format)
+		got, err := ir.Inspect(p, tt.format)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -90,17 +90,6 @@ func kebab(name string) string {
 	return strings.ReplaceAll(snake(name), "_", "-")
 }
 
-// exported returns ident with its first letter upper-cased, the name a
-// function step gets in the generated package.
-func exported(ident string) string {
-	if ident == "" {
-		return ident
-	}
-	rs := []rune(ident)
-	rs[0] = unicode.ToUpper(rs[0])
-	return string(rs)
-}
-
 // validStepName reports whether name has the form [a-z][a-z0-9_]*.
 func validStepName(name string) bool {
 	if name == "" || name[0] < 'a' || name[0] > 'z' {

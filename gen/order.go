@@ -3,6 +3,7 @@ package gen
 import (
 	"container/heap"
 	"fmt"
+	"github.com/zengen-dev/zengen/gen/ir"
 	"sort"
 	"strings"
 )
@@ -31,7 +32,7 @@ func (a *analysis) orderSteps() {
 				continue
 			}
 			sb.step.After = appendUnique(sb.step.After, np.name)
-			a.p.Edges = append(a.p.Edges, &Edge{From: np.name, To: sb.step.Name,
+			a.p.Edges = append(a.p.Edges, &ir.Edge{From: np.name, To: sb.step.Name,
 				Why: fmt.Sprintf("%s runs after %s (//zen:after at %s)", sb.step.Name, np.name, a.shortPos(np.pos))})
 		}
 	}
@@ -120,7 +121,7 @@ func (a *analysis) orderSteps() {
 // runsAt is where the notebook runs a step: a cell step where its cells
 // are, a function step where the pipeline cell calls it (not where its
 // function is declared), so that independent steps keep the kernel's order.
-func runsAt(sb *stepBuild) Pos {
+func runsAt(sb *stepBuild) ir.Pos {
 	if sb.step.Call != nil {
 		return sb.step.Call.Pos
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 )
 
@@ -11,7 +12,7 @@ import (
 // prints in cell 3, total in cells 4 and 5 (cell 5's output carries colour
 // codes and trailing spaces, as kernels record them). totalSource is what
 // cell 4 prints with; its recorded output is always "total 5".
-func parityNotebook(t *testing.T, totalSource string) *Pipeline {
+func parityNotebook(t *testing.T, totalSource string) *ir.Pipeline {
 	t.Helper()
 	nb := notebook(t, "gophernotes",
 		code(`import "fmt"`),

@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"github.com/zengen-dev/zengen/gen/ir"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,7 +65,7 @@ func labelled(text, step string) string {
 type printsWant struct{ step, stdout, stderr, log string }
 
 // runPrintsCheck generates p as a module, adds printsCheck and runs it.
-func runPrintsCheck(t *testing.T, p *Pipeline, runs int, args []string, notes int, wants []printsWant) {
+func runPrintsCheck(t *testing.T, p *ir.Pipeline, runs int, args []string, notes int, wants []printsWant) {
 	t.Helper()
 	dir := emitModule(t, p, EmitOptions{})
 	var ws []string

@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"github.com/zengen-dev/zengen/gen/ir"
 	"sort"
 	"strings"
 )
@@ -54,20 +55,20 @@ func (a *analysis) assemble() {
 		if it.keyword == "import" {
 			continue
 		}
-		a.p.Decls = append(a.p.Decls, &Chunk{Pos: a.itemPos(it, 0), Code: it.rewritten()})
+		a.p.Decls = append(a.p.Decls, &ir.Chunk{Pos: a.itemPos(it, 0), Code: it.rewritten()})
 	}
 	for _, sb := range a.cellSteps {
 		for _, it := range sb.items {
-			sb.step.Body = append(sb.step.Body, &Chunk{Pos: a.itemPos(it, 0), Code: it.rewritten()})
+			sb.step.Body = append(sb.step.Body, &ir.Chunk{Pos: a.itemPos(it, 0), Code: it.rewritten()})
 		}
 		sort.Strings(sb.step.Unused)
 	}
-	imports := map[string]*Import{}
+	imports := map[string]*ir.Import{}
 	for _, u := range a.chk.imports {
 		if !u.used {
 			continue
 		}
-		imp := &Import{Path: u.path}
+		imp := &ir.Import{Path: u.path}
 		if u.name != "" && u.name != stdNameOf(a, u.path) {
 			imp.Name = u.name
 		}
@@ -81,7 +82,7 @@ func (a *analysis) assemble() {
 			}
 		}
 		if !found {
-			imports[path+" "] = &Import{Path: path}
+			imports[path+" "] = &ir.Import{Path: path}
 		}
 	}
 	for _, k := range sortedKeys(imports) {

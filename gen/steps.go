@@ -9,12 +9,13 @@ import (
 	mdast "github.com/gomarkdown/markdown/ast"
 	mdparser "github.com/gomarkdown/markdown/parser"
 
+	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 )
 
 // stepBuild is a step while analysis assembles it.
 type stepBuild struct {
-	step  *Step
+	step  *ir.Step
 	cells []*parser.Cell
 	items []*item // statements, in notebook order
 	// fn is the declaration of a function step, nil for cell steps.
@@ -30,7 +31,7 @@ type stepBuild struct {
 
 type namedPos struct {
 	name string
-	pos  Pos
+	pos  ir.Pos
 }
 
 // cellRole is what a code cell contributes to the pipeline.
@@ -87,9 +88,9 @@ func (a *analysis) findFunctionSteps() map[*parser.Directive]bool {
 			if len(d.Args) > 0 {
 				name = d.Args[0]
 			}
-			sb := &stepBuild{fn: it, cells: []*parser.Cell{it.cell}, step: &Step{
+			sb := &stepBuild{fn: it, cells: []*parser.Cell{it.cell}, step: &ir.Step{
 				Name:    name,
-				Func:    exported(it.name),
+				Func:    ir.Exported(it.name),
 				Kind:    "func",
 				Pos:     a.nb.Pos(it.cell, it.tokenLine, 1),
 				Cells:   []int{a.cellNumber(it.cell)},
@@ -172,8 +173,8 @@ func (a *analysis) cellNumber(c *parser.Cell) int {
 }
 
 // options converts validated //zen:step options into the IR.
-func (a *analysis) options(d *parser.Directive) Options {
-	var o Options
+func (a *analysis) options(d *parser.Directive) ir.Options {
+	var o ir.Options
 	for k, v := range d.Options {
 		switch k {
 		case "cache":
@@ -236,7 +237,7 @@ func (a *analysis) assignCells(consumed map[*parser.Directive]bool) {
 		}
 	case "markers", "headings", "cells":
 	default:
-		a.errs.Add(Pos{File: a.nb.Path}, "unknown split mode %q: use auto, markers, headings or cells", mode)
+		a.errs.Add(ir.Pos{File: a.nb.Path}, "unknown split mode %q: use auto, markers, headings or cells", mode)
 		mode = "cells"
 	}
 	if mode == "markers" && !hasMarkers && len(a.funcSteps) > 0 {
@@ -249,8 +250,8 @@ func (a *analysis) assignCells(consumed map[*parser.Directive]bool) {
 		heading string // pending heading name in headings mode
 		names   = takenNames{taken: map[string]bool{}, next: map[string]int{}}
 	)
-	newStep := func(name string, pos Pos, c *parser.Cell, opts Options) {
-		current = &stepBuild{step: &Step{Name: name, Func: camel(name), Kind: "cell", Pos: pos, Options: opts}}
+	newStep := func(name string, pos ir.Pos, c *parser.Cell, opts ir.Options) {
+		current = &stepBuild{step: &ir.Step{Name: name, Func: camel(name), Kind: "cell", Pos: pos, Options: opts}}
 		current.step.Doc = a.docBefore(c)
 		a.cellSteps = append(a.cellSteps, current)
 		names.taken[name] = true
@@ -294,14 +295,14 @@ func (a *analysis) assignCells(consumed map[*parser.Directive]bool) {
 			if t := slug(c.Title); t != "" {
 				name = t
 			}
-			newStep(names.unique(name), a.nb.Pos(c, 1, 1), c, Options{})
+			newStep(names.unique(name), a.nb.Pos(c, 1, 1), c, ir.Options{})
 		case "headings":
 			if current == nil {
 				name := heading
 				if name == "" {
 					name = "setup"
 				}
-				newStep(names.unique(name), a.nb.Pos(c, 1, 1), c, Options{})
+				newStep(names.unique(name), a.nb.Pos(c, 1, 1), c, ir.Options{})
 			}
 		default:
 			if current == nil {
@@ -309,7 +310,7 @@ func (a *analysis) assignCells(consumed map[*parser.Directive]bool) {
 				if len(a.cellSteps) > 0 {
 					name = fmt.Sprintf("cell_%d", a.cellNumber(c))
 				}
-				newStep(names.unique(name), a.nb.Pos(c, 1, 1), c, Options{})
+				newStep(names.unique(name), a.nb.Pos(c, 1, 1), c, ir.Options{})
 			}
 		}
 		current.cells = append(current.cells, c)

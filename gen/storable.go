@@ -2,6 +2,7 @@ package gen
 
 import (
 	"fmt"
+	"github.com/zengen-dev/zengen/gen/ir"
 	"go/types"
 )
 
@@ -22,8 +23,8 @@ func (a *analysis) typeString(t types.Type) string {
 
 // port builds a typed port for a variable crossing between steps, and
 // reports types that cannot be named outside their cell or stored.
-func (a *analysis) port(name, goName string, t types.Type, pos Pos, sb *stepBuild) *Port {
-	p := &Port{Name: name, Var: goName, Type: a.typeString(t), Pos: pos}
+func (a *analysis) port(name, goName string, t types.Type, pos ir.Pos, sb *stepBuild) *ir.Port {
+	p := &ir.Port{Name: name, Var: goName, Type: a.typeString(t), Pos: pos}
 	fail := func(reason string) {
 		a.errs.Add(pos, "cannot store %s (%s) from %s as an artifact: %s", name, p.Type, a.cellWord(pos), reason).Hint =
 			"keep it inside one step or //zen:output a value derived from it"
@@ -58,7 +59,7 @@ func (a *analysis) port(name, goName string, t types.Type, pos Pos, sb *stepBuil
 	return p
 }
 
-func (a *analysis) cellWord(p Pos) string {
+func (a *analysis) cellWord(p ir.Pos) string {
 	if p.Cell > 0 {
 		return fmt.Sprintf("cell %d", p.Cell)
 	}

@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/tools/go/packages"
 
+	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 )
 
@@ -49,7 +50,7 @@ type checked struct {
 // userImport is one import of the notebook.
 type userImport struct {
 	name, path string
-	pos        Pos
+	pos        ir.Pos
 	added      bool // missing in the notebook, added as goimports would
 	used       bool
 	specStart  int // synthetic offset of the spec line
@@ -309,7 +310,7 @@ func firstSyntaxMessage(err error) string {
 }
 
 // itemPos returns the notebook position of byte rel inside it.text.
-func (a *analysis) itemPos(it *item, rel int) Pos {
+func (a *analysis) itemPos(it *item, rel int) ir.Pos {
 	line, col := a.lines[it.cell].position(it.off + rel)
 	return a.nb.Pos(it.cell, line, col)
 }
@@ -317,8 +318,7 @@ func (a *analysis) itemPos(it *item, rel int) Pos {
 // lineDirective is the //line comment that maps the next line to the
 // notebook line where it starts.
 func (a *analysis) lineDirective(it *item) string {
-	p := a.nb.Pos(it.cell, it.line, 0)
-	return "//line " + p.String() + "\n"
+	return ir.LineDirective(a.nb.Pos(it.cell, it.line, 0)) + "\n"
 }
 
 // syntheticSource writes the check file: imports, the package-level
@@ -402,7 +402,7 @@ func (a *analysis) syntheticSource(decls []*item, imports []*userImport) string 
 
 // locate maps a synthetic offset to its notebook position; ok is false for
 // code analysis wrote itself.
-func (a *analysis) locate(off int) (Pos, *item, bool) {
+func (a *analysis) locate(off int) (ir.Pos, *item, bool) {
 	spans := a.chk.spans
 	i := sort.Search(len(spans), func(i int) bool { return spans[i].synStart > off }) - 1
 	if i >= 0 && off <= spans[i].synStart+spans[i].synLen {
@@ -414,7 +414,7 @@ func (a *analysis) locate(off int) (Pos, *item, bool) {
 			return u.pos, nil, true
 		}
 	}
-	return Pos{File: a.nb.Path}, nil, false
+	return ir.Pos{File: a.nb.Path}, nil, false
 }
 
 func (a *analysis) offset(p token.Pos) int { return a.chk.fset.PositionFor(p, false).Offset }
@@ -429,7 +429,7 @@ func (a *analysis) syntaxErrors(err error) {
 		}
 		return
 	}
-	a.errs.Add(Pos{File: a.nb.Path}, "syntax error: %s", err)
+	a.errs.Add(ir.Pos{File: a.nb.Path}, "syntax error: %s", err)
 }
 
 // load resolves import paths with one go/packages call in the module that
@@ -444,7 +444,7 @@ func (a *analysis) load(paths []string) (map[string]*packages.Package, bool) {
 	}
 	dir, env, cleanup, err := a.loadDir()
 	if err != nil {
-		a.errs.Add(Pos{File: a.nb.Path}, "cannot prepare module to resolve imports: %v", err)
+		a.errs.Add(ir.Pos{File: a.nb.Path}, "cannot prepare module to resolve imports: %v", err)
 		return loaded, false
 	}
 	defer cleanup()
@@ -484,7 +484,7 @@ func (a *analysis) loadError(err error) {
 			"check that the module proxy serves this version, or pick another one"
 		return
 	}
-	a.errs.Add(Pos{File: a.nb.Path}, "cannot resolve imports: %v", err)
+	a.errs.Add(ir.Pos{File: a.nb.Path}, "cannot resolve imports: %v", err)
 }
 
 // goModLine matches the go command's complaint about a line of go.mod.
@@ -515,7 +515,7 @@ func (a *analysis) loadDir() (dir string, env []string, cleanup func(), err erro
 	}
 	var mod strings.Builder
 	mod.WriteString("module zengen.scratch/notebook\n\ngo 1.26\n")
-	a.scratchRequires = map[int]*Requirement{}
+	a.scratchRequires = map[int]*ir.Requirement{}
 	for _, r := range a.p.Requirements {
 		if r.Version != "latest" {
 			a.scratchRequires[strings.Count(mod.String(), "\n")+1] = r
@@ -587,7 +587,7 @@ func (a *analysis) addMissingImports(errs []types.Error, candidates map[string][
 				}
 			}
 			if all {
-				a.chk.imports = append(a.chk.imports, &userImport{path: path, added: true, pos: Pos{File: a.nb.Path}})
+				a.chk.imports = append(a.chk.imports, &userImport{path: path, added: true, pos: ir.Pos{File: a.nb.Path}})
 				added = true
 				break
 			}

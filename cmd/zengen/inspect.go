@@ -3,7 +3,7 @@ package main
 import (
 	"fmt"
 
-	"github.com/zengen-dev/zengen/gen"
+	"github.com/zengen-dev/zengen/gen/ir"
 )
 
 const inspectExamples = `  # What steps, inputs, outputs and params zengen finds
@@ -45,7 +45,7 @@ func runInspect(args []string, env *environment) int {
 	if p == nil {
 		return exitFindings
 	}
-	out, err := gen.Inspect(p, format)
+	out, err := ir.Inspect(p, format)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "zengen: %v\n", err)
 		return exitFindings

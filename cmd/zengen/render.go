@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/zengen-dev/zengen/gen"
+	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 )
 
@@ -30,7 +31,7 @@ type generateOptions struct {
 // rendered is everything generate would write for one notebook.
 type rendered struct {
 	notebook string
-	pipeline *gen.Pipeline
+	pipeline *ir.Pipeline
 	dir      string            // output directory, as the user will see it
 	files    map[string][]byte // slash-separated path relative to dir → content
 }
@@ -81,7 +82,7 @@ func render(notebooks []string, o generateOptions) ([]*rendered, parser.ErrorLis
 
 // analyze reads and analyses one notebook. dir is where its package will
 // live, which decides the module its imports resolve in.
-func analyze(nb, dir string, o generateOptions) (*gen.Pipeline, parser.ErrorList, error) {
+func analyze(nb, dir string, o generateOptions) (*ir.Pipeline, parser.ErrorList, error) {
 	data, err := os.ReadFile(nb)
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot read notebook: %w", err)

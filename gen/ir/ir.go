@@ -1,4 +1,4 @@
-package gen
+package ir
 
 import "github.com/zengen-dev/zengen/parser"
 
