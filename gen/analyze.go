@@ -250,7 +250,7 @@ func (a *analysis) magics() {
 						// proxy: analysis stays offline-friendly.
 						version = "latest"
 					}
-					if problem := requirementProblem(path, version); problem != "" {
+					if problem := ir.RequirementProblem(path, version); problem != "" {
 						a.errs.Add(m.Pos, "`%s`: %s", strings.TrimSpace(m.Text), problem).Hint =
 							"write it as go get does: !go get example.com/mod@v1.2.3"
 						continue

@@ -15,22 +15,3 @@ type Config struct {
 	// Package overrides the Go package name (default: the pipeline name).
 	Package string
 }
-
-// EmitOptions shape the generated files.
-type EmitOptions struct {
-	// ImportPath is the import path of the generated package, used by
-	// cmd/NAME/main_zen.go.
-	ImportPath string
-	// Module, when set, also emits go.mod, README.md and .gitignore for a
-	// standalone module with this path.
-	Module string
-	// RuntimeReplace, when set with Module, adds
-	// `replace github.com/zengen-dev/zengen => RuntimeReplace` to go.mod.
-	RuntimeReplace string
-	// NoLineDirectives drops the //line directives.
-	NoLineDirectives bool
-	// NoTests drops the generated parity test.
-	NoTests bool
-	// Command is the zengen command line recorded in the header.
-	Command string
-}

@@ -46,7 +46,7 @@ func (a *analysis) findUserCodecs() {
 			}
 			t, ok := a.codecResult(it)
 			if !ok {
-				a.errs.Add(d.Pos, "//zen:codec function %s must take no arguments and return a zen.Codec[T] of %s", it.name, RuntimePath)
+				a.errs.Add(d.Pos, "//zen:codec function %s must take no arguments and return a zen.Codec[T] of %s", it.name, ir.RuntimePath)
 				continue
 			}
 			if slices.Contains([]string{"raw", "numeric", "binary", "json", "value", "error"}, it.name) {
@@ -73,7 +73,7 @@ func (a *analysis) codecResult(it *item) (types.Type, bool) {
 		return nil, false
 	}
 	named, ok := types.Unalias(sig.Results().At(0).Type()).(*types.Named)
-	if !ok || named.Obj().Pkg() == nil || named.Obj().Pkg().Path() != RuntimePath || named.Obj().Name() != "Codec" || named.TypeArgs().Len() != 1 {
+	if !ok || named.Obj().Pkg() == nil || named.Obj().Pkg().Path() != ir.RuntimePath || named.Obj().Name() != "Codec" || named.TypeArgs().Len() != 1 {
 		return nil, false
 	}
 	return named.TypeArgs().At(0), true

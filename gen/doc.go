@@ -1,9 +1,9 @@
-// Package gen turns parsed notebooks into Go: analysis (cells → an IR of
-// steps, typed dataflow and parameters, every node with its notebook
-// position) and emission (IR → a map of file name to gofmt'd bytes, built
-// with jennifer).
+// Package gen is analysis: it turns a parsed notebook into an ir.Pipeline
+// of steps, typed dataflow and parameters, every node with its notebook
+// position. Package emit writes the Go from that IR; gen never imports it.
 //
 // It knows Go, go/types and the IR. It knows nothing about JSON, Jupyter or
-// jupytext (package parser) and never touches the disk except to load the
-// notebook's imports through go/packages; writing files is the CLI's job.
+// jupytext (package parser), nothing about the generated files' shape
+// (package emit), and never touches the disk except to load the notebook's
+// imports through go/packages.
 package gen

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zengen-dev/zengen/gen/emit"
+	"github.com/zengen-dev/zengen/gen/internal/irtest"
 	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/internal/gomodtest"
 	"github.com/zengen-dev/zengen/parser"
@@ -47,13 +49,13 @@ func writeTree(t *testing.T, dir string, files map[string][]byte) {
 
 // emitModule emits p as a standalone module in a temporary folder whose
 // go.mod replaces zengen by this checkout.
-func emitModule(t *testing.T, p *ir.Pipeline, opts EmitOptions) string {
+func emitModule(t *testing.T, p *ir.Pipeline, opts emit.Options) string {
 	t.Helper()
 	dir := t.TempDir()
 	gomodtest.CopyGoSum(t, dir)
 	opts.Module = "example.com/zgtest/" + p.Name
 	opts.RuntimeReplace = gomodtest.Root(t)
-	files, err := Emit(p, opts)
+	files, err := emit.Emit(p, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,14 +92,14 @@ func TestEmittedPackageBuildsAndRuns(t *testing.T) {
 		// "step.metric" → value; a NaN value only needs the metric to exist.
 		wantMetrics map[string]float64
 	}{
-		{"churn", churnPipeline, []string{"[train] loss "}, map[string]float64{"train.loss": math.NaN()}},
-		{"funcs", funcPipeline, nil, map[string]float64{"count.n": 25}},
-		{"clash", clashPipeline, []string{"[probe] TRUEgardenctx"}, map[string]float64{"measure.n": 13}},
+		{"churn", irtest.Churn, []string{"[train] loss "}, map[string]float64{"train.loss": math.NaN()}},
+		{"funcs", irtest.Funcs, nil, map[string]float64{"count.n": 25}},
+		{"clash", irtest.Clash, []string{"[probe] TRUEgardenctx"}, map[string]float64{"measure.n": 13}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			dir := emitModule(t, tt.pipeline(), EmitOptions{Command: "generate " + tt.name})
+			dir := emitModule(t, tt.pipeline(), emit.Options{Command: "generate " + tt.name})
 			for _, args := range [][]string{{"vet", "./..."}, {"build", "./..."}, {"test", "./..."}} {
 				if out, err := goCommand(t, dir, args...); err != nil {
 					t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
@@ -157,10 +159,10 @@ func TestLineDirectivesReachTheCompiler(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			p := churnPipeline()
+			p := irtest.Churn()
 			p.Name, p.Package, p.Notebook = "broken", "broken", tt.nb
 			p.Steps[1].Body[0] = &ir.Chunk{Pos: parser.Pos{File: tt.nb, Cell: tt.cell, Line: 2}, Code: "w, loss := fit(xs, epochs, undefinedThing)"}
-			dir := emitModule(t, p, EmitOptions{NoTests: true})
+			dir := emitModule(t, p, emit.Options{NoTests: true})
 			out, err := goCommand(t, dir, "build", "./...")
 			if err == nil {
 				t.Fatal("go build succeeded on a cell with an undefined name")
@@ -178,7 +180,7 @@ func TestNoLineDirectivesCompile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the go command on a generated module")
 	}
-	dir := emitModule(t, churnPipeline(), EmitOptions{NoLineDirectives: true})
+	dir := emitModule(t, irtest.Churn(), emit.Options{NoLineDirectives: true})
 	if out, err := goCommand(t, dir, "vet", "./..."); err != nil {
 		t.Fatalf("go vet: %v\n%s", err, out)
 	}

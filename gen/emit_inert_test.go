@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/zengen-dev/zengen/gen/emit"
+	"github.com/zengen-dev/zengen/gen/internal/irtest"
 	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 	"golang.org/x/mod/modfile"
@@ -28,10 +30,10 @@ type notebookText struct {
 	markdown, paramDoc, path, output, require, title string
 }
 
-// textPipeline is churnPipeline carrying t wherever a notebook carries
+// textPipeline is irtest.Churn carrying t wherever a notebook carries
 // such text.
 func textPipeline(t notebookText) *ir.Pipeline {
-	p := churnPipeline()
+	p := irtest.Churn()
 	p.Notebook = t.path
 	setFile := func(pos *ir.Pos) { pos.File = t.path }
 	for _, prm := range p.Params {
@@ -78,7 +80,7 @@ func titleName(title string) string {
 }
 
 func emitText(t notebookText) (map[string][]byte, error) {
-	return Emit(textPipeline(t), EmitOptions{Module: "example.com/churn", Command: "zengen generate " + t.path + " --module example.com/churn"})
+	return emit.Emit(textPipeline(t), emit.Options{Module: "example.com/churn", Command: "zengen generate " + t.path + " --module example.com/churn"})
 }
 
 // directiveLine is a line that some Go tool reads as an instruction
@@ -158,7 +160,7 @@ func checkInert(t *testing.T, text notebookText) {
 	t.Helper()
 	files, err := emitText(text)
 	path, version, _ := strings.Cut(text.require, "@")
-	if parser.CheckPath(text.path) != nil || text.require != "" && requirementProblem(path, version) != "" {
+	if parser.CheckPath(text.path) != nil || text.require != "" && ir.RequirementProblem(path, version) != "" {
 		list, ok := err.(parser.ErrorList)
 		if !ok || len(list) == 0 {
 			t.Fatalf("path %q, requirement %q: Emit returned %v, want a positioned error refusing them", text.path, text.require, err)
@@ -355,11 +357,15 @@ func FuzzEmitInert(f *testing.F) {
 // of pipeline_zen.go, so a name that a comment cannot hold is refused.
 func TestShippedFileNamesStayInert(t *testing.T) {
 	for _, name := range []string{"a\u2028//go:generate touch PWNED", "a\ufeff.txt", "a\xff.txt", "a\n//go:generate touch PWNED"} {
-		p := churnPipeline()
+		p := irtest.Churn()
 		p.Files = []*ir.File{{Name: name, Content: "x", Pos: ir.Pos{File: "churn.ipynb", Cell: 7, Line: 1}}}
-		_, err := Emit(p, EmitOptions{ImportPath: "example.com/churn"})
+		_, err := emit.Emit(p, emit.Options{ImportPath: "example.com/churn"})
 		if list, ok := err.(parser.ErrorList); !ok || len(list) != 1 || list[0].Pos.Cell != 7 {
 			t.Errorf("%%%%writefile %q: Emit error = %v, want one error at cell 7", name, err)
 		}
 	}
 }
+
+// generatedHeader is the first line the go command recognises as marking a
+// generated file.
+var generatedHeader = regexp.MustCompile(`^// Code generated .* DO NOT EDIT\.$`)

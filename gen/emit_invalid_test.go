@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zengen-dev/zengen/gen/emit"
+	"github.com/zengen-dev/zengen/gen/internal/irtest"
 	"github.com/zengen-dev/zengen/parser"
 )
 
@@ -12,9 +14,9 @@ import (
 // which analysis should have refused), the error names the notebook and
 // the generated file's line, never printing the generated source.
 func TestInvalidGeneratedGoIsPositionedWithoutSource(t *testing.T) {
-	p := churnPipeline()
+	p := irtest.Churn()
 	p.Package = "func"
-	_, err := Emit(p, EmitOptions{ImportPath: "example.com/churn"})
+	_, err := emit.Emit(p, emit.Options{ImportPath: "example.com/churn"})
 	list, ok := err.(parser.ErrorList)
 	if !ok || len(list) != 1 {
 		t.Fatalf("Emit error = %v, want one positioned error", err)

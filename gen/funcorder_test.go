@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/gen/emit"
 	"github.com/zengen-dev/zengen/gen/ir"
 )
 
@@ -258,7 +259,7 @@ func TestFunctionStepRunOrder(t *testing.T) {
 		code("//zen:pipeline letters\n%%\nC(5)\nA()\nB()"),
 	)
 	p := analyze(t, nb, Config{})
-	dir := emitModule(t, p, EmitOptions{Command: "generate letters"})
+	dir := emitModule(t, p, emit.Options{Command: "generate letters"})
 	out, err := runPipeline(t, dir, t.TempDir(), "letters", "run", "--parallel", "1")
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, out)

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/gen/emit"
+	"github.com/zengen-dev/zengen/gen/internal/irtest"
 	"github.com/zengen-dev/zengen/gen/ir"
 )
 
@@ -56,9 +58,9 @@ var goldenCases = []struct {
 	name     string
 	pipeline func() *ir.Pipeline
 }{
-	{"churn", churnPipeline},
-	{"funcs", funcPipeline},
-	{"clash", clashPipeline},
+	{"churn", irtest.Churn},
+	{"funcs", irtest.Funcs},
+	{"clash", irtest.Clash},
 }
 
 func TestInspectGolden(t *testing.T) {
@@ -77,7 +79,7 @@ func TestInspectGolden(t *testing.T) {
 }
 
 func TestInspectUnknownFormat(t *testing.T) {
-	if _, err := ir.Inspect(churnPipeline(), "yaml"); err == nil || !strings.Contains(err.Error(), "unknown inspect format") {
+	if _, err := ir.Inspect(irtest.Churn(), "yaml"); err == nil || !strings.Contains(err.Error(), "unknown inspect format") {
 		t.Errorf("Inspect(yaml) error = %v, want an unknown-format error", err)
 	}
 }
@@ -107,7 +109,7 @@ func TestEmitGolden(t *testing.T) {
 	for _, c := range goldenCases {
 		t.Run(c.name, func(t *testing.T) {
 			p := c.pipeline()
-			files, err := Emit(p, EmitOptions{
+			files, err := emit.Emit(p, emit.Options{
 				Module:         "example.com/pipelines/" + p.Name,
 				RuntimeReplace: "../zengen",
 				Command:        "generate " + p.Notebook + " --module example.com/pipelines/" + p.Name,

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/gen/emit"
 )
 
 // kernelCompatCases are notebooks that run in their kernel, in constructs
@@ -99,7 +100,7 @@ func TestKernelCompatBuilds(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			p := analyze(t, notebook(t, tc.kernel, tc.cells...), Config{})
-			dir := emitModule(t, p, EmitOptions{NoTests: true})
+			dir := emitModule(t, p, emit.Options{NoTests: true})
 			for _, args := range [][]string{{"vet", "./..."}, {"build", "./..."}} {
 				if out, err := goCommand(t, dir, args...); err != nil {
 					t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zengen-dev/zengen/gen/emit"
 	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 )
@@ -49,7 +50,7 @@ func TestGeneratedParityTest(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			dir := emitModule(t, parityNotebook(t, tt.totalSource), EmitOptions{})
+			dir := emitModule(t, parityNotebook(t, tt.totalSource), emit.Options{})
 			out, err := goCommand(t, dir, "test", "./...")
 			if tt.wantFail == nil {
 				if err != nil {
@@ -164,7 +165,7 @@ func TestGeneratedParityTestPerStyle(t *testing.T) {
 					nb = script
 				}
 				p := analyze(t, nb, Config{})
-				dir := emitModule(t, p, EmitOptions{})
+				dir := emitModule(t, p, emit.Options{})
 				out, err := goCommand(t, dir, "test", "./...")
 				if !mutated {
 					if err != nil {
@@ -217,7 +218,7 @@ func TestGeneratedTestChecksStorability(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			dir := emitModule(t, analyze(t, notebook(t, "gophernotes", cells(tt.marshal)...), Config{}), EmitOptions{})
+			dir := emitModule(t, analyze(t, notebook(t, "gophernotes", cells(tt.marshal)...), Config{}), emit.Options{})
 			out, err := goCommand(t, dir, "test", "./...")
 			if tt.wantFail == nil {
 				if err != nil {

@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"github.com/zengen-dev/zengen/gen/emit"
 	"github.com/zengen-dev/zengen/gen/ir"
 	"os"
 	"path/filepath"
@@ -67,7 +68,7 @@ type printsWant struct{ step, stdout, stderr, log string }
 // runPrintsCheck generates p as a module, adds printsCheck and runs it.
 func runPrintsCheck(t *testing.T, p *ir.Pipeline, runs int, args []string, notes int, wants []printsWant) {
 	t.Helper()
-	dir := emitModule(t, p, EmitOptions{})
+	dir := emitModule(t, p, emit.Options{})
 	var ws []string
 	for _, w := range wants {
 		ws = append(ws, "{"+goQuote(w.step)+", "+goQuote(w.stdout)+", "+goQuote(w.stderr)+", "+goQuote(w.log)+"}")

@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"github.com/zengen-dev/zengen/gen/emit"
 	"strings"
 	"testing"
 )
@@ -50,7 +51,7 @@ func TestPrintRouting(t *testing.T) {
 	if testing.Short() {
 		return
 	}
-	dir := emitModule(t, p, EmitOptions{})
+	dir := emitModule(t, p, emit.Options{})
 	if out, err := goCommand(t, dir, "vet", "./..."); err != nil {
 		t.Fatalf("go vet: %v\n%s", err, out)
 	}

@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"github.com/zengen-dev/zengen/gen/emit"
 	"strings"
 	"testing"
 )
@@ -40,7 +41,7 @@ func TestREPLRedeclarationsRunAsRecorded(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			p := analyze(t, notebook(t, "gophernotes", tc.cells...), Config{})
-			dir := emitModule(t, p, EmitOptions{})
+			dir := emitModule(t, p, emit.Options{})
 			if out, err := goCommand(t, dir, "test", "./..."); err != nil {
 				t.Fatalf("go test: %v\n%s", err, out)
 			}

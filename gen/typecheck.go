@@ -514,7 +514,7 @@ func (a *analysis) loadDir() (dir string, env []string, cleanup func(), err erro
 		return "", nil, cleanup, err
 	}
 	var mod strings.Builder
-	mod.WriteString("module zengen.scratch/notebook\n\ngo 1.26\n")
+	mod.WriteString("module zengen.scratch/notebook\n\ngo " + ir.GoVersion + "\n")
 	a.scratchRequires = map[int]*ir.Requirement{}
 	for _, r := range a.p.Requirements {
 		if r.Version != "latest" {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/zengen-dev/zengen/gen"
+	"github.com/zengen-dev/zengen/gen/emit"
 	"github.com/zengen-dev/zengen/internal/gomodtest"
 	"github.com/zengen-dev/zengen/parser"
 )
@@ -74,7 +75,7 @@ func BenchmarkGenerate(b *testing.B) {
 	data := syntheticNotebook(1000, 100)
 	module := gomodtest.Module(b, "example.com/bench")
 	cfg := gen.Config{Dir: filepath.Join(module, "synthetic"), Split: "auto"}
-	opts := gen.EmitOptions{ImportPath: "example.com/bench/synthetic", Command: "zengen generate synthetic.ipynb"}
+	opts := emit.Options{ImportPath: "example.com/bench/synthetic", Command: "zengen generate synthetic.ipynb"}
 	for b.Loop() {
 		nb, err := parser.Read("synthetic.ipynb", data)
 		if err != nil {
@@ -84,7 +85,7 @@ func BenchmarkGenerate(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		files, err := gen.Emit(p, opts)
+		files, err := emit.Emit(p, opts)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/zengen-dev/zengen/gen"
+	"github.com/zengen-dev/zengen/gen/emit"
 )
 
 // Generate writes only inside its output folder. The folder itself is
@@ -52,8 +52,8 @@ func confined(root, name string) (string, error) {
 	elems := strings.Split(name, "/")
 	p := root
 	for i, elem := range elems {
-		if len(elem) > gen.MaxNameBytes {
-			return "", fmt.Errorf("%s: a name in the path is longer than %d bytes", name, gen.MaxNameBytes)
+		if len(elem) > emit.MaxNameBytes {
+			return "", fmt.Errorf("%s: a name in the path is longer than %d bytes", name, emit.MaxNameBytes)
 		}
 		p = filepath.Join(p, elem)
 		fi, err := os.Lstat(p)

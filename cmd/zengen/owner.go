@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/zengen-dev/zengen/gen"
+	"github.com/zengen-dev/zengen/gen/emit"
 )
 
 // ownership tells the files of one output folder that zengen generated,
@@ -27,7 +27,7 @@ type ownership struct {
 func readOwnership(root string) ownership {
 	o := ownership{root: root, shipped: map[string]bool{}}
 	if content, ok := regularFile(filepath.Join(root, recordFile)); ok && zengenHeader(content) {
-		for _, name := range gen.ShippedFiles(content) {
+		for _, name := range emit.ShippedFiles(content) {
 			o.shipped[name] = true
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/zengen-dev/zengen/gen"
+	"github.com/zengen-dev/zengen/gen/emit"
 	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 )
@@ -60,7 +61,7 @@ func render(notebooks []string, o generateOptions) ([]*rendered, parser.ErrorLis
 			continue
 		}
 		r := &rendered{notebook: nb, pipeline: p, dir: outputDir(nb, p.Name, o)}
-		if err := emit(r, o); err != nil {
+		if err := emitFiles(r, o); err != nil {
 			errs, err := positioned(err)
 			problems = append(problems, errs...)
 			if err != nil {
@@ -167,10 +168,10 @@ func fileStem(nb string) string {
 	return base
 }
 
-// emit renders r's files in memory. Problems in the notebook that only
+// emitFiles renders r's files in memory. Problems in the notebook that only
 // emission finds come back positioned, like those of analysis.
-func emit(r *rendered, o generateOptions) error {
-	opts := gen.EmitOptions{
+func emitFiles(r *rendered, o generateOptions) error {
+	opts := emit.Options{
 		Module:           o.module,
 		NoLineDirectives: o.noLineDirectives,
 		NoTests:          o.noTests,
@@ -201,7 +202,7 @@ func emit(r *rendered, o generateOptions) error {
 		}
 		opts.RuntimeReplace = rp
 	}
-	files, err := gen.Emit(r.pipeline, opts)
+	files, err := emit.Emit(r.pipeline, opts)
 	if err != nil {
 		if errs, _ := positioned(err); errs != nil {
 			return err

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/zengen-dev/zengen/gen"
+	"github.com/zengen-dev/zengen/gen/emit"
 	"github.com/zengen-dev/zengen/internal/gomodtest"
 	"github.com/zengen-dev/zengen/parser"
 )
@@ -195,7 +196,7 @@ func TestNoFunctionGrowsWithSteps(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		files, err := gen.Emit(p, gen.EmitOptions{ImportPath: "example.com/shape/shape", Command: "zengen generate shape.ipynb"})
+		files, err := emit.Emit(p, emit.Options{ImportPath: "example.com/shape/shape", Command: "zengen generate shape.ipynb"})
 		if err != nil {
 			t.Fatal(err)
 		}

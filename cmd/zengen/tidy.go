@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/zengen-dev/zengen/gen"
+	"github.com/zengen-dev/zengen/gen/ir"
 )
 
 // tidyTimeout bounds `go mod tidy`, which may wait on the module proxy.
@@ -82,7 +82,7 @@ func tidy(r *rendered, replaced, replaceTarget string) error {
 // swapReplace changes the target of go.mod's replace directive for
 // zengen's module from one path to another.
 func swapReplace(gomod []byte, from, to string) ([]byte, error) {
-	prefix := "replace " + gen.RuntimeModule + " => "
+	prefix := "replace " + ir.RuntimeModule + " => "
 	old := []byte(prefix + from + "\n")
 	if bytes.Count(gomod, old) != 1 {
 		return nil, fmt.Errorf("go.mod of the generated module: no line %q to point at %s", strings.TrimSpace(string(old)), to)

@@ -1,4 +1,4 @@
-package gen
+package emit
 
 import (
 	"fmt"
@@ -12,11 +12,12 @@ import (
 
 	"github.com/dave/jennifer/jen"
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/gen/internal/irtest"
 	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 )
 
-func mustEmitter(t *testing.T, p *ir.Pipeline, opts EmitOptions) *emitter {
+func mustEmitter(t *testing.T, p *ir.Pipeline, opts Options) *emitter {
 	t.Helper()
 	if opts.ImportPath == "" {
 		opts.ImportPath = "example.com/" + p.Name
@@ -44,9 +45,9 @@ func renderElem(c jen.Code) string {
 }
 
 func TestBuilders(t *testing.T) {
-	churn := mustEmitter(t, churnPipeline(), EmitOptions{})
-	funcs := mustEmitter(t, funcPipeline(), EmitOptions{})
-	plain := mustEmitter(t, churnPipeline(), EmitOptions{NoLineDirectives: true})
+	churn := mustEmitter(t, irtest.Churn(), Options{})
+	funcs := mustEmitter(t, irtest.Funcs(), Options{})
+	plain := mustEmitter(t, irtest.Churn(), Options{NoLineDirectives: true})
 	train, count, report := churn.p.Steps[1], funcs.p.Steps[1], funcs.p.Steps[2]
 	tests := []struct {
 		name string
@@ -160,8 +161,8 @@ func TestDurationExpr(t *testing.T) {
 }
 
 func TestEmitDeterministic(t *testing.T) {
-	for _, mk := range []func() *ir.Pipeline{churnPipeline, funcPipeline, clashPipeline} {
-		opts := EmitOptions{Module: "example.com/m", Command: "generate x"}
+	for _, mk := range []func() *ir.Pipeline{irtest.Churn, irtest.Funcs, irtest.Clash} {
+		opts := Options{Module: "example.com/m", Command: "generate x"}
 		a, err := Emit(mk(), opts)
 		if err != nil {
 			t.Fatal(err)
@@ -181,9 +182,9 @@ var generatedHeader = regexp.MustCompile(`^// Code generated .* DO NOT EDIT\.$`)
 // TestEmitFileConventions checks what every generated Go file must be:
 // the header, the name, gofmt-clean twice over, directives in column 1.
 func TestEmitFileConventions(t *testing.T) {
-	for _, mk := range []func() *ir.Pipeline{churnPipeline, funcPipeline, clashPipeline} {
+	for _, mk := range []func() *ir.Pipeline{irtest.Churn, irtest.Funcs, irtest.Clash} {
 		p := mk()
-		files, err := Emit(p, EmitOptions{ImportPath: "example.com/m/" + p.Name, Command: "zengen generate " + p.Notebook + " -o out"})
+		files, err := Emit(p, Options{ImportPath: "example.com/m/" + p.Name, Command: "zengen generate " + p.Notebook + " -o out"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -221,18 +222,18 @@ func TestEmitFileSet(t *testing.T) {
 	tests := []struct {
 		name string
 		p    *ir.Pipeline
-		opts EmitOptions
+		opts Options
 		want []string
 	}{
-		{"package", churnPipeline(), EmitOptions{ImportPath: "example.com/churn"}, []string{
+		{"package", irtest.Churn(), Options{ImportPath: "example.com/churn"}, []string{
 			"churn_zen_test.go", "cmd/churn/main_zen.go", "decls_zen.go", "pipeline_zen.go",
 			"step_load_zen.go", "step_train_zen.go"}},
-		{"no tests", churnPipeline(), EmitOptions{ImportPath: "example.com/churn", NoTests: true}, []string{
+		{"no tests", irtest.Churn(), Options{ImportPath: "example.com/churn", NoTests: true}, []string{
 			"cmd/churn/main_zen.go", "decls_zen.go", "pipeline_zen.go", "step_load_zen.go", "step_train_zen.go"}},
-		{"module, function steps", funcPipeline(), EmitOptions{Module: "example.com/funcs"}, []string{
+		{"module, function steps", irtest.Funcs(), Options{Module: "example.com/funcs"}, []string{
 			".gitignore", "README.md", "cmd/funcs/main_zen.go", "decls_zen.go", "funcs_zen_test.go",
 			"go.mod", "pipeline_zen.go"}},
-		{"shipped files", clashPipeline(), EmitOptions{ImportPath: "example.com/clash", NoTests: true}, []string{
+		{"shipped files", irtest.Clash(), Options{ImportPath: "example.com/clash", NoTests: true}, []string{
 			"cmd/clash/main_zen.go", "data/words.txt", "decls_zen.go", "pipeline_zen.go",
 			"step_measure_zen.go", "step_probe_zen.go"}},
 	}
@@ -252,7 +253,7 @@ func TestEmitFileSet(t *testing.T) {
 // TestEmitNameClashes checks the renames that keep notebook names and
 // emission's imports apart.
 func TestEmitNameClashes(t *testing.T) {
-	files, err := Emit(clashPipeline(), EmitOptions{ImportPath: "example.com/clash"})
+	files, err := Emit(irtest.Clash(), Options{ImportPath: "example.com/clash"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,29 +278,29 @@ func TestEmitErrors(t *testing.T) {
 	tests := []struct {
 		name   string
 		modify func(p *ir.Pipeline)
-		opts   EmitOptions
+		opts   Options
 		want   string
 	}{
-		{"no import path", func(p *ir.Pipeline) {}, EmitOptions{}, "EmitOptions.ImportPath is needed"},
-		{"bad timeout", func(p *ir.Pipeline) { p.Steps[1].Options.Timeout = "soon" }, EmitOptions{ImportPath: "m"},
+		{"no import path", func(p *ir.Pipeline) {}, Options{}, "Options.ImportPath is needed"},
+		{"bad timeout", func(p *ir.Pipeline) { p.Steps[1].Options.Timeout = "soon" }, Options{ImportPath: "m"},
 			"churn.ipynb:cell 4:1: step train: timeout=soon is not a positive Go duration"},
-		{"unknown param", func(p *ir.Pipeline) { p.Steps[1].Params = []string{"lr"} }, EmitOptions{ImportPath: "m"},
+		{"unknown param", func(p *ir.Pipeline) { p.Steps[1].Params = []string{"lr"} }, Options{ImportPath: "m"},
 			"churn.ipynb:cell 4:1: step train uses the parameter lr, which the parameters cell does not define"},
-		{"metric not an output", func(p *ir.Pipeline) { p.Steps[1].Metrics = []string{"acc"} }, EmitOptions{ImportPath: "m"},
+		{"metric not an output", func(p *ir.Pipeline) { p.Steps[1].Metrics = []string{"acc"} }, Options{ImportPath: "m"},
 			"churn.ipynb:cell 4:1: step train records the metric acc, which is not one of its outputs"},
 		{"declaration takes a generated name", func(p *ir.Pipeline) {
 			p.Decls = append(p.Decls, &ir.Chunk{Pos: parser.Pos{File: "churn.ipynb", Cell: 6, Line: 1}, Code: "func Train() {}"})
-		}, EmitOptions{ImportPath: "m"}, "churn.ipynb:cell 6:1: Train is declared here but generated code uses the name for the function of step train"},
+		}, Options{ImportPath: "m"}, "churn.ipynb:cell 6:1: Train is declared here but generated code uses the name for the function of step train"},
 		{"writefile outside", func(p *ir.Pipeline) {
 			p.Files = []*ir.File{{Name: "../etc/x", Pos: parser.Pos{File: "churn.ipynb", Cell: 7, Line: 1}}}
-		}, EmitOptions{ImportPath: "m"}, "churn.ipynb:cell 7:1: %%writefile ../etc/x: the file must be a relative path inside the output folder"},
+		}, Options{ImportPath: "m"}, "churn.ipynb:cell 7:1: %%writefile ../etc/x: the file must be a relative path inside the output folder"},
 		{"writefile over generated", func(p *ir.Pipeline) {
 			p.Files = []*ir.File{{Name: "./decls_zen.go", Pos: parser.Pos{File: "churn.ipynb", Cell: 7, Line: 1}}}
-		}, EmitOptions{ImportPath: "m"}, "churn.ipynb:cell 7:1: %%writefile ./decls_zen.go: the name is taken by the generated decls_zen.go"},
+		}, Options{ImportPath: "m"}, "churn.ipynb:cell 7:1: %%writefile ./decls_zen.go: the name is taken by the generated decls_zen.go"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := churnPipeline()
+			p := irtest.Churn()
 			tt.modify(p)
 			_, err := Emit(p, tt.opts)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -386,10 +387,10 @@ func TestMarkdownToDocText(t *testing.T) {
 // ShippedFiles reads the list back: it is how generate knows them as its
 // own.
 func TestShippedFilesListed(t *testing.T) {
-	p := churnPipeline()
+	p := irtest.Churn()
 	at := parser.Pos{File: "churn.ipynb", Cell: 7, Line: 1}
 	p.Files = []*ir.File{{Name: "data/b c.txt", Pos: at}, {Name: "./a.txt", Pos: at}}
-	files, err := Emit(p, EmitOptions{ImportPath: "m"})
+	files, err := Emit(p, Options{ImportPath: "m"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package gen
+package emit
 
 import (
 	"crypto/sha256"
@@ -374,7 +374,7 @@ func (e *emitter) codecExpr(p *ir.Port) jen.Code {
 	case "error":
 		return e.zen("ErrorCodec").Call()
 	}
-	return jen.Id(requalify(p.CodecExpr, "zen", e.alias[RuntimePath]))
+	return jen.Id(requalify(p.CodecExpr, "zen", e.alias[ir.RuntimePath]))
 }
 
 // declareOp is ":=" when one of vars ("_" aside) is new, "=" otherwise, and

@@ -1,4 +1,4 @@
-package gen
+package emit
 
 import (
 	"slices"
@@ -71,7 +71,7 @@ func (e *emitter) mainFile() *jen.File {
 }
 
 // ZentestPath is the import path of the helpers that generated tests use.
-const ZentestPath = RuntimePath + "/zentest"
+const ZentestPath = ir.RuntimePath + "/zentest"
 
 // testFile is NAME_zen_test.go: the parity test when the notebook recorded
 // outputs to compare with, otherwise a test that the pipeline runs.
@@ -210,16 +210,16 @@ func (e *emitter) moduleFiles() (map[string][]byte, error) {
 		Notebook:       e.p.Notebook,
 		Command:        e.command(),
 		Module:         e.opts.Module,
-		GoVersion:      GoVersion,
-		RuntimePath:    RuntimeModule,
+		GoVersion:      ir.GoVersion,
+		RuntimePath:    ir.RuntimeModule,
 		RuntimeReplace: e.opts.RuntimeReplace,
-		Requirements:   []templates.Requirement{{Path: RuntimeModule, Version: RuntimeVersion}},
+		Requirements:   []templates.Requirement{{Path: ir.RuntimeModule, Version: ir.RuntimeVersion}},
 		Mermaid:        string(mermaid),
 	}
 	reqs := slices.Clone(e.p.Requirements)
 	slices.SortFunc(reqs, func(a, b *ir.Requirement) int { return strings.Compare(a.Path, b.Path) })
 	for _, r := range reqs {
-		if r.Path != RuntimeModule {
+		if r.Path != ir.RuntimeModule {
 			data.Requirements = append(data.Requirements, templates.Requirement{Path: r.Path, Version: r.Version})
 		}
 	}
@@ -255,7 +255,7 @@ func (e *emitter) moduleFiles() (map[string][]byte, error) {
 func (e *emitter) check() parser.ErrorList {
 	var errs parser.ErrorList
 	for _, r := range e.p.Requirements {
-		if problem := requirementProblem(r.Path, r.Version); problem != "" {
+		if problem := ir.RequirementProblem(r.Path, r.Version); problem != "" {
 			errs.Add(r.Pos, "a requirement of the generated go.mod: %s", problem)
 		}
 	}

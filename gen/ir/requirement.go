@@ -1,4 +1,4 @@
-package gen
+package ir
 
 import (
 	"errors"
@@ -17,7 +17,7 @@ var versionQuery = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+~/-]*$`)
 
 // requirementProblem says why a `!go get` module and version cannot be a
 // require line of the generated go.mod, or returns "".
-func requirementProblem(path, version string) string {
+func RequirementProblem(path, version string) string {
 	if err := module.CheckPath(path); err != nil {
 		var invalid *module.InvalidPathError
 		if errors.As(err, &invalid) {

@@ -1,4 +1,4 @@
-package gen
+package emit
 
 import (
 	"maps"
@@ -7,12 +7,13 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/gen/internal/irtest"
 	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 )
 
 func TestParityBuilders(t *testing.T) {
-	churn := mustEmitter(t, churnPipeline(), EmitOptions{})
+	churn := mustEmitter(t, irtest.Churn(), Options{})
 	script := parser.Pos{File: "clash.go", Line: 14}
 	tests := []struct {
 		name string
@@ -79,9 +80,9 @@ func TestParityTestChoice(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := churnPipeline()
+			p := irtest.Churn()
 			tt.change(p)
-			files, err := Emit(p, EmitOptions{ImportPath: "example.com/churn"})
+			files, err := Emit(p, Options{ImportPath: "example.com/churn"})
 			if err != nil {
 				t.Fatal(err)
 			}

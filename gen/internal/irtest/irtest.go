@@ -1,17 +1,16 @@
-package gen
+// Package irtest holds hand-built IR values for tests of emission and
+// inspect: what analysis returns for small notebooks, written out so that
+// emission is tested on its own.
+package irtest
 
 import (
 	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 )
 
-// Hand-built IR values stand in for analysis in emission tests: they are
-// what Analyze returns for small notebooks, written out so that emission is
-// tested on its own.
-
-// churnPipeline is the worked example of docs/design.md §3: cell steps
-// load and train in the REPL dialect, with params seed and epochs.
-func churnPipeline() *ir.Pipeline {
+// Churn is the worked example of docs/design.md §3: cell steps load and
+// train in the REPL dialect, with params seed and epochs.
+func Churn() *ir.Pipeline {
 	nb := "churn.ipynb"
 	at := func(cell, line int) ir.Pos { return parser.Pos{File: nb, Cell: cell, Line: line} }
 	return &ir.Pipeline{
@@ -59,9 +58,9 @@ func churnPipeline() *ir.Pipeline {
 	}
 }
 
-// funcPipeline composes function steps, GoNB style: a global parameter, a
+// Funcs composes function steps, GoNB style: a global parameter, a
 // call with an input, a param and a literal, and a trailing error.
-func funcPipeline() *ir.Pipeline {
+func Funcs() *ir.Pipeline {
 	nb := "funcs.ipynb"
 	at := func(cell, line int) ir.Pos { return parser.Pos{File: nb, Cell: cell, Line: line} }
 	return &ir.Pipeline{
@@ -104,10 +103,10 @@ func funcPipeline() *ir.Pipeline {
 	}
 }
 
-// clashPipeline is a script whose names collide with what emission uses:
+// Clash is a script whose names collide with what emission uses:
 // it imports the standard "runtime", declares its own zen and context, has
 // a documented helper, an %env default and a %%writefile file.
-func clashPipeline() *ir.Pipeline {
+func Clash() *ir.Pipeline {
 	nb := "clash.go"
 	at := func(line int) ir.Pos { return parser.Pos{File: nb, Line: line} }
 	return &ir.Pipeline{

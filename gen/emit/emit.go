@@ -1,4 +1,4 @@
-package gen
+package emit
 
 import (
 	"bytes"
@@ -19,24 +19,10 @@ import (
 	"github.com/zengen-dev/zengen/parser"
 )
 
-// RuntimePath is the import path of the runtime that generated code links
-// against; generated files import it under the name zen.
-const RuntimePath = "github.com/zengen-dev/zengen/runtime"
-
-// RuntimeModule is the module that holds RuntimePath.
-const RuntimeModule = "github.com/zengen-dev/zengen"
-
-// RuntimeVersion is the version of RuntimeModule that a standalone
-// generated go.mod requires.
-const RuntimeVersion = "v0.1.0"
-
-// GoVersion is the go directive of a standalone generated go.mod.
-const GoVersion = "1.26"
-
 // Emit turns an analysed pipeline into the files of a Go package: a map from
 // slash-separated paths, relative to the output directory, to their bytes.
 // The result depends only on p and opts, byte for byte.
-func Emit(p *ir.Pipeline, opts EmitOptions) (map[string][]byte, error) {
+func Emit(p *ir.Pipeline, opts Options) (map[string][]byte, error) {
 	e, err := newEmitter(p, opts)
 	if err != nil {
 		return nil, err
@@ -121,9 +107,9 @@ func stepFileName(s *ir.Step) string { return "step_" + s.Name + "_zen.go" }
 // the names chosen for the packages that emission itself imports.
 type emitter struct {
 	p    *ir.Pipeline
-	opts EmitOptions
+	opts Options
 	pkg  string // Go package name of the generated code
-	// alias maps the packages emission imports (RuntimePath, "context",
+	// alias maps the packages emission imports (ir.RuntimePath, "context",
 	// "time", ...) to a local name that cannot clash with a notebook name.
 	alias  map[string]string
 	params map[string]*ir.Param // by Param.Name
@@ -137,7 +123,7 @@ type boundImport struct {
 	local string
 }
 
-func newEmitter(p *ir.Pipeline, opts EmitOptions) (*emitter, error) {
+func newEmitter(p *ir.Pipeline, opts Options) (*emitter, error) {
 	if p.Name == "" {
 		return nil, fmt.Errorf("emit: the pipeline has no name")
 	}
@@ -154,7 +140,7 @@ func newEmitter(p *ir.Pipeline, opts EmitOptions) (*emitter, error) {
 		e.opts.ImportPath = opts.Module
 	}
 	if e.opts.ImportPath == "" {
-		return nil, fmt.Errorf("emit: EmitOptions.ImportPath is needed for cmd/%s/main_zen.go", p.Name)
+		return nil, fmt.Errorf("emit: Options.ImportPath is needed for cmd/%s/main_zen.go", p.Name)
 	}
 	for _, prm := range p.Params {
 		e.params[prm.Name] = prm
@@ -167,7 +153,7 @@ func newEmitter(p *ir.Pipeline, opts EmitOptions) (*emitter, error) {
 	taken, errs := e.notebookNames()
 	e.alias = make(map[string]string)
 	for _, imp := range []struct{ path, name string }{
-		{RuntimePath, "zen"}, {"context", "context"}, {"time", "time"},
+		{ir.RuntimePath, "zen"}, {"context", "context"}, {"time", "time"},
 		{"testing", "testing"}, {"bytes", "bytes"}, {ZentestPath, "zentest"}, {"io", "io"},
 	} {
 		name := imp.name
@@ -278,7 +264,7 @@ func (e *emitter) goFile(f *jen.File, isDecls bool) ([]byte, error) {
 }
 
 // zen qualifies a name of the runtime package.
-func (e *emitter) zen(name string) *jen.Statement { return jen.Qual(RuntimePath, name) }
+func (e *emitter) zen(name string) *jen.Statement { return jen.Qual(ir.RuntimePath, name) }
 
 // invalidGo reports generated code that does not parse. Checks before
 // emission keep notebook text out of the code's syntax, so this is a bug
