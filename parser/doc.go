@@ -4,7 +4,7 @@
 // the //zen: markers inside them.
 //
 // It knows Jupyter, jupytext and the kernels' dialects. It knows nothing about
-// Go types, dataflow or code generation: those belong to package gen.
+// Go types, dataflow or code generation: those belong to the packages under gen/
 //
 // Scratch files are .go files, so they must not break `go build ./...` of
 // the module they sit in: start them with a "//go:build ignore" line. The

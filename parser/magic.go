@@ -6,7 +6,7 @@ import (
 
 // cellMagicNames are the %%NAME magics whose cell body is not Go: the whole
 // cell is their input. %%writefile is the one zengen understands; the others
-// are recorded so that package gen can reject them inside steps.
+// are recorded so that analysis (gen/analysis) can reject them inside steps.
 var cellMagicNames = map[string]bool{"writefile": true, "script": true, "bash": true, "sh": true}
 
 // analyzeCode fills in Code, Magics, MainLine, WriteFile and Directives of a

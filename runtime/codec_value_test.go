@@ -545,7 +545,7 @@ func TestLoadRefusesAnotherCodec(t *testing.T) {
 }
 
 // TestChosenCodecsRoundTripProperty round-trips random values of the types
-// zengen gives the other codecs (see gen/storable.go: raw for strings,
+// zengen gives the other codecs (see gen/analysis/storable.go: raw for strings,
 // numeric for slices of numbers, json for booleans and numbers) with the
 // same edges and the same comparison as the value codec's test.
 func TestChosenCodecsRoundTripProperty(t *testing.T) {

@@ -1,6 +1,6 @@
 // Package templates holds the text/template files for what zengen emits that
 // is not Go: go.mod, README.md and .gitignore of a standalone pipeline
-// module. Go code is built with jennifer in package gen, never here.
+// module. Go code is built with jennifer in package emit (gen/emit), never here.
 //
 // The package knows nothing about the IR: callers pass plain data.
 package templates

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zengen-dev/zengen/gen"
+	"github.com/zengen-dev/zengen/gen/analysis"
 	"github.com/zengen-dev/zengen/gen/emit"
 	"github.com/zengen-dev/zengen/internal/gomodtest"
 	"github.com/zengen-dev/zengen/parser"
@@ -74,14 +74,14 @@ func syntheticNotebook(cells, steps int) []byte {
 func BenchmarkGenerate(b *testing.B) {
 	data := syntheticNotebook(1000, 100)
 	module := gomodtest.Module(b, "example.com/bench")
-	cfg := gen.Config{Dir: filepath.Join(module, "synthetic"), Split: "auto"}
+	cfg := analysis.Config{Dir: filepath.Join(module, "synthetic"), Split: "auto"}
 	opts := emit.Options{ImportPath: "example.com/bench/synthetic", Command: "zengen generate synthetic.ipynb"}
 	for b.Loop() {
 		nb, err := parser.Read("synthetic.ipynb", data)
 		if err != nil {
 			b.Fatal(err)
 		}
-		p, err := gen.Analyze(nb, cfg)
+		p, err := analysis.Analyze(nb, cfg)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -107,7 +107,7 @@ func TestSyntheticNotebookGenerates(t *testing.T) {
 		t.Errorf("%d cells, want 1000", len(nb.Cells))
 	}
 	module := gomodtest.Module(t, "example.com/bench")
-	p, err := gen.Analyze(nb, gen.Config{Dir: filepath.Join(module, "synthetic")})
+	p, err := analysis.Analyze(nb, analysis.Config{Dir: filepath.Join(module, "synthetic")})
 	if err != nil {
 		t.Fatal(err)
 	}

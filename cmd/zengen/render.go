@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/zengen-dev/zengen/gen"
+	"github.com/zengen-dev/zengen/gen/analysis"
 	"github.com/zengen-dev/zengen/gen/emit"
 	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
@@ -100,7 +100,7 @@ func analyze(nb, dir string, o generateOptions) (*ir.Pipeline, parser.ErrorList,
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := gen.Analyze(notebook, gen.Config{Dir: abs, Module: o.module, Split: o.split, Package: o.pkg})
+	p, err := analysis.Analyze(notebook, analysis.Config{Dir: abs, Module: o.module, Split: o.split, Package: o.pkg})
 	if err != nil {
 		errs, err := positioned(err)
 		return nil, errs, err

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zengen-dev/zengen/gen"
+	"github.com/zengen-dev/zengen/gen/analysis"
 	"github.com/zengen-dev/zengen/gen/emit"
 	"github.com/zengen-dev/zengen/internal/gomodtest"
 	"github.com/zengen-dev/zengen/parser"
@@ -192,7 +192,7 @@ func gophernotes(cells []string) []byte {
 func TestNoFunctionGrowsWithSteps(t *testing.T) {
 	largest := func(steps int) (string, int) {
 		module := gomodtest.Module(t, "example.com/shape")
-		p, err := gen.Analyze(mustRead(t, syntheticNotebook(steps, steps)), gen.Config{Dir: filepath.Join(module, "shape")})
+		p, err := analysis.Analyze(mustRead(t, syntheticNotebook(steps, steps)), analysis.Config{Dir: filepath.Join(module, "shape")})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -28,7 +28,7 @@ func (e *emitter) declsFile() *jen.File {
 }
 
 // printHelpers declares what the notebook's routed prints call (see
-// gen/prints.go), those that some code uses.
+// gen/analysis/prints.go), those that some code uses.
 func (e *emitter) printHelpers(f *jen.File) {
 	var chunks []*ir.Chunk
 	chunks = append(chunks, e.p.Decls...)

@@ -92,7 +92,7 @@ type Step struct {
 
 	// Alone, when set, names a print the step reaches that analysis could
 	// not route to the step's writers ("println at cell 3:5"): the runtime
-	// runs the step with no other beside it (see gen/prints.go).
+	// runs the step with no other beside it (see gen/analysis/prints.go).
 	Alone string `json:"alone,omitempty"`
 
 	// For cell steps: the statements of the body, in order. The step
@@ -115,14 +115,14 @@ type Call struct {
 	// Results are the variables bound in the pipeline cell ("_" allowed),
 	// one per result of the function, the trailing error included when
 	// Error is set; for a bare call, the names analysis gave its results
-	// (see gen/funcsteps.go). A result that is one of the step's Outputs
+	// (see gen/analysis/funcsteps.go). A result that is one of the step's Outputs
 	// (by Port Name) is saved; the others are discarded.
 	Results []string `json:"results"`
 	// Error reports that the function's last result is an error, which
 	// fails the step instead of becoming an artifact.
 	Error bool `json:"error,omitempty"`
 	// Context reports that the function takes the step's context first,
-	// to print to the step (see gen/prints.go).
+	// to print to the step (see gen/analysis/prints.go).
 	Context bool `json:"context,omitempty"`
 	Pos     Pos  `json:"pos"`
 }

@@ -1,0 +1,351 @@
+package analysis
+
+import (
+	"errors"
+	"fmt"
+	"go/ast"
+	goparser "go/parser"
+	"go/scanner"
+	"go/token"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/zengen-dev/zengen/gen/ir"
+	"github.com/zengen-dev/zengen/parser"
+)
+
+// analysis carries the state of one Analyze call through its stages.
+type analysis struct {
+	nb   *parser.Notebook
+	cfg  Config
+	errs parser.ErrorList
+	p    *ir.Pipeline
+
+	lines     map[*parser.Cell]lineIndex
+	cellItems map[*parser.Cell][]*item
+	roles     map[*parser.Cell]cellRole
+	// items are the items of every cell that takes part, in notebook order;
+	// skippedItems those of skipped cells, kept to explain undefined names.
+	items        []*item
+	skippedItems []*item
+
+	paramsCell   *parser.Cell
+	pipelineCell *parser.Cell
+	pipelineName string
+	pipelinePos  ir.Pos // of the //zen:pipeline directive that names it
+	split        string
+
+	cellSteps []*stepBuild
+	funcSteps []*stepBuild
+	cellStep  map[*parser.Cell]*stepBuild
+
+	chk *checked
+	// scratchRequires maps lines of the scratch go.mod that resolves
+	// imports to the requirement written there.
+	scratchRequires map[int]*ir.Requirement
+	// dropped are names whose declaration a later declaration replaced.
+	dropped map[string]droppedName
+	df      *dataflow
+	// typeImports records packages that port types name: path → name.
+	typeImports map[string]string
+	// userCodecs are the notebook's //zen:codec functions.
+	userCodecs []*userCodec
+}
+
+// Analyze finds the steps of a parsed notebook, type-checks its code once
+// and infers the typed dataflow between the steps. Problems in the notebook
+// come back together as a sorted parser.ErrorList.
+func Analyze(nb *parser.Notebook, cfg Config) (*ir.Pipeline, error) {
+	a := &analysis{
+		nb:        nb,
+		cfg:       cfg,
+		lines:     map[*parser.Cell]lineIndex{},
+		cellItems: map[*parser.Cell][]*item{},
+		roles:     map[*parser.Cell]cellRole{},
+		cellStep:  map[*parser.Cell]*stepBuild{},
+		dropped:   map[string]droppedName{},
+		p:         &ir.Pipeline{Notebook: nb.Path, Dialect: string(nb.Dialect)},
+	}
+	if nb.Dialect != parser.DialectGoNB && nb.Dialect != parser.DialectREPL {
+		a.errs.Add(ir.Pos{File: nb.Path}, "unknown notebook dialect %q", nb.Dialect)
+		return nil, a.errs.Err()
+	}
+	if !a.chunkCells() {
+		return nil, a.errs.Err()
+	}
+	consumed := a.findFunctionSteps()
+	a.assignCells(consumed)
+	a.nameSteps()
+	a.checkNames()
+	a.magics()
+	a.toolDirectives()
+	if !a.typeCheck() {
+		return nil, a.errs.Err()
+	}
+	a.renameVars()
+	a.findUserCodecs()
+	a.findParams()
+	a.cellDataflow()
+	a.functionDataflow()
+	a.strayKeepDirectives()
+	a.orderSteps()
+	a.routePrints()
+	a.assemble()
+	a.hashSteps()
+	a.expectations()
+	if err := a.errs.Err(); err != nil {
+		return nil, err
+	}
+	return a.p, nil
+}
+
+// chunkCells splits every code cell into items and records each cell's
+// role. It reports false when a cell has a syntax error: type checking
+// broken code would only add noise.
+func (a *analysis) chunkCells() bool {
+	ok := true
+	for _, c := range a.nb.Cells {
+		if c.Kind != parser.Code {
+			continue
+		}
+		if c.WriteFile != nil {
+			// Its body is not Go; a skip tag still keeps it from shipping.
+			if directive(c, "skip") != nil {
+				a.roles[c] = roleSkip
+			}
+			continue
+		}
+		a.lines[c] = newLineIndex(c.Code)
+		switch {
+		case directive(c, "skip") != nil:
+			a.roles[c] = roleSkip
+		case directive(c, "params") != nil:
+			a.roles[c] = roleParams
+			if a.paramsCell != nil {
+				a.errs.Add(directive(c, "params").Pos, "second parameters cell (the first is cell %d)", a.paramsCell.Number)
+			}
+			a.paramsCell = c
+		}
+		if a.roles[c] == roleSkip {
+			// Exploration code may be broken; its names only explain errors.
+			var ignored parser.ErrorList
+			ch := &chunker{nb: a.nb, errs: &ignored}
+			items := ch.cellItems(c)
+			a.cellItems[c] = items
+			a.skippedItems = append(a.skippedItems, items...)
+			continue
+		}
+		before := len(a.errs)
+		ch := &chunker{nb: a.nb, errs: &a.errs}
+		items := ch.cellItems(c)
+		for _, it := range items {
+			a.syntaxCheck(it)
+		}
+		if len(a.errs) > before {
+			ok = false
+		}
+		a.cellItems[c] = items
+		a.items = append(a.items, items...)
+	}
+	return ok
+}
+
+// syntaxCheck parses one item on its own, so that a syntax error is
+// reported inside its cell and cannot confuse the items after it.
+func (a *analysis) syntaxCheck(it *item) {
+	prefix, suffix := "package p\nfunc _() {\n", "\n}"
+	if it.kind == itemDecl {
+		prefix, suffix = "package p\n", ""
+	}
+	f, err := goparser.ParseFile(token.NewFileSet(), "", prefix+it.text+suffix, goparser.SkipObjectResolution)
+	if err == nil && it.kind == itemStmt && len(f.Decls) == 1 {
+		if fd, ok := f.Decls[0].(*ast.FuncDecl); ok && len(fd.Body.List) == 1 {
+			for _, id := range definedIdents(fd.Body.List[0]) {
+				it.defines = append(it.defines, id.Name)
+			}
+		}
+	}
+	e, ok := firstSyntaxError(err)
+	if !ok {
+		return
+	}
+	rel := e.Pos.Offset - len(prefix)
+	if rel >= len(it.text) && suffix != "" {
+		// The error lies in the closing brace of the wrapper, so the item
+		// itself ended too early (an unclosed bracket): report what
+		// go/parser says about the item's own text, which is where the
+		// cell ends.
+		_, err := goparser.ParseFile(token.NewFileSet(), "", prefix+it.text, goparser.SkipObjectResolution)
+		if own, ok := firstSyntaxError(err); ok {
+			e, rel = own, own.Pos.Offset-len(prefix)
+		}
+	}
+	a.errs.Add(a.itemPos(it, min(max(rel, 0), len(it.text))), "syntax error: %s", e.Msg)
+}
+
+// firstSyntaxError returns the first error go/parser reported.
+func firstSyntaxError(err error) (*scanner.Error, bool) {
+	var list scanner.ErrorList
+	if !errors.As(err, &list) || len(list) == 0 {
+		return nil, false
+	}
+	return list[0], true
+}
+
+// nameSteps names the pipeline and its package.
+func (a *analysis) nameSteps() {
+	name := a.pipelineName
+	if name == "" {
+		name = fileSlug(a.nb.Path)
+	}
+	if name == "" {
+		name = "pipeline"
+	}
+	a.p.Name = name
+	a.p.Package = a.cfg.Package
+	if a.p.Package == "" {
+		a.p.Package = strings.ReplaceAll(name, "_", "")
+	}
+	a.p.Split = a.split
+	// A package clause holds an identifier, not a keyword: the name must be
+	// refused here, at its source, or the generated files do not parse.
+	// An invalid //zen:pipeline name has its own error already.
+	if !token.IsIdentifier(a.p.Package) && (a.cfg.Package != "" || validStepName(name)) {
+		switch {
+		case a.cfg.Package != "":
+			a.errs.Add(ir.Pos{File: a.nb.Path}, "--package %s is not a Go package name", a.cfg.Package)
+		case a.pipelineName != "":
+			a.errs.Add(a.pipelinePos, "the pipeline name %s makes the Go package name %s, which is a Go keyword", name, a.p.Package).Hint =
+				"choose another name, or keep this one and give --package NAME"
+		default:
+			a.errs.Add(ir.Pos{File: a.nb.Path}, "the pipeline is named %s after the file, which makes the Go package name %s, a Go keyword", name, a.p.Package).Hint =
+				"name it with //zen:pipeline NAME, or give --package NAME"
+		}
+	}
+}
+
+// magics turns !go get, %env, %goflags and %%writefile into pipeline
+// metadata, and rejects shell lines and other magics in cells that run.
+func (a *analysis) magics() {
+	required := map[string]*ir.Requirement{}
+	for _, c := range a.nb.Cells {
+		if c.Kind != parser.Code || a.roles[c] == roleSkip {
+			continue
+		}
+		if c.WriteFile != nil {
+			a.writeFile(c)
+		}
+		for _, m := range c.Magics {
+			switch m.Kind {
+			case parser.MagicGoGet:
+				for _, arg := range m.Args {
+					if strings.HasPrefix(arg, "-") {
+						continue
+					}
+					path, version, found := strings.Cut(arg, "@")
+					if !found {
+						// Left for the CLI to resolve against the module
+						// proxy: analysis stays offline-friendly.
+						version = "latest"
+					}
+					if problem := ir.RequirementProblem(path, version); problem != "" {
+						a.errs.Add(m.Pos, "`%s`: %s", strings.TrimSpace(m.Text), problem).Hint =
+							"write it as go get does: !go get example.com/mod@v1.2.3"
+						continue
+					}
+					if r, ok := required[path]; ok {
+						r.Version, r.Pos = version, m.Pos
+						continue
+					}
+					r := &ir.Requirement{Path: path, Version: version, Pos: m.Pos}
+					required[path] = r
+					a.p.Requirements = append(a.p.Requirements, r)
+				}
+			case parser.MagicEnv:
+				if len(m.Args) == 0 {
+					continue
+				}
+				key, value, found := strings.Cut(m.Args[0], "=")
+				if !found {
+					value = strings.Join(m.Args[1:], " ")
+				}
+				// The runtime could not set such a variable, and the steps
+				// would run without it.
+				switch {
+				case key == "":
+					a.errs.Add(m.Pos, "%%env %s sets no variable: the name is empty", strconv.Quote(m.Args[0]))
+					continue
+				case strings.ContainsRune(key+value, 0):
+					a.errs.Add(m.Pos, "%%env %s: an environment variable cannot hold a NUL byte", strconv.Quote(key))
+					continue
+				}
+				a.p.Env = append(a.p.Env, &ir.EnvVar{Key: key, Value: value, Pos: m.Pos})
+			case parser.MagicGoFlags:
+				a.p.GoFlags = append([]string(nil), m.Args...)
+			case parser.MagicMain:
+				// GoNB hands these to the program's main as os.Args; a
+				// pipeline step has no command line of its own to read.
+				if len(m.Args) > 0 {
+					a.errs.Add(m.Pos, "`%s` passes %s to main, which a pipeline cannot do", strings.TrimSpace(m.Text), strings.Join(m.Args, " ")).Hint =
+						"set the value in the params cell instead, so that it becomes a flag of the generated command"
+				}
+			case parser.MagicShell, parser.MagicOther:
+				where := fmt.Sprintf("cell %d", a.cellNumber(c))
+				if sb := a.cellStep[c]; sb != nil {
+					where = "step " + sb.step.Name
+				}
+				what := "shell command"
+				if m.Kind == parser.MagicOther {
+					what = "magic"
+				}
+				text := strings.TrimSpace(m.Text)
+				a.errs.Add(m.Pos, "%s `%s` in %s: zengen cannot run %s lines in a pipeline", what, text, where, strings.TrimSuffix(what, " command")).Hint =
+					"move it to a cell tagged skip or //zen:skip"
+			}
+		}
+	}
+	sortBy(a.p.Requirements, func(r *ir.Requirement) string { return r.Path })
+}
+
+// writeFile adds the file of a %%writefile cell to the pipeline, as GoNB
+// writes it: variables in the name come from the notebook's %env lines
+// above, `-a` appends to the file an earlier cell wrote, and a later cell
+// without it replaces that file.
+func (a *analysis) writeFile(c *parser.Cell) {
+	wf := c.WriteFile
+	appending := false
+	for _, m := range c.Magics {
+		if m.Kind == parser.MagicWriteFile {
+			appending = slices.Contains(m.Args, "-a")
+		}
+	}
+	var unset []string
+	name := os.Expand(wf.Name, func(key string) string {
+		for i := len(a.p.Env) - 1; i >= 0; i-- {
+			if a.p.Env[i].Key == key {
+				return a.p.Env[i].Value
+			}
+		}
+		unset = append(unset, "$"+key)
+		return ""
+	})
+	if len(unset) > 0 {
+		a.errs.Add(wf.Pos, "%%%%writefile %s: %s not set by a %%env line above this cell", wf.Name, strings.Join(unset, ", ")).Hint =
+			"zengen ships the file when it generates, so the name must not depend on the environment of a run"
+		return
+	}
+	for _, f := range a.p.Files {
+		if f.Name != name {
+			continue
+		}
+		if appending {
+			f.Content += wf.Content
+		} else {
+			f.Content, f.Pos = wf.Content, wf.Pos
+		}
+		return
+	}
+	a.p.Files = append(a.p.Files, &ir.File{Name: name, Content: wf.Content, Pos: wf.Pos})
+}

@@ -1,0 +1,17 @@
+package analysis
+
+// Config tells analysis where the generated package will live and how to
+// find steps.
+type Config struct {
+	// Dir is the output directory. Imports are resolved with go/packages in
+	// the module that encloses Dir (Dir need not exist yet); with no
+	// enclosing module, or with Module set, in a scratch module holding the
+	// notebook's !go get requirements.
+	Dir string
+	// Module, when set, makes the output a standalone module with this path.
+	Module string
+	// Split is "auto" (default), "markers", "headings" or "cells".
+	Split string
+	// Package overrides the Go package name (default: the pipeline name).
+	Package string
+}

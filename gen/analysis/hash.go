@@ -1,0 +1,208 @@
+package analysis
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/printer"
+	"go/token"
+	"go/types"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// hashSteps computes each step's code hash: its normalised body, every
+// package-level declaration it reaches (transitively, including the methods
+// of reached types) and the step's signature. Comments, blank lines and
+// spacing do not count. What the code depends on outside itself becomes
+// components of the runtime's cache key of its own, so that explain can
+// name it: the modules it imports with the notebook's requirements
+// (Step.Modules) and the environment variables it reads by name (Step.Env).
+func (a *analysis) hashSteps() {
+	declOf := map[types.Object]*item{}
+	for _, it := range a.packageDecls() {
+		if it.node == nil {
+			continue
+		}
+		ast.Inspect(it.node.(ast.Node), func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				if obj := a.chk.info.Defs[id]; obj != nil && (obj.Parent() == a.chk.pkg.Scope() || isMethod(obj)) {
+					declOf[obj] = it
+				}
+			}
+			return true
+		})
+	}
+	for _, sb := range a.allSteps() {
+		var roots []*item
+		if sb.fn != nil {
+			roots = []*item{sb.fn}
+		} else {
+			roots = slices.Clone(sb.items)
+		}
+		roots = append(roots, a.userCodecItems(sb.step)...)
+		h := sha256.New()
+		fmt.Fprintf(h, "zengen step v1\n%s\n", sb.step.Kind)
+		for _, it := range roots {
+			fmt.Fprintf(h, "%s\n", a.normalised(it))
+		}
+		reached, modules, env := a.reach(roots, declOf, sb)
+		for _, text := range reached {
+			fmt.Fprintf(h, "decl\n%s\n", text)
+		}
+		sb.step.Modules, sb.step.Env = a.withRequirements(modules), env
+		for _, p := range sb.step.Inputs {
+			fmt.Fprintf(h, "in %s %s %s\n", p.Name, p.Type, p.Codec)
+		}
+		for _, p := range sb.step.Outputs {
+			fmt.Fprintf(h, "out %s %s %s %v\n", p.Name, p.Type, p.Codec, p.Metric)
+		}
+		fmt.Fprintf(h, "params %s\n", strings.Join(sb.step.Params, ","))
+		if c := sb.step.Call; c != nil {
+			for _, arg := range c.Args {
+				fmt.Fprintf(h, "arg %s|%s|%s\n", arg.Input, arg.Param, arg.Literal)
+			}
+		}
+		sb.step.CodeHash = hex.EncodeToString(h.Sum(nil))
+	}
+}
+
+func isMethod(obj types.Object) bool {
+	f, ok := obj.(*types.Func)
+	return ok && f.Signature().Recv() != nil
+}
+
+// normalised prints an item's AST without comments and without the
+// notebook's layout: printed against an empty file set, go/printer knows no
+// line of any node, so it keeps none of the author's line breaks and a
+// statement re-broken across lines prints (and hashes) as before.
+func (a *analysis) normalised(it *item) string {
+	if it.node == nil {
+		return it.text
+	}
+	var buf bytes.Buffer
+	if err := printer.Fprint(&buf, token.NewFileSet(), it.node); err != nil {
+		return it.text
+	}
+	var lines []string
+	for _, l := range strings.Split(buf.String(), "\n") {
+		if strings.TrimSpace(l) != "" {
+			lines = append(lines, strings.TrimRight(l, " \t"))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// reach walks from roots through package-level declarations and returns
+// their normalised texts (sorted), the modules they import (path →
+// version) and the environment variables they read by a constant name
+// (sorted). It also adds the parameters reached this way to the step.
+func (a *analysis) reach(roots []*item, declOf map[types.Object]*item, sb *stepBuild) (texts []string, modules map[string]string, env []string) {
+	visited := map[*item]bool{}
+	modules = map[string]string{}
+	vars := map[string]bool{}
+	queue := append([]*item(nil), roots...)
+	for _, r := range roots {
+		visited[r] = true
+	}
+	add := func(it *item) {
+		if it != nil && !visited[it] {
+			visited[it] = true
+			queue = append(queue, it)
+			texts = append(texts, a.normalised(it))
+		}
+	}
+	for len(queue) > 0 {
+		it := queue[0]
+		queue = queue[1:]
+		if it.node == nil {
+			continue
+		}
+		ast.Inspect(it.node.(ast.Node), func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				if name, ok := a.envRead(call); ok {
+					vars[name] = true
+				}
+				return true
+			}
+			id, ok := n.(*ast.Ident)
+			if !ok {
+				return true
+			}
+			obj := a.chk.info.Uses[id]
+			switch obj := obj.(type) {
+			case nil:
+				return true
+			case *types.PkgName:
+				path := obj.Imported().Path()
+				if !isStd(path) {
+					if p := a.chk.loaded[path]; p != nil && p.Module != nil {
+						modules[p.Module.Path] = p.Module.Version
+					} else {
+						modules[path] = "(no module)"
+					}
+				}
+				return true
+			case *types.TypeName:
+				if named, ok := types.Unalias(obj.Type()).(*types.Named); ok && obj.Pkg() == a.chk.pkg {
+					for i := 0; i < named.NumMethods(); i++ {
+						add(declOf[named.Method(i)])
+					}
+				}
+			}
+			if p := a.df.params[obj]; p != nil && sb.fn == nil && !visited[nil] {
+				sb.step.Params = appendUnique(sb.step.Params, p.Name)
+			}
+			add(declOf[obj])
+			return true
+		})
+	}
+	sort.Strings(texts)
+	return texts, modules, sortedKeys(vars)
+}
+
+// envFuncs are the functions that read one environment variable, named by
+// their first argument.
+var envFuncs = map[string]bool{"os.Getenv": true, "os.LookupEnv": true, "syscall.Getenv": true}
+
+// envRead returns the variable a call reads when it is one of envFuncs
+// with a constant name: a literal, or a constant that holds one.
+func (a *analysis) envRead(call *ast.CallExpr) (string, bool) {
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok || len(call.Args) != 1 {
+		return "", false
+	}
+	fn, ok := a.chk.info.Uses[sel.Sel].(*types.Func)
+	if !ok || fn.Pkg() == nil || !envFuncs[fn.Pkg().Path()+"."+fn.Name()] {
+		return "", false
+	}
+	tv, ok := a.chk.info.Types[call.Args[0]]
+	if !ok || tv.Value == nil || tv.Value.Kind() != constant.String {
+		return "", false
+	}
+	return constant.StringVal(tv.Value), true
+}
+
+// withRequirements adds the notebook's requirements to the modules a step
+// imports, as "path@version" sorted by path: a required module may change
+// what the code that is imported compiles to, so every step's key holds
+// them. A version analysis resolved wins over the one written in the
+// notebook, which may be "latest".
+func (a *analysis) withRequirements(modules map[string]string) []string {
+	all := map[string]string{}
+	for _, r := range a.p.Requirements {
+		all[r.Path] = r.Version
+	}
+	for path, version := range modules {
+		all[path] = version
+	}
+	var out []string
+	for _, path := range sortedKeys(all) {
+		out = append(out, path+"@"+all[path])
+	}
+	return out
+}

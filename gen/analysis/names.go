@@ -1,0 +1,105 @@
+package analysis
+
+import (
+	"path/filepath"
+	"strings"
+	"unicode"
+)
+
+// slug turns free text (a heading, a percent title, a file name) into a step
+// or pipeline name [a-z][a-z0-9_]*: runs of other characters become one
+// underscore, and a leading digit gets an "s_" prefix so the result stays a
+// valid name. It returns "" when nothing usable remains.
+func slug(text string) string {
+	var b strings.Builder
+	pendingUnderscore := false
+	for _, r := range strings.ToLower(text) {
+		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			if pendingUnderscore && b.Len() > 0 {
+				b.WriteByte('_')
+			}
+			pendingUnderscore = false
+			b.WriteRune(r)
+			continue
+		}
+		pendingUnderscore = true
+	}
+	s := b.String()
+	if s != "" && s[0] >= '0' && s[0] <= '9' {
+		s = "s_" + s
+	}
+	return s
+}
+
+// fileSlug names a pipeline after its notebook file: "Churn Model.ipynb" and
+// "churn.zen.go" become "churn_model" and "churn".
+func fileSlug(path string) string {
+	base := filepath.Base(path)
+	if i := strings.IndexByte(base, '.'); i > 0 {
+		base = base[:i]
+	}
+	return slug(base)
+}
+
+// camel turns a step or parameter name into its exported Go form:
+// "load_data" → "LoadData", "learningRate" → "LearningRate".
+func camel(name string) string {
+	var b strings.Builder
+	upper := true
+	for _, r := range name {
+		if r == '_' || r == '-' {
+			upper = true
+			continue
+		}
+		if upper {
+			r = unicode.ToUpper(r)
+			upper = false
+		}
+		b.WriteRune(r)
+	}
+	s := b.String()
+	if s == "" || !unicode.IsLetter([]rune(s)[0]) {
+		s = "X" + s
+	}
+	return s
+}
+
+// snake turns a Go identifier into a step name: "LoadData" → "load_data",
+// "fitHTTPModel" → "fit_http_model".
+func snake(ident string) string {
+	rs := []rune(ident)
+	var b strings.Builder
+	for i, r := range rs {
+		if unicode.IsUpper(r) {
+			prevLower := i > 0 && (unicode.IsLower(rs[i-1]) || unicode.IsDigit(rs[i-1]))
+			nextLower := i > 0 && i+1 < len(rs) && unicode.IsLower(rs[i+1]) && unicode.IsUpper(rs[i-1])
+			if prevLower || nextLower {
+				b.WriteByte('_')
+			}
+			b.WriteRune(unicode.ToLower(r))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return slug(b.String())
+}
+
+// kebab turns a parameter name into its flag: "learningRate" and
+// "learning_rate" → "learning-rate".
+func kebab(name string) string {
+	return strings.ReplaceAll(snake(name), "_", "-")
+}
+
+// validStepName reports whether name has the form [a-z][a-z0-9_]*.
+func validStepName(name string) bool {
+	if name == "" || name[0] < 'a' || name[0] > 'z' {
+		return false
+	}
+	for i := 1; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}

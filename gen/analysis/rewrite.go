@@ -1,0 +1,101 @@
+package analysis
+
+import (
+	"github.com/zengen-dev/zengen/gen/ir"
+	"sort"
+	"strings"
+)
+
+// edit replaces text[start:end] of an item with text; start == end
+// inserts.
+type edit struct {
+	start, end int
+	text       string
+}
+
+// rewritten returns the item's text with its edits and its version renames
+// applied. Edits never add or remove newlines, so the text keeps the
+// cell's line structure.
+func (it *item) rewritten() string {
+	return applyEdits(it.text, append(append([]edit(nil), it.edits...), it.synEdits...))
+}
+
+// applyEdits applies edits to text. Of two edits that start at the same
+// place, the one listed first wins (an edit of the generated code over a
+// version rename of the same name); an insertion there comes first.
+func applyEdits(text string, edits []edit) string {
+	if len(edits) == 0 {
+		return text
+	}
+	edits = append([]edit(nil), edits...)
+	sort.SliceStable(edits, func(i, j int) bool {
+		if edits[i].start != edits[j].start {
+			return edits[i].start < edits[j].start
+		}
+		return edits[i].end-edits[i].start == 0 && edits[j].end-edits[j].start != 0
+	})
+	var b strings.Builder
+	at := 0
+	for _, e := range edits {
+		if e.start < at {
+			continue
+		}
+		b.WriteString(text[at:e.start])
+		b.WriteString(e.text)
+		at = e.end
+	}
+	b.WriteString(text[at:])
+	return b.String()
+}
+
+// assemble fills the IR's code: package-level declarations, step bodies
+// and imports.
+func (a *analysis) assemble() {
+	for _, it := range a.packageDecls() {
+		if it.keyword == "import" {
+			continue
+		}
+		a.p.Decls = append(a.p.Decls, &ir.Chunk{Pos: a.itemPos(it, 0), Code: it.rewritten()})
+	}
+	for _, sb := range a.cellSteps {
+		for _, it := range sb.items {
+			sb.step.Body = append(sb.step.Body, &ir.Chunk{Pos: a.itemPos(it, 0), Code: it.rewritten()})
+		}
+		sort.Strings(sb.step.Unused)
+	}
+	imports := map[string]*ir.Import{}
+	for _, u := range a.chk.imports {
+		if !u.used {
+			continue
+		}
+		imp := &ir.Import{Path: u.path}
+		if u.name != "" && u.name != stdNameOf(a, u.path) {
+			imp.Name = u.name
+		}
+		imports[u.path+" "+imp.Name] = imp
+	}
+	for path := range a.typeImports {
+		found := false
+		for _, imp := range imports {
+			if imp.Path == path && imp.Name == "" {
+				found = true
+			}
+		}
+		if !found {
+			imports[path+" "] = &ir.Import{Path: path}
+		}
+	}
+	for _, k := range sortedKeys(imports) {
+		imp := imports[k]
+		imp.Package = stdNameOf(a, imp.Path)
+		a.p.Imports = append(a.p.Imports, imp)
+	}
+}
+
+// stdNameOf returns the declared name of an imported package.
+func stdNameOf(a *analysis, path string) string {
+	if p := a.chk.loaded[path]; p != nil && p.Types != nil {
+		return p.Types.Name()
+	}
+	return stdName(path)
+}

@@ -1,0 +1,486 @@
+package analysis
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	mdast "github.com/gomarkdown/markdown/ast"
+	mdparser "github.com/gomarkdown/markdown/parser"
+
+	"github.com/zengen-dev/zengen/gen/ir"
+	"github.com/zengen-dev/zengen/parser"
+)
+
+// stepBuild is a step while analysis assembles it.
+type stepBuild struct {
+	step  *ir.Step
+	cells []*parser.Cell
+	items []*item // statements, in notebook order
+	// fn is the declaration of a function step, nil for cell steps.
+	fn *item
+	// callItem is the pipeline-cell statement that calls a function step.
+	callItem *item
+	order    int // position in notebook order, for tie-breaking
+	// extraOutputs and metrics come from //zen:output and //zen:metric.
+	extraOutputs []namedPos
+	metrics      []namedPos
+	afterPos     []namedPos
+}
+
+type namedPos struct {
+	name string
+	pos  ir.Pos
+}
+
+// cellRole is what a code cell contributes to the pipeline.
+type cellRole int
+
+const (
+	roleCode     cellRole = iota // statements join a step, declarations go to package level
+	roleSkip                     // exploration only
+	roleParams                   // the parameters cell
+	rolePipeline                 // the //zen:pipeline composition cell
+)
+
+// directive returns the first directive of cell named name, if any.
+func directive(cell *parser.Cell, name string) *parser.Directive {
+	for i := range cell.Directives {
+		if cell.Directives[i].Name == name {
+			return &cell.Directives[i]
+		}
+	}
+	return nil
+}
+
+// findFunctionSteps marks func declarations whose doc comment holds a
+// //zen:step line, and returns the directives it gives to them (the step
+// lines and the //zen:after lines beside them) so that they do not also
+// shape cell steps.
+func (a *analysis) findFunctionSteps() map[*parser.Directive]bool {
+	consumed := map[*parser.Directive]bool{}
+	for _, it := range a.items {
+		if it.keyword != "func" || it.docLine == 0 {
+			continue
+		}
+		var after []namedPos
+		var afterDirectives []*parser.Directive
+		var steps []*stepBuild
+		marked := false // a //zen:step line documents it, a step or not
+		for i := range it.cell.Directives {
+			d := &it.cell.Directives[i]
+			if d.FromTag || d.Line < it.docLine || d.Line >= it.tokenLine {
+				continue
+			}
+			if d.Name == "after" {
+				afterDirectives = append(afterDirectives, d)
+				for _, n := range d.Args {
+					after = append(after, namedPos{n, d.Pos})
+				}
+				continue
+			}
+			if d.Name != "step" {
+				continue
+			}
+			consumed[d], marked = true, true
+			name := snake(it.name)
+			if len(d.Args) > 0 {
+				name = d.Args[0]
+			}
+			sb := &stepBuild{fn: it, cells: []*parser.Cell{it.cell}, step: &ir.Step{
+				Name:    name,
+				Func:    ir.Exported(it.name),
+				Kind:    "func",
+				Pos:     a.nb.Pos(it.cell, it.tokenLine, 1),
+				Cells:   []int{a.cellNumber(it.cell)},
+				Options: a.options(d),
+			}}
+			if it.method {
+				a.errs.Add(d.Pos, "//zen:step marks a method; only plain functions can be steps")
+				continue
+			}
+			steps = append(steps, sb)
+		}
+		if !marked {
+			// A //zen:after in the doc of an ordinary function is a
+			// cell-level marker of the cell step around it, if any.
+			continue
+		}
+		for _, d := range afterDirectives {
+			consumed[d] = true
+		}
+		for _, sb := range steps {
+			sb.afterPos = append(sb.afterPos, after...)
+		}
+		a.funcSteps = append(a.funcSteps, steps...)
+	}
+	a.afterTagsOfFunctionSteps(consumed)
+	return consumed
+}
+
+// afterTagsOfFunctionSteps gives the after:NAME and prev:NAME tags of a
+// cell that declares one function step, and nothing else that runs, to
+// that step. Where the tag could mean several steps it is an error: a tag
+// names a cell, and only a doc comment names one function.
+func (a *analysis) afterTagsOfFunctionSteps(consumed map[*parser.Directive]bool) {
+	for _, c := range a.nb.Cells {
+		if c.Kind != parser.Code || a.roles[c] == roleSkip {
+			continue
+		}
+		var declared []*stepBuild
+		for _, sb := range a.funcSteps {
+			if sb.fn.cell == c {
+				declared = append(declared, sb)
+			}
+		}
+		if len(declared) == 0 {
+			continue
+		}
+		for i := range c.Directives {
+			d := &c.Directives[i]
+			if d.Name != "after" || !d.FromTag {
+				continue
+			}
+			consumed[d] = true
+			switch {
+			case len(declared) > 1:
+				var names []string
+				for _, sb := range declared {
+					names = append(names, sb.step.Name)
+				}
+				a.errs.Add(d.Pos, "after tag %s: cell %d declares several function steps (%s), so it cannot tell which one waits",
+					strings.Join(d.Args, " "), a.cellNumber(c), strings.Join(names, ", ")).Hint =
+					"remove the tag and write //zen:after " + strings.Join(d.Args, " ") + " in the doc comment of that function, beside its //zen:step"
+			case a.hasStatements(c):
+				a.errs.Add(d.Pos, "after tag %s: cell %d declares function step %s and also runs statements, so it cannot tell which step waits",
+					strings.Join(d.Args, " "), a.cellNumber(c), declared[0].step.Name).Hint =
+					"remove the tag and write //zen:after " + strings.Join(d.Args, " ") + " in the doc comment of the function or beside the statements"
+			default:
+				for _, n := range d.Args {
+					declared[0].afterPos = append(declared[0].afterPos, namedPos{n, d.Pos})
+				}
+			}
+		}
+	}
+}
+
+func (a *analysis) cellNumber(c *parser.Cell) int {
+	if a.nb.Format == parser.FormatPercent {
+		return c.FirstLine
+	}
+	return c.Number
+}
+
+// options converts validated //zen:step options into the IR.
+func (a *analysis) options(d *parser.Directive) ir.Options {
+	var o ir.Options
+	for k, v := range d.Options {
+		switch k {
+		case "cache":
+			o.CacheOff = v == "off"
+		case "retries":
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				a.errs.Add(d.Pos, "retries=%s is not a number", v)
+			}
+			o.Retries = n
+		case "timeout":
+			o.Timeout = v
+		case "cache_version":
+			o.CacheVersion = v
+		}
+	}
+	return o
+}
+
+// assignCells classifies code cells and groups them into cell steps by the
+// chosen split mode.
+func (a *analysis) assignCells(consumed map[*parser.Directive]bool) {
+	hasMarkers := false
+	for _, c := range a.nb.Cells {
+		if c.Kind != parser.Code {
+			continue
+		}
+		for i := range c.Directives {
+			d := &c.Directives[i]
+			switch d.Name {
+			case "step":
+				if !consumed[d] {
+					hasMarkers = true
+				}
+			case "pipeline":
+				if len(d.Args) > 0 {
+					a.pipelineName, a.pipelinePos = d.Args[0], d.Pos
+					if !validStepName(d.Args[0]) {
+						a.errs.Add(d.Pos, "invalid pipeline name %q: use [a-z][a-z0-9_]*", d.Args[0])
+					}
+				}
+				if a.pipelineCell == nil {
+					a.pipelineCell = c
+				}
+			}
+		}
+	}
+	mode := a.cfg.Split
+	switch mode {
+	case "", "auto":
+		switch {
+		case hasMarkers:
+			mode = "markers"
+		case len(a.funcSteps) > 0:
+			mode = "functions"
+		case a.hasHeadings():
+			mode = "headings"
+		default:
+			mode = "cells"
+		}
+	case "markers", "headings", "cells":
+	default:
+		a.errs.Add(ir.Pos{File: a.nb.Path}, "unknown split mode %q: use auto, markers, headings or cells", mode)
+		mode = "cells"
+	}
+	if mode == "markers" && !hasMarkers && len(a.funcSteps) > 0 {
+		mode = "functions"
+	}
+	a.split = mode
+
+	var (
+		current *stepBuild
+		heading string // pending heading name in headings mode
+		names   = takenNames{taken: map[string]bool{}, next: map[string]int{}}
+	)
+	newStep := func(name string, pos ir.Pos, c *parser.Cell, opts ir.Options) {
+		current = &stepBuild{step: &ir.Step{Name: name, Func: camel(name), Kind: "cell", Pos: pos, Options: opts}}
+		current.step.Doc = a.docBefore(c)
+		a.cellSteps = append(a.cellSteps, current)
+		names.taken[name] = true
+	}
+	for _, c := range a.nb.Cells {
+		if c.Kind == parser.Markdown && mode == "headings" {
+			if h := markdownHeading(c.Source); h != "" {
+				heading = h
+				current = nil
+			}
+			continue
+		}
+		if c.Kind != parser.Code {
+			continue
+		}
+		role := a.roles[c]
+		if c == a.pipelineCell && len(a.funcSteps) > 0 {
+			role = rolePipeline
+			a.roles[c] = role
+		}
+		if role != roleCode {
+			current = nil
+			continue
+		}
+		if d := directive(c, "step"); d != nil && !consumed[d] && mode == "markers" {
+			name := ""
+			if len(d.Args) > 0 {
+				name = d.Args[0]
+			}
+			newStep(name, d.Pos, c, a.options(d))
+		}
+		if !a.hasStatements(c) {
+			if current != nil && mode != "cells" {
+				current.cells = append(current.cells, c)
+			}
+			continue
+		}
+		switch mode {
+		case "cells":
+			name := fmt.Sprintf("cell_%d", a.cellNumber(c))
+			if t := slug(c.Title); t != "" {
+				name = t
+			}
+			newStep(names.unique(name), a.nb.Pos(c, 1, 1), c, ir.Options{})
+		case "headings":
+			if current == nil {
+				name := heading
+				if name == "" {
+					name = "setup"
+				}
+				newStep(names.unique(name), a.nb.Pos(c, 1, 1), c, ir.Options{})
+			}
+		default:
+			if current == nil {
+				name := "setup"
+				if len(a.cellSteps) > 0 {
+					name = fmt.Sprintf("cell_%d", a.cellNumber(c))
+				}
+				newStep(names.unique(name), a.nb.Pos(c, 1, 1), c, ir.Options{})
+			}
+		}
+		current.cells = append(current.cells, c)
+	}
+	for i, sb := range a.cellSteps {
+		sb.order = i
+		for _, c := range sb.cells {
+			sb.step.Cells = append(sb.step.Cells, a.cellNumber(c))
+			a.cellStep[c] = sb
+			for _, it := range a.cellItems[c] {
+				if it.kind == itemStmt {
+					it.step = sb
+					sb.items = append(sb.items, it)
+				}
+			}
+			for i := range c.Directives {
+				d := &c.Directives[i]
+				switch d.Name {
+				case "output":
+					for _, n := range d.Args {
+						sb.extraOutputs = append(sb.extraOutputs, namedPos{n, d.Pos})
+					}
+				case "metric":
+					for _, n := range d.Args {
+						sb.metrics = append(sb.metrics, namedPos{n, d.Pos})
+					}
+				case "after":
+					if consumed[d] {
+						continue // a function step's, see findFunctionSteps
+					}
+					for _, n := range d.Args {
+						sb.afterPos = append(sb.afterPos, namedPos{n, d.Pos})
+					}
+				}
+			}
+		}
+	}
+	a.strayAfterDirectives(consumed)
+}
+
+// strayAfterDirectives reports //zen:after lines and after tags that order
+// no step: in the pipeline cell, the parameters cell or a cell of
+// declarations that belongs to no step (outside a step function's doc
+// comment), they would otherwise be ignored without a word.
+func (a *analysis) strayAfterDirectives(consumed map[*parser.Directive]bool) {
+	for _, c := range a.nb.Cells {
+		if c.Kind != parser.Code || a.roles[c] == roleSkip || a.cellStep[c] != nil {
+			continue
+		}
+		for i := range c.Directives {
+			d := &c.Directives[i]
+			if d.Name != "after" || consumed[d] {
+				continue
+			}
+			what := "//zen:after " + strings.Join(d.Args, " ")
+			if d.FromTag {
+				what = "after tag " + strings.Join(d.Args, " ")
+			}
+			e := a.errs.Add(d.Pos, "%s: cell %d belongs to no step", what, a.cellNumber(c))
+			e.Hint = "put it in the cell of the step that should wait"
+			if len(a.funcSteps) > 0 {
+				e.Hint = "to make a function step wait, write //zen:after NAME in its doc comment, beside its //zen:step"
+			}
+		}
+	}
+}
+
+// takenNames are the names cell steps have taken so far.
+type takenNames struct {
+	taken map[string]bool
+	next  map[string]int // the suffix to try first for a name, so that many equal titles stay linear
+}
+
+// unique returns name, or name_2, name_3 … when a step already has it
+// (automatic splits only: marker names must be unique, see checkNames).
+func (n takenNames) unique(name string) string {
+	if !n.taken[name] {
+		return name
+	}
+	i := max(n.next[name], 2)
+	for n.taken[fmt.Sprintf("%s_%d", name, i)] {
+		i++
+	}
+	n.next[name] = i + 1
+	return fmt.Sprintf("%s_%d", name, i)
+}
+
+func (a *analysis) hasStatements(c *parser.Cell) bool {
+	for _, it := range a.cellItems[c] {
+		if it.kind == itemStmt {
+			return true
+		}
+	}
+	return false
+}
+
+// hasHeadings reports whether any markdown cell has a heading of level ≤ 2.
+func (a *analysis) hasHeadings() bool {
+	for _, c := range a.nb.Cells {
+		if c.Kind == parser.Markdown && markdownHeading(c.Source) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// markdownHeading returns the slug of the first heading of level 1 or 2 in
+// a markdown cell, "" if it has none.
+func markdownHeading(src string) string {
+	if !strings.Contains(src, "#") && !strings.Contains(src, "==") && !strings.Contains(src, "--") {
+		return ""
+	}
+	p := mdparser.NewWithExtensions(mdparser.CommonExtensions)
+	doc := p.Parse([]byte(src))
+	found := ""
+	mdast.WalkFunc(doc, func(n mdast.Node, entering bool) mdast.WalkStatus {
+		h, ok := n.(*mdast.Heading)
+		if !ok || !entering || h.Level > 2 {
+			return mdast.GoToNext
+		}
+		var text strings.Builder
+		mdast.WalkFunc(h, func(n mdast.Node, entering bool) mdast.WalkStatus {
+			if leaf := n.AsLeaf(); leaf != nil && entering {
+				text.Write(leaf.Literal)
+				text.WriteByte(' ')
+			}
+			return mdast.GoToNext
+		})
+		found = slug(text.String())
+		return mdast.Terminate
+	})
+	return found
+}
+
+// docBefore returns the markdown cells directly before c, as written.
+func (a *analysis) docBefore(c *parser.Cell) string {
+	idx := c.Number - 1 // Number is the index in the cells list + 1
+	if idx < 0 || idx >= len(a.nb.Cells) || a.nb.Cells[idx] != c {
+		idx = slices.Index(a.nb.Cells, c)
+	}
+	start := idx
+	for start > 0 && a.nb.Cells[start-1].Kind == parser.Markdown {
+		start--
+	}
+	parts := make([]string, 0, idx-start)
+	for _, md := range a.nb.Cells[start:max(idx, start)] {
+		parts = append(parts, strings.TrimSpace(md.Source))
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+// checkNames reports duplicate and invalid step names.
+func (a *analysis) checkNames() {
+	seen := map[string]*stepBuild{}
+	for _, sb := range a.allSteps() {
+		s := sb.step
+		if !validStepName(s.Name) {
+			a.errs.Add(s.Pos, "invalid step name %q: use [a-z][a-z0-9_]*", s.Name)
+			continue
+		}
+		if first, ok := seen[s.Name]; ok {
+			a.errs.Add(s.Pos, "duplicate step %s (first at %s)", s.Name, first.step.Pos)
+			continue
+		}
+		seen[s.Name] = sb
+	}
+}
+
+// allSteps returns cell steps and function steps in notebook order.
+func (a *analysis) allSteps() []*stepBuild {
+	all := append(append([]*stepBuild(nil), a.cellSteps...), a.funcSteps...)
+	return all
+}
