@@ -5,7 +5,8 @@ package templates
 type Module struct {
 	Name        string // pipeline name, also the command's folder under cmd/
 	Notebook    string // source notebook as the user named it
-	Command     string // zengen command line without the leading "zengen"
+	Header      string // header.Text of the notebook, put in each file's comment syntax
+	Command     string // the recorded command line, header.Command
 	Module      string // module path
 	GoVersion   string // the go directive, e.g. "1.26"
 	RuntimePath string // module path of the zengen runtime

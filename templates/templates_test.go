@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"github.com/zengen-dev/zengen/gen/header"
 	"strings"
 	"testing"
 
@@ -11,7 +12,8 @@ func sample() Module {
 	return Module{
 		Name:           "churn",
 		Notebook:       "churn.ipynb",
-		Command:        "generate churn.ipynb --module example.com/churn",
+		Header:         header.Text("churn.ipynb"),
+		Command:        header.Command("generate churn.ipynb --module example.com/churn"),
 		Module:         "example.com/churn",
 		GoVersion:      "1.26",
 		RuntimePath:    "github.com/zengen-dev/zengen",

@@ -75,7 +75,7 @@ func BenchmarkGenerate(b *testing.B) {
 	data := syntheticNotebook(1000, 100)
 	module := gomodtest.Module(b, "example.com/bench")
 	cfg := analysis.Config{Dir: filepath.Join(module, "synthetic"), Split: "auto"}
-	opts := emit.Options{ImportPath: "example.com/bench/synthetic", Command: "zengen generate synthetic.ipynb"}
+	opts := emit.Options{ImportPath: "example.com/bench/synthetic", Command: "generate synthetic.ipynb"}
 	for b.Loop() {
 		nb, err := parser.Read("synthetic.ipynb", data)
 		if err != nil {

@@ -245,12 +245,13 @@ func upToDate(notebooks []string, o generateOptions) bool {
 	return err == nil && ok
 }
 
-// commandLine is the zengen command recorded in generated headers: the
-// notebook and the flags that change what is generated. -o and
+// commandLine holds the zengen arguments recorded in generated headers
+// (header.Command adds "zengen"): the notebook and the flags that change
+// what is generated. -o and
 // --runtime-replace are left out because they hold paths of one machine;
 // where the tree went and what go.mod replaces show them anyway.
 func commandLine(nb string, o generateOptions) string {
-	args := []string{"zengen", "generate", filepath.ToSlash(nb)}
+	args := []string{"generate", filepath.ToSlash(nb)}
 	if o.pkg != "" {
 		args = append(args, "--package", o.pkg)
 	}

@@ -196,7 +196,7 @@ func TestNoFunctionGrowsWithSteps(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		files, err := emit.Emit(p, emit.Options{ImportPath: "example.com/shape/shape", Command: "zengen generate shape.ipynb"})
+		files, err := emit.Emit(p, emit.Options{ImportPath: "example.com/shape/shape", Command: "generate shape.ipynb"})
 		if err != nil {
 			t.Fatal(err)
 		}

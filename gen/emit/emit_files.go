@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dave/jennifer/jen"
+	"github.com/zengen-dev/zengen/gen/header"
 	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 	"github.com/zengen-dev/zengen/templates"
@@ -208,7 +209,8 @@ func (e *emitter) moduleFiles() (map[string][]byte, error) {
 	data := templates.Module{
 		Name:           e.p.Name,
 		Notebook:       e.p.Notebook,
-		Command:        e.command(),
+		Header:         header.Text(e.p.Notebook),
+		Command:        header.Command(e.opts.Command),
 		Module:         e.opts.Module,
 		GoVersion:      ir.GoVersion,
 		RuntimePath:    ir.RuntimeModule,

@@ -15,6 +15,7 @@ type Options struct {
 	NoLineDirectives bool
 	// NoTests drops the generated parity test.
 	NoTests bool
-	// Command is the zengen command line recorded in the header.
+	// Command holds the zengen arguments recorded in the header, without
+	// "zengen": "generate nb.ipynb --module example.com/m".
 	Command string
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"go/format"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/gen/header"
 	"github.com/zengen-dev/zengen/gen/internal/irtest"
 	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
@@ -177,14 +177,12 @@ func TestEmitDeterministic(t *testing.T) {
 	}
 }
 
-var generatedHeader = regexp.MustCompile(`^// Code generated .* DO NOT EDIT\.$`)
-
 // TestEmitFileConventions checks what every generated Go file must be:
 // the header, the name, gofmt-clean twice over, directives in column 1.
 func TestEmitFileConventions(t *testing.T) {
 	for _, mk := range []func() *ir.Pipeline{irtest.Churn, irtest.Funcs, irtest.Clash} {
 		p := mk()
-		files, err := Emit(p, Options{ImportPath: "example.com/m/" + p.Name, Command: "zengen generate " + p.Notebook + " -o out"})
+		files, err := Emit(p, Options{ImportPath: "example.com/m/" + p.Name, Command: "generate " + p.Notebook + " -o out"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -194,7 +192,7 @@ func TestEmitFileConventions(t *testing.T) {
 			}
 			src := string(files[name])
 			lines := strings.Split(src, "\n")
-			if !generatedHeader.MatchString(lines[0]) {
+			if !header.Generated.MatchString(lines[0]) {
 				t.Errorf("%s: first line %q is not a generated-code header", name, lines[0])
 			}
 			if want := []string{"//", "// zengen generate " + p.Notebook + " -o out"}; !slices.Equal(lines[1:3], want) {
@@ -400,5 +398,22 @@ func TestShippedFilesListed(t *testing.T) {
 	}
 	if got := ShippedFiles(files["decls_zen.go"]); got != nil {
 		t.Errorf("ShippedFiles of a file without the list = %q", got)
+	}
+}
+
+// TestEveryFileReadsBackAsZengens: the CLI tells the files it may replace
+// by header.Zengen, so every file emission and the templates write for a
+// standalone module must pass it (go.sum, which holds no comments, is the
+// go command's).
+func TestEveryFileReadsBackAsZengens(t *testing.T) {
+	p := irtest.Churn()
+	files, err := Emit(p, Options{ImportPath: "example.com/m/churn", Module: "example.com/m", Command: "generate churn.ipynb"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		if line := header.FirstLine(files[name]); !header.Zengen(line) {
+			t.Errorf("%s: first line %q is not zengen's header", name, line)
+		}
 	}
 }
