@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 
 	"github.com/spf13/pflag"
+	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 	"golang.org/x/mod/module"
 )
@@ -33,13 +34,13 @@ func parseGenerateFlags(env *environment, verb, synopsis, examples string, args 
 	fs.StringVar(&o.pkg, "package", "", "Go package `NAME` of the generated code (default: the pipeline name)")
 	fs.StringVar(&o.module, "module", "", "make the output a standalone module with this `PATH` (writes go.mod, README.md, .gitignore and runs go mod tidy)")
 	fs.StringVar(&o.runtimeReplace, "runtime-replace", "", "with --module, replace the zengen module by the checkout in `DIR`")
-	fs.StringVar(&o.split, "split", "auto", "how to find steps without markers: `auto`, markers, headings or cells")
+	fs.StringVar(&o.split, "split", string(ir.SplitAuto), "how to find steps without markers: `auto`, markers, headings or cells")
 	fs.BoolVar(&o.noLineDirectives, "no-line-directives", false, "omit the //line directives that map generated code back to notebook cells")
 	fs.BoolVar(&o.noTests, "no-tests", false, "omit the generated parity test")
 	if ok, status := parseFlags(fs, env, args); !ok {
 		return fs, o, false, status
 	}
-	if ok, status := checkChoice(env, fs, "split", o.split, "auto", "markers", "headings", "cells"); !ok {
+	if ok, status := checkChoice(env, fs, "split", o.split, ir.SplitChoices()...); !ok {
 		return fs, o, false, status
 	}
 	// The path becomes go.mod's module line and the import path of the

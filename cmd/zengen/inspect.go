@@ -22,14 +22,14 @@ func runInspect(args []string, env *environment) int {
 	)
 	fs := flagSet("inspect", "NOTEBOOK [--format text|json|dot|mermaid] [--split MODE]", inspectExamples)
 	fs.StringVar(&format, "format", "text", "output `FORMAT`: text, json, dot or mermaid")
-	fs.StringVar(&split, "split", "auto", "how to find steps without markers: `auto`, markers, headings or cells")
+	fs.StringVar(&split, "split", string(ir.SplitAuto), "how to find steps without markers: `auto`, markers, headings or cells")
 	if ok, status := parseFlags(fs, env, args); !ok {
 		return status
 	}
 	if ok, status := checkChoice(env, fs, "format", format, "text", "json", "dot", "mermaid"); !ok {
 		return status
 	}
-	if ok, status := checkChoice(env, fs, "split", split, "auto", "markers", "headings", "cells"); !ok {
+	if ok, status := checkChoice(env, fs, "split", split, ir.SplitChoices()...); !ok {
 		return status
 	}
 	if fs.NArg() != 1 {

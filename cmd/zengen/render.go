@@ -100,7 +100,7 @@ func analyze(nb, dir string, o generateOptions) (*ir.Pipeline, parser.ErrorList,
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := analysis.Analyze(notebook, analysis.Config{Dir: abs, Module: o.module, Split: o.split, Package: o.pkg})
+	p, err := analysis.Analyze(notebook, analysis.Config{Dir: abs, Module: o.module, Split: ir.Split(o.split), Package: o.pkg})
 	if err != nil {
 		errs, err := positioned(err)
 		return nil, errs, err
@@ -258,7 +258,7 @@ func commandLine(nb string, o generateOptions) string {
 	if o.module != "" {
 		args = append(args, "--module", o.module)
 	}
-	if o.split != "" && o.split != "auto" {
+	if o.split != "" && ir.Split(o.split) != ir.SplitAuto {
 		args = append(args, "--split", o.split)
 	}
 	if o.noLineDirectives {

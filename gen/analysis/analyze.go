@@ -35,7 +35,7 @@ type analysis struct {
 	pipelineCell *parser.Cell
 	pipelineName string
 	pipelinePos  ir.Pos // of the //zen:pipeline directive that names it
-	split        string
+	split        ir.Split
 
 	cellSteps []*stepBuild
 	funcSteps []*stepBuild

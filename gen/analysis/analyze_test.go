@@ -47,7 +47,7 @@ func TestWorkedExample(t *testing.T) {
 		{"train unused", train.Unused, []string{"w"}},
 		{"edges", p.Edges, []*ir.Edge{{From: "load", To: "train", Var: "xs", Why: "train reads xs, defined in load at cell 3:3"}}},
 		{"imports", p.Imports, []*ir.Import{{Path: "fmt", Package: "fmt"}, {Path: "math/rand", Package: "rand"}}},
-		{"split", p.Split, "markers"},
+		{"split", p.Split, ir.SplitMarkers},
 		{"name", p.Name, "nb"},
 		{"func", train.Func, "Train"},
 	}
@@ -240,8 +240,8 @@ func TestAutoSplit(t *testing.T) {
 	tests := []struct {
 		name      string
 		cells     []cell
-		split     string
-		wantSplit string
+		split     ir.Split
+		wantSplit ir.Split
 		want      []string
 	}{
 		{

@@ -1,5 +1,7 @@
 package analysis
 
+import "github.com/zengen-dev/zengen/gen/ir"
+
 // Config tells analysis where the generated package will live and how to
 // find steps.
 type Config struct {
@@ -10,8 +12,9 @@ type Config struct {
 	Dir string
 	// Module, when set, makes the output a standalone module with this path.
 	Module string
-	// Split is "auto" (default), "markers", "headings" or "cells".
-	Split string
+	// Split is how to find steps without markers: ir.SplitAuto (also
+	// when empty), SplitMarkers, SplitHeadings or SplitCells.
+	Split ir.Split
 	// Package overrides the Go package name (default: the pipeline name).
 	Package string
 }

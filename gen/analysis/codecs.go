@@ -49,7 +49,7 @@ func (a *analysis) findUserCodecs() {
 				a.errs.Add(d.Pos, "//zen:codec function %s must take no arguments and return a zen.Codec[T] of %s", it.name, ir.RuntimePath)
 				continue
 			}
-			if slices.Contains([]string{"raw", "numeric", "binary", "json", "value", "error"}, it.name) {
+			if ir.BuiltinCodec(it.name) {
 				a.errs.Add(d.Pos, "//zen:codec function %s is named like a built-in codec; name it after its format", it.name)
 				continue
 			}

@@ -224,24 +224,24 @@ func (a *analysis) assignCells(consumed map[*parser.Directive]bool) {
 	}
 	mode := a.cfg.Split
 	switch mode {
-	case "", "auto":
+	case "", ir.SplitAuto:
 		switch {
 		case hasMarkers:
-			mode = "markers"
+			mode = ir.SplitMarkers
 		case len(a.funcSteps) > 0:
-			mode = "functions"
+			mode = ir.SplitFunctions
 		case a.hasHeadings():
-			mode = "headings"
+			mode = ir.SplitHeadings
 		default:
-			mode = "cells"
+			mode = ir.SplitCells
 		}
-	case "markers", "headings", "cells":
+	case ir.SplitMarkers, ir.SplitHeadings, ir.SplitCells:
 	default:
 		a.errs.Add(ir.Pos{File: a.nb.Path}, "unknown split mode %q: use auto, markers, headings or cells", mode)
-		mode = "cells"
+		mode = ir.SplitCells
 	}
-	if mode == "markers" && !hasMarkers && len(a.funcSteps) > 0 {
-		mode = "functions"
+	if mode == ir.SplitMarkers && !hasMarkers && len(a.funcSteps) > 0 {
+		mode = ir.SplitFunctions
 	}
 	a.split = mode
 
@@ -257,7 +257,7 @@ func (a *analysis) assignCells(consumed map[*parser.Directive]bool) {
 		names.taken[name] = true
 	}
 	for _, c := range a.nb.Cells {
-		if c.Kind == parser.Markdown && mode == "headings" {
+		if c.Kind == parser.Markdown && mode == ir.SplitHeadings {
 			if h := markdownHeading(c.Source); h != "" {
 				heading = h
 				current = nil
@@ -276,7 +276,7 @@ func (a *analysis) assignCells(consumed map[*parser.Directive]bool) {
 			current = nil
 			continue
 		}
-		if d := directive(c, "step"); d != nil && !consumed[d] && mode == "markers" {
+		if d := directive(c, "step"); d != nil && !consumed[d] && mode == ir.SplitMarkers {
 			name := ""
 			if len(d.Args) > 0 {
 				name = d.Args[0]
@@ -284,19 +284,19 @@ func (a *analysis) assignCells(consumed map[*parser.Directive]bool) {
 			newStep(name, d.Pos, c, a.options(d))
 		}
 		if !a.hasStatements(c) {
-			if current != nil && mode != "cells" {
+			if current != nil && mode != ir.SplitCells {
 				current.cells = append(current.cells, c)
 			}
 			continue
 		}
 		switch mode {
-		case "cells":
+		case ir.SplitCells:
 			name := fmt.Sprintf("cell_%d", a.cellNumber(c))
 			if t := slug(c.Title); t != "" {
 				name = t
 			}
 			newStep(names.unique(name), a.nb.Pos(c, 1, 1), c, ir.Options{})
-		case "headings":
+		case ir.SplitHeadings:
 			if current == nil {
 				name := heading
 				if name == "" {

@@ -34,11 +34,11 @@ func (a *analysis) port(name, goName string, t types.Type, pos ir.Pos, sb *stepB
 		return p
 	}
 	if c := a.userCodecFor(t); c != nil {
-		p.Codec, p.CodecExpr = c.fn.name, c.fn.name+"()"
+		p.Codec, p.CodecFunc = c.fn.name, true
 		return p
 	}
 	if isErrorType(t) {
-		p.Codec, p.CodecExpr = "error", "zen.ErrorCodec()"
+		p.Codec = ir.CodecError
 		return p
 	}
 	if reason := a.unstorable(t, "", rootName(t, name), map[types.Type]bool{}); reason != "" {
@@ -46,16 +46,6 @@ func (a *analysis) port(name, goName string, t types.Type, pos ir.Pos, sb *stepB
 		return p
 	}
 	p.Codec = codecOf(t)
-	switch p.Codec {
-	case "raw":
-		p.CodecExpr = fmt.Sprintf("zen.Raw[%s]()", p.Type)
-	case "numeric":
-		p.CodecExpr = fmt.Sprintf("zen.Numeric[%s]()", p.Type)
-	case "json":
-		p.CodecExpr = fmt.Sprintf("zen.JSON[%s]()", p.Type)
-	default:
-		p.CodecExpr = fmt.Sprintf("zen.Value[%s]()", p.Type)
-	}
 	return p
 }
 
@@ -247,24 +237,24 @@ func (a *analysis) shortQualifier(p *types.Package) string {
 func codecOf(t types.Type) string {
 	t = types.Unalias(t)
 	if _, isPtr := t.(*types.Pointer); isPtr {
-		return "value"
+		return ir.CodecValue
 	}
 	if _, isNamed := t.(*types.Named); isNamed && (isTime(t) || hasCodec(t)) {
-		return "value"
+		return ir.CodecValue
 	}
 	switch u := t.Underlying().(type) {
 	case *types.Basic:
 		switch {
 		case u.Info()&types.IsString != 0:
-			return "raw"
+			return ir.CodecRaw
 		case u.Info()&(types.IsBoolean|types.IsInteger|types.IsFloat) != 0:
-			return "json"
+			return ir.CodecJSON
 		}
 	case *types.Slice:
 		if b, ok := u.Elem().Underlying().(*types.Basic); ok && b.Kind() != types.Uintptr &&
 			b.Info()&(types.IsInteger|types.IsFloat) != 0 && b.Info()&types.IsUntyped == 0 {
-			return "numeric"
+			return ir.CodecNumeric
 		}
 	}
-	return "value"
+	return ir.CodecValue
 }

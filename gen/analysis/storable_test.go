@@ -83,8 +83,8 @@ func scorerCodec() zen.Codec[Scorer] { ` + codecBody + ` }`),
 	if diff := cmp.Diff([]string{"s Scorer scorerCodec"}, portSummary(mk.Outputs)); diff != "" {
 		t.Errorf("make outputs (-want +got):\n%s", diff)
 	}
-	if got := mk.Outputs[0].CodecExpr; got != "scorerCodec()" {
-		t.Errorf("CodecExpr = %q, want scorerCodec()", got)
+	if !mk.Outputs[0].CodecFunc {
+		t.Errorf("the output's codec %s is not marked as the notebook's function", mk.Outputs[0].Codec)
 	}
 	changed := analyze(t, notebook(t, "gophernotes", cells("return zen.Value[Scorer]()")...), Config{Dir: module})
 	if stepNamed(t, changed, "make").CodeHash == mk.CodeHash || stepNamed(t, changed, "use").CodeHash == use.CodeHash {

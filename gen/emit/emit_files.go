@@ -278,7 +278,7 @@ func (e *emitter) check() parser.ErrorList {
 			}
 		}
 		for _, p := range append(slices.Clone(s.Inputs), s.Outputs...) {
-			if !knownCodec(p.Codec) && p.CodecExpr == "" {
+			if !ir.BuiltinCodec(p.Codec) && !p.CodecFunc {
 				errs.Add(p.Pos, "%s of step %s has the codec %q, which has no constructor", p.Name, s.Name, p.Codec)
 			}
 		}
@@ -304,12 +304,4 @@ func (e *emitter) check() parser.ErrorList {
 		}
 	}
 	return errs
-}
-
-func knownCodec(name string) bool {
-	switch name {
-	case "raw", "numeric", "binary", "json", "error", "value":
-		return true
-	}
-	return false
 }

@@ -356,25 +356,25 @@ func (e *emitter) funcCall(s *ir.Step, declared map[string]bool) []jen.Code {
 	return stmts
 }
 
-// codecExpr builds the codec of a port: the runtime's constructor for the
-// codec analysis chose, or analysis' own expression for any other codec.
+// codecExpr builds the codec of a port: the runtime's constructor for a
+// built-in codec, or a call of the notebook's //zen:codec function.
 func (e *emitter) codecExpr(p *ir.Port) jen.Code {
 	t := jen.Id(p.Type)
 	switch p.Codec {
-	case "raw":
+	case ir.CodecRaw:
 		return e.zen("Raw").Types(t).Call()
-	case "numeric":
+	case ir.CodecNumeric:
 		return e.zen("Numeric").Types(t).Call()
-	case "binary":
+	case ir.CodecBinary:
 		return e.zen("Binary").Types(t).Call()
-	case "json":
+	case ir.CodecJSON:
 		return e.zen("JSON").Types(t).Call()
-	case "value":
+	case ir.CodecValue:
 		return e.zen("Value").Types(t).Call()
-	case "error":
+	case ir.CodecError:
 		return e.zen("ErrorCodec").Call()
 	}
-	return jen.Id(requalify(p.CodecExpr, "zen", e.alias[ir.RuntimePath]))
+	return jen.Id(p.Codec).Call()
 }
 
 // declareOp is ":=" when one of vars ("_" aside) is new, "=" otherwise, and
@@ -405,25 +405,6 @@ func multiline(items []jen.Code) []jen.Code {
 		out = append(out, jen.Line().Add(it))
 	}
 	return append(out, jen.Line())
-}
-
-// requalify renames the package qualifier from to to in a Go expression,
-// only where from is a whole identifier followed by a dot.
-func requalify(expr, from, to string) string {
-	if from == to {
-		return expr
-	}
-	var b strings.Builder
-	for i := 0; i < len(expr); {
-		if strings.HasPrefix(expr[i:], from+".") && (i == 0 || !isIdentByte(expr[i-1]) && expr[i-1] != '.') {
-			b.WriteString(to + ".")
-			i += len(from) + 1
-			continue
-		}
-		b.WriteByte(expr[i])
-		i++
-	}
-	return b.String()
 }
 
 // sortedFiles orders shipped files by name, for deterministic output.

@@ -124,7 +124,7 @@ func DefaultParams() Params {
 		{"codecExpr raw", renderExpr(churn.codecExpr(&ir.Port{Type: "[]byte", Codec: "raw"})), "runtime.Raw[[]byte]()"},
 		{"codecExpr binary", renderExpr(churn.codecExpr(&ir.Port{Type: "big.Int", Codec: "binary"})), "runtime.Binary[big.Int]()"},
 		{"codecExpr error", renderExpr(churn.codecExpr(&ir.Port{Type: "error", Codec: "error"})), "runtime.ErrorCodec()"},
-		{"codecExpr user", renderExpr(churn.codecExpr(&ir.Port{Type: "T", Codec: "mine", CodecExpr: "zen.JSON[T]()"})), "zen.JSON[T]()"},
+		{"codecExpr user", renderExpr(churn.codecExpr(&ir.Port{Type: "T", Codec: "mine", CodecFunc: true})), "mine()"},
 		{"runTestFunc", render(churn.runTestFunc()), `// TestPipelineRuns runs every step in a fresh store with the default
 // parameters and checks that every artifact decodes to what its step
 // saved.
@@ -355,19 +355,6 @@ func TestUsesIdent(t *testing.T) {
 	for _, tt := range tests {
 		if got := usesIdent([]*ir.Chunk{{Code: tt.code}}, "zg_out"); got != tt.want {
 			t.Errorf("usesIdent(%q) = %v, want %v", tt.code, got, tt.want)
-		}
-	}
-}
-
-func TestRequalify(t *testing.T) {
-	tests := []struct{ expr, want string }{
-		{"zen.JSON[T]()", "zg_zen.JSON[T]()"},
-		{"zen.Binary[pkg.zen.T]()", "zg_zen.Binary[pkg.zen.T]()"},
-		{"myzen.Codec()", "myzen.Codec()"},
-	}
-	for _, tt := range tests {
-		if got := requalify(tt.expr, "zen", "zg_zen"); got != tt.want {
-			t.Errorf("requalify(%q) = %q, want %q", tt.expr, got, tt.want)
 		}
 	}
 }

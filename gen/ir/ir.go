@@ -12,7 +12,7 @@ type Pipeline struct {
 	Package  string `json:"package"`  // Go package name of the generated code
 	Notebook string `json:"notebook"` // path as given; used in headers and //line
 	Dialect  string `json:"dialect"`  // "gonb" or "repl"
-	Split    string `json:"split"`    // how steps were found: "markers", "functions", "headings", "cells"
+	Split    Split  `json:"split"`    // how steps were found
 
 	Params []*Param `json:"params"`
 	Steps  []*Step  `json:"steps"` // topological order, ties broken by notebook order
@@ -139,12 +139,11 @@ type Port struct {
 	Name string `json:"name"` // variable name in the notebook
 	Var  string `json:"var"`  // Go identifier in the generated code (after REPL renames)
 	Type string `json:"type"` // Go type expression, qualified with Pipeline.Imports names
-	// Codec names the runtime codec: raw, numeric, json, value or error,
-	// or the notebook's //zen:codec function that stores this type.
-	Codec string `json:"codec"`
-	// CodecExpr is the Go expression building the codec in generated code,
-	// with "zen." as the runtime qualifier, e.g. "zen.Numeric[[]float64]()".
-	CodecExpr string `json:"-"`
+	// Codec names the runtime codec (CodecRaw, CodecNumeric, CodecJSON,
+	// CodecValue or CodecError), or, with CodecFunc set, the notebook's
+	// //zen:codec function that stores this type.
+	Codec     string `json:"codec"`
+	CodecFunc bool   `json:"-"`
 	From      string `json:"from,omitempty"` // inputs: producing step
 	Metric    bool   `json:"metric,omitempty"`
 	Pos       Pos    `json:"pos"` // where it is defined (outputs) or first read (inputs)

@@ -14,7 +14,7 @@ func Churn() *ir.Pipeline {
 	nb := "churn.ipynb"
 	at := func(cell, line int) ir.Pos { return parser.Pos{File: nb, Cell: cell, Line: line} }
 	return &ir.Pipeline{
-		Name: "churn", Package: "churn", Notebook: nb, Dialect: "repl", Split: "markers",
+		Name: "churn", Package: "churn", Notebook: nb, Dialect: "repl", Split: ir.SplitMarkers,
 		Params: []*ir.Param{
 			{Name: "seed", Field: "Seed", Flag: "seed", Type: "int64", Default: "42", Doc: "random seed", Pos: at(1, 1)},
 			{Name: "epochs", Field: "Epochs", Flag: "epochs", Type: "int", Default: "300", Pos: at(1, 2)},
@@ -27,7 +27,7 @@ func Churn() *ir.Pipeline {
 				Doc:      "## Load the data\nDraws `xs` uniformly.",
 				Params:   []string{"seed"},
 				CodeHash: "9f2c1a7b3e4d5f60718293a4b5c6d7e8f90112233445566778899aabbccddeef",
-				Outputs:  []*ir.Port{{Name: "xs", Var: "xs", Type: "[]float64", Codec: "numeric", Pos: at(3, 3)}},
+				Outputs:  []*ir.Port{{Name: "xs", Var: "xs", Type: "[]float64", Codec: ir.CodecNumeric, Pos: at(3, 3)}},
 				Expect:   []*ir.Expect{{Cell: 3, Pos: at(3, 1)}},
 				Body: []*ir.Chunk{
 					{Pos: at(3, 2), Code: "rng := rand.New(rand.NewSource(seed))"},
@@ -41,8 +41,8 @@ func Churn() *ir.Pipeline {
 				Metrics:  []string{"loss"},
 				Options:  ir.Options{Retries: 2, Timeout: "90s", CacheVersion: "v2"},
 				CodeHash: "1234567890abcdef1234567890abcdef1234567890abcdef1234567890abcdef",
-				Inputs:   []*ir.Port{{Name: "xs", Var: "xs", Type: "[]float64", Codec: "numeric", From: "load", Pos: at(4, 3)}},
-				Outputs:  []*ir.Port{{Name: "loss", Var: "loss", Type: "float64", Codec: "json", Metric: true, Pos: at(4, 3)}},
+				Inputs:   []*ir.Port{{Name: "xs", Var: "xs", Type: "[]float64", Codec: ir.CodecNumeric, From: "load", Pos: at(4, 3)}},
+				Outputs:  []*ir.Port{{Name: "loss", Var: "loss", Type: "float64", Codec: ir.CodecJSON, Metric: true, Pos: at(4, 3)}},
 				Body: []*ir.Chunk{
 					{Pos: at(4, 3), Code: "w, loss := fit(xs, epochs)"},
 					{Pos: at(5, 1), Code: `fmt.Fprintln(zg_out, "loss", loss)`},
@@ -64,7 +64,7 @@ func Funcs() *ir.Pipeline {
 	nb := "funcs.ipynb"
 	at := func(cell, line int) ir.Pos { return parser.Pos{File: nb, Cell: cell, Line: line} }
 	return &ir.Pipeline{
-		Name: "funcs", Notebook: nb, Dialect: "gonb", Split: "functions",
+		Name: "funcs", Notebook: nb, Dialect: "gonb", Split: ir.SplitFunctions,
 		Params:  []*ir.Param{{Name: "scale", Field: "Scale", Flag: "scale", Type: "float64", Default: "2.5", Global: true, Pos: at(1, 1)}},
 		Imports: []*ir.Import{{Path: "errors"}, {Path: "strings"}},
 		Decls: []*ir.Chunk{
@@ -76,20 +76,20 @@ func Funcs() *ir.Pipeline {
 		Steps: []*ir.Step{
 			{
 				Name: "words", Func: "words", Kind: "func", Pos: at(2, 2), Cells: []int{2},
-				Outputs: []*ir.Port{{Name: "ws", Var: "ws", Type: "[]string", Codec: "json"}},
+				Outputs: []*ir.Port{{Name: "ws", Var: "ws", Type: "[]string", Codec: ir.CodecJSON}},
 				Call:    &ir.Call{Args: []*ir.Arg{{Literal: `"the quick brown fox"`}}, Results: []string{"ws"}, Pos: at(5, 2)},
 			},
 			{
 				Name: "count", Func: "count", Kind: "func", Pos: at(3, 2), Cells: []int{3},
 				Params:  []string{"scale"},
 				Metrics: []string{"n"},
-				Inputs:  []*ir.Port{{Name: "ws", Var: "ws", Type: "[]string", Codec: "json", From: "words"}},
-				Outputs: []*ir.Port{{Name: "n", Var: "n", Type: "float64", Codec: "json", Metric: true}},
+				Inputs:  []*ir.Port{{Name: "ws", Var: "ws", Type: "[]string", Codec: ir.CodecJSON, From: "words"}},
+				Outputs: []*ir.Port{{Name: "n", Var: "n", Type: "float64", Codec: ir.CodecJSON, Metric: true}},
 				Call:    &ir.Call{Args: []*ir.Arg{{Input: "ws"}, {Param: "scale"}}, Results: []string{"n", "err"}, Error: true, Pos: at(5, 3)},
 			},
 			{
 				Name: "report", Func: "report", Kind: "func", Pos: at(4, 2), Cells: []int{4},
-				Inputs:  []*ir.Port{{Name: "n", Var: "n", Type: "float64", Codec: "json", From: "count"}},
+				Inputs:  []*ir.Port{{Name: "n", Var: "n", Type: "float64", Codec: ir.CodecJSON, From: "count"}},
 				After:   []string{"words"},
 				Options: ir.Options{CacheOff: true},
 				Call:    &ir.Call{Args: []*ir.Arg{{Input: "n"}}, Results: []string{"err"}, Error: true, Pos: at(5, 4)},
@@ -110,7 +110,7 @@ func Clash() *ir.Pipeline {
 	nb := "clash.go"
 	at := func(line int) ir.Pos { return parser.Pos{File: nb, Line: line} }
 	return &ir.Pipeline{
-		Name: "clash", Notebook: nb, Dialect: "repl", Split: "cells",
+		Name: "clash", Notebook: nb, Dialect: "repl", Split: ir.SplitCells,
 		Imports: []*ir.Import{{Path: "fmt"}, {Path: "runtime"}, {Path: "strings"}},
 		Decls: []*ir.Chunk{
 			{Pos: at(3), Code: `var zen = "garden"`},
@@ -122,7 +122,7 @@ func Clash() *ir.Pipeline {
 		Steps: []*ir.Step{
 			{
 				Name: "probe", Func: "Probe", Kind: "cell", Pos: at(14), Cells: []int{14},
-				Outputs: []*ir.Port{{Name: "msg", Var: "msg", Type: "string", Codec: "raw", Pos: at(16)}},
+				Outputs: []*ir.Port{{Name: "msg", Var: "msg", Type: "string", Codec: ir.CodecRaw, Pos: at(16)}},
 				Body: []*ir.Chunk{
 					{Pos: at(15), Code: "cpus := runtime.NumCPU()"},
 					{Pos: at(16), Code: "msg := shout(fmt.Sprint(cpus > 0))"},
@@ -132,8 +132,8 @@ func Clash() *ir.Pipeline {
 			{
 				Name: "measure", Func: "Measure", Kind: "cell", Pos: at(22), Cells: []int{22},
 				Metrics: []string{"n"},
-				Inputs:  []*ir.Port{{Name: "msg", Var: "msg", Type: "string", Codec: "raw", From: "probe", Pos: at(23)}},
-				Outputs: []*ir.Port{{Name: "n", Var: "n", Type: "int", Codec: "json", Metric: true, Pos: at(23)}},
+				Inputs:  []*ir.Port{{Name: "msg", Var: "msg", Type: "string", Codec: ir.CodecRaw, From: "probe", Pos: at(23)}},
+				Outputs: []*ir.Port{{Name: "n", Var: "n", Type: "int", Codec: ir.CodecJSON, Metric: true, Pos: at(23)}},
 				Body:    []*ir.Chunk{{Pos: at(23), Code: "n := len(msg)"}},
 			},
 		},
