@@ -1,66 +1,24 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
-	"fmt"
-	"os"
+	"github.com/zengen-dev/zengen/gen/gomod"
 	"path"
 	"path/filepath"
-	"strconv"
 	"strings"
 )
 
 // enclosingModule finds the go.mod that encloses dir (which need not exist)
 // and returns the module's root directory and path.
 func enclosingModule(dir string) (root, modulePath string, err error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return "", "", err
+	root, modulePath, err = gomod.Enclosing(dir)
+	if errors.Is(err, gomod.ErrNoModule) {
+		err = errNoModule
 	}
-	for d := abs; ; d = filepath.Dir(d) {
-		data, err := os.ReadFile(filepath.Join(d, "go.mod"))
-		if err == nil {
-			mp := moduleLine(data)
-			if mp == "" {
-				return "", "", fmt.Errorf("%s: no module line", filepath.Join(d, "go.mod"))
-			}
-			return d, mp, nil
-		}
-		if !errors.Is(err, os.ErrNotExist) {
-			return "", "", err
-		}
-		if filepath.Dir(d) == d {
-			return "", "", errNoModule
-		}
-	}
+	return root, modulePath, err
 }
 
 var errNoModule = errors.New("no go.mod encloses the output directory")
-
-// moduleLine returns the module path declared in a go.mod file, or "". Only
-// the module line matters here, so it is read directly rather than through
-// a full go.mod parser.
-func moduleLine(gomod []byte) string {
-	sc := bufio.NewScanner(bytes.NewReader(gomod))
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if i := strings.Index(line, "//"); i >= 0 {
-			line = strings.TrimSpace(line[:i])
-		}
-		rest, ok := strings.CutPrefix(line, "module")
-		if !ok || rest == "" || (rest[0] != ' ' && rest[0] != '\t' && rest[0] != '"') {
-			continue
-		}
-		rest = strings.TrimSpace(rest)
-		if unq, err := strconv.Unquote(rest); err == nil {
-			return unq
-		}
-		return rest
-	}
-	return ""
-}
 
 // importPathOf is the import path of the package in dir, inside the module
 // rooted at root with path modulePath.

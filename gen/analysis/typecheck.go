@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/tools/go/packages"
 
+	"github.com/zengen-dev/zengen/gen/gomod"
 	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 )
@@ -498,15 +499,8 @@ func (a *analysis) loadDir() (dir string, env []string, cleanup func(), err erro
 		if start == "" {
 			start = "."
 		}
-		if abs, err := filepath.Abs(start); err == nil {
-			for d := abs; ; d = filepath.Dir(d) {
-				if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-					return d, nil, cleanup, nil
-				}
-				if filepath.Dir(d) == d {
-					break
-				}
-			}
+		if root, err := gomod.Root(start); err == nil {
+			return root, nil, cleanup, nil
 		}
 	}
 	tmp, err := os.MkdirTemp("", "zengen-scratch-")
