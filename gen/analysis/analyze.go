@@ -16,89 +16,43 @@ import (
 	"github.com/zengen-dev/zengen/parser"
 )
 
-// analysis carries the state of one Analyze call through its stages.
+// analysis carries one Analyze call through its phases. Each phase's
+// results live in their own struct, installed by the phase that builds
+// them from the results before it (see phases.go), so the passes of a
+// phase reach only what exists by then; a pass that read ahead would find
+// a nil phase and fail loudly instead of reading a half-built field.
 type analysis struct {
 	nb   *parser.Notebook
 	cfg  Config
 	errs parser.ErrorList
-	p    *ir.Pipeline
+	// p is the IR being built: the phases fill it in, the last one returns it.
+	p *ir.Pipeline
 
-	lines     map[*parser.Cell]lineIndex
-	cellItems map[*parser.Cell][]*item
-	roles     map[*parser.Cell]cellRole
-	// items are the items of every cell that takes part, in notebook order;
-	// skippedItems those of skipped cells, kept to explain undefined names.
-	items        []*item
-	skippedItems []*item
-
-	paramsCell   *parser.Cell
-	pipelineCell *parser.Cell
-	pipelineName string
-	pipelinePos  ir.Pos // of the //zen:pipeline directive that names it
-	split        ir.Split
-
-	cellSteps []*stepBuild
-	funcSteps []*stepBuild
-	cellStep  map[*parser.Cell]*stepBuild
-
-	chk *checked
-	// scratchRequires maps lines of the scratch go.mod that resolves
-	// imports to the requirement written there.
-	scratchRequires map[int]*ir.Requirement
-	// dropped are names whose declaration a later declaration replaced.
-	dropped map[string]droppedName
-	df      *dataflow
-	// typeImports records packages that port types name: path → name.
-	typeImports map[string]string
-	// userCodecs are the notebook's //zen:codec functions.
-	userCodecs []*userCodec
+	*chunked
+	*layout
+	*program
+	*flow
 }
 
 // Analyze finds the steps of a parsed notebook, type-checks its code once
 // and infers the typed dataflow between the steps. Problems in the notebook
 // come back together as a sorted parser.ErrorList.
 func Analyze(nb *parser.Notebook, cfg Config) (*ir.Pipeline, error) {
-	a := &analysis{
-		nb:        nb,
-		cfg:       cfg,
-		lines:     map[*parser.Cell]lineIndex{},
-		cellItems: map[*parser.Cell][]*item{},
-		roles:     map[*parser.Cell]cellRole{},
-		cellStep:  map[*parser.Cell]*stepBuild{},
-		dropped:   map[string]droppedName{},
-		p:         &ir.Pipeline{Notebook: nb.Path, Dialect: string(nb.Dialect)},
-	}
+	a := &analysis{nb: nb, cfg: cfg, p: &ir.Pipeline{Notebook: nb.Path, Dialect: string(nb.Dialect)}}
 	if nb.Dialect != parser.DialectGoNB && nb.Dialect != parser.DialectREPL {
 		a.errs.Add(ir.Pos{File: nb.Path}, "unknown notebook dialect %q", nb.Dialect)
 		return nil, a.errs.Err()
 	}
-	if !a.chunkCells() {
+	cells, ok := a.readCells()
+	if !ok {
 		return nil, a.errs.Err()
 	}
-	consumed := a.findFunctionSteps()
-	a.assignCells(consumed)
-	a.nameSteps()
-	a.checkNames()
-	a.magics()
-	a.toolDirectives()
-	if !a.typeCheck() {
+	steps := a.findSteps(cells)
+	prog, ok := a.checkProgram(cells, steps)
+	if !ok {
 		return nil, a.errs.Err()
 	}
-	a.renameVars()
-	a.findUserCodecs()
-	a.findParams()
-	a.cellDataflow()
-	a.functionDataflow()
-	a.strayKeepDirectives()
-	a.orderSteps()
-	a.routePrints()
-	a.assemble()
-	a.hashSteps()
-	a.expectations()
-	if err := a.errs.Err(); err != nil {
-		return nil, err
-	}
-	return a.p, nil
+	return a.buildIR(a.inferDataflow(prog))
 }
 
 // chunkCells splits every code cell into items and records each cell's
@@ -261,7 +215,7 @@ func (a *analysis) magics() {
 					}
 					r := &ir.Requirement{Path: path, Version: version, Pos: m.Pos}
 					required[path] = r
-					a.p.Requirements = append(a.p.Requirements, r)
+					a.requirements = append(a.requirements, r)
 				}
 			case parser.MagicEnv:
 				if len(m.Args) == 0 {
@@ -306,7 +260,8 @@ func (a *analysis) magics() {
 			}
 		}
 	}
-	sortBy(a.p.Requirements, func(r *ir.Requirement) string { return r.Path })
+	sortBy(a.requirements, func(r *ir.Requirement) string { return r.Path })
+	a.p.Requirements = a.requirements
 }
 
 // writeFile adds the file of a %%writefile cell to the pipeline, as GoNB

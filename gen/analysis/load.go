@@ -97,7 +97,7 @@ func (a *analysis) loadDir() (dir string, env []string, cleanup func(), err erro
 	var mod strings.Builder
 	mod.WriteString("module zengen.scratch/notebook\n\ngo " + ir.GoVersion + "\n")
 	a.scratchRequires = map[int]*ir.Requirement{}
-	for _, r := range a.p.Requirements {
+	for _, r := range a.requirements {
 		if r.Version != "latest" {
 			a.scratchRequires[strings.Count(mod.String(), "\n")+1] = r
 			fmt.Fprintf(&mod, "require %s %s\n", r.Path, r.Version)

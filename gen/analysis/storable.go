@@ -13,9 +13,6 @@ func (a *analysis) typeString(t types.Type) string {
 		if p == a.chk.pkg {
 			return ""
 		}
-		if a.typeImports == nil {
-			a.typeImports = map[string]string{}
-		}
 		a.typeImports[p.Path()] = p.Name()
 		return p.Name()
 	})

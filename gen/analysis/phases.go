@@ -1,0 +1,139 @@
+package analysis
+
+import (
+	"github.com/zengen-dev/zengen/gen/ir"
+	"github.com/zengen-dev/zengen/parser"
+)
+
+// Analysis runs in five phases, each a function from the results of the
+// phases before it to its own:
+//
+//	readCells      notebook            → chunked (items, cell roles)
+//	findSteps      chunked             → layout  (steps, markers, magics)
+//	checkProgram   chunked, layout     → program (go/types, renames, codecs)
+//	inferDataflow  program             → flow    (params, ports, edges, order, prints)
+//	buildIR        flow                → *ir.Pipeline (bodies, hashes, expectations)
+//
+// A phase installs its result on the analysis for the passes that make it
+// up, which read earlier results through it.
+
+// chunked is the notebook's code cut into items (phase 1).
+type chunked struct {
+	lines     map[*parser.Cell]lineIndex
+	cellItems map[*parser.Cell][]*item
+	// roles starts with skipped and params cells; findSteps adds the step
+	// and pipeline cells.
+	roles map[*parser.Cell]cellRole
+	// items are the items of every cell that takes part, in notebook order;
+	// skippedItems those of skipped cells, kept to explain undefined names.
+	items        []*item
+	skippedItems []*item
+	paramsCell   *parser.Cell
+}
+
+// layout is how the notebook divides into steps, with the metadata of its
+// magics (phase 2).
+type layout struct {
+	pipelineCell *parser.Cell
+	pipelineName string
+	pipelinePos  ir.Pos // of the //zen:pipeline directive that names it
+	split        ir.Split
+
+	cellSteps []*stepBuild
+	funcSteps []*stepBuild
+	cellStep  map[*parser.Cell]*stepBuild
+	// requirements are the !go get modules, which the type check resolves
+	// imports with.
+	requirements []*ir.Requirement
+}
+
+// program is the notebook type-checked as one package, its variables
+// renamed and its codecs found (phase 3).
+type program struct {
+	chk *checked
+	// scratchRequires maps lines of the scratch go.mod that resolves
+	// imports to the requirement written there.
+	scratchRequires map[int]*ir.Requirement
+	// dropped are names whose declaration a later declaration replaced.
+	dropped map[string]droppedName
+	df      *dataflow
+	// userCodecs are the notebook's //zen:codec functions.
+	userCodecs []*userCodec
+}
+
+// flow is what the dataflow adds beyond the IR's steps and edges (phase 4).
+type flow struct {
+	// typeImports records packages that port types name: path → name.
+	typeImports map[string]string
+}
+
+// readCells cuts every code cell into items and records each cell's role.
+// It reports false when a cell has a syntax error: type checking broken
+// code would only add noise.
+func (a *analysis) readCells() (*chunked, bool) {
+	a.chunked = &chunked{
+		lines:     map[*parser.Cell]lineIndex{},
+		cellItems: map[*parser.Cell][]*item{},
+		roles:     map[*parser.Cell]cellRole{},
+	}
+	ok := a.chunkCells()
+	return a.chunked, ok
+}
+
+// findSteps finds the function steps and the cells of each cell step,
+// names the pipeline and its steps, and reads the magics and tool
+// directives.
+func (a *analysis) findSteps(c *chunked) *layout {
+	a.chunked = c
+	a.layout = &layout{cellStep: map[*parser.Cell]*stepBuild{}}
+	consumed := a.findFunctionSteps()
+	a.assignCells(consumed)
+	a.nameSteps()
+	a.checkNames()
+	a.magics()
+	a.toolDirectives()
+	return a.layout
+}
+
+// checkProgram type-checks the notebook as one package with the imports
+// resolved in l's module requirements, gives REPL redeclarations unique
+// names and finds the //zen:codec functions. It reports false when the
+// code does not type-check.
+func (a *analysis) checkProgram(c *chunked, l *layout) (*program, bool) {
+	a.chunked, a.layout = c, l
+	a.program = &program{dropped: map[string]droppedName{}}
+	if !a.typeCheck() {
+		return nil, false
+	}
+	a.renameVars()
+	a.findUserCodecs()
+	return a.program, true
+}
+
+// inferDataflow finds the parameters, the typed ports and edges of every
+// step, orders the steps and routes their prints.
+func (a *analysis) inferDataflow(p *program) *flow {
+	a.program = p
+	a.flow = &flow{typeImports: map[string]string{}}
+	a.findParams()
+	a.cellDataflow()
+	a.functionDataflow()
+	a.strayKeepDirectives()
+	a.orderSteps()
+	a.routePrints()
+	return a.flow
+}
+
+// buildIR writes the step bodies and imports, hashes the steps and records
+// the expectations of the parity test, and returns the IR, or every
+// problem found on the way.
+func (a *analysis) buildIR(f *flow) (*ir.Pipeline, error) {
+	a.flow = f
+	a.assemble()
+	a.hashSteps()
+	a.expectations()
+	if err := a.errs.Err(); err != nil {
+		return nil, err
+	}
+	return a.p, nil
+}
