@@ -1,11 +1,12 @@
 package templates
 
 import (
-	"github.com/zengen-dev/zengen/gen/header"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/zengen-dev/zengen/gen/header"
 )
 
 func sample() Module {

@@ -2,10 +2,11 @@ package main
 
 import (
 	"errors"
-	"github.com/zengen-dev/zengen/gen/gomod"
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/zengen-dev/zengen/gen/gomod"
 )
 
 // enclosingModule finds the go.mod that encloses dir (which need not exist)

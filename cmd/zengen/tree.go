@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/zengen-dev/zengen/gen/header"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/zengen-dev/zengen/gen/header"
 )
 
 // changeKind says how a generated file on disk differs from the rendered one.

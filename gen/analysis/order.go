@@ -3,9 +3,10 @@ package analysis
 import (
 	"container/heap"
 	"fmt"
-	"github.com/zengen-dev/zengen/gen/ir"
 	"sort"
 	"strings"
+
+	"github.com/zengen-dev/zengen/gen/ir"
 )
 
 // orderSteps adds the //zen:after edges, sorts the steps topologically

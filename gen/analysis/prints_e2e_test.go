@@ -1,12 +1,13 @@
 package analysis
 
 import (
-	"github.com/zengen-dev/zengen/gen/emit"
-	"github.com/zengen-dev/zengen/gen/ir"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/zengen-dev/zengen/gen/emit"
+	"github.com/zengen-dev/zengen/gen/ir"
 )
 
 // printsCheck is a test file written into a generated module: it runs the

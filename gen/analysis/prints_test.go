@@ -1,9 +1,10 @@
 package analysis
 
 import (
-	"github.com/zengen-dev/zengen/gen/emit"
 	"strings"
 	"testing"
+
+	"github.com/zengen-dev/zengen/gen/emit"
 )
 
 // TestPrintRouting checks, step by step, which prints analysis routes to

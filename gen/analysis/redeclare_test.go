@@ -1,9 +1,10 @@
 package analysis
 
 import (
-	"github.com/zengen-dev/zengen/gen/emit"
 	"strings"
 	"testing"
+
+	"github.com/zengen-dev/zengen/gen/emit"
 )
 
 // replRedeclarations are REPL notebooks that declare a func, type or

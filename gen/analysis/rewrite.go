@@ -1,9 +1,10 @@
 package analysis
 
 import (
-	"github.com/zengen-dev/zengen/gen/ir"
 	"sort"
 	"strings"
+
+	"github.com/zengen-dev/zengen/gen/ir"
 )
 
 // edit replaces text[start:end] of an item with text; start == end

@@ -2,8 +2,9 @@ package analysis
 
 import (
 	"fmt"
-	"github.com/zengen-dev/zengen/gen/ir"
 	"go/types"
+
+	"github.com/zengen-dev/zengen/gen/ir"
 )
 
 // typeString writes t as generated code names it: notebook types bare,
