@@ -5,9 +5,10 @@ import (
 	"path/filepath"
 
 	"github.com/spf13/pflag"
+	"golang.org/x/mod/module"
+
 	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
-	"golang.org/x/mod/module"
 )
 
 const generateExamples = `  # One notebook into a package folder of the enclosing module

@@ -13,13 +13,14 @@ import (
 	"sync"
 	"testing"
 
+	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/semver"
+
 	"github.com/zengen-dev/zengen/gen/emit"
 	"github.com/zengen-dev/zengen/gen/header"
 	"github.com/zengen-dev/zengen/gen/internal/irtest"
 	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
-	"golang.org/x/mod/modfile"
-	"golang.org/x/mod/semver"
 )
 
 // notebookText is the text of a notebook that is not code, placed into the

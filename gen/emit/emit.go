@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 
 	"github.com/dave/jennifer/jen"
+
 	"github.com/zengen-dev/zengen/gen/header"
 	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"

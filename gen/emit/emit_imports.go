@@ -12,8 +12,9 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/zengen-dev/zengen/gen/ir"
 	"golang.org/x/tools/go/ast/astutil"
+
+	"github.com/zengen-dev/zengen/gen/ir"
 )
 
 // importLocalName is the name an import binds in a file: its explicit name,
