@@ -2,12 +2,8 @@ package analysis
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
-
-	mdast "github.com/gomarkdown/markdown/ast"
-	mdparser "github.com/gomarkdown/markdown/parser"
 
 	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
@@ -405,61 +401,6 @@ func (a *analysis) hasStatements(c *parser.Cell) bool {
 		}
 	}
 	return false
-}
-
-// hasHeadings reports whether any markdown cell has a heading of level ≤ 2.
-func (a *analysis) hasHeadings() bool {
-	for _, c := range a.nb.Cells {
-		if c.Kind == parser.Markdown && markdownHeading(c.Source) != "" {
-			return true
-		}
-	}
-	return false
-}
-
-// markdownHeading returns the slug of the first heading of level 1 or 2 in
-// a markdown cell, "" if it has none.
-func markdownHeading(src string) string {
-	if !strings.Contains(src, "#") && !strings.Contains(src, "==") && !strings.Contains(src, "--") {
-		return ""
-	}
-	p := mdparser.NewWithExtensions(mdparser.CommonExtensions)
-	doc := p.Parse([]byte(src))
-	found := ""
-	mdast.WalkFunc(doc, func(n mdast.Node, entering bool) mdast.WalkStatus {
-		h, ok := n.(*mdast.Heading)
-		if !ok || !entering || h.Level > 2 {
-			return mdast.GoToNext
-		}
-		var text strings.Builder
-		mdast.WalkFunc(h, func(n mdast.Node, entering bool) mdast.WalkStatus {
-			if leaf := n.AsLeaf(); leaf != nil && entering {
-				text.Write(leaf.Literal)
-				text.WriteByte(' ')
-			}
-			return mdast.GoToNext
-		})
-		found = slug(text.String())
-		return mdast.Terminate
-	})
-	return found
-}
-
-// docBefore returns the markdown cells directly before c, as written.
-func (a *analysis) docBefore(c *parser.Cell) string {
-	idx := c.Number - 1 // Number is the index in the cells list + 1
-	if idx < 0 || idx >= len(a.nb.Cells) || a.nb.Cells[idx] != c {
-		idx = slices.Index(a.nb.Cells, c)
-	}
-	start := idx
-	for start > 0 && a.nb.Cells[start-1].Kind == parser.Markdown {
-		start--
-	}
-	parts := make([]string, 0, idx-start)
-	for _, md := range a.nb.Cells[start:max(idx, start)] {
-		parts = append(parts, strings.TrimSpace(md.Source))
-	}
-	return strings.Join(parts, "\n\n")
 }
 
 // checkNames reports duplicate and invalid step names.
