@@ -20,3 +20,7 @@ func Main(p *Pipeline) { cli.Main(p) }
 func Exec(ctx context.Context, p *Pipeline, args []string, stdout, stderr io.Writer) int {
 	return cli.Exec(ctx, p, args, stdout, stderr)
 }
+
+// ReservedParamNames are the names a param cannot take because the run
+// command's own flags (and --help) have them; zengen refuses such params.
+func ReservedParamNames() []string { return cli.ReservedParamNames() }

@@ -27,6 +27,8 @@ type analysis struct {
 	errs parser.ErrorList
 	// p is the IR being built: the phases fill it in, the last one returns it.
 	p *ir.Pipeline
+	// reservedSeen are the zg_ names already reported.
+	reservedSeen map[string]bool
 
 	*chunked
 	*layout
@@ -38,7 +40,7 @@ type analysis struct {
 // and infers the typed dataflow between the steps. Problems in the notebook
 // come back together as a sorted parser.ErrorList.
 func Analyze(nb *parser.Notebook, cfg Config) (*ir.Pipeline, error) {
-	a := &analysis{nb: nb, cfg: cfg, p: &ir.Pipeline{Notebook: nb.Path, Dialect: string(nb.Dialect)}}
+	a := &analysis{nb: nb, cfg: cfg, p: &ir.Pipeline{Notebook: nb.Path, Dialect: string(nb.Dialect)}, reservedSeen: map[string]bool{}}
 	if nb.Dialect != parser.DialectGoNB && nb.Dialect != parser.DialectREPL {
 		a.errs.Add(ir.Pos{File: nb.Path}, "unknown notebook dialect %q", nb.Dialect)
 		return nil, a.errs.Err()
@@ -121,6 +123,16 @@ func (a *analysis) syntaxCheck(it *item) {
 			}
 		}
 	}
+	if err == nil {
+		for _, id := range reservedIdents(f) {
+			if a.reservedSeen[id.Name] {
+				continue // once per name is enough
+			}
+			a.reservedSeen[id.Name] = true
+			rel := int(id.Pos()) - 1 - len(prefix) // a fresh FileSet's first file starts at 1
+			a.errs.Add(a.itemPos(it, rel), "%s: names starting with %s are reserved for generated code", id.Name, reservedPrefix).Hint = "rename it"
+		}
+	}
 	e, ok := firstSyntaxError(err)
 	if !ok {
 		return
@@ -160,16 +172,16 @@ func (a *analysis) nameSteps() {
 	a.p.Name = name
 	a.p.Package = a.cfg.Package
 	if a.p.Package == "" {
-		a.p.Package = strings.ReplaceAll(name, "_", "")
+		a.p.Package = ir.PipelinePackage(name)
+	} else if why := badPackageName(a.p.Package); why != "" {
+		a.errs.Add(ir.Pos{File: a.nb.Path}, "invalid package name %q: %s", a.p.Package, why)
 	}
 	a.p.Split = a.split
 	// A package clause holds an identifier, not a keyword: the name must be
 	// refused here, at its source, or the generated files do not parse.
 	// An invalid //zen:pipeline name has its own error already.
-	if !token.IsIdentifier(a.p.Package) && (a.cfg.Package != "" || validStepName(name)) {
+	if !token.IsIdentifier(a.p.Package) && a.cfg.Package == "" && validStepName(name) {
 		switch {
-		case a.cfg.Package != "":
-			a.errs.Add(ir.Pos{File: a.nb.Path}, "--package %s is not a Go package name", a.cfg.Package)
 		case a.pipelineName != "":
 			a.errs.Add(a.pipelinePos, "the pipeline name %s makes the Go package name %s, which is a Go keyword", name, a.p.Package).Hint =
 				"choose another name, or keep this one and give --package NAME"

@@ -39,11 +39,6 @@ type pipelineResult struct {
 	line int // cell-relative line of the call statement
 }
 
-// reservedAdapterVars are the identifiers the generated Run adapter of a
-// step declares itself, after the zg_ prefix: a result stored as zg_<Var>
-// must not take one of them.
-var reservedAdapterVars = map[string]bool{"ctx": true, "sc": true, "err": true, "params": true}
-
 // functionDataflow reads the //zen:pipeline cell: each statement calls one
 // function step, and its arguments are earlier results, parameters or
 // constants.
@@ -203,14 +198,11 @@ func (a *analysis) callArgs(sb *stepBuild, call *ast.CallExpr, sig *types.Signat
 }
 
 // resultVar is the Go identifier of a stored result in the step's Run
-// adapter (which prefixes it with zg_): the result's name, unless the
-// adapter already uses it for an input or for itself.
+// adapter (which prefixes it with zg_out_): the result's name, unless
+// another result of the step already uses it.
 func (a *analysis) resultVar(sb *stepBuild, name string) string {
 	taken := func(v string) bool {
-		if reservedAdapterVars[v] {
-			return true
-		}
-		for _, p := range append(append([]*ir.Port(nil), sb.step.Inputs...), sb.step.Outputs...) {
+		for _, p := range sb.step.Outputs {
 			if p.Var == v {
 				return true
 			}

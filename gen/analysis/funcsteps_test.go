@@ -121,19 +121,21 @@ func TestFunctionStepCalls(t *testing.T) {
 				Outputs: []string{"stats_0 float64 json", "stats_1 int json metric"}, Metrics: []string{"stats_1"}},
 		},
 		{
-			// zg_err, zg_sc, zg_ctx and zg_params belong to the adapter.
-			name:     "a result named like an adapter variable is renamed in the adapter only",
+			// The adapter's own zg_err, zg_sc, zg_ctx and zg_params have
+			// another prefix than its results (zg_out_).
+			name:     "a result named like an adapter variable keeps its name",
 			pipeline: "ws := Words(3)\nerr, sc := Fit(ws, 0.5)",
 			step:     "fit",
 			want: funcStepSummary{Results: []string{"err", "sc"}, Inputs: []string{"ws []string value from=words"},
-				Outputs: []string{"err string raw var=err_2", "sc float64 json var=sc_2"}},
+				Outputs: []string{"err string raw", "sc float64 json"}},
 		},
 		{
+			// Inputs (zg_in_) and results (zg_out_) do not share names.
 			name:     "a result named like the input it replaces",
 			pipeline: "ws := Words(3)\nws = Top(ws, 2)",
 			step:     "top",
 			want: funcStepSummary{Results: []string{"ws"}, Inputs: []string{"ws []string value from=words"},
-				Outputs: []string{"ws []string value var=ws_2"}},
+				Outputs: []string{"ws []string value"}},
 		},
 	}
 	for _, tc := range tests {
@@ -416,41 +418,41 @@ func TestBareCallAdapters(t *testing.T) {
 		want string
 	}{
 		{"stats", `func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-	zg_ws, zg_err := zen.Load(zg_sc, "ws", zen.Value[[]string]())
+	zg_in_ws, zg_err := zen.Load(zg_sc, "ws", zen.Value[[]string]())
 	if zg_err != nil {
 		return zg_err
 	}
-	zg_stats_0, zg_stats_1, zg_err := Stats(zg_ws)
+	zg_out_stats_0, zg_out_stats_1, zg_err := Stats(zg_in_ws)
 	if zg_err != nil {
 		return zg_err
 	}
-	if zg_err := zen.Save(zg_sc, "stats_0", zen.JSON[float64](), zg_stats_0); zg_err != nil {
+	if zg_err := zen.Save(zg_sc, "stats_0", zen.JSON[float64](), zg_out_stats_0); zg_err != nil {
 		return zg_err
 	}
-	return zen.Save(zg_sc, "stats_1", zen.JSON[int](), zg_stats_1)
+	return zen.Save(zg_sc, "stats_1", zen.JSON[int](), zg_out_stats_1)
 }`},
 		{"check", `func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-	zg_ws, zg_err := zen.Load(zg_sc, "ws", zen.Value[[]string]())
+	zg_in_ws, zg_err := zen.Load(zg_sc, "ws", zen.Value[[]string]())
 	if zg_err != nil {
 		return zg_err
 	}
-	zg_err = Check(zg_ws)
+	zg_err = Check(zg_in_ws)
 	if zg_err != nil {
 		return zg_err
 	}
 	return nil
 }`},
 		{"fit", `func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-	zg_ws, zg_err := zen.Load(zg_sc, "ws", zen.Value[[]string]())
+	zg_in_ws, zg_err := zen.Load(zg_sc, "ws", zen.Value[[]string]())
 	if zg_err != nil {
 		return zg_err
 	}
-	zg_err_2, zg_loss := Fit(zg_ws, 0.5)
-	zg_sc.Metric("loss", float64(zg_loss))
-	if zg_err := zen.Save(zg_sc, "err", zen.Raw[string](), zg_err_2); zg_err != nil {
+	zg_out_err, zg_out_loss := Fit(zg_in_ws, 0.5)
+	zg_sc.Metric("loss", float64(zg_out_loss))
+	if zg_err := zen.Save(zg_sc, "err", zen.Raw[string](), zg_out_err); zg_err != nil {
 		return zg_err
 	}
-	return zen.Save(zg_sc, "loss", zen.JSON[float64](), zg_loss)
+	return zen.Save(zg_sc, "loss", zen.JSON[float64](), zg_out_loss)
 }`},
 	}
 	for _, tc := range tests {

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"go/token"
 	"path/filepath"
 	"strings"
 	"unicode"
@@ -102,4 +103,20 @@ func validStepName(name string) bool {
 		}
 	}
 	return true
+}
+
+// badPackageName says why name cannot be the package of generated code
+// that cmd/NAME imports, or returns "".
+func badPackageName(name string) string {
+	switch {
+	case token.IsKeyword(name):
+		return "a Go keyword"
+	case !token.IsIdentifier(name) || name == "_":
+		return "not a Go identifier"
+	case name == "main":
+		return "package main is a program, which the command cannot import"
+	case name == "init":
+		return "init can only name a function"
+	}
+	return ""
 }

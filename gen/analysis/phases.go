@@ -116,6 +116,7 @@ func (a *analysis) inferDataflow(p *program) *flow {
 	a.program = p
 	a.flow = &flow{typeImports: map[string]string{}}
 	a.findParams()
+	a.checkParamNames()
 	a.cellDataflow()
 	a.functionDataflow()
 	a.strayKeepDirectives()

@@ -403,9 +403,11 @@ func (a *analysis) hasStatements(c *parser.Cell) bool {
 	return false
 }
 
-// checkNames reports duplicate and invalid step names.
+// checkNames reports duplicate and invalid step names, and step functions
+// that would clash with each other or with what generated code declares.
 func (a *analysis) checkNames() {
 	seen := map[string]*stepBuild{}
+	funcs := map[string]*stepBuild{} // by Step.Func
 	for _, sb := range a.allSteps() {
 		s := sb.step
 		if !validStepName(s.Name) {
@@ -417,6 +419,22 @@ func (a *analysis) checkNames() {
 			continue
 		}
 		seen[s.Name] = sb
+		if what, ok := ir.GeneratedDecls[s.Func]; ok {
+			if s.Kind == "func" {
+				a.errs.Add(s.Pos, "function step %s would be exported as %s, which generated code declares for %s", s.Name, s.Func, what).Hint =
+					"rename the function"
+				continue
+			}
+			// A heading such as "# Pipeline" is a natural step name; its
+			// function takes a suffix rather than the generated name.
+			s.Func += "Step"
+		}
+		if first, ok := funcs[s.Func]; ok {
+			a.errs.Add(s.Pos, "step %s has the function %s, as step %s (at %s) does", s.Name, s.Func, first.step.Name, first.step.Pos).Hint =
+				"rename one of the steps"
+			continue
+		}
+		funcs[s.Func] = sb
 	}
 }
 

@@ -31,17 +31,17 @@ func Emit(p *ir.Pipeline, opts Options) (map[string][]byte, error) {
 	}
 	files := make(map[string][]byte)
 	goFiles := []goFileSpec{
-		{"pipeline_zen.go", e.pipelineFile, false},
-		{"decls_zen.go", e.declsFile, true},
+		{"pipeline_zen.go", e.pipelineFile, notebookCode},
+		{"decls_zen.go", e.declsFile, notebookDecls},
 	}
 	for _, s := range p.Steps {
 		if s.Kind != "func" {
-			goFiles = append(goFiles, goFileSpec{stepFileName(s), func() *jen.File { return e.stepFile(s) }, false})
+			goFiles = append(goFiles, goFileSpec{stepFileName(s), func() *jen.File { return e.stepFile(s) }, notebookCode})
 		}
 	}
-	goFiles = append(goFiles, goFileSpec{path.Join("cmd", p.Name, "main_zen.go"), e.mainFile, false})
+	goFiles = append(goFiles, goFileSpec{path.Join("cmd", p.Name, "main_zen.go"), e.mainFile, generatedOnly})
 	if !opts.NoTests {
-		goFiles = append(goFiles, goFileSpec{p.Name + "_zen_test.go", e.testFile, false})
+		goFiles = append(goFiles, goFileSpec{p.Name + "_zen_test.go", e.testFile, generatedOnly})
 	}
 	rendered, err := e.renderAll(goFiles)
 	if err != nil {
@@ -81,7 +81,7 @@ func (e *emitter) renderAll(goFiles []goFileSpec) ([][]byte, error) {
 	for range min(runtime.GOMAXPROCS(0), len(goFiles)) {
 		wg.Go(func() {
 			for i := int(next.Add(1) - 1); i < len(goFiles); i = int(next.Add(1) - 1) {
-				out[i], errs[i] = e.goFile(goFiles[i].build(), goFiles[i].isDecls)
+				out[i], errs[i] = e.goFile(goFiles[i].build(), goFiles[i].content)
 			}
 		})
 	}
@@ -98,8 +98,23 @@ func (e *emitter) renderAll(goFiles []goFileSpec) ([][]byte, error) {
 type goFileSpec struct {
 	name    string
 	build   func() *jen.File
-	isDecls bool // the file of the declarations gets blank and dot imports
+	content fileContent
 }
+
+// fileContent says which notebook imports a generated file gets.
+type fileContent int
+
+const (
+	// generatedOnly files hold no notebook code and get no notebook
+	// import: a selector there such as fmt.Pipeline() names the pipeline
+	// package, which may well be called fmt.
+	generatedOnly fileContent = iota
+	// notebookCode files get the notebook imports their code uses.
+	notebookCode
+	// notebookDecls, the file of the declarations, also gets the blank
+	// and dot imports.
+	notebookDecls
+)
 
 // stepFileName is the file of a cell step: one per step, so that a step
 // removed from the notebook takes its file with it.
@@ -134,9 +149,10 @@ func newEmitter(p *ir.Pipeline, opts Options) (*emitter, error) {
 	if err := parser.CheckPath(p.Notebook); err != nil {
 		return nil, err
 	}
+	// Analysis has checked the package name (see nameSteps).
 	e := &emitter{p: p, opts: opts, pkg: p.Package, params: make(map[string]*ir.Param)}
 	if e.pkg == "" {
-		e.pkg = p.Name
+		e.pkg = ir.PipelinePackage(p.Name)
 	}
 	if e.opts.ImportPath == "" {
 		e.opts.ImportPath = opts.Module
@@ -172,10 +188,10 @@ func newEmitter(p *ir.Pipeline, opts Options) (*emitter, error) {
 	return e, nil
 }
 
-// notebookNames returns the package-level names of the notebook (its
-// declarations and its imports; for an import, the path it binds, "" for a
-// declaration) and reports declarations that clash with the names emission
-// must define.
+// notebookNames returns the names of the notebook (its imports, for which
+// it maps to the path bound, and with "" its declarations and every other
+// identifier its code mentions) and reports declarations and steps that
+// clash with the names emission must define.
 func (e *emitter) notebookNames() (map[string]string, parser.ErrorList) {
 	taken := make(map[string]string)
 	for _, imp := range e.imports {
@@ -183,23 +199,46 @@ func (e *emitter) notebookNames() (map[string]string, parser.ErrorList) {
 			taken[imp.local] = imp.Path
 		}
 	}
-	generated := map[string]string{
-		"Params":        "the pipeline's parameters",
-		"DefaultParams": "the pipeline's default parameters",
-		"Pipeline":      "the pipeline description",
-	}
+	generated := maps.Clone(ir.GeneratedDecls)
+	var errs parser.ErrorList
 	for _, s := range e.p.Steps {
+		if what, ok := generated[s.Func]; ok {
+			errs.Add(s.Pos, "step %s has the function %s, which generated code uses for %s", s.Name, s.Func, what).Hint = "rename the step"
+			continue
+		}
 		if s.Kind != "func" {
 			generated[s.Func] = fmt.Sprintf("the function of step %s", s.Name)
 		}
 	}
-	var errs parser.ErrorList
 	for _, c := range e.p.Decls {
-		for _, name := range declaredNames(c.Code) {
+		for _, id := range declaredIdents(c.Code) {
+			name := id.name
 			taken[name] = ""
 			if what, ok := generated[name]; ok {
-				errs.Add(c.Pos, "%s is declared here but generated code uses the name for %s", name, what).Hint = "rename the declaration in the notebook"
+				errs.Add(chunkPos(c, id.off), "%s is declared here but generated code uses the name for %s", name, what).Hint = "rename the declaration in the notebook"
+			} else if hidesPredeclared(name) {
+				errs.Add(chunkPos(c, id.off), "%s is declared here, which hides Go's predeclared %s in the whole generated package", name, name).Hint = "rename the declaration in the notebook"
 			}
+		}
+	}
+	// Any identifier of the notebook's code can shadow an import inside a
+	// function emission writes into (an input named zen hides the runtime
+	// from the step's zg_out := zen.Stdout(zg_ctx)), so each one counts.
+	var mentioned []string
+	for _, c := range slices.Concat(e.p.Decls, stepBodies(e.p)) {
+		mentioned = append(mentioned, identifiers(c.Code)...)
+	}
+	for _, s := range e.p.Steps {
+		for _, in := range s.Inputs {
+			mentioned = append(mentioned, in.Var)
+		}
+	}
+	for _, prm := range e.p.Params {
+		mentioned = append(mentioned, prm.Name)
+	}
+	for _, name := range mentioned {
+		if _, ok := taken[name]; !ok {
+			taken[name] = ""
 		}
 	}
 	return taken, errs
@@ -236,17 +275,20 @@ func (e *emitter) newFile(pkg string) *jen.File {
 	return f
 }
 
-// goFile renders f and adds the notebook imports its code uses; the file
-// that holds the declarations also gets the blank and dot imports. The
-// source is parsed and printed once (jennifer's own gofmt pass is off):
-// for a step of megabytes each pass costs seconds.
-func (e *emitter) goFile(f *jen.File, isDecls bool) ([]byte, error) {
+// goFile renders f and adds the notebook imports that its content needs.
+// The source is parsed and printed once (jennifer's own gofmt pass is
+// off): for a step of megabytes each pass costs seconds.
+func (e *emitter) goFile(f *jen.File, content fileContent) ([]byte, error) {
 	f.NoFormat = true
 	var b bytes.Buffer
 	if err := f.Render(&b); err != nil {
 		return nil, err
 	}
-	src, changed, err := addImports(b.Bytes(), e.imports, isDecls)
+	imports := e.imports
+	if content == generatedOnly {
+		imports = nil
+	}
+	src, changed, err := addImports(b.Bytes(), imports, content == notebookDecls)
 	if err != nil || !changed {
 		return src, err
 	}

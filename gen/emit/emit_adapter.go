@@ -15,7 +15,7 @@ func (e *emitter) runAdapter(s *ir.Step) jen.Code {
 	declared := make(map[string]bool)
 	var body []jen.Code
 	for _, in := range s.Inputs {
-		v := "zg_" + in.Var
+		v := inputLocal(in)
 		body = append(body,
 			jen.List(jen.Id(v), jen.Id("zg_err")).Op(declareOp(declared, v, "zg_err")).
 				Add(e.zen("Load")).Call(jen.Id("zg_sc"), jen.Lit(in.Name), e.codecExpr(in)),
@@ -29,11 +29,11 @@ func (e *emitter) runAdapter(s *ir.Step) jen.Code {
 	}
 	for _, name := range s.Metrics {
 		if out := ir.OutputNamed(s, name); out != nil {
-			body = append(body, jen.Id("zg_sc").Dot("Metric").Call(jen.Lit(name), jen.Float64().Call(jen.Id("zg_"+out.Var))))
+			body = append(body, jen.Id("zg_sc").Dot("Metric").Call(jen.Lit(name), jen.Float64().Call(jen.Id(outputLocal(out)))))
 		}
 	}
 	for i, out := range s.Outputs {
-		save := e.zen("Save").Call(jen.Id("zg_sc"), jen.Lit(out.Name), e.codecExpr(out), jen.Id("zg_"+out.Var))
+		save := e.zen("Save").Call(jen.Id("zg_sc"), jen.Lit(out.Name), e.codecExpr(out), jen.Id(outputLocal(out)))
 		if i == len(s.Outputs)-1 {
 			body = append(body, jen.Return(save))
 		} else {
@@ -46,11 +46,18 @@ func (e *emitter) runAdapter(s *ir.Step) jen.Code {
 	return jen.Func().Params(jen.Id("zg_ctx").Qual("context", "Context"), jen.Id("zg_sc").Op("*").Add(e.zen("StepContext"))).Error().Block(body...)
 }
 
+// inputLocal and outputLocal name the adapter's variable for a port. Their
+// prefixes keep them apart from the adapter's own zg_ctx, zg_sc, zg_err
+// and zg_params whatever the notebook calls its variables (a variable
+// named ctx or err passes between steps like any other).
+func inputLocal(p *ir.Port) string  { return "zg_in_" + p.Var }
+func outputLocal(p *ir.Port) string { return "zg_out_" + p.Var }
+
 // cellCall calls the function of a cell step with its inputs and params.
 func (e *emitter) cellCall(s *ir.Step, declared map[string]bool) jen.Code {
 	args := []jen.Code{jen.Id("zg_ctx")}
 	for _, in := range s.Inputs {
-		args = append(args, jen.Id("zg_"+in.Var))
+		args = append(args, jen.Id(inputLocal(in)))
 	}
 	for _, name := range s.Params {
 		args = append(args, jen.Id("zg_params").Dot(e.params[name].Field))
@@ -61,7 +68,7 @@ func (e *emitter) cellCall(s *ir.Step, declared map[string]bool) jen.Code {
 	}
 	var vars []string
 	for _, out := range s.Outputs {
-		vars = append(vars, "zg_"+out.Var)
+		vars = append(vars, outputLocal(out))
 	}
 	return jen.List(ids(vars)...).Op(declareOp(declared, vars...)).Add(call)
 }
@@ -76,7 +83,7 @@ func (e *emitter) funcCall(s *ir.Step, declared map[string]bool) []jen.Code {
 	for _, a := range s.Call.Args {
 		switch {
 		case a.Input != "":
-			args = append(args, jen.Id("zg_"+ir.InputNamed(s, a.Input).Var))
+			args = append(args, jen.Id(inputLocal(ir.InputNamed(s, a.Input))))
 		case a.Param != "":
 			args = append(args, jen.Id("zg_params").Dot(e.params[a.Param].Field))
 		default:
@@ -90,7 +97,7 @@ func (e *emitter) funcCall(s *ir.Step, declared map[string]bool) []jen.Code {
 		case s.Call.Error && i == len(s.Call.Results)-1:
 			vars = append(vars, "zg_err")
 		case r != "_" && ir.OutputNamed(s, r) != nil:
-			vars = append(vars, "zg_"+ir.OutputNamed(s, r).Var)
+			vars = append(vars, outputLocal(ir.OutputNamed(s, r)))
 		default:
 			vars = append(vars, "_")
 		}

@@ -52,31 +52,43 @@ func assumedPackageName(importPath string) string {
 	return base
 }
 
-// declaredNames lists the package-level names a declaration chunk declares
-// (not methods, which live in their type's scope). A chunk that does not
-// parse declares nothing here; the compiler reports it at its //line.
-func declaredNames(code string) []string {
-	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+code, parser.SkipObjectResolution)
+// declaredIdent is a name a declaration chunk declares, with its byte
+// offset in the chunk.
+type declaredIdent struct {
+	name string
+	off  int
+}
+
+// declaredIdents lists the package-level names a declaration chunk
+// declares (not methods, which live in their type's scope), with their
+// offsets. A chunk that does not parse declares nothing here; the compiler
+// reports it at its //line.
+func declaredIdents(code string) []declaredIdent {
+	const prefix = "package p\n"
+	f, err := parser.ParseFile(token.NewFileSet(), "", prefix+code, parser.SkipObjectResolution)
 	if err != nil {
 		return nil
 	}
-	var names []string
+	var ids []declaredIdent
+	add := func(id *ast.Ident) {
+		if id.Name != "_" {
+			ids = append(ids, declaredIdent{id.Name, int(id.Pos()) - 1 - len(prefix)})
+		}
+	}
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
-			if d.Recv == nil && d.Name.Name != "init" && d.Name.Name != "_" {
-				names = append(names, d.Name.Name)
+			if d.Recv == nil && d.Name.Name != "init" {
+				add(d.Name)
 			}
 		case *ast.GenDecl:
 			for _, spec := range d.Specs {
 				switch spec := spec.(type) {
 				case *ast.TypeSpec:
-					names = append(names, spec.Name.Name)
+					add(spec.Name)
 				case *ast.ValueSpec:
 					for _, n := range spec.Names {
-						if n.Name != "_" {
-							names = append(names, n.Name)
-						}
+						add(n)
 					}
 				case *ast.ImportSpec:
 					// Imports live in Pipeline.Imports, not in Decls.
@@ -84,7 +96,20 @@ func declaredNames(code string) []string {
 			}
 		}
 	}
-	return names
+	return ids
+}
+
+// chunkPos is the notebook position of byte off of c's code.
+func chunkPos(c *ir.Chunk, off int) ir.Pos {
+	pos := c.Pos
+	before := c.Code[:min(max(off, 0), len(c.Code))]
+	if nl := strings.Count(before, "\n"); nl > 0 {
+		pos.Line += nl
+		pos.Col = len(before) - strings.LastIndexByte(before, '\n')
+	} else if pos.Col > 0 {
+		pos.Col += len(before)
+	}
+	return pos
 }
 
 // addImports adds to src the notebook imports that its code refers to: an

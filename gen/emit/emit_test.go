@@ -84,32 +84,32 @@ func DefaultParams() Params {
 	return Params{Seed: 42, Epochs: 300}
 }`},
 		{"runAdapter cell step", renderExpr(churn.runAdapter(train)), `func(zg_ctx context.Context, zg_sc *runtime.StepContext) error {
-	zg_xs, zg_err := runtime.Load(zg_sc, "xs", runtime.Numeric[[]float64]())
+	zg_in_xs, zg_err := runtime.Load(zg_sc, "xs", runtime.Numeric[[]float64]())
 	if zg_err != nil {
 		return zg_err
 	}
-	zg_loss := Train(zg_ctx, zg_xs, zg_params.Epochs)
-	zg_sc.Metric("loss", float64(zg_loss))
-	return runtime.Save(zg_sc, "loss", runtime.JSON[float64](), zg_loss)
+	zg_out_loss := Train(zg_ctx, zg_in_xs, zg_params.Epochs)
+	zg_sc.Metric("loss", float64(zg_out_loss))
+	return runtime.Save(zg_sc, "loss", runtime.JSON[float64](), zg_out_loss)
 }`},
 		{"runAdapter func step with error", renderExpr(funcs.runAdapter(count)), `func(zg_ctx context.Context, zg_sc *runtime.StepContext) error {
-	zg_ws, zg_err := runtime.Load(zg_sc, "ws", runtime.JSON[[]string]())
+	zg_in_ws, zg_err := runtime.Load(zg_sc, "ws", runtime.JSON[[]string]())
 	if zg_err != nil {
 		return zg_err
 	}
-	zg_n, zg_err := count(zg_ws, zg_params.Scale)
+	zg_out_n, zg_err := count(zg_in_ws, zg_params.Scale)
 	if zg_err != nil {
 		return zg_err
 	}
-	zg_sc.Metric("n", float64(zg_n))
-	return runtime.Save(zg_sc, "n", runtime.JSON[float64](), zg_n)
+	zg_sc.Metric("n", float64(zg_out_n))
+	return runtime.Save(zg_sc, "n", runtime.JSON[float64](), zg_out_n)
 }`},
 		{"runAdapter func step returning only an error", renderExpr(funcs.runAdapter(report)), `func(zg_ctx context.Context, zg_sc *runtime.StepContext) error {
-	zg_n, zg_err := runtime.Load(zg_sc, "n", runtime.JSON[float64]())
+	zg_in_n, zg_err := runtime.Load(zg_sc, "n", runtime.JSON[float64]())
 	if zg_err != nil {
 		return zg_err
 	}
-	zg_err = report(zg_n)
+	zg_err = report(zg_in_n)
 	if zg_err != nil {
 		return zg_err
 	}
@@ -290,6 +290,14 @@ func TestEmitErrors(t *testing.T) {
 		{"declaration takes a generated name", func(p *ir.Pipeline) {
 			p.Decls = append(p.Decls, &ir.Chunk{Pos: parser.Pos{File: "churn.ipynb", Cell: 6, Line: 1}, Code: "func Train() {}"})
 		}, Options{ImportPath: "m"}, "churn.ipynb:cell 6:1: Train is declared here but generated code uses the name for the function of step train"},
+		{"step function takes a generated name", func(p *ir.Pipeline) { p.Steps[1].Func = "DefaultParams" }, Options{ImportPath: "m"},
+			"churn.ipynb:cell 4:1: step train has the function DefaultParams, which generated code uses for the pipeline's default parameters"},
+		{"declaration hides a predeclared type", func(p *ir.Pipeline) {
+			p.Decls = append(p.Decls, &ir.Chunk{Pos: parser.Pos{File: "churn.ipynb", Cell: 6, Line: 1}, Code: "type error struct{}"})
+		}, Options{ImportPath: "m"}, "churn.ipynb:cell 6:1: error is declared here, which hides Go's predeclared error in the whole generated package"},
+		{"declaration in a group takes a generated name", func(p *ir.Pipeline) {
+			p.Decls = append(p.Decls, &ir.Chunk{Pos: parser.Pos{File: "churn.ipynb", Cell: 6, Line: 2, Col: 1}, Code: "var (\n\ta = 1\n\tPipeline = 2\n)"})
+		}, Options{ImportPath: "m"}, "churn.ipynb:cell 6:4:2: Pipeline is declared here but generated code uses the name for the pipeline description"},
 		{"writefile outside", func(p *ir.Pipeline) {
 			p.Files = []*ir.File{{Name: "../etc/x", Pos: parser.Pos{File: "churn.ipynb", Cell: 7, Line: 1}}}
 		}, Options{ImportPath: "m"}, "churn.ipynb:cell 7:1: %%writefile ../etc/x: the file must be a relative path inside the output folder"},

@@ -102,7 +102,7 @@ func packageName(p *Pipeline) string {
 	if p.Package != "" {
 		return p.Package
 	}
-	return p.Name
+	return PipelinePackage(p.Name)
 }
 
 // cellList is "cell 4" or "cells 4, 5" ("line 12" for scripts).

@@ -2,6 +2,7 @@ package ir
 
 import (
 	"fmt"
+	"strings"
 	"unicode"
 )
 
@@ -49,4 +50,28 @@ func LineDirective(pos Pos) string {
 		file = fmt.Sprintf("%s:cell %d", pos.File, pos.Cell)
 	}
 	return fmt.Sprintf("//line %s:%d", file, line)
+}
+
+// GeneratedDecls are the package-level names generated code declares
+// besides the functions of cell steps, with what each one is: analysis
+// keeps step functions off them, emission refuses declarations of them.
+var GeneratedDecls = map[string]string{
+	"Params":             "the pipeline's parameters",
+	"DefaultParams":      "the pipeline's default parameters",
+	"Pipeline":           "the pipeline description",
+	"TestPipelineRuns":   "the generated test",
+	"TestNotebookParity": "the generated parity test",
+}
+
+// PipelinePackage is the Go package of a pipeline: its name without
+// underscores ("churn_model" → "churnmodel"), with a "pipeline" suffix
+// where that would be main or init, which no importable package can be
+// called ("mainpipeline"). A keyword stays, for analysis to refuse at the
+// name's source.
+func PipelinePackage(pipeline string) string {
+	pkg := strings.ReplaceAll(pipeline, "_", "")
+	if pkg == "main" || pkg == "init" {
+		pkg += "pipeline"
+	}
+	return pkg
 }

@@ -34,8 +34,8 @@ func zg_describeCell2(zg_params *Params) *zen.Step {
 			{Name: "nums", Type: "[]int", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]int]())},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_nums := Cell2(zg_ctx)
-			return zen.Save(zg_sc, "nums", zen.Numeric[[]int](), zg_nums)
+			zg_out_nums := Cell2(zg_ctx)
+			return zen.Save(zg_sc, "nums", zen.Numeric[[]int](), zg_out_nums)
 		},
 	}
 }

@@ -42,12 +42,12 @@ func zg_describeCell4(zg_params *Params) *zen.Step {
 			{Name: "mean", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_nums, zg_err := zen.Load(zg_sc, "nums", zen.Numeric[[]int]())
+			zg_in_nums, zg_err := zen.Load(zg_sc, "nums", zen.Numeric[[]int]())
 			if zg_err != nil {
 				return zg_err
 			}
-			zg_mean := Cell4(zg_ctx, zg_nums)
-			return zen.Save(zg_sc, "mean", zen.JSON[float64](), zg_mean)
+			zg_out_mean := Cell4(zg_ctx, zg_in_nums)
+			return zen.Save(zg_sc, "mean", zen.JSON[float64](), zg_out_mean)
 		},
 	}
 }

@@ -41,15 +41,15 @@ func zg_describeCell5(zg_params *Params) *zen.Step {
 			{Name: "mean", Type: "float64", Codec: "json", From: "cell_4"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_nums, zg_err := zen.Load(zg_sc, "nums", zen.Numeric[[]int]())
+			zg_in_nums, zg_err := zen.Load(zg_sc, "nums", zen.Numeric[[]int]())
 			if zg_err != nil {
 				return zg_err
 			}
-			zg_mean, zg_err := zen.Load(zg_sc, "mean", zen.JSON[float64]())
+			zg_in_mean, zg_err := zen.Load(zg_sc, "mean", zen.JSON[float64]())
 			if zg_err != nil {
 				return zg_err
 			}
-			Cell5(zg_ctx, zg_nums, zg_mean)
+			Cell5(zg_ctx, zg_in_nums, zg_in_mean)
 			return nil
 		},
 	}

@@ -41,12 +41,12 @@ func zg_describeConvertToFahrenheit(zg_params *Params) *zen.Step {
 			{Name: "fahrenheit", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_celsius, zg_err := zen.Load(zg_sc, "celsius", zen.Numeric[[]float64]())
+			zg_in_celsius, zg_err := zen.Load(zg_sc, "celsius", zen.Numeric[[]float64]())
 			if zg_err != nil {
 				return zg_err
 			}
-			zg_fahrenheit := ConvertToFahrenheit(zg_ctx, zg_celsius)
-			return zen.Save(zg_sc, "fahrenheit", zen.Numeric[[]float64](), zg_fahrenheit)
+			zg_out_fahrenheit := ConvertToFahrenheit(zg_ctx, zg_in_celsius)
+			return zen.Save(zg_sc, "fahrenheit", zen.Numeric[[]float64](), zg_out_fahrenheit)
 		},
 	}
 }

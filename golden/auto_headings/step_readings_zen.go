@@ -51,8 +51,8 @@ func zg_describeReadings(zg_params *Params) *zen.Step {
 			{Name: "celsius", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_celsius := Readings(zg_ctx)
-			return zen.Save(zg_sc, "celsius", zen.Numeric[[]float64](), zg_celsius)
+			zg_out_celsius := Readings(zg_ctx)
+			return zen.Save(zg_sc, "celsius", zen.Numeric[[]float64](), zg_out_celsius)
 		},
 	}
 }

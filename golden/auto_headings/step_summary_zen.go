@@ -48,11 +48,11 @@ func zg_describeSummary(zg_params *Params) *zen.Step {
 			{Name: "fahrenheit", Type: "[]float64", Codec: "numeric", From: "convert_to_fahrenheit"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_fahrenheit, zg_err := zen.Load(zg_sc, "fahrenheit", zen.Numeric[[]float64]())
+			zg_in_fahrenheit, zg_err := zen.Load(zg_sc, "fahrenheit", zen.Numeric[[]float64]())
 			if zg_err != nil {
 				return zg_err
 			}
-			Summary(zg_ctx, zg_fahrenheit)
+			Summary(zg_ctx, zg_in_fahrenheit)
 			return nil
 		},
 	}

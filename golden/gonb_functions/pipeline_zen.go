@@ -60,8 +60,8 @@ func zg_describeGenerate(zg_params *Params) *zen.Step {
 		},
 		Params: []string{"corpus-size"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_words := Generate(zg_ctx, zg_params.CorpusSize)
-			return zen.Save(zg_sc, "words", zen.Value[[]string](), zg_words)
+			zg_out_words := Generate(zg_ctx, zg_params.CorpusSize)
+			return zen.Save(zg_sc, "words", zen.Value[[]string](), zg_out_words)
 		},
 	}
 }
@@ -80,12 +80,12 @@ func zg_describeCount(zg_params *Params) *zen.Step {
 		},
 		Params: []string{"min-length"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_words, zg_err := zen.Load(zg_sc, "words", zen.Value[[]string]())
+			zg_in_words, zg_err := zen.Load(zg_sc, "words", zen.Value[[]string]())
 			if zg_err != nil {
 				return zg_err
 			}
-			zg_counts := Count(zg_ctx, zg_words, zg_params.MinLength)
-			return zen.Save(zg_sc, "counts", zen.Value[map[string]int](), zg_counts)
+			zg_out_counts := Count(zg_ctx, zg_in_words, zg_params.MinLength)
+			return zen.Save(zg_sc, "counts", zen.Value[map[string]int](), zg_out_counts)
 		},
 	}
 }
@@ -101,11 +101,11 @@ func zg_describeTop(zg_params *Params) *zen.Step {
 		},
 		Params: []string{"top-n"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_counts, zg_err := zen.Load(zg_sc, "counts", zen.Value[map[string]int]())
+			zg_in_counts, zg_err := zen.Load(zg_sc, "counts", zen.Value[map[string]int]())
 			if zg_err != nil {
 				return zg_err
 			}
-			_ = Top(zg_ctx, zg_counts, zg_params.TopN)
+			_ = Top(zg_ctx, zg_in_counts, zg_params.TopN)
 			return nil
 		},
 	}

@@ -57,8 +57,8 @@ func zg_describeLoad(zg_params *Params) *zen.Step {
 		},
 		Modules: []string{"gonum.org/v1/gonum@v0.17.0"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_x := Load(zg_ctx)
-			return zen.Save(zg_sc, "x", zen.Value[*mat.Dense](), zg_x)
+			zg_out_x := Load(zg_ctx)
+			return zen.Save(zg_sc, "x", zen.Value[*mat.Dense](), zg_out_x)
 		},
 	}
 }
@@ -78,12 +78,12 @@ func zg_describeSplit(zg_params *Params) *zen.Step {
 		Params:  []string{"train-rows"},
 		Modules: []string{"gonum.org/v1/gonum@v0.17.0"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_x, zg_err := zen.Load(zg_sc, "x", zen.Value[*mat.Dense]())
+			zg_in_x, zg_err := zen.Load(zg_sc, "x", zen.Value[*mat.Dense]())
 			if zg_err != nil {
 				return zg_err
 			}
-			zg_tt := Split(zg_ctx, zg_x, zg_params.TrainRows)
-			return zen.Save(zg_sc, "tt", zen.Value[TrainTest](), zg_tt)
+			zg_out_tt := Split(zg_ctx, zg_in_x, zg_params.TrainRows)
+			return zen.Save(zg_sc, "tt", zen.Value[TrainTest](), zg_out_tt)
 		},
 	}
 }
@@ -103,13 +103,13 @@ func zg_describeFit(zg_params *Params) *zen.Step {
 		Metrics: []string{"score"},
 		Modules: []string{"gonum.org/v1/gonum@v0.17.0"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_tt, zg_err := zen.Load(zg_sc, "tt", zen.Value[TrainTest]())
+			zg_in_tt, zg_err := zen.Load(zg_sc, "tt", zen.Value[TrainTest]())
 			if zg_err != nil {
 				return zg_err
 			}
-			zg_score := Fit(zg_ctx, zg_tt)
-			zg_sc.Metric("score", float64(zg_score))
-			return zen.Save(zg_sc, "score", zen.JSON[float64](), zg_score)
+			zg_out_score := Fit(zg_ctx, zg_in_tt)
+			zg_sc.Metric("score", float64(zg_out_score))
+			return zen.Save(zg_sc, "score", zen.JSON[float64](), zg_out_score)
 		},
 	}
 }

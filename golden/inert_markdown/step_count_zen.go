@@ -32,11 +32,11 @@ func zg_describeCount(zg_params *Params) *zen.Step {
 			{Name: "words", Type: "[]string", Codec: "value", From: "load"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_words, zg_err := zen.Load(zg_sc, "words", zen.Value[[]string]())
+			zg_in_words, zg_err := zen.Load(zg_sc, "words", zen.Value[[]string]())
 			if zg_err != nil {
 				return zg_err
 			}
-			Count(zg_ctx, zg_words)
+			Count(zg_ctx, zg_in_words)
 			return nil
 		},
 	}

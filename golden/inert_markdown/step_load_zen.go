@@ -44,8 +44,8 @@ func zg_describeLoad(zg_params *Params) *zen.Step {
 			{Name: "words", Type: "[]string", Codec: "value", Show: zen.Shower(zen.Value[[]string]())},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_words := Load(zg_ctx)
-			return zen.Save(zg_sc, "words", zen.Value[[]string](), zg_words)
+			zg_out_words := Load(zg_ctx)
+			return zen.Save(zg_sc, "words", zen.Value[[]string](), zg_out_words)
 		},
 	}
 }

@@ -52,25 +52,25 @@ func zg_describeEvaluate(zg_params *Params) *zen.Step {
 		},
 		Metrics: []string{"accuracy"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_xs, zg_err := zen.Load(zg_sc, "xs", zen.Numeric[[]float64]())
+			zg_in_xs, zg_err := zen.Load(zg_sc, "xs", zen.Numeric[[]float64]())
 			if zg_err != nil {
 				return zg_err
 			}
-			zg_w, zg_err := zen.Load(zg_sc, "w", zen.JSON[float64]())
+			zg_in_w, zg_err := zen.Load(zg_sc, "w", zen.JSON[float64]())
 			if zg_err != nil {
 				return zg_err
 			}
-			zg_b, zg_err := zen.Load(zg_sc, "b", zen.JSON[float64]())
+			zg_in_b, zg_err := zen.Load(zg_sc, "b", zen.JSON[float64]())
 			if zg_err != nil {
 				return zg_err
 			}
-			zg_ys, zg_err := zen.Load(zg_sc, "ys", zen.Numeric[[]float64]())
+			zg_in_ys, zg_err := zen.Load(zg_sc, "ys", zen.Numeric[[]float64]())
 			if zg_err != nil {
 				return zg_err
 			}
-			zg_accuracy := Evaluate(zg_ctx, zg_xs, zg_w, zg_b, zg_ys)
-			zg_sc.Metric("accuracy", float64(zg_accuracy))
-			return zen.Save(zg_sc, "accuracy", zen.JSON[float64](), zg_accuracy)
+			zg_out_accuracy := Evaluate(zg_ctx, zg_in_xs, zg_in_w, zg_in_b, zg_in_ys)
+			zg_sc.Metric("accuracy", float64(zg_out_accuracy))
+			return zen.Save(zg_sc, "accuracy", zen.JSON[float64](), zg_out_accuracy)
 		},
 	}
 }

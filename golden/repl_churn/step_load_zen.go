@@ -73,11 +73,11 @@ func zg_describeLoad(zg_params *Params) *zen.Step {
 		},
 		Params: []string{"seed"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_xs, zg_ys := Load(zg_ctx, zg_params.Seed)
-			if zg_err := zen.Save(zg_sc, "xs", zen.Numeric[[]float64](), zg_xs); zg_err != nil {
+			zg_out_xs, zg_out_ys := Load(zg_ctx, zg_params.Seed)
+			if zg_err := zen.Save(zg_sc, "xs", zen.Numeric[[]float64](), zg_out_xs); zg_err != nil {
 				return zg_err
 			}
-			return zen.Save(zg_sc, "ys", zen.Numeric[[]float64](), zg_ys)
+			return zen.Save(zg_sc, "ys", zen.Numeric[[]float64](), zg_out_ys)
 		},
 	}
 }

@@ -60,23 +60,23 @@ func zg_describeTrain(zg_params *Params) *zen.Step {
 		Params:  []string{"epochs", "learning-rate"},
 		Metrics: []string{"loss"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_xs, zg_err := zen.Load(zg_sc, "xs", zen.Numeric[[]float64]())
+			zg_in_xs, zg_err := zen.Load(zg_sc, "xs", zen.Numeric[[]float64]())
 			if zg_err != nil {
 				return zg_err
 			}
-			zg_ys, zg_err := zen.Load(zg_sc, "ys", zen.Numeric[[]float64]())
+			zg_in_ys, zg_err := zen.Load(zg_sc, "ys", zen.Numeric[[]float64]())
 			if zg_err != nil {
 				return zg_err
 			}
-			zg_w, zg_b, zg_loss := Train(zg_ctx, zg_xs, zg_ys, zg_params.Epochs, zg_params.LearningRate)
-			zg_sc.Metric("loss", float64(zg_loss))
-			if zg_err := zen.Save(zg_sc, "w", zen.JSON[float64](), zg_w); zg_err != nil {
+			zg_out_w, zg_out_b, zg_out_loss := Train(zg_ctx, zg_in_xs, zg_in_ys, zg_params.Epochs, zg_params.LearningRate)
+			zg_sc.Metric("loss", float64(zg_out_loss))
+			if zg_err := zen.Save(zg_sc, "w", zen.JSON[float64](), zg_out_w); zg_err != nil {
 				return zg_err
 			}
-			if zg_err := zen.Save(zg_sc, "b", zen.JSON[float64](), zg_b); zg_err != nil {
+			if zg_err := zen.Save(zg_sc, "b", zen.JSON[float64](), zg_out_b); zg_err != nil {
 				return zg_err
 			}
-			return zen.Save(zg_sc, "loss", zen.JSON[float64](), zg_loss)
+			return zen.Save(zg_sc, "loss", zen.JSON[float64](), zg_out_loss)
 		},
 	}
 }

@@ -55,8 +55,8 @@ func zg_describeReadings(zg_params *Params) *zen.Step {
 		},
 		Params: []string{"days"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_xs := Readings(zg_ctx, zg_params.Days)
-			return zen.Save(zg_sc, "xs", zen.Numeric[[]float64](), zg_xs)
+			zg_out_xs := Readings(zg_ctx, zg_params.Days)
+			return zen.Save(zg_sc, "xs", zen.Numeric[[]float64](), zg_out_xs)
 		},
 	}
 }
@@ -76,16 +76,16 @@ func zg_describeSummary(zg_params *Params) *zen.Step {
 		},
 		Metrics: []string{"peak"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_xs, zg_err := zen.Load(zg_sc, "xs", zen.Numeric[[]float64]())
+			zg_in_xs, zg_err := zen.Load(zg_sc, "xs", zen.Numeric[[]float64]())
 			if zg_err != nil {
 				return zg_err
 			}
-			zg_mean, zg_peak := Summary(zg_ctx, zg_xs)
-			zg_sc.Metric("peak", float64(zg_peak))
-			if zg_err := zen.Save(zg_sc, "mean", zen.JSON[float64](), zg_mean); zg_err != nil {
+			zg_out_mean, zg_out_peak := Summary(zg_ctx, zg_in_xs)
+			zg_sc.Metric("peak", float64(zg_out_peak))
+			if zg_err := zen.Save(zg_sc, "mean", zen.JSON[float64](), zg_out_mean); zg_err != nil {
 				return zg_err
 			}
-			return zen.Save(zg_sc, "peak", zen.JSON[float64](), zg_peak)
+			return zen.Save(zg_sc, "peak", zen.JSON[float64](), zg_out_peak)
 		},
 	}
 }
@@ -104,15 +104,15 @@ func zg_describeThreshold(zg_params *Params) *zen.Step {
 		},
 		Params: []string{"margin"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_mean, zg_err := zen.Load(zg_sc, "mean", zen.JSON[float64]())
+			zg_in_mean, zg_err := zen.Load(zg_sc, "mean", zen.JSON[float64]())
 			if zg_err != nil {
 				return zg_err
 			}
-			zg_limit, zg_err := Threshold(zg_ctx, zg_mean, zg_params.Margin)
+			zg_out_limit, zg_err := Threshold(zg_ctx, zg_in_mean, zg_params.Margin)
 			if zg_err != nil {
 				return zg_err
 			}
-			return zen.Save(zg_sc, "limit", zen.JSON[float64](), zg_limit)
+			return zen.Save(zg_sc, "limit", zen.JSON[float64](), zg_out_limit)
 		},
 	}
 }
@@ -132,19 +132,19 @@ func zg_describeAlerts(zg_params *Params) *zen.Step {
 			{Name: "alerts_1", Type: "int", Codec: "json", Show: zen.Shower(zen.JSON[int]())},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_xs, zg_err := zen.Load(zg_sc, "xs", zen.Numeric[[]float64]())
+			zg_in_xs, zg_err := zen.Load(zg_sc, "xs", zen.Numeric[[]float64]())
 			if zg_err != nil {
 				return zg_err
 			}
-			zg_limit, zg_err := zen.Load(zg_sc, "limit", zen.JSON[float64]())
+			zg_in_limit, zg_err := zen.Load(zg_sc, "limit", zen.JSON[float64]())
 			if zg_err != nil {
 				return zg_err
 			}
-			zg_alerts_0, zg_alerts_1 := Alerts(zg_ctx, zg_xs, zg_limit)
-			if zg_err := zen.Save(zg_sc, "alerts_0", zen.JSON[int](), zg_alerts_0); zg_err != nil {
+			zg_out_alerts_0, zg_out_alerts_1 := Alerts(zg_ctx, zg_in_xs, zg_in_limit)
+			if zg_err := zen.Save(zg_sc, "alerts_0", zen.JSON[int](), zg_out_alerts_0); zg_err != nil {
 				return zg_err
 			}
-			return zen.Save(zg_sc, "alerts_1", zen.JSON[int](), zg_alerts_1)
+			return zen.Save(zg_sc, "alerts_1", zen.JSON[int](), zg_out_alerts_1)
 		},
 	}
 }

@@ -42,8 +42,8 @@ func zg_describeParse(zg_params *Params) *zen.Step {
 		},
 		Params: []string{"readings"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_temps := Parse(zg_ctx, zg_params.Readings)
-			return zen.Save(zg_sc, "temps", zen.Numeric[[]float64](), zg_temps)
+			zg_out_temps := Parse(zg_ctx, zg_params.Readings)
+			return zen.Save(zg_sc, "temps", zen.Numeric[[]float64](), zg_out_temps)
 		},
 	}
 }

@@ -41,11 +41,11 @@ func zg_describeSummarize(zg_params *Params) *zen.Step {
 		},
 		Params: []string{"margin"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_temps, zg_err := zen.Load(zg_sc, "temps", zen.Numeric[[]float64]())
+			zg_in_temps, zg_err := zen.Load(zg_sc, "temps", zen.Numeric[[]float64]())
 			if zg_err != nil {
 				return zg_err
 			}
-			Summarize(zg_ctx, zg_temps, zg_params.Margin)
+			Summarize(zg_ctx, zg_in_temps, zg_params.Margin)
 			return nil
 		},
 	}

@@ -35,8 +35,8 @@ func zg_describeSquares(zg_params *Params) *zen.Step {
 		},
 		Params: []string{"n"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_squares := Squares(zg_ctx, zg_params.N)
-			return zen.Save(zg_sc, "squares", zen.Numeric[[]int](), zg_squares)
+			zg_out_squares := Squares(zg_ctx, zg_params.N)
+			return zen.Save(zg_sc, "squares", zen.Numeric[[]int](), zg_out_squares)
 		},
 	}
 }

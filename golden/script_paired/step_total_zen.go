@@ -33,11 +33,11 @@ func zg_describeTotal(zg_params *Params) *zen.Step {
 			{Name: "squares", Type: "[]int", Codec: "numeric", From: "squares"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_squares, zg_err := zen.Load(zg_sc, "squares", zen.Numeric[[]int]())
+			zg_in_squares, zg_err := zen.Load(zg_sc, "squares", zen.Numeric[[]int]())
 			if zg_err != nil {
 				return zg_err
 			}
-			Total(zg_ctx, zg_squares)
+			Total(zg_ctx, zg_in_squares)
 			return nil
 		},
 	}

@@ -53,11 +53,11 @@ func zg_describeRank(zg_params *Params) *zen.Step {
 		},
 		Params: []string{"top"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_words, zg_err := zen.Load(zg_sc, "words", zen.Value[[]string]())
+			zg_in_words, zg_err := zen.Load(zg_sc, "words", zen.Value[[]string]())
 			if zg_err != nil {
 				return zg_err
 			}
-			Rank(zg_ctx, zg_words, zg_params.Top)
+			Rank(zg_ctx, zg_in_words, zg_params.Top)
 			return nil
 		},
 	}

@@ -32,8 +32,8 @@ func zg_describeTokenize(zg_params *Params) *zen.Step {
 		},
 		Params: []string{"text"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_words := Tokenize(zg_ctx, zg_params.Text)
-			return zen.Save(zg_sc, "words", zen.Value[[]string](), zg_words)
+			zg_out_words := Tokenize(zg_ctx, zg_params.Text)
+			return zen.Save(zg_sc, "words", zen.Value[[]string](), zg_out_words)
 		},
 	}
 }

@@ -31,8 +31,8 @@ func zg_describeCollect(zg_params *Params) *zen.Step {
 		},
 		Modules: []string{"github.com/zengen-dev/zengen@v0.0.0-00010101000000-000000000000"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_readings := Collect(zg_ctx)
-			return zen.Save(zg_sc, "readings", readingsCodec(), zg_readings)
+			zg_out_readings := Collect(zg_ctx)
+			return zen.Save(zg_sc, "readings", readingsCodec(), zg_out_readings)
 		},
 	}
 }

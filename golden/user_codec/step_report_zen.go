@@ -30,11 +30,11 @@ func zg_describeReport(zg_params *Params) *zen.Step {
 		},
 		Modules: []string{"github.com/zengen-dev/zengen@v0.0.0-00010101000000-000000000000"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
-			zg_readings, zg_err := zen.Load(zg_sc, "readings", readingsCodec())
+			zg_in_readings, zg_err := zen.Load(zg_sc, "readings", readingsCodec())
 			if zg_err != nil {
 				return zg_err
 			}
-			Report(zg_ctx, zg_readings)
+			Report(zg_ctx, zg_in_readings)
 			return nil
 		},
 	}

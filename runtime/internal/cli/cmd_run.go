@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
+	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 )
 
 // runFlags are the flags of the run command.
@@ -58,8 +59,26 @@ func defineRunFlags(fs *pflag.FlagSet, c *cli, st *cmdState) error {
 		rf.defaults = reflect.New(v.Type()).Elem()
 		rf.defaults.Set(v)
 	}
+	for _, f := range fields {
+		// pflag panics on a flag defined twice; generated code never asks
+		// for that (zengen rejects such params), a hand-written Params can.
+		if f.name == "help" || fs.Lookup(f.name) != nil {
+			return fmt.Errorf("param %s: the run command has a flag --%s of its own", f.name, f.name)
+		}
+	}
 	addParamFlags(fs, fields)
 	return nil
+}
+
+// ReservedParamNames are the names a param cannot take because the run
+// command's own flags (and --help) have them.
+func ReservedParamNames() []string {
+	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
+	fs.String("home", "", "") // as dispatch defines it
+	defineRunFlags(fs, &cli{p: &pipeline.Pipeline{}}, &cmdState{fs: fs})
+	names := []string{"help"}
+	fs.VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+	return names
 }
 
 func runRun(ctx context.Context, c *cli, st *cmdState, args []string) error {
