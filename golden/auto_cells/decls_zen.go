@@ -2,4 +2,6 @@
 //
 // zengen generate ../../testdata/notebooks/auto_cells/sums.ipynb
 
+//go:build !generate
+
 package sums

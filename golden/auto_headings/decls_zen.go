@@ -2,4 +2,6 @@
 //
 // zengen generate ../../testdata/notebooks/auto_headings/temperatures.ipynb
 
+//go:build !generate
+
 package temperatures

@@ -2,4 +2,6 @@
 //
 // zengen generate ../../testdata/notebooks/bom_notebook/bom.ipynb
 
+//go:build !generate
+
 package bom

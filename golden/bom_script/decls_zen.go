@@ -2,4 +2,6 @@
 //
 // zengen generate ../../testdata/notebooks/bom_script/scratch.go
 
+//go:build !generate
+
 package scratch

@@ -2,6 +2,8 @@
 //
 // zengen generate ../../testdata/notebooks/bom_script/scratch.go
 
+//go:build !generate
+
 package scratch
 
 import zen "github.com/zengen-dev/zengen/runtime"

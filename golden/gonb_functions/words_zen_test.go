@@ -2,6 +2,8 @@
 //
 // zengen generate ../../testdata/notebooks/gonb_functions/pipeline.ipynb
 
+//go:build !generate
+
 package words
 
 import (

@@ -2,6 +2,8 @@
 //
 // zengen generate ../../testdata/notebooks/gonum_matrix/matrices.ipynb
 
+//go:build !generate
+
 package matrices
 
 import (

@@ -2,4 +2,6 @@
 //
 // zengen generate ../../testdata/notebooks/inert_markdown/inert.ipynb
 
+//go:build !generate
+
 package inert

@@ -2,6 +2,8 @@
 //
 // zengen generate ../../testdata/notebooks/inert_markdown/inert.ipynb
 
+//go:build !generate
+
 package inert
 
 import (

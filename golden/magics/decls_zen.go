@@ -2,4 +2,6 @@
 //
 // zengen generate ../../testdata/notebooks/magics/magics.ipynb
 
+//go:build !generate
+
 package magics

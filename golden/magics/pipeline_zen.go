@@ -5,6 +5,8 @@
 // zengen ships these files from %%writefile cells:
 //	expected.txt
 
+//go:build !generate
+
 package magics
 
 import zen "github.com/zengen-dev/zengen/runtime"

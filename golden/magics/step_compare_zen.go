@@ -2,6 +2,8 @@
 //
 // zengen generate ../../testdata/notebooks/magics/magics.ipynb
 
+//go:build !generate
+
 package magics
 
 import (

@@ -2,6 +2,8 @@
 //
 // zengen generate ../../testdata/notebooks/repl_churn/churn.ipynb
 
+//go:build !generate
+
 package churn
 
 import (

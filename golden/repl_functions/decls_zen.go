@@ -2,6 +2,8 @@
 //
 // zengen generate ../../testdata/notebooks/repl_functions/weather.ipynb
 
+//go:build !generate
+
 package weather
 
 import (

@@ -2,6 +2,8 @@
 //
 // zengen generate ../../testdata/notebooks/script_light/weather.go
 
+//go:build !generate
+
 package weather
 
 import zen "github.com/zengen-dev/zengen/runtime"

@@ -2,4 +2,6 @@
 //
 // zengen generate ../../testdata/notebooks/script_paired/tally.go
 
+//go:build !generate
+
 package tally

@@ -2,6 +2,8 @@
 //
 // zengen generate ../../testdata/notebooks/script_paired/tally.go
 
+//go:build !generate
+
 package tally
 
 import (

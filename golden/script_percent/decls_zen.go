@@ -2,4 +2,6 @@
 //
 // zengen generate ../../testdata/notebooks/script_percent/wordcount.go
 
+//go:build !generate
+
 package wordcount

@@ -2,6 +2,8 @@
 //
 // zengen generate ../../testdata/notebooks/script_percent/wordcount.go
 
+//go:build !generate
+
 package wordcount
 
 import (

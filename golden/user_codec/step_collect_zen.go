@@ -2,6 +2,8 @@
 //
 // zengen generate ../../testdata/notebooks/user_codec/readings.ipynb
 
+//go:build !generate
+
 package readings
 
 import (

@@ -2,6 +2,8 @@
 //
 // zengen generate ../../testdata/notebooks/auto_cells/sums.ipynb
 
+//go:build !generate
+
 package main
 
 import (

@@ -2,6 +2,8 @@
 //
 // zengen generate ../../testdata/notebooks/auto_headings/temperatures.ipynb
 
+//go:build !generate
+
 package main
 
 import (

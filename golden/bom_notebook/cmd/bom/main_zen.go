@@ -2,6 +2,8 @@
 //
 // zengen generate ../../testdata/notebooks/bom_notebook/bom.ipynb
 
+//go:build !generate
+
 package main
 
 import (

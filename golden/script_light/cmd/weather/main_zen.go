@@ -2,6 +2,8 @@
 //
 // zengen generate ../../testdata/notebooks/script_light/weather.go
 
+//go:build !generate
+
 package main
 
 import (
