@@ -158,7 +158,12 @@ func sharedColumns(ctx context.Context, src, dst *sql.DB, table string) ([]strin
 }
 
 func columns(ctx context.Context, db *sql.DB, table string) ([]string, error) {
-	rows, err := db.QueryContext(ctx, "SELECT name FROM pragma_table_info(?) ORDER BY cid", table)
+	return names(ctx, db, "SELECT name FROM pragma_table_info(?) ORDER BY cid", table)
+}
+
+// names runs a query whose rows are one name each.
+func names(ctx context.Context, db *sql.DB, query string, args ...any) ([]string, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -185,20 +190,7 @@ func tableOrder(ctx context.Context, db *sql.DB, table string) ([]string, error)
 	if !strings.Contains(strings.ToUpper(ddl), "WITHOUT ROWID") {
 		return []string{"rowid"}, nil
 	}
-	rows, err := db.QueryContext(ctx, "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", table)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return names(ctx, db, "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", table)
 }
 
 func withDirection(cols []string, dir string) []string {
