@@ -82,7 +82,7 @@ type command struct {
 	name     string
 	args     string // positional arguments, for the usage line
 	summary  string
-	examples string
+	examples []example
 	listing  bool // has --json
 	nargs    int  // exact number of positional arguments, or -1 for any
 	flags    func(fs *pflag.FlagSet, c *cli, st *cmdState) error
@@ -146,9 +146,7 @@ func (c *cli) dispatch(ctx context.Context, cmd *command, args []string) int {
 	}
 	printHelp := func(w io.Writer) {
 		fmt.Fprintf(w, "Usage: %s %s [flags] %s\n\n%s\n\nFlags:\n%s", c.prog, cmd.name, cmd.args, cmd.summary, fs.FlagUsages())
-		if cmd.examples != "" {
-			fmt.Fprintf(w, "\nExamples:\n%s\n", strings.ReplaceAll(strings.TrimRight(cmd.examples, "\n"), "PROG", c.prog))
-		}
+		writeExamples(w, c.prog, cmd.examples, namesForExamples(c.p, fs))
 	}
 	err := fs.Parse(args)
 	if errors.Is(err, pflag.ErrHelp) {

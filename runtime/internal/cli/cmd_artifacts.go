@@ -7,13 +7,12 @@ import (
 )
 
 var artifactsCommand = &command{
-	name:    "artifacts",
-	args:    "RUN",
-	nargs:   1,
-	listing: true,
-	summary: "List the artifacts a run's steps produced, with type, codec, size and digest.",
-	examples: `  PROG artifacts latest
-  PROG artifacts latest --json`,
+	name:     "artifacts",
+	args:     "RUN",
+	nargs:    1,
+	listing:  true,
+	summary:  "List the artifacts a run's steps produced, with type, codec, size and digest.",
+	examples: []example{{cmd: "artifacts latest"}, {cmd: "artifacts latest --json"}},
 	run: func(ctx context.Context, c *cli, st *cmdState, args []string) error {
 		_, steps, err := c.loadRun(ctx, args[0])
 		if err != nil {

@@ -17,12 +17,11 @@ import (
 )
 
 var catCommand = &command{
-	name:    "cat",
-	args:    "RUN STEP.VAR",
-	nargs:   2,
-	summary: "Print an artifact, decoded: JSON indented, raw as text, numeric slices as a JSON array, other codecs as their values.",
-	examples: `  PROG cat latest train.loss
-  PROG cat latest load.xs > xs.json`,
+	name:     "cat",
+	args:     "RUN STEP.VAR",
+	nargs:    2,
+	summary:  "Print an artifact, decoded: JSON indented, raw as text, numeric slices as a JSON array, other codecs as their values.",
+	examples: []example{{cmd: "cat latest {artifact}"}},
 	run: func(ctx context.Context, c *cli, st *cmdState, args []string) error {
 		stepName, varName, ok := strings.Cut(args[1], ".")
 		if !ok {

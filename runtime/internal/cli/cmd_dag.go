@@ -11,13 +11,11 @@ import (
 )
 
 var dagCommand = &command{
-	name:    "dag",
-	nargs:   0,
-	listing: true,
-	summary: "Print the pipeline's DAG: steps, their inputs and ordering edges.",
-	examples: `  PROG dag
-  PROG dag --format dot | dot -Tsvg > dag.svg
-  PROG dag --format mermaid`,
+	name:     "dag",
+	nargs:    0,
+	listing:  true,
+	summary:  "Print the pipeline's DAG: steps, their inputs and ordering edges.",
+	examples: []example{{cmd: "dag"}, {cmd: "dag --format dot | dot -Tsvg > dag.svg"}, {cmd: "dag --format mermaid"}},
 	flags: func(fs *pflag.FlagSet, c *cli, st *cmdState) error {
 		fs.StringVar(&st.format, "format", "text", "output `FORMAT`: text, dot or mermaid")
 		return nil

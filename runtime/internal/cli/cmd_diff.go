@@ -11,13 +11,12 @@ import (
 )
 
 var diffCommand = &command{
-	name:    "diff",
-	args:    "RUN RUN",
-	nargs:   2,
-	listing: true,
-	summary: "Compare two runs: params, step statuses, metrics and artifact digests.",
-	examples: `  PROG diff 20261125T1830 latest
-  PROG diff 20261125T1830 latest --json`,
+	name:     "diff",
+	args:     "RUN RUN",
+	nargs:    2,
+	listing:  true,
+	summary:  "Compare two runs: params, step statuses, metrics and artifact digests.",
+	examples: []example{{cmd: "diff 20261125T1830 latest"}, {cmd: "diff 20261125T1830 latest --json"}},
 	run: func(ctx context.Context, c *cli, st *cmdState, args []string) error {
 		s, err := c.readStore(ctx)
 		if err != nil {

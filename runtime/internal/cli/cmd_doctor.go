@@ -14,11 +14,10 @@ import (
 )
 
 var doctorCommand = &command{
-	name:    "doctor",
-	nargs:   0,
-	summary: "Check the store without changing it: the metadata database's integrity and every artifact against its digest.",
-	examples: `  PROG doctor
-  PROG doctor --home /data/zen`,
+	name:     "doctor",
+	nargs:    0,
+	summary:  "Check the store without changing it: the metadata database's integrity and every artifact against its digest.",
+	examples: []example{{cmd: "doctor"}, {cmd: "doctor --home /data/zen"}},
 	run: func(ctx context.Context, c *cli, st *cmdState, args []string) error {
 		home := c.backends().Home // doctor tends the local store
 		dbPath := filepath.Join(home, "meta.db")

@@ -10,13 +10,12 @@ import (
 )
 
 var explainCommand = &command{
-	name:    "explain",
-	args:    "RUN STEP",
-	nargs:   2,
-	listing: true,
-	summary: "Say why a step ran or was cached: which part of its cache key changed since its previous run, and what the key holds.",
-	examples: `  PROG explain latest train
-  PROG explain latest train --json`,
+	name:     "explain",
+	args:     "RUN STEP",
+	nargs:    2,
+	listing:  true,
+	summary:  "Say why a step ran or was cached: which part of its cache key changed since its previous run, and what the key holds.",
+	examples: []example{{cmd: "explain latest {step}"}, {cmd: "explain latest {step} --json"}},
 	run: func(ctx context.Context, c *cli, st *cmdState, args []string) error {
 		s, sr, err := c.openStepRun(ctx, args[0], args[1])
 		if err != nil {

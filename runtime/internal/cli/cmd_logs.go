@@ -9,12 +9,11 @@ import (
 )
 
 var logsCommand = &command{
-	name:    "logs",
-	args:    "RUN STEP",
-	nargs:   2,
-	summary: "Print what a step printed during a run: stdout and stderr, in the order printed.",
-	examples: `  PROG logs latest train
-  PROG logs latest train --stdout`,
+	name:     "logs",
+	args:     "RUN STEP",
+	nargs:    2,
+	summary:  "Print what a step printed during a run: stdout and stderr, in the order printed.",
+	examples: []example{{cmd: "logs latest {step}"}, {cmd: "logs latest {step} --stdout"}},
 	flags: func(fs *pflag.FlagSet, c *cli, st *cmdState) error {
 		fs.BoolVar(&st.stdoutOnly, "stdout", false, "print only what the step wrote to stdout")
 		return nil

@@ -19,8 +19,7 @@ var recoverCommand = &command{
 	nargs: 0,
 	summary: "Rebuild a damaged meta.db from the records that can still be read; the damaged file is kept beside it " +
 		"and the artifacts are not touched. Run it while no run uses the store.",
-	examples: `  PROG doctor      # says whether meta.db is damaged
-  PROG recover`,
+	examples: []example{{"doctor", "says whether meta.db is damaged"}, {cmd: "recover"}},
 	run: func(ctx context.Context, c *cli, st *cmdState, args []string) error {
 		home := c.backends().Home // recover rebuilds the local store's meta.db
 		dbPath := filepath.Join(home, "meta.db")

@@ -29,13 +29,15 @@ var runCommand = &command{
 	args:    "",
 	nargs:   0,
 	summary: "Run the pipeline: steps in parallel where the DAG allows, cached, tracked in the store.",
-	examples: `  PROG run                          run every step, reusing cached results
-  PROG run --epochs 500 --seed 7    override params
-  PROG run --params params.yaml     params from a JSON or YAML file (flags win)
-  PROG run --only train             run one step on the stored results of its upstream steps
-  PROG run --from train             re-run train and everything downstream
-  PROG run --resume latest          finish an interrupted or failed run
-  PROG run --no-cache --parallel 1  run everything again, one step at a time`,
+	examples: []example{
+		{"run", "run every step, reusing cached results"},
+		{"run {params}", "set params"},
+		{"run --params params.yaml", "params from a JSON or YAML file (flags win)"},
+		{"run --only {step}", "run one step on the stored results of its upstream steps"},
+		{"run --from {step}", "re-run {step} and everything downstream"},
+		{"run --resume latest", "finish an interrupted or failed run"},
+		{"run --no-cache --parallel 1", "run everything again, one step at a time"},
+	},
 	flags: defineRunFlags,
 	run:   runRun,
 }

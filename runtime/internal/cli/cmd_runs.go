@@ -13,12 +13,11 @@ import (
 )
 
 var runsCommand = &command{
-	name:    "runs",
-	nargs:   0,
-	listing: true,
-	summary: "List the runs of this pipeline, newest first.",
-	examples: `  PROG runs
-  PROG runs --limit 5 --json`,
+	name:     "runs",
+	nargs:    0,
+	listing:  true,
+	summary:  "List the runs of this pipeline, newest first.",
+	examples: []example{{cmd: "runs"}, {cmd: "runs --limit 5 --json"}},
 	flags: func(fs *pflag.FlagSet, c *cli, st *cmdState) error {
 		fs.IntVar(&st.limit, "limit", 20, "show at most `N` runs (0: all)")
 		return nil

@@ -12,13 +12,12 @@ import (
 )
 
 var showCommand = &command{
-	name:    "show",
-	args:    "RUN",
-	nargs:   1,
-	listing: true,
-	summary: "Show a run: each step's status, duration, cache use, metrics and error.",
-	examples: `  PROG show latest
-  PROG show 20261125T183000 --json`,
+	name:     "show",
+	args:     "RUN",
+	nargs:    1,
+	listing:  true,
+	summary:  "Show a run: each step's status, duration, cache use, metrics and error.",
+	examples: []example{{cmd: "show latest"}, {cmd: "show 20261125T183000 --json"}},
 	run: func(ctx context.Context, c *cli, st *cmdState, args []string) error {
 		run, steps, err := c.loadRun(ctx, args[0])
 		if err != nil {
