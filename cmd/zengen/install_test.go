@@ -39,12 +39,30 @@ func TestInstallingFromACheckout(t *testing.T) {
 		t.Errorf("the README's install block does not run the installed command:\n%s", block)
 	}
 	bin := t.TempDir()
-	if out, err := gomodtest.Go(t, gomodtest.Root(t), []string{"GOBIN=" + bin}, strings.Fields(install)[1:]...); err != nil {
+	// GOFLAGS overrides a -buildvcs=false in the machine's go env, so the
+	// binary records the checkout's revision as a user's install would.
+	env := []string{"GOBIN=" + bin, "GOFLAGS=-buildvcs=true"}
+	if out, err := gomodtest.Go(t, gomodtest.Root(t), env, strings.Fields(install)[1:]...); err != nil {
 		t.Fatalf("%s: %v\n%s", install, err, out)
 	}
 	out, err := exec.Command(filepath.Join(bin, "zengen"), "version").CombinedOutput()
 	if err != nil || !strings.HasPrefix(string(out), "zengen ") {
 		t.Errorf("the installed zengen version: %v\n%s", err, out)
+	}
+	// A checkout's version is "(devel)"; the revision says which code it
+	// is. Go stamps a revision only where .git is a directory: a linked
+	// worktree's .git is a file (golang/go#58218), and there the command
+	// must say that it has no revision rather than print none.
+	want := "\nbuilt from a checkout; no revision recorded"
+	if fi, err := os.Stat(filepath.Join(gomodtest.Root(t), ".git")); err == nil && fi.IsDir() {
+		head, err := exec.Command("git", "-C", gomodtest.Root(t), "rev-parse", "HEAD").Output()
+		if err != nil {
+			t.Fatalf("git rev-parse HEAD: %v", err)
+		}
+		want = "\nbuilt from a checkout at revision " + strings.TrimSpace(string(head))
+	}
+	if !strings.Contains(string(out), want) {
+		t.Errorf("the installed zengen version does not say %q:\n%s", want, out)
 	}
 }
 
@@ -77,6 +95,9 @@ func TestToolInAModuleBeforeZengenIsPublished(t *testing.T) {
 	}
 	if !regexp.MustCompile(`(?m)^zengen \S+ \S+/\S+ go`).Match(out) {
 		t.Errorf("the recipe's go tool zengen version printed:\n%s", out)
+	}
+	if want := "\nbuilt from a replace: " + gomodtest.ModulePath + " v0.0.0 => " + gomodtest.Root(t) + "\n"; !strings.Contains(string(out), want) {
+		t.Errorf("the recipe's go tool zengen version does not say %q:\n%s", want, out)
 	}
 	gomod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
 	if err != nil {
