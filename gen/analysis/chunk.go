@@ -53,6 +53,15 @@ type item struct {
 	defines []string
 	// fromMain marks GoNB statements taken from a `func main` declaration.
 	fromMain bool
+	// lead is the cell's text from the first comment after the previous
+	// item up to a statement's first token, and leadOff where it starts;
+	// trail is the text after the item up to its last comment on the same
+	// line (or, for a cell's last item, to the end of the cell's
+	// comments). Neither is code: they keep the cell's comments in the
+	// generated step without touching the text that is checked and hashed.
+	lead    string
+	leadOff int
+	trail   string
 
 	// Filled by type checking and later stages.
 	synStart int // offset of text in the synthetic check file
@@ -137,6 +146,11 @@ func (c *chunker) split(cell *parser.Cell, li lineIndex, lo, hi int, stmtsOnly b
 		lastEnd    int
 		groupStart = -1 // first comment of the group before the next item
 		groupEnd   = -1 // line of the last comment of that group
+		leadStart  = -1 // first comment since the previous item
+		prev       *item
+		prevEnd    int // offset in src after prev's text
+		prevLine   int // line where prev's text ends
+		trailEnd   int // end of the comments after the current item's last token
 	)
 	flush := func() {
 		if len(toks) == 0 {
@@ -145,7 +159,7 @@ func (c *chunker) split(cell *parser.Cell, li lineIndex, lo, hi int, stmtsOnly b
 		if toks[0].tok == token.PACKAGE {
 			// GoNB accepts (and ignores) a package clause in a cell.
 			toks = toks[:0]
-			groupStart, groupEnd = -1, -1
+			groupStart, groupEnd, leadStart = -1, -1, -1
 			return
 		}
 		it := c.classify(cell, toks, stmtsOnly)
@@ -158,28 +172,53 @@ func (c *chunker) split(cell *parser.Cell, li lineIndex, lo, hi int, stmtsOnly b
 		it.off = lo + start
 		it.text = string(src[start:lastEnd])
 		it.line, it.col = li.position(it.off)
+		if it.kind == itemStmt && leadStart >= 0 {
+			it.leadOff = lo + leadStart
+			it.lead = withoutDirectives(string(src[leadStart:toks[0].off]))
+		}
+		if trailEnd > lastEnd {
+			it.trail = string(src[lastEnd:trailEnd])
+		}
+		prev = nil
 		if it.keyword == "func" && it.name == "main" && cell.MainLine == 0 && c.nb.Dialect == parser.DialectGoNB && !stmtsOnly {
 			items = append(items, c.mainBody(cell, li, lo, toks)...)
 		} else {
 			items = append(items, it)
+			prev, prevEnd = it, lastEnd
+			prevLine, _ = li.position(lo + max(lastEnd-1, 0))
 		}
 		toks = toks[:0]
-		groupStart, groupEnd = -1, -1
+		groupStart, groupEnd, leadStart, trailEnd = -1, -1, -1, 0
 	}
 	for {
 		pos, tok, lit := s.Scan()
 		off := file.Offset(pos)
 		if tok == token.EOF {
 			flush()
+			if prev != nil && leadStart >= 0 {
+				// Comments closing the code: kept after its last item.
+				prev.trail = withoutDirectives(string(src[prevEnd:]))
+			}
 			break
 		}
 		if tok == token.COMMENT {
 			if len(toks) == 0 {
 				line, _ := li.position(lo + off)
+				if prev != nil && line == prevLine {
+					prev.trail = string(src[prevEnd : off+len(lit)])
+					continue
+				}
+				if leadStart < 0 {
+					leadStart = off
+				}
 				if groupStart < 0 || line > groupEnd+1 {
 					groupStart = off
 				}
 				groupEnd, _ = li.position(lo + off + len(lit) - 1)
+			} else {
+				// The scanner gives a comment at the end of a line
+				// before the semicolon it inserts there.
+				trailEnd = off + len(lit)
 			}
 			continue
 		}
@@ -218,6 +257,19 @@ func (c *chunker) split(cell *parser.Cell, li lineIndex, lo, hi int, stmtsOnly b
 		return nil
 	}
 	return items
+}
+
+// withoutDirectives blanks the //zen: lines of comment text, keeping its
+// line count: they are markers for zengen, which the generated code
+// already spells out, not comments on the code.
+func withoutDirectives(text string) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(strings.TrimLeft(l, " \t"), "//zen:") {
+			lines[i] = ""
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // classify decides whether an item is a declaration and what it declares.

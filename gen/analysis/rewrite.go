@@ -60,7 +60,7 @@ func (a *analysis) assemble() {
 	}
 	for _, sb := range a.cellSteps {
 		for _, it := range sb.items {
-			sb.step.Body = append(sb.step.Body, &ir.Chunk{Pos: a.itemPos(it, 0), Code: it.rewritten()})
+			sb.step.Body = append(sb.step.Body, a.stepChunk(it))
 		}
 		sort.Strings(sb.step.Unused)
 	}
@@ -91,6 +91,17 @@ func (a *analysis) assemble() {
 		imp.Package = stdNameOf(a, imp.Path)
 		a.p.Imports = append(a.p.Imports, imp)
 	}
+}
+
+// stepChunk is a statement of a cell step with the comments around it,
+// which emission places before the statement's //line directive. A
+// comment holding a tool directive never gets here: analysis refuses it.
+func (a *analysis) stepChunk(it *item) *ir.Chunk {
+	code := it.rewritten() + strings.TrimRight(it.trail, " \t\n")
+	if strings.TrimSpace(it.lead) == "" {
+		return &ir.Chunk{Pos: a.itemPos(it, 0), Code: code}
+	}
+	return &ir.Chunk{Pos: a.itemPos(it, it.leadOff-it.off), Code: it.lead + code}
 }
 
 // stdNameOf returns the declared name of an imported package.

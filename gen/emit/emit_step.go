@@ -2,6 +2,7 @@ package emit
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -51,7 +52,7 @@ func (e *emitter) stepBody(s *ir.Step) []jen.Code {
 		body = append(body, jen.Id("zg_out").Op(":=").Add(e.zen("Stdout")).Call(jen.Id("zg_ctx")))
 	}
 	for _, c := range s.Body {
-		body = append(body, e.chunk(c)...)
+		body = append(body, e.bodyChunk(c)...)
 	}
 	for _, name := range s.Unused {
 		body = append(body, jen.Id("_").Op("=").Id(name))
@@ -86,6 +87,18 @@ func (e *emitter) chunk(c *ir.Chunk) []jen.Code {
 		out = append(out, jen.Id(code))
 	}
 	return out
+}
+
+// bodyChunk is a statement of a cell step behind its //line directive,
+// with the comments before it set apart by a blank line: in one comment
+// group with the directive, gofmt would format them as a doc comment,
+// with an empty "//" line before the directive.
+func (e *emitter) bodyChunk(c *ir.Chunk) []jen.Code {
+	out := e.chunk(c)
+	if len(out) < 3 {
+		return out
+	}
+	return append([]jen.Code{out[0], jen.Line()}, out[1:]...)
 }
 
 // splitLeadingComments splits the leading "//" comment lines (and blank
@@ -162,26 +175,16 @@ func markdownToDocText(md string) string {
 	return strings.Join(out, "\n")
 }
 
-// usesIdent reports whether any chunk mentions the identifier name.
+// usesIdent reports whether any chunk has the identifier name in its
+// code. Its comments do not count: a step whose comment mentions zg_out
+// must not get an output writer it never uses.
 func usesIdent(chunks []*ir.Chunk, name string) bool {
 	for _, c := range chunks {
-		for i := strings.Index(c.Code, name); i >= 0; {
-			end := i + len(name)
-			if (i == 0 || !isIdentByte(c.Code[i-1])) && (end == len(c.Code) || !isIdentByte(c.Code[end])) {
-				return true
-			}
-			next := strings.Index(c.Code[end:], name)
-			if next < 0 {
-				break
-			}
-			i = end + next
+		if strings.Contains(c.Code, name) && slices.Contains(identifiers(c.Code), name) {
+			return true
 		}
 	}
 	return false
-}
-
-func isIdentByte(b byte) bool {
-	return b == '_' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b >= 0x80
 }
 
 // paramType is the Go type of the parameter name.
