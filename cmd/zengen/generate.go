@@ -66,6 +66,11 @@ func runGenerate(args []string, env *environment) int {
 	if !ok {
 		return status
 	}
+	for _, nb := range fs.Args() {
+		if w := scriptBuildWarning(nb); w != "" {
+			fmt.Fprintln(env.stderr, w)
+		}
+	}
 	if upToDate(fs.Args(), o) {
 		fmt.Fprintf(env.stdout, "%s → %s (up to date)\n", fs.Arg(0), filepath.ToSlash(filepath.Clean(o.out)))
 		return exitOK
