@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -51,22 +52,7 @@ func TestGeneratedParityTest(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			dir := emitModule(t, parityNotebook(t, tt.totalSource), emit.Options{})
-			out, err := goCommand(t, dir, "test", "./...")
-			if tt.wantFail == nil {
-				if err != nil {
-					t.Fatalf("go test: %v\n%s", err, out)
-				}
-				return
-			}
-			if err == nil {
-				t.Fatalf("go test passed although step total prints other text than cell 4 recorded:\n%s", out)
-			}
-			words := strings.Join(strings.Fields(out), " ")
-			for _, want := range tt.wantFail {
-				if !strings.Contains(words, want) {
-					t.Errorf("go test output lacks %q:\n%s", want, out)
-				}
-			}
+			goTestGenerated(t, dir, tt.wantFail, "step total prints other text than cell 4 recorded")
 		})
 	}
 }
@@ -166,22 +152,11 @@ func TestGeneratedParityTestPerStyle(t *testing.T) {
 				}
 				p := analyze(t, nb, Config{})
 				dir := emitModule(t, p, emit.Options{})
-				out, err := goCommand(t, dir, "test", "./...")
-				if !mutated {
-					if err != nil {
-						t.Fatalf("go test: %v\n%s", err, out)
-					}
-					return
+				var wantFail []string
+				if mutated {
+					wantFail = append([]string{"--- FAIL: TestNotebookParity"}, st.wantFail...)
 				}
-				if err == nil {
-					t.Fatalf("go test passed although a step prints %q where the notebook recorded \"count 3\":\n%s", count, out)
-				}
-				words := strings.Join(strings.Fields(out), " ")
-				for _, want := range append([]string{"--- FAIL: TestNotebookParity"}, st.wantFail...) {
-					if !strings.Contains(words, want) {
-						t.Errorf("go test output lacks %q:\n%s", want, out)
-					}
-				}
+				goTestGenerated(t, dir, wantFail, fmt.Sprintf("a step prints %q where the notebook recorded \"count 3\"", count))
 			})
 		}
 	}
@@ -219,22 +194,30 @@ func TestGeneratedTestChecksStorability(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			dir := emitModule(t, analyze(t, notebook(t, "gophernotes", cells(tt.marshal)...), Config{}), emit.Options{})
-			out, err := goCommand(t, dir, "test", "./...")
-			if tt.wantFail == nil {
-				if err != nil {
-					t.Fatalf("go test: %v\n%s", err, out)
-				}
-				return
-			}
-			if err == nil {
-				t.Fatalf("go test passed although load's artifact loses a fraction:\n%s", out)
-			}
-			words := strings.Join(strings.Fields(out), " ")
-			for _, want := range tt.wantFail {
-				if !strings.Contains(words, want) {
-					t.Errorf("go test output lacks %q:\n%s", want, out)
-				}
-			}
+			goTestGenerated(t, dir, tt.wantFail, "load's artifact loses a fraction")
 		})
+	}
+}
+
+// goTestGenerated runs go test in a generated module. With no wantFail it
+// must pass; otherwise it must fail (because of why) and its output, with
+// white space folded, must hold every line of wantFail.
+func goTestGenerated(t *testing.T, dir string, wantFail []string, why string) {
+	t.Helper()
+	out, err := goCommand(t, dir, "test", "./...")
+	if len(wantFail) == 0 {
+		if err != nil {
+			t.Fatalf("go test: %v\n%s", err, out)
+		}
+		return
+	}
+	if err == nil {
+		t.Fatalf("go test passed although %s:\n%s", why, out)
+	}
+	words := strings.Join(strings.Fields(out), " ")
+	for _, want := range wantFail {
+		if !strings.Contains(words, want) {
+			t.Errorf("go test output lacks %q:\n%s", want, out)
+		}
 	}
 }
