@@ -37,11 +37,11 @@ import (
 //   - it recorded an error: the kernel stopped it midway, so its text is
 //     not what the step prints when it runs to the end.
 //
-// Cell steps print to the step's own writer (analysis rewrites fmt.Print*),
-// so their output is exact even when steps run in parallel. Helpers they
-// call, and function steps, print to os.Stdout, which the runtime captures
-// for a step only while no other step runs; the generated test therefore
-// runs the pipeline with --parallel 1.
+// The notebook's own code prints to the step's writers (prints.go routes
+// it), so its output is exact even when steps run in parallel. Packages it
+// imports that print to os.Stdout themselves are captured for a step only
+// while no other step runs; the generated test therefore runs the
+// pipeline with --parallel 1.
 //
 // Function steps run in a pipeline cell that holds only their calls, so
 // that cell's recording is everything the called steps printed, one after

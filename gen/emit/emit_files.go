@@ -101,7 +101,8 @@ func (e *emitter) runTestFunc() jen.Code {
 // parityTestFunc is a test that runs the pipeline with its default
 // parameters and compares each step's printed output with the outputs its
 // cells recorded. Steps run one at a time: only then does the runtime
-// capture what they print to os.Stdout (see expect.go).
+// capture what imported packages print to os.Stdout themselves (see
+// gen/analysis/expect.go).
 func (e *emitter) parityTestFunc(want []stepExpect) jen.Code {
 	elems := make([]jen.Code, 0, len(want))
 	for _, w := range want {
