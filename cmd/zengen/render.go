@@ -217,7 +217,6 @@ func emitFiles(r *rendered, o generateOptions) error {
 		}
 	}
 	r.files = files
-	excludeFromGoGenerate(r)
 	if o.module != "" {
 		// go mod tidy is slow and may need the network: refuse first
 		// what the tree would be refused for anyway, a go.mod or README.md

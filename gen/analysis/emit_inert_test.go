@@ -137,6 +137,10 @@ func shapeOf(name string, src []byte, path string) (fileShape, error) {
 		if !directiveLine.MatchString(line) {
 			continue
 		}
+		if line == emit.GoGenerateConstraint {
+			shape.directives = append(shape.directives, line)
+			continue
+		}
 		rest, ok := strings.CutPrefix(line, "//line "+path+":")
 		if !ok {
 			return shape, fmt.Errorf("line %d is a directive zengen did not write: %q", i+1, line)

@@ -21,7 +21,7 @@ func TestInvalidGeneratedGoIsPositionedWithoutSource(t *testing.T) {
 	if !ok || len(list) != 1 {
 		t.Fatalf("Emit error = %v, want one positioned error", err)
 	}
-	want := "churn.ipynb: zengen generated Go that does not parse (pipeline_zen.go:3:9): this is a bug in zengen\n\thint: please report it with the notebook"
+	want := "churn.ipynb: zengen generated Go that does not parse (pipeline_zen.go:4:9): this is a bug in zengen\n\thint: please report it with the notebook"
 	if got := list[0].Error(); got != want {
 		t.Errorf("error:\n%s\nwant:\n%s", got, want)
 	}

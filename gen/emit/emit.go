@@ -279,6 +279,7 @@ func (e *emitter) newFile(pkg string) *jen.File {
 // The source is parsed and printed once (jennifer's own gofmt pass is
 // off): for a step of megabytes each pass costs seconds.
 func (e *emitter) goFile(f *jen.File, content fileContent) ([]byte, error) {
+	f.HeaderComment(GoGenerateConstraint)
 	f.NoFormat = true
 	var b bytes.Buffer
 	if err := f.Render(&b); err != nil {
@@ -296,6 +297,17 @@ func (e *emitter) goFile(f *jen.File, content fileContent) ([]byte, error) {
 	// a second pass keeps the output stable under gofmt.
 	return format.Source(src)
 }
+
+// GoGenerateConstraint is the build constraint every generated Go file
+// carries, last in its header. `go generate ./...` lists the files of
+// every package before it runs the first directive and then reads each
+// listed one for more directives; a step file that zengen removed
+// meanwhile (a step renamed or dropped) stopped the whole run with "no
+// such file or directory", and only a second run passed (golang/go#36068).
+// go generate sets the generate build tag while it lists, so files with
+// this constraint are never listed; they hold no directives, and every
+// build, vet and test still includes them.
+const GoGenerateConstraint = "//go:build !generate"
 
 // zen qualifies a name of the runtime package.
 func (e *emitter) zen(name string) *jen.Statement { return jen.Qual(ir.RuntimePath, name) }

@@ -4,7 +4,6 @@
 //
 // zengen ships these files from %%writefile cells:
 //	expected.txt
-
 //go:build !generate
 
 package magics
