@@ -124,7 +124,7 @@ func (c *cli) usage(w io.Writer) {
 	for _, cmd := range commands {
 		fmt.Fprintf(w, "  %-10s %s\n", cmd.name, cmd.summary)
 	}
-	fmt.Fprintf(w, "\nThe store lives in .zen/ in the working directory, or in --home DIR or $ZEN_HOME.\n")
+	fmt.Fprintf(w, "\nThe store lives in .zen/ at the root of the module (or the working directory outside it), or in --home DIR or $ZEN_HOME.\n")
 	fmt.Fprintf(w, "RUN is a run id, a unique prefix of one, or \"latest\".\n")
 	fmt.Fprintf(w, "Run '%s COMMAND --help' for a command's flags and examples.\n", c.prog)
 }
@@ -134,7 +134,7 @@ func (c *cli) dispatch(ctx context.Context, cmd *command, args []string) int {
 	fs.SortFlags = false
 	fs.SetOutput(io.Discard)
 	st := &cmdState{fs: fs}
-	fs.StringVar(&c.home, "home", "", "store directory (default $ZEN_HOME, else .zen)")
+	fs.StringVar(&c.home, "home", "", "store directory (default $ZEN_HOME, else .zen at the module root)")
 	if cmd.listing {
 		fs.BoolVar(&c.json, "json", false, "print JSON instead of text")
 	}

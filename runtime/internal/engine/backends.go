@@ -10,7 +10,7 @@ import "context"
 // scheduler. A new backend adds its choice here and nowhere else.
 type Backends struct {
 	// Home is the local store's directory: --home, then $ZEN_HOME, then
-	// .zen in the working directory.
+	// .zen at the root of the binary's module (see home.go).
 	Home string
 }
 

@@ -21,24 +21,15 @@ type Store struct {
 	Artifacts artifact.Store
 }
 
-// HomeDir picks the store location: --home, then $ZEN_HOME, then .zen in the
-// working directory.
-func HomeDir(flag string) string {
-	if flag != "" {
-		return flag
-	}
-	if env := os.Getenv("ZEN_HOME"); env != "" {
-		return env
-	}
-	return ".zen"
-}
-
 // OpenStore opens the store for run, creating it when it does not exist.
 func OpenStore(ctx context.Context, home string) (*Store, error) {
 	if _, err := os.Stat(home); err == nil && !Writable(home) {
 		return nil, fmt.Errorf("store at %s is read-only: run records into it (the commands that only read, such as runs and cat, work)", home)
 	}
 	if err := os.MkdirAll(home, 0o755); err != nil {
+		return nil, fmt.Errorf("store %s: %w", home, err)
+	}
+	if err := ignoreForGit(home); err != nil {
 		return nil, fmt.Errorf("store %s: %w", home, err)
 	}
 	blobs, err := blob.OpenLocal(filepath.Join(home, "blobs"))

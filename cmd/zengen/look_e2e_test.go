@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zengen-dev/zengen/internal/gomodtest"
+)
+
+// lookCells are the cells of the notebook the tests of looking at runs
+// generate: a helper that train reaches, a metric, a final step with one
+// artifact, and a param that makes train take its time.
+var lookCells = []string{
+	"//zen:params\nseed := 7\npauseMs := 0",
+	"import (\n\t\"fmt\"\n\t\"time\"\n)",
+	"func scale(x int) float64 {\n\treturn float64(x) * 2\n}",
+	"//zen:step load\nxs := []int{seed, seed + 1, seed + 2}\nfmt.Println(\"loaded\", len(xs))",
+	"//zen:step train\n//zen:metric loss\ntime.Sleep(time.Duration(pauseMs) * time.Millisecond)\nloss := scale(xs[0]) / 10\nfmt.Println(\"loss\", loss)",
+	"//zen:step report\n//zen:output summary\nsummary := fmt.Sprintf(\"loss %.2f over %d\", loss, len(xs))\nfmt.Println(summary)",
+}
+
+// lookPipeline is a generated pipeline in a scratch module: its module
+// root, the folder it was generated into and its built command.
+type lookPipeline struct {
+	t      *testing.T
+	module string
+	out    string
+	bin    string
+	cells  []string
+}
+
+// newLookPipeline generates lookCells into pipeline/ of a scratch module
+// (as ./pipeline/cmd/look) and builds it.
+func newLookPipeline(t *testing.T) *lookPipeline {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs a generated pipeline; skipped with -short")
+	}
+	module := gomodtest.Module(t, "example.com/look")
+	lp := &lookPipeline{t: t, module: module, out: filepath.Join(module, "pipeline"),
+		bin: filepath.Join(t.TempDir(), "look"), cells: append([]string(nil), lookCells...)}
+	lp.build()
+	return lp
+}
+
+// build writes the notebook, generates it and builds the command.
+func (lp *lookPipeline) build() {
+	t := lp.t
+	t.Helper()
+	notebook := filepath.Join(lp.module, "look.ipynb")
+	writeFile(t, notebook, ipynb(t, lp.cells))
+	if status, _, stderr := runZengen(t, "generate", notebook, "-o", lp.out); status != exitOK {
+		t.Fatalf("generate: exit %d\n%s", status, stderr)
+	}
+	if output, err := goCommand(t, lp.module, "build", "-o", lp.bin, "./pipeline/cmd/look"); err != nil {
+		t.Fatalf("go build: %v\n%s", err, output)
+	}
+}
+
+// edit replaces old by new in the first cell that holds old.
+func (lp *lookPipeline) edit(old, new string) {
+	lp.t.Helper()
+	for i, c := range lp.cells {
+		if strings.Contains(c, old) {
+			lp.cells[i] = strings.Replace(c, old, new, 1)
+			return
+		}
+	}
+	lp.t.Fatalf("no cell holds %q", old)
+}
+
+// in runs the command in dir (relative to the module root) and returns
+// its stdout and stderr.
+func (lp *lookPipeline) in(dir string, args ...string) (stdout, stderr string, err error) {
+	lp.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), pipelineTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, lp.bin, args...)
+	cmd.Dir = filepath.Join(lp.module, dir)
+	cmd.Env = append(os.Environ(), "ZEN_HOME=")
+	cmd.WaitDelay = time.Second
+	var o, e strings.Builder
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err = cmd.Run()
+	if ctx.Err() != nil {
+		lp.t.Fatalf("look %s hung:\n%s%s", strings.Join(args, " "), o.String(), e.String())
+	}
+	return o.String(), e.String(), err
+}
+
+// must is in at the module root for a command that must succeed.
+func (lp *lookPipeline) must(args ...string) (stdout, stderr string) {
+	lp.t.Helper()
+	stdout, stderr, err := lp.in(".", args...)
+	if err != nil {
+		lp.t.Fatalf("look %s: %v\n%s%s", strings.Join(args, " "), err, stdout, stderr)
+	}
+	return stdout, stderr
+}
+
+// TestStoreFollowsTheModule runs the pipeline from the module root and
+// looks at it from a subfolder: both find the store at the module root,
+// which git ignores.
+func TestStoreFollowsTheModule(t *testing.T) {
+	lp := newLookPipeline(t)
+	lp.must("run")
+	stdout, stderr, err := lp.in("pipeline", "runs")
+	if err != nil || !strings.Contains(stdout, "succeeded") {
+		t.Errorf("runs from a subfolder: %v\n%s%s", err, stdout, stderr)
+	}
+	t.Logf("runs from pipeline/:\n%s%s", stdout, stderr)
+	if _, err := os.Stat(filepath.Join(lp.module, "pipeline", ".zen")); err == nil {
+		t.Error("looking from pipeline/ created a store there")
+	}
+	// A second run from the subfolder adds to the same store.
+	if stdout, stderr, err := lp.in("pipeline/cmd", "run"); err != nil {
+		t.Fatalf("run from pipeline/cmd: %v\n%s%s", err, stdout, stderr)
+	}
+	stdout, _ = lp.must("runs", "--json")
+	if n := strings.Count(stdout, `"id"`); n != 2 {
+		t.Errorf("the module root's store holds %d runs, want 2:\n%s", n, stdout)
+	}
+
+	ignore, err := os.ReadFile(filepath.Join(lp.module, ".zen", ".gitignore"))
+	if err != nil || !strings.Contains(string(ignore), "\n*\n") {
+		t.Errorf("the store does not ignore itself for git: %v\n%s", err, ignore)
+	}
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Log("no git to check with")
+		return
+	}
+	git := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = lp.module
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	git("init", "-q")
+	git("add", "-A")
+	if files := git("ls-files"); strings.Contains(files, ".zen") {
+		t.Errorf("git add -A took the store:\n%s", files)
+	}
+}
