@@ -27,7 +27,7 @@ func TestCommandsTextAndJSON(t *testing.T) {
 		contains []string
 		json     bool
 	}{
-		{args: []string{"runs"}, contains: []string{"RUN", "succeeded", `"epochs":4`}},
+		{args: []string{"runs"}, contains: []string{"RUN", "succeeded", "LOSS", "0.25", `epochs=4 label="" seed=1`}},
 		{args: []string{"runs", "--json"}, json: true, contains: []string{`"status": "succeeded"`}},
 		{args: []string{"show", "latest"}, contains: []string{"train", "succeeded", "loss=0.25", "cached", "hit from"}},
 		{args: []string{"show", "latest", "--json"}, json: true, contains: []string{`"name": "loss"`}},
@@ -40,7 +40,8 @@ func TestCommandsTextAndJSON(t *testing.T) {
 			contains: []string{"step load of run " + second.ID + ` has no artifact "nope" (it has: load_out)`}},
 		{args: []string{"logs", "latest", "train"}},
 		{args: []string{"logs", "latest", "load"},
-			contains: []string{"step load was cached from run " + first.ID + " in run " + second.ID + "; its output is logged there\n"}},
+			contains: []string{"step load was cached in run " + second.ID + "; its output as recorded when it ran, in run " + first.ID + ":\n"}},
+		{args: []string{"cat", "latest", "train"}, contains: []string{"4\n"}},
 		{args: []string{"logs", "latest", "nope"}, wantCode: 1},
 		{args: []string{"logs", "nope", "load"}, wantCode: 1, contains: []string{"not found"}},
 		{args: []string{"explain", "latest", "train"}, contains: []string{"param epochs changed: 3 → 4"}},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,9 +20,9 @@ var lookCells = []string{
 	"//zen:params\nseed := 7\npauseMs := 0",
 	"import (\n\t\"fmt\"\n\t\"time\"\n)",
 	"func scale(x int) float64 {\n\treturn float64(x) * 2\n}",
-	"//zen:step load\nxs := []int{seed, seed + 1, seed + 2}\nfmt.Println(\"loaded\", len(xs))",
+	"//zen:step load\nxs := []int{seed, seed + 1, seed + 2}\nn := len(xs)\nfmt.Println(\"loaded\", n)",
 	"//zen:step train\n//zen:metric loss\ntime.Sleep(time.Duration(pauseMs) * time.Millisecond)\nloss := scale(xs[0]) / 10\nfmt.Println(\"loss\", loss)",
-	"//zen:step report\n//zen:output summary\nsummary := fmt.Sprintf(\"loss %.2f over %d\", loss, len(xs))\nfmt.Println(summary)",
+	"//zen:step report\n//zen:output summary\nsummary := fmt.Sprintf(\"loss %.2f over %d\", loss, n)\nfmt.Println(summary)",
 }
 
 // lookPipeline is a generated pipeline in a scratch module: its module
@@ -149,4 +150,72 @@ func TestStoreFollowsTheModule(t *testing.T) {
 	if files := git("ls-files"); strings.Contains(files, ".zen") {
 		t.Errorf("git add -A took the store:\n%s", files)
 	}
+}
+
+// TestResultsAtAGlance looks at runs the way one does after running: the
+// run's own summary (also when everything was cached), runs with metric
+// columns, the logs of a cached step and cat of a step's only artifact.
+func TestResultsAtAGlance(t *testing.T) {
+	lp := newLookPipeline(t)
+	wantSummary := []string{"  metric train.loss = 1.4\n", "  result report.summary = \"loss 1.40 over 3\"\n"}
+	_, stderr := lp.must("run")
+	first := runIDs(t, lp)[0]
+	for _, want := range wantSummary {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("run does not end with %q:\n%s", want, stderr)
+		}
+	}
+	t.Logf("run:\n%s", stderr)
+	_, stderr = lp.must("run")
+	for _, want := range wantSummary {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("a cached run does not end with %q:\n%s", want, stderr)
+		}
+	}
+	t.Logf("run, all cached:\n%s", stderr)
+	lp.must("run", "--seed", "8")
+
+	stdout, _ := lp.must("runs")
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) != 4 || !strings.Contains(lines[0], "  LOSS  ") || !strings.Contains(lines[1], "  1.6  ") ||
+		!strings.HasSuffix(lines[1], "  pause-ms=0 seed=8") || !strings.Contains(lines[3], "  1.4  ") {
+		t.Errorf("runs shows no loss column or no compact params:\n%s", stdout)
+	}
+	t.Logf("runs:\n%s", stdout)
+	stdout, _ = lp.must("runs", "--json")
+	if !strings.Contains(stdout, `"metrics": {`+"\n"+`      "train.loss": 1.6`) {
+		t.Errorf("runs --json has no metrics:\n%s", stdout)
+	}
+
+	stdout, stderr, err := lp.in(".", "logs", runIDs(t, lp)[1], "train")
+	if err != nil || stdout != "loss 1.4\n" || !strings.Contains(stderr, "run "+first) {
+		t.Errorf("logs of a cached step: %v\nstdout %q\nstderr %q", err, stdout, stderr)
+	}
+	t.Logf("logs of the cached step:\n%s%s", stderr, stdout)
+
+	if stdout, _ := lp.must("cat", "latest", "report"); stdout != "loss 1.60 over 3\n" {
+		t.Errorf("cat latest report = %q", stdout)
+	}
+	stdout, stderr, err = lp.in(".", "cat", "latest", "load")
+	if err == nil || !strings.Contains(stderr, "name one (load.n, load.xs)") {
+		t.Errorf("cat of a step with two artifacts: %v\n%s%s", err, stdout, stderr)
+	}
+	t.Logf("cat latest load:\n%s%s", stdout, stderr)
+}
+
+// runIDs lists the ids of the pipeline's runs, newest first.
+func runIDs(t *testing.T, lp *lookPipeline) []string {
+	t.Helper()
+	stdout, _ := lp.must("runs", "--json")
+	var runs []struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &runs); err != nil {
+		t.Fatalf("runs --json: %v\n%s", err, stdout)
+	}
+	var ids []string
+	for _, r := range runs {
+		ids = append(ids, r.ID)
+	}
+	return ids
 }

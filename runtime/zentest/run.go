@@ -71,8 +71,8 @@ func (r *Result) Log(step string) string {
 	return r.query("logs", "latest", step)
 }
 
-// Artifact returns artifact ref ("STEP.VAR") as `cat latest STEP.VAR`
-// prints it: JSON indented, raw text as it is, numeric slices as a JSON
+// Artifact returns artifact ref ("STEP.VAR", or "STEP" for a step's only
+// artifact) as `cat latest STEP.VAR` prints it: JSON indented, raw text as it is, numeric slices as a JSON
 // array. The form is stable, which makes it fit for golden files.
 func (r *Result) Artifact(ref string) []byte {
 	r.t.Helper()

@@ -69,7 +69,7 @@ func TestQueriesFailOnUnknownNames(t *testing.T) {
 	}{
 		{"unknown step", func(r *Result) { r.Stdout("nope") }, "logs latest nope"},
 		{"unknown artifact", func(r *Result) { r.Artifact("load.nope") }, "nope"},
-		{"not STEP.VAR", func(r *Result) { r.Artifact("load") }, "STEP.VAR"},
+		{"unknown step of an artifact", func(r *Result) { r.Artifact("nope") }, `no step "nope"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

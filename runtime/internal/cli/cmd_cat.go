@@ -18,20 +18,30 @@ import (
 
 var catCommand = &command{
 	name:     "cat",
-	args:     "RUN STEP.VAR",
+	args:     "RUN STEP.VAR | RUN STEP",
 	nargs:    2,
-	summary:  "Print an artifact, decoded: JSON indented, raw as text, numeric slices as a JSON array, other codecs as their values.",
+	summary:  "Print an artifact, decoded: JSON indented, raw as text, numeric slices as a JSON array, other codecs as their values. STEP alone names a step's only artifact.",
 	examples: []example{{cmd: "cat latest {artifact}"}},
 	run: func(ctx context.Context, c *cli, st *cmdState, args []string) error {
-		stepName, varName, ok := strings.Cut(args[1], ".")
-		if !ok {
-			return usagef("%q: name the artifact as STEP.VAR", args[1])
-		}
+		stepName, varName, named := strings.Cut(args[1], ".")
 		s, sr, err := c.openStepRun(ctx, args[0], stepName)
 		if err != nil {
 			return err
 		}
 		defer s.Close()
+		if !named {
+			if len(sr.Outputs) != 1 {
+				var names []string
+				for _, o := range sr.Outputs {
+					names = append(names, stepName+"."+o.Name)
+				}
+				if len(names) == 0 {
+					return fmt.Errorf("step %s of run %s stored no artifact", stepName, sr.RunID)
+				}
+				return usagef("step %s of run %s stored %d artifacts: name one (%s)", stepName, sr.RunID, len(names), strings.Join(names, ", "))
+			}
+			varName = sr.Outputs[0].Name
+		}
 		for _, o := range sr.Outputs {
 			if o.Name != varName {
 				continue

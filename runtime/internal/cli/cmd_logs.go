@@ -12,7 +12,7 @@ var logsCommand = &command{
 	name:     "logs",
 	args:     "RUN STEP",
 	nargs:    2,
-	summary:  "Print what a step printed during a run: stdout and stderr, in the order printed.",
+	summary:  "Print what a step printed during a run (a cached step: when it ran): stdout and stderr, in the order printed.",
 	examples: []example{{cmd: "logs latest {step}"}, {cmd: "logs latest {step} --stdout"}},
 	flags: func(fs *pflag.FlagSet, c *cli, st *cmdState) error {
 		fs.BoolVar(&st.stdoutOnly, "stdout", false, "print only what the step wrote to stdout")
@@ -25,7 +25,14 @@ var logsCommand = &command{
 		}
 		defer s.Close()
 		if sr.CachedFrom != "" && sr.Log == "" {
-			fmt.Fprintf(c.stderr, "step %s was cached from run %s in run %s; its output is logged there\n", sr.Step, sr.CachedFrom, sr.RunID)
+			// A cached step printed nothing in this run: what it printed
+			// when it ran is the output of the result this run reused.
+			ran, err := s.Meta.StepRun(ctx, sr.CachedFrom, sr.Step)
+			if err != nil {
+				return fmt.Errorf("step %s was cached in run %s from run %s, whose record of it cannot be read: %w", sr.Step, sr.RunID, sr.CachedFrom, err)
+			}
+			fmt.Fprintf(c.stderr, "step %s was cached in run %s; its output as recorded when it ran, in run %s:\n", sr.Step, sr.RunID, sr.CachedFrom)
+			sr.Log, sr.Stdout = ran.Log, ran.Stdout
 		}
 		text := sr.Log
 		if st.stdoutOnly {

@@ -167,7 +167,7 @@ func runRun(ctx context.Context, c *cli, st *cmdState, args []string) error {
 		return errReported
 	}
 	term.Progress(fmt.Sprintf("run %s succeeded in %s", run.ID, took))
-	return nil
+	return c.summarize(ctx, s, run.ID, c.stderr)
 }
 
 // rawArgs rebuilds the command line of fs for a second parse.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -35,6 +36,11 @@ var runsCommand = &command{
 		views := make([]runView, len(runs))
 		for i, r := range runs {
 			views[i] = newRunView(r)
+			steps, err := s.Meta.StepRuns(ctx, r.ID)
+			if err != nil {
+				return err
+			}
+			views[i].Metrics = runMetrics(steps)
 		}
 		if c.json {
 			return c.printJSON(views)
@@ -43,11 +49,23 @@ var runsCommand = &command{
 			fmt.Fprintf(c.stdout, "no runs of %s yet\n", c.p.Name)
 			return nil
 		}
+		cols := metricColumns(c.p, views)
 		tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "RUN\tSTATUS\tSTARTED\tDURATION\tPARAMS")
+		fmt.Fprint(tw, "RUN\tSTATUS\tSTARTED\tDURATION")
+		for _, col := range cols {
+			fmt.Fprintf(tw, "\t%s", strings.ToUpper(col.title))
+		}
+		fmt.Fprintln(tw, "\tPARAMS")
 		for _, v := range views {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", v.ID, v.Status, v.StartedAt.Local().Format("2006-01-02 15:04:05"),
-				v.Duration, string(v.Params))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s", v.ID, v.Status, v.StartedAt.Local().Format("2006-01-02 15:04:05"), dash(v.Duration))
+			for _, col := range cols {
+				text := "-"
+				if m, ok := v.Metrics[col.key]; ok {
+					text = formatMetric(m)
+				}
+				fmt.Fprintf(tw, "\t%s", text)
+			}
+			fmt.Fprintf(tw, "\t%s\n", compactParams(v.Params))
 		}
 		return tw.Flush()
 	},
@@ -64,6 +82,8 @@ type runView struct {
 	Params      json.RawMessage `json:"params"`
 	ResumedFrom string          `json:"resumed_from,omitempty"`
 	Error       string          `json:"error,omitempty"`
+	// Metrics are the run's metrics by STEP.NAME; runs fills them in.
+	Metrics map[string]float64 `json:"metrics,omitempty"`
 }
 
 func newRunView(r meta.Run) runView {
