@@ -219,3 +219,33 @@ func runIDs(t *testing.T, lp *lookPipeline) []string {
 	}
 	return ids
 }
+
+// TestProgressOfLongSteps runs a step that takes 2.5 s with stderr in a
+// pipe, as in CI: a plain line says it is still running; -q and --json
+// add nothing to what steps print.
+func TestProgressOfLongSteps(t *testing.T) {
+	lp := newLookPipeline(t)
+	_, stderr := lp.must("run", "--pause-ms", "2500")
+	if !strings.Contains(stderr, "▶ train\n… train has been running for 2s\n✓ train 2.") {
+		t.Errorf("run with a long step:\n%s", stderr)
+	}
+	t.Logf("run with a long step, stderr:\n%s", stderr)
+
+	stdout, stderr := lp.must("run", "--pause-ms", "2600", "-q")
+	// Only train runs again: its param changed, its outputs did not.
+	if stderr != "" || stdout != "[train] loss 1.4\n" {
+		t.Errorf("run -q:\nstdout %q\nstderr %q", stdout, stderr)
+	}
+	stdout, stderr = lp.must("run", "--pause-ms", "2700", "--json")
+	var shown struct {
+		Run struct {
+			Status string `json:"status"`
+		} `json:"run"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &shown); err != nil || shown.Run.Status != "succeeded" {
+		t.Errorf("run --json: %v\n%s", err, stdout)
+	}
+	if stderr != "[train] loss 1.4\n" {
+		t.Errorf("run --json, stderr:\n%s", stderr)
+	}
+}

@@ -22,6 +22,7 @@ type runFlags struct {
 	opts       engine.RunOptions
 	fields     []paramField
 	defaults   reflect.Value // the Params struct before parsing, for --params
+	quiet      bool
 }
 
 var runCommand = &command{
@@ -51,6 +52,8 @@ func defineRunFlags(fs *pflag.FlagSet, c *cli, st *cmdState) error {
 	fs.StringVar(&rf.opts.Resume, "resume", "", "re-run only the steps that did not finish in `RUN`, with its params")
 	fs.IntVar(&rf.opts.Parallel, "parallel", goruntime.NumCPU(), "run up to `N` steps at once")
 	fs.BoolVar(&rf.opts.KeepGoing, "keep-going", false, "after a failure, finish the steps that do not depend on it")
+	fs.BoolVarP(&rf.quiet, "quiet", "q", false, "print only what steps print and what fails")
+	fs.BoolVar(&c.json, "json", false, "print the finished run as show --json does; steps' output goes to stderr")
 	fields, err := paramFields(c.p.Params)
 	if err != nil {
 		return err
@@ -150,21 +153,46 @@ func runRun(ctx context.Context, c *cli, st *cmdState, args []string) error {
 	if c.p.Setup != nil {
 		c.p.Setup()
 	}
-	term := &engine.Terminal{Stdout: c.stdout, Stderr: c.stderr}
+	// With --json, stdout holds the run's JSON alone.
+	term := &engine.Terminal{Stdout: c.stdout, Stderr: c.stderr, Quiet: rf.quiet || c.json}
+	if c.json {
+		term.Stdout = c.stderr
+	}
+	mode := engine.RunningLines
+	switch {
+	case term.Quiet:
+		mode = engine.RunningHidden
+	case engine.IsTerminal(c.stderr):
+		mode = engine.RunningLive
+	}
+	stopRunning := term.ShowRunning(mode)
 	out, err := c.backends().Orchestrator(s).Execute(ctx, c.p, rf.opts, params, term)
+	stopRunning()
 	engine.ReportRunEnd()
 	if err != nil {
 		return err
 	}
 	run := out.Run
+	if c.json {
+		steps, err := s.Meta.StepRuns(ctx, run.ID)
+		if err != nil {
+			return err
+		}
+		if err := c.printJSON(newShowView(run, steps)); err != nil {
+			return err
+		}
+	}
 	took := engine.FormatDuration(run.EndedAt.Sub(run.StartedAt))
 	if run.Status != meta.RunSucceeded {
 		why := run.Error
 		if out.Hint != "" {
 			why = out.Hint
 		}
-		term.Progress(fmt.Sprintf("run %s %s after %s: %s", run.ID, run.Status, took, why))
+		term.Problem(fmt.Sprintf("run %s %s after %s: %s", run.ID, run.Status, took, why))
 		return errReported
+	}
+	if term.Quiet {
+		return nil
 	}
 	term.Progress(fmt.Sprintf("run %s succeeded in %s", run.ID, took))
 	return c.summarize(ctx, s, run.ID, c.stderr)
@@ -195,7 +223,7 @@ func flagsAgain(fs *pflag.FlagSet) []string {
 	var out []string
 	fs.Visit(func(f *pflag.Flag) {
 		switch f.Name {
-		case "only", "from", "resume":
+		case "only", "from", "resume", "quiet", "json":
 			return
 		}
 		if f.Value.Type() == "bool" && f.Value.String() == "true" {

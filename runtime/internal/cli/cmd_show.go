@@ -23,10 +23,7 @@ var showCommand = &command{
 		if err != nil {
 			return err
 		}
-		view := ShowView{Run: newRunView(run)}
-		for _, sr := range steps {
-			view.Steps = append(view.Steps, newStepView(sr))
-		}
+		view := newShowView(run, steps)
 		if c.json {
 			return c.printJSON(view)
 		}
@@ -63,6 +60,14 @@ var showCommand = &command{
 type ShowView struct {
 	Run   runView    `json:"run"`
 	Steps []stepView `json:"steps"`
+}
+
+func newShowView(run meta.Run, steps []meta.StepRun) ShowView {
+	view := ShowView{Run: newRunView(run)}
+	for _, sr := range steps {
+		view.Steps = append(view.Steps, newStepView(sr))
+	}
+	return view
 }
 
 // stepView is a step run as show and diff present it.

@@ -16,21 +16,43 @@ import (
 // behind their step's name ("[step] line") on the matching stream. It
 // serialises its writes, so lines of parallel steps never interleave
 // mid-line.
+//
+// Quiet keeps the lines of steps starting, finishing and being reused off
+// the terminal (run -q); what steps print and what fails still shows.
+// ShowRunning adds the steps that are running (running.go).
 type Terminal struct {
 	mu     sync.Mutex
 	Stdout io.Writer
 	Stderr io.Writer
+	Quiet  bool
+	run    *running
 }
 
-// Progress writes one progress line to stderr.
+// Progress writes one progress line to stderr, unless the terminal is
+// quiet.
 func (t *Terminal) Progress(line string) {
+	if !t.Quiet {
+		t.Problem(line)
+	}
+}
+
+// Problem writes one line about a failure to stderr, also when the
+// terminal is quiet.
+func (t *Terminal) Problem(line string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.clearLive()
 	io.WriteString(t.Stderr, line+"\n")
 }
 
 // Observe prints e; a terminal never refuses an event.
 func (t *Terminal) Observe(_ context.Context, e Event) error {
+	switch e.Kind {
+	case Running:
+		t.stepRunning(e.Step)
+	case Finished, Failed, Cancelled:
+		t.stepDone(e.Step)
+	}
 	switch e.Kind {
 	case Planned:
 		if len(e.Alone) > 0 {
@@ -41,21 +63,21 @@ func (t *Terminal) Observe(_ context.Context, e Event) error {
 	case Printed:
 		t.printed(e.Step, e.Text, e.Stderr)
 	case Retrying:
-		t.Progress(fmt.Sprintf("↻ %s attempt %d failed: %s; retrying", e.Step, e.Attempt, e.Err))
+		t.Problem(fmt.Sprintf("↻ %s attempt %d failed: %s; retrying", e.Step, e.Attempt, e.Err))
 	case Finished:
 		t.Progress(fmt.Sprintf("✓ %s %s", e.Step, FormatDuration(e.Took)))
 	case Cached:
 		t.Progress(fmt.Sprintf("↺ %s cached (%s)", e.Step, ReuseReason(*e.Record)))
 	case Failed:
 		if !e.Ran {
-			t.Progress(fmt.Sprintf("✗ %s failed: %s", e.Step, e.Record.Error))
+			t.Problem(fmt.Sprintf("✗ %s failed: %s", e.Step, e.Record.Error))
 			break
 		}
 		where := ""
 		if e.Where != "" {
 			where = e.Where + ": "
 		}
-		t.Progress(fmt.Sprintf("✗ %s failed after %s: %s%s", e.Step, FormatDuration(e.Took), where, e.Record.Error))
+		t.Problem(fmt.Sprintf("✗ %s failed after %s: %s%s", e.Step, FormatDuration(e.Took), where, e.Record.Error))
 	case Cancelled:
 		if e.Ran {
 			t.Progress(fmt.Sprintf("⊘ %s cancelled after %s", e.Step, FormatDuration(e.Took)))
@@ -102,6 +124,7 @@ func (t *Terminal) printed(step string, lines []byte, stderr bool) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.clearLive()
 	if stderr {
 		t.Stderr.Write(b.Bytes())
 	} else {
@@ -113,7 +136,7 @@ func (t *Terminal) printed(step string, lines []byte, stderr bool) {
 // kept from being recorded.
 func (t *Terminal) lost(e Event) {
 	if !e.DiskFull {
-		t.Progress(fmt.Sprintf("! recording steps %v failed: %v", e.Steps, e.Err))
+		t.Problem(fmt.Sprintf("! recording steps %v failed: %v", e.Steps, e.Err))
 		return
 	}
 	what := plural("step", e.Steps)
@@ -123,5 +146,5 @@ func (t *Terminal) lost(e Event) {
 	case len(e.Done) > 0:
 		what = plural("step", e.Done)
 	}
-	t.Progress(fmt.Sprintf("✗ %s could not be recorded: no space left on the store's disk", what))
+	t.Problem(fmt.Sprintf("✗ %s could not be recorded: no space left on the store's disk", what))
 }
