@@ -18,6 +18,8 @@ type (
 	Pipeline = pipeline.Pipeline
 	// Step is one node of the DAG.
 	Step = pipeline.Step
+	// CodePart is one piece of a step's code, for explain.
+	CodePart = pipeline.CodePart
 	// Input is an artifact a step reads, produced by step From under Name.
 	Input = pipeline.Input
 	// Output is an artifact a step writes.

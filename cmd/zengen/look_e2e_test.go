@@ -249,3 +249,28 @@ func TestProgressOfLongSteps(t *testing.T) {
 		t.Errorf("run --json, stderr:\n%s", stderr)
 	}
 }
+
+// TestExplainNamesTheHelper edits the helper train calls, then train's
+// own code: explain names which piece of the code changed, and where.
+func TestExplainNamesTheHelper(t *testing.T) {
+	lp := newLookPipeline(t)
+	lp.must("run")
+	lp.edit("float64(x) * 2", "float64(x) * 3")
+	lp.build()
+	lp.must("run")
+	stdout, _ := lp.must("explain", "latest", "train")
+	if !strings.Contains(stdout, "look.ipynb:cell 3 changed)\n") || !strings.Contains(stdout, "(helper scale at ") {
+		t.Errorf("explain after a helper's edit:\n%s", stdout)
+	}
+	t.Logf("explain latest train after editing scale:\n%s", stdout)
+
+	lp.edit("scale(xs[0]) / 10", "scale(xs[0]) / 100")
+	lp.build()
+	lp.must("run")
+	stdout, _ = lp.must("explain", "latest", "train")
+	if !strings.Contains(stdout, "(the step's own code at ") || !strings.Contains(stdout, "look.ipynb:cell 5 changed)\n") ||
+		strings.Contains(stdout, "helper scale") {
+		t.Errorf("explain after the step's own edit:\n%s", stdout)
+	}
+	t.Logf("explain latest train after editing train:\n%s", stdout)
+}

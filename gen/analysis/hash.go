@@ -10,9 +10,12 @@ import (
 	"go/printer"
 	"go/token"
 	"go/types"
+	"io"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/zengen-dev/zengen/gen/ir"
 )
 
 // hashSteps computes each step's code hash: its normalised body, every
@@ -45,30 +48,86 @@ func (a *analysis) hashSteps() {
 			roots = slices.Clone(sb.items)
 		}
 		roots = append(roots, a.userCodecItems(sb.step)...)
-		h := sha256.New()
-		fmt.Fprintf(h, "zengen step v1\n%s\n", sb.step.Kind)
+		// own hashes everything h does but the declarations reached.
+		h, own := sha256.New(), sha256.New()
+		both := io.MultiWriter(h, own)
+		fmt.Fprintf(both, "zengen step v1\n%s\n", sb.step.Kind)
 		for _, it := range roots {
-			fmt.Fprintf(h, "%s\n", a.normalised(it))
+			fmt.Fprintf(both, "%s\n", a.normalised(it))
 		}
 		reached, modules, env := a.reach(roots, declOf, sb)
-		for _, text := range reached {
-			fmt.Fprintf(h, "decl\n%s\n", text)
+		for _, r := range reached {
+			fmt.Fprintf(h, "decl\n%s\n", r.text)
 		}
 		sb.step.Modules, sb.step.Env = a.withRequirements(modules), env
 		for _, p := range sb.step.Inputs {
-			fmt.Fprintf(h, "in %s %s %s\n", p.Name, p.Type, p.Codec)
+			fmt.Fprintf(both, "in %s %s %s\n", p.Name, p.Type, p.Codec)
 		}
 		for _, p := range sb.step.Outputs {
-			fmt.Fprintf(h, "out %s %s %s %v\n", p.Name, p.Type, p.Codec, p.Metric)
+			fmt.Fprintf(both, "out %s %s %s %v\n", p.Name, p.Type, p.Codec, p.Metric)
 		}
-		fmt.Fprintf(h, "params %s\n", strings.Join(sb.step.Params, ","))
+		fmt.Fprintf(both, "params %s\n", strings.Join(sb.step.Params, ","))
 		if c := sb.step.Call; c != nil {
 			for _, arg := range c.Args {
-				fmt.Fprintf(h, "arg %s|%s|%s\n", arg.Input, arg.Param, arg.Literal)
+				fmt.Fprintf(both, "arg %s|%s|%s\n", arg.Input, arg.Param, arg.Literal)
 			}
 		}
 		sb.step.CodeHash = hex.EncodeToString(h.Sum(nil))
+		sb.step.CodeParts = a.codeParts(sb, own.Sum(nil), reached)
 	}
+}
+
+// reachedDecl is a package-level declaration a step reaches, with its
+// normalised text.
+type reachedDecl struct {
+	it   *item
+	text string
+}
+
+// partDigestLen is how many hex digits of a part's SHA-256 are kept: the
+// parts only say which piece changed; CodeHash, in full, decides.
+const partDigestLen = 16
+
+// codeParts lists the pieces of a step's code hash when it reaches any
+// declaration: its own code, then the declarations by position.
+func (a *analysis) codeParts(sb *stepBuild, own []byte, reached []reachedDecl) []ir.CodePart {
+	if len(reached) == 0 {
+		return nil
+	}
+	where := sb.step.Pos
+	if sb.fn != nil { // a function step's own code is its declaration
+		where = a.nb.Pos(sb.fn.cell, sb.fn.tokenLine, 0)
+	}
+	parts := []ir.CodePart{{Pos: a.cellOf(where), Digest: hex.EncodeToString(own)[:partDigestLen]}}
+	for _, r := range reached {
+		name := strings.Join(r.it.keys, ", ")
+		if name == "" {
+			name = r.it.keyword + " (…)"
+		}
+		sum := sha256.Sum256([]byte(r.text))
+		parts = append(parts, ir.CodePart{Name: name, Pos: a.cellOf(a.nb.Pos(r.it.cell, r.it.tokenLine, 0)),
+			Digest: hex.EncodeToString(sum[:])[:partDigestLen]})
+	}
+	slices.SortStableFunc(parts[1:], func(x, y ir.CodePart) int {
+		switch {
+		case x.Pos.Less(y.Pos):
+			return -1
+		case y.Pos.Less(x.Pos):
+			return 1
+		}
+		return strings.Compare(x.Name, y.Name)
+	})
+	return parts
+}
+
+// cellOf is the position of p's cell: in a notebook the cell alone, in a
+// script the line (scripts have no cells to name).
+func (a *analysis) cellOf(p ir.Pos) ir.Pos {
+	p.Col = 0
+	if p.Cell > 0 {
+		p.Line = 0
+	}
+	return p
 }
 
 func isMethod(obj types.Object) bool {
@@ -101,7 +160,7 @@ func (a *analysis) normalised(it *item) string {
 // their normalised texts (sorted), the modules they import (path →
 // version) and the environment variables they read by a constant name
 // (sorted). It also adds the parameters reached this way to the step.
-func (a *analysis) reach(roots []*item, declOf map[types.Object]*item, sb *stepBuild) (texts []string, modules map[string]string, env []string) {
+func (a *analysis) reach(roots []*item, declOf map[types.Object]*item, sb *stepBuild) (reached []reachedDecl, modules map[string]string, env []string) {
 	visited := map[*item]bool{}
 	modules = map[string]string{}
 	vars := map[string]bool{}
@@ -113,7 +172,7 @@ func (a *analysis) reach(roots []*item, declOf map[types.Object]*item, sb *stepB
 		if it != nil && !visited[it] {
 			visited[it] = true
 			queue = append(queue, it)
-			texts = append(texts, a.normalised(it))
+			reached = append(reached, reachedDecl{it, a.normalised(it)})
 		}
 	}
 	for len(queue) > 0 {
@@ -161,8 +220,8 @@ func (a *analysis) reach(roots []*item, declOf map[types.Object]*item, sb *stepB
 			return true
 		})
 	}
-	sort.Strings(texts)
-	return texts, modules, sortedKeys(vars)
+	sort.Slice(reached, func(i, j int) bool { return reached[i].text < reached[j].text })
+	return reached, modules, sortedKeys(vars)
 }
 
 // envFuncs are the functions that read one environment variable, named by

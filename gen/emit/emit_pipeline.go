@@ -162,6 +162,18 @@ func (e *emitter) stepLiteral(s *ir.Step) jen.Code {
 	if s.CodeHash != "" {
 		fields = append(fields, jen.Id("CodeHash").Op(":").Lit(s.CodeHash))
 	}
+	if len(s.CodeParts) > 0 {
+		var parts []jen.Code
+		for _, p := range s.CodeParts {
+			var f []jen.Code
+			if p.Name != "" {
+				f = append(f, jen.Id("Name").Op(":").Lit(p.Name))
+			}
+			f = append(f, jen.Id("Pos").Op(":").Lit(p.Pos.String()), jen.Id("Digest").Op(":").Lit(p.Digest))
+			parts = append(parts, jen.Values(f...))
+		}
+		fields = append(fields, jen.Id("CodeParts").Op(":").Index().Add(e.zen("CodePart")).Values(multiline(parts)...))
+	}
 	if len(s.Inputs) > 0 {
 		var ins []jen.Code
 		for _, in := range s.Inputs {

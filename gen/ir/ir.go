@@ -84,6 +84,11 @@ type Step struct {
 	Options Options  `json:"options"`
 
 	CodeHash string `json:"code_hash"` // hex SHA-256, see docs/design.md §4
+	// CodeParts split what CodeHash covers when the step reaches helpers:
+	// the step's own code first (Name ""), then each package-level
+	// declaration it reaches, so that explain can name the one whose
+	// change re-ran the step. They do not enter the cache key.
+	CodeParts []CodePart `json:"code_parts,omitempty"`
 	// Modules are the modules the step's code imports and those the
 	// notebook requires, "path@version"; Env the environment variables
 	// it reads by a constant name. Both enter the runtime's cache key.
@@ -107,6 +112,14 @@ type Step struct {
 	// Expect holds the recorded text outputs of the step's cells, for the
 	// generated parity test.
 	Expect []*Expect `json:"-"`
+}
+
+// CodePart is one piece of a step's code: its own (Name "") or a
+// declaration it reaches, named by what it declares ("fit", "T.String").
+type CodePart struct {
+	Name   string `json:"name,omitempty"`
+	Pos    Pos    `json:"pos"`
+	Digest string `json:"digest"` // the first 16 hex digits of the SHA-256 of its normalised code
 }
 
 // Call is how a pipeline cell invokes a function step.

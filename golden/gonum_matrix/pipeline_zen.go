@@ -70,6 +70,10 @@ func zg_describeSplit(zg_params *Params) *zen.Step {
 		Func:     "Split",
 		Pos:      "../../testdata/notebooks/gonum_matrix/matrices.ipynb:cell 6",
 		CodeHash: "72703e01e45c5cca735efdabc8ea2e41126ead9f23a87480de4dfd3deda50268",
+		CodeParts: []zen.CodePart{
+			{Pos: "../../testdata/notebooks/gonum_matrix/matrices.ipynb:cell 6", Digest: "4272d1a6688d253a"},
+			{Name: "TrainTest", Pos: "../../testdata/notebooks/gonum_matrix/matrices.ipynb:cell 4", Digest: "9c21fa7034708525"},
+		},
 		Inputs: []zen.Input{
 			{Name: "x", Type: "*mat.Dense", Codec: "value", From: "load"},
 		},
@@ -95,6 +99,10 @@ func zg_describeFit(zg_params *Params) *zen.Step {
 		Func:     "Fit",
 		Pos:      "../../testdata/notebooks/gonum_matrix/matrices.ipynb:cell 6",
 		CodeHash: "66e68ba3065f6bf4011c3f640f248f3edf6d5463c2658ad77e9b58dd435059cf",
+		CodeParts: []zen.CodePart{
+			{Pos: "../../testdata/notebooks/gonum_matrix/matrices.ipynb:cell 6", Digest: "7f0af24f4999f39c"},
+			{Name: "TrainTest", Pos: "../../testdata/notebooks/gonum_matrix/matrices.ipynb:cell 4", Digest: "9c21fa7034708525"},
+		},
 		Inputs: []zen.Input{
 			{Name: "tt", Type: "TrainTest", Codec: "value", From: "split"},
 		},

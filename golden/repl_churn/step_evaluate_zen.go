@@ -42,6 +42,10 @@ func zg_describeEvaluate(zg_params *Params) *zen.Step {
 		Doc:      "## Evaluate",
 		Pos:      "../../testdata/notebooks/repl_churn/churn.ipynb:cell 12",
 		CodeHash: "6c1c30e435f9c77941da0ac853e5ec0273f4febae05b2f19063a493ac6dbc3ae",
+		CodeParts: []zen.CodePart{
+			{Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 12", Digest: "8614958cbb94a7d1"},
+			{Name: "sigmoid", Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 4", Digest: "83241e6a05d1fbd0"},
+		},
 		Inputs: []zen.Input{
 			{Name: "xs", Type: "[]float64", Codec: "numeric", From: "load"},
 			{Name: "w", Type: "float64", Codec: "json", From: "train"},

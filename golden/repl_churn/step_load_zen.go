@@ -68,6 +68,12 @@ func zg_describeLoad(zg_params *Params) *zen.Step {
 		Doc:      "## Load\n\nTwo hundred synthetic customers; churn is more likely with a high score.",
 		Pos:      "../../testdata/notebooks/repl_churn/churn.ipynb:cell 6",
 		CodeHash: "e5d53a3f2095150ed5d14aae4b7b2328f881ef618fd46dfef36c196631adb5c5",
+		CodeParts: []zen.CodePart{
+			{Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 6", Digest: "33349d1509f40379"},
+			{Name: "checkBalance", Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 4", Digest: "fa346773834540bb"},
+			{Name: "checkRange", Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 4", Digest: "23c5b6510172cccc"},
+			{Name: "sigmoid", Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 4", Digest: "83241e6a05d1fbd0"},
+		},
 		Outputs: []zen.Output{
 			{Name: "xs", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
 			{Name: "ys", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},

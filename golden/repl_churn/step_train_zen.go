@@ -49,6 +49,11 @@ func zg_describeTrain(zg_params *Params) *zen.Step {
 		Doc:      "## Train\n\nPlain gradient descent on the log loss.",
 		Pos:      "../../testdata/notebooks/repl_churn/churn.ipynb:cell 10",
 		CodeHash: "fe27cee241ba29f0a0d385c2a2b42cb2c77f050749abe63267034ec203b9b011",
+		CodeParts: []zen.CodePart{
+			{Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 10", Digest: "d9d9bcfb5aa91be3"},
+			{Name: "logLoss", Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 4", Digest: "31747bb1cc395599"},
+			{Name: "sigmoid", Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 4", Digest: "83241e6a05d1fbd0"},
+		},
 		Inputs: []zen.Input{
 			{Name: "xs", Type: "[]float64", Codec: "numeric", From: "load"},
 			{Name: "ys", Type: "[]float64", Codec: "numeric", From: "load"},

@@ -37,6 +37,10 @@ func zg_describeSummarize(zg_params *Params) *zen.Step {
 		Func:     "Summarize",
 		Pos:      "../../testdata/notebooks/script_light/weather.go:62",
 		CodeHash: "a0a2ea8f2561ffc4fadfcc7225a56ddd608a43cb8bd836670150871524229611",
+		CodeParts: []zen.CodePart{
+			{Pos: "../../testdata/notebooks/script_light/weather.go:62", Digest: "2cf2f5f8f37b48ed"},
+			{Name: "mean", Pos: "../../testdata/notebooks/script_light/weather.go:52", Digest: "8868fff8a2d6a3e5"},
+		},
 		Inputs: []zen.Input{
 			{Name: "temps", Type: "[]float64", Codec: "numeric", From: "parse"},
 		},

@@ -27,6 +27,14 @@ func zg_describeCollect(zg_params *Params) *zen.Step {
 		Func:     "Collect",
 		Pos:      "../../testdata/notebooks/user_codec/readings.ipynb:cell 4",
 		CodeHash: "f80e7ada71b015060d7093e52de29c39c72eef463ebf7744031ec94f2be249a8",
+		CodeParts: []zen.CodePart{
+			{Pos: "../../testdata/notebooks/user_codec/readings.ipynb:cell 4", Digest: "b17b10368d684d23"},
+			{Name: "Reading", Pos: "../../testdata/notebooks/user_codec/readings.ipynb:cell 3", Digest: "503d6b5d4cde5503"},
+			{Name: "readingsCSV", Pos: "../../testdata/notebooks/user_codec/readings.ipynb:cell 3", Digest: "b67af4debd7385a1"},
+			{Name: "readingsCSV.Decode", Pos: "../../testdata/notebooks/user_codec/readings.ipynb:cell 3", Digest: "e39663c67101a0e3"},
+			{Name: "readingsCSV.Encode", Pos: "../../testdata/notebooks/user_codec/readings.ipynb:cell 3", Digest: "2d3069d060320590"},
+			{Name: "readingsCSV.Name", Pos: "../../testdata/notebooks/user_codec/readings.ipynb:cell 3", Digest: "3ed71cb4c69d2faf"},
+		},
 		Outputs: []zen.Output{
 			{Name: "readings", Type: "[]Reading", Codec: "readingsCodec", Show: zen.Shower(readingsCodec())},
 		},

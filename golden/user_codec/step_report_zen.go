@@ -26,6 +26,14 @@ func zg_describeReport(zg_params *Params) *zen.Step {
 		Func:     "Report",
 		Pos:      "../../testdata/notebooks/user_codec/readings.ipynb:cell 5",
 		CodeHash: "4e30aaa709ed45751465cc0f00bfce24413ceaadb33dd2c8062b7ee6f68d604e",
+		CodeParts: []zen.CodePart{
+			{Pos: "../../testdata/notebooks/user_codec/readings.ipynb:cell 5", Digest: "449933f4718d8a7e"},
+			{Name: "Reading", Pos: "../../testdata/notebooks/user_codec/readings.ipynb:cell 3", Digest: "503d6b5d4cde5503"},
+			{Name: "readingsCSV", Pos: "../../testdata/notebooks/user_codec/readings.ipynb:cell 3", Digest: "b67af4debd7385a1"},
+			{Name: "readingsCSV.Decode", Pos: "../../testdata/notebooks/user_codec/readings.ipynb:cell 3", Digest: "e39663c67101a0e3"},
+			{Name: "readingsCSV.Encode", Pos: "../../testdata/notebooks/user_codec/readings.ipynb:cell 3", Digest: "2d3069d060320590"},
+			{Name: "readingsCSV.Name", Pos: "../../testdata/notebooks/user_codec/readings.ipynb:cell 3", Digest: "3ed71cb4c69d2faf"},
+		},
 		Inputs: []zen.Input{
 			{Name: "readings", Type: "[]Reading", Codec: "readingsCodec", From: "collect"},
 		},

@@ -36,6 +36,10 @@ type Components struct {
 	Modules   []NamedPart `json:"modules,omitempty"` // module path → version linked into the binary
 	GoVersion string      `json:"go"`                // runtime.Version()
 	Salt      string      `json:"salt"`              // cache_version
+	// CodeParts split Code into the step's own code and the helpers it
+	// reaches, so that explain can name what changed. They are stored
+	// with the components but left out of the key: Code covers them.
+	CodeParts []pipeline.CodePart `json:"code_parts,omitempty"`
 }
 
 type NamedPart struct {
@@ -63,7 +67,7 @@ func sortOptional(ps []NamedPart) []NamedPart {
 // input digests, the canonical JSON of every param and what the run knows
 // from outside the code (environment, shipped files, flags, modules).
 func newCacheComponents(step *pipeline.Step, inputs map[string]string, params map[string]string, outside *keyInputs) Components {
-	c := Components{Code: step.CodeHash, GoVersion: goruntime.Version(), Salt: step.Options.CacheVersion}
+	c := Components{Code: step.CodeHash, GoVersion: goruntime.Version(), Salt: step.Options.CacheVersion, CodeParts: step.CodeParts}
 	for _, in := range step.Inputs {
 		c.Inputs = append(c.Inputs, NamedPart{in.Name, inputs[in.Name]})
 		c.InputCodecs = append(c.InputCodecs, NamedPart{in.Name, in.Codec})
@@ -92,8 +96,12 @@ func (c Components) encode() string {
 	return string(b)
 }
 
-// key is the hex SHA-256 over the format tag and the canonical encoding.
-func (c Components) key() string { return cacheKey(c.encode()) }
+// key is the hex SHA-256 over the format tag and the canonical encoding
+// of every part but CodeParts.
+func (c Components) key() string {
+	c.CodeParts = nil
+	return cacheKey(c.encode())
+}
 
 // cacheKey is key for components already encoded.
 func cacheKey(encoded string) string {
@@ -116,7 +124,11 @@ func (c Components) Changes(prev Components) []string {
 	var out []string
 	same := func(s string) string { return s }
 	if c.Code != prev.Code {
-		out = append(out, fmt.Sprintf("code changed: %s → %s", Short(prev.Code), Short(c.Code)))
+		line := fmt.Sprintf("code changed: %s → %s", Short(prev.Code), Short(c.Code))
+		if which := codePartChanges(prev.CodeParts, c.CodeParts); len(which) > 0 {
+			line += " (" + strings.Join(which, "; ") + ")"
+		}
+		out = append(out, line)
 	}
 	out = append(out, diffParts("input", prev.Inputs, c.Inputs, Short)...)
 	out = append(out, diffParts("param", prev.Params, c.Params, same)...)
@@ -196,4 +208,65 @@ func Short(s string) string {
 		s = s[:12]
 	}
 	return prefix + s
+}
+
+// codePartChanges names the pieces of code that differ between two
+// records of a step: its own code, helpers changed, newly reached or no
+// longer reached. A helper is known by its name, and by its name and
+// position where the notebook declares that name twice (the REPL's
+// redeclarations). Records made before parts were kept name nothing.
+func codePartChanges(prev, cur []pipeline.CodePart) []string {
+	if len(prev) == 0 || len(cur) == 0 {
+		return nil
+	}
+	old := partsByName(prev)
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range cur {
+		k := partName(p, cur)
+		seen[k] = true
+		was, ok := old[k]
+		switch {
+		case !ok:
+			out = append(out, fmt.Sprintf("%s is now reached", describePart(p)))
+		case was.Digest != p.Digest:
+			out = append(out, fmt.Sprintf("%s changed", describePart(p)))
+		}
+	}
+	for _, p := range prev {
+		if !seen[partName(p, prev)] {
+			out = append(out, fmt.Sprintf("%s is no longer reached", describePart(p)))
+		}
+	}
+	return out
+}
+
+func partsByName(parts []pipeline.CodePart) map[string]pipeline.CodePart {
+	m := make(map[string]pipeline.CodePart, len(parts))
+	for _, p := range parts {
+		m[partName(p, parts)] = p
+	}
+	return m
+}
+
+// partName identifies p among parts: its name, with its position when
+// another part has the same name.
+func partName(p pipeline.CodePart, parts []pipeline.CodePart) string {
+	n := 0
+	for _, q := range parts {
+		if q.Name == p.Name {
+			n++
+		}
+	}
+	if n > 1 {
+		return p.Name + "@" + p.Pos
+	}
+	return p.Name
+}
+
+func describePart(p pipeline.CodePart) string {
+	if p.Name == "" {
+		return "the step's own code at " + p.Pos
+	}
+	return "helper " + p.Name + " at " + p.Pos
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 )
 
 func TestCacheComponentChanges(t *testing.T) {
@@ -23,5 +24,34 @@ func TestCacheComponentChanges(t *testing.T) {
 	if base.key() != (Components{Code: "c1", Inputs: []NamedPart{{"xs", "sha256:aa"}}, Params: []NamedPart{{"lr", "0.1"}},
 		Codecs: []NamedPart{{"w", "json"}}, GoVersion: "go1.26.0"}).key() {
 		t.Error("equal components gave different keys")
+	}
+}
+
+// TestCodePartsNameWhatChanged names the helper whose change changed the
+// code hash, tells apart a name the REPL declared twice by its position,
+// and leaves the key as it was without parts.
+func TestCodePartsNameWhatChanged(t *testing.T) {
+	part := func(name, pos, digest string) pipeline.CodePart {
+		return pipeline.CodePart{Name: name, Pos: pos, Digest: digest}
+	}
+	prev := Components{Code: "c1", GoVersion: "go1.26.0", CodeParts: []pipeline.CodePart{
+		part("", "nb.ipynb:cell 5", "a"), part("fit", "nb.ipynb:cell 2", "b"),
+		part("f", "nb.ipynb:cell 3", "c"), part("f", "nb.ipynb:cell 4", "d"), part("old", "nb.ipynb:cell 1", "e")}}
+	cur := Components{Code: "c2", GoVersion: "go1.26.0", CodeParts: []pipeline.CodePart{
+		part("", "nb.ipynb:cell 5", "a"), part("fit", "nb.ipynb:cell 2", "B"),
+		part("f", "nb.ipynb:cell 3", "c"), part("f", "nb.ipynb:cell 4", "D"), part("new", "nb.ipynb:cell 6", "f")}}
+	want := []string{"code changed: c1 → c2 (helper fit at nb.ipynb:cell 2 changed; helper f at nb.ipynb:cell 4 changed; " +
+		"helper new at nb.ipynb:cell 6 is now reached; helper old at nb.ipynb:cell 1 is no longer reached)"}
+	if diff := cmp.Diff(want, cur.Changes(prev)); diff != "" {
+		t.Errorf("changes (-want +got):\n%s", diff)
+	}
+	// A record from before parts were kept names nothing.
+	bare := prev
+	bare.CodeParts = nil
+	if diff := cmp.Diff([]string{"code changed: c1 → c2"}, cur.Changes(bare)); diff != "" {
+		t.Errorf("changes since a record without parts (-want +got):\n%s", diff)
+	}
+	if prev.key() != bare.key() {
+		t.Error("code parts changed the cache key")
 	}
 }

@@ -32,9 +32,9 @@ func (r *Runner) components(s *pipeline.Step, inputs map[string]meta.Artifact) C
 // finished, a cache hit; never a step's latest result as such.
 func (r *Runner) prepare(ctx context.Context, pl *planned, inputs map[string]meta.Artifact) (sr meta.StepRun, hit bool) {
 	s := pl.step
-	encoded := r.components(s, inputs).encode()
+	comps := r.components(s, inputs)
 	sr = meta.StepRun{RunID: r.run.ID, Pipeline: r.p.Name, Step: s.Name, CodeHash: s.CodeHash,
-		CacheKey: cacheKey(encoded), Components: encoded, Inputs: sortedArtifacts(inputs)}
+		CacheKey: comps.key(), Components: comps.encode(), Inputs: sortedArtifacts(inputs)}
 	if prev := pl.resumed; prev != nil && prev.CacheKey == sr.CacheKey && r.unusable(ctx, s, prev) == "" {
 		return r.reused(sr, prev, "finished in run "+r.opts.Resume+", which this run resumes"), true
 	}

@@ -47,11 +47,15 @@ type Step struct {
 	Doc      string // markdown text before the step in the notebook
 	Pos      string // where it starts, e.g. "churn.ipynb:cell 3"
 	CodeHash string // hex SHA-256 of the normalised code it reaches
-	Inputs   []Input
-	Outputs  []Output
-	Params   []string // names of the params the step uses
-	Metrics  []string // names of outputs recorded as metrics
-	After    []string // ordering edges with no data
+	// CodeParts split what CodeHash covers, for explain: the step's own
+	// code (Name "") and each declaration of the notebook it reaches. They
+	// do not enter the cache key; CodeHash does.
+	CodeParts []CodePart
+	Inputs    []Input
+	Outputs   []Output
+	Params    []string // names of the params the step uses
+	Metrics   []string // names of outputs recorded as metrics
+	After     []string // ordering edges with no data
 	// Env names the environment variables the step's code reads by a
 	// literal name (os.Getenv("X")); their values enter its cache key.
 	Env []string
@@ -69,6 +73,15 @@ type Step struct {
 	// through sc. A panic inside is recovered by the runtime and recorded
 	// with its stack (which points into the notebook through //line).
 	Run func(ctx context.Context, sc *StepContext) error
+}
+
+// CodePart is one piece of a step's code: its own (Name "") or a
+// declaration of the notebook it reaches ("fit", "T.String"), where it is
+// and a digest of its normalised code.
+type CodePart struct {
+	Name   string `json:"name,omitempty"`
+	Pos    string `json:"pos"`
+	Digest string `json:"digest"`
 }
 
 // Input is an artifact a step reads, produced by step From under Name.
