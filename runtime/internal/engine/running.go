@@ -56,6 +56,7 @@ type running struct {
 	since map[string]time.Time     // step → when its code began
 	mark  map[string]time.Duration // step → the last mark reported (RunningLines)
 	shown bool                     // the live line is on the screen
+	line  string                   // what it says
 }
 
 // IsTerminal says whether w is a terminal that understands the live line:
@@ -168,8 +169,10 @@ func (t *Terminal) showRunning() {
 			}
 			line += part
 		}
-		io.WriteString(t.Stderr, clearLine+line)
-		r.shown = true
+		if !r.shown || line != r.line {
+			io.WriteString(t.Stderr, clearLine+line)
+			r.shown, r.line = true, line
+		}
 	}
 }
 
