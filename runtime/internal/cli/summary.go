@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/zengen-dev/zengen/runtime/internal/engine"
@@ -26,8 +27,8 @@ const summaryValueBytes = 1 << 10
 // summaryWidth bounds a value shown in the summary, in bytes.
 const summaryWidth = 72
 
-// summarize writes the summary of a finished run: its step counts, then
-// one line per metric and per result of a final step.
+// summarize writes the summary of a finished run: one line per metric,
+// then one per result of a final step that is not a metric.
 func (c *cli) summarize(ctx context.Context, st *engine.Store, runID string, w io.Writer) error {
 	steps, err := st.Meta.StepRuns(ctx, runID)
 	if err != nil {
@@ -41,6 +42,9 @@ func (c *cli) summarize(ctx context.Context, st *engine.Store, runID string, w i
 	}
 	for _, sr := range finalSteps(c, steps) {
 		for _, o := range sr.Outputs {
+			if slices.ContainsFunc(sr.Metrics, func(m meta.Metric) bool { return m.Name == o.Name }) {
+				continue // shown as a metric
+			}
 			lines = append(lines, fmt.Sprintf("  result %s.%s = %s", sr.Step, o.Name, c.briefly(ctx, st, sr, o)))
 		}
 	}
