@@ -195,7 +195,11 @@ func runRun(ctx context.Context, c *cli, st *cmdState, args []string) error {
 		return nil
 	}
 	term.Progress(fmt.Sprintf("run %s succeeded in %s", run.ID, took))
-	return c.summarize(ctx, s, run.ID, c.stderr)
+	if err := c.summarize(ctx, s, run.ID, c.stderr); err != nil {
+		// The run is recorded and succeeded; only its summary is missing.
+		fmt.Fprintf(c.stderr, "  (no summary: %v; '%s show %s' shows the run)\n", err, c.prog, run.ID)
+	}
+	return nil
 }
 
 // rawArgs rebuilds the command line of fs for a second parse.
