@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -93,4 +94,44 @@ func newRunView(r meta.Run) runView {
 		v.Duration = engine.FormatDuration(r.EndedAt.Sub(r.StartedAt))
 	}
 	return v
+}
+
+// compactParams writes a run's params (a JSON object) as name=value pairs
+// in the object's order: strings bare when that reads unambiguously,
+// everything else as compact JSON.
+func compactParams(raw json.RawMessage) string {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return string(raw)
+	}
+	var pairs []string
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return string(raw)
+		}
+		name, _ := t.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return string(raw)
+		}
+		pairs = append(pairs, name+"="+compactValue(v))
+	}
+	return dash(strings.Join(pairs, " "))
+}
+
+func compactValue(v json.RawMessage) string {
+	var s string
+	if err := json.Unmarshal(v, &s); err == nil {
+		if s != "" && !strings.ContainsAny(s, " \t\n\"'=,") {
+			return s
+		}
+		return string(v)
+	}
+	var b bytes.Buffer
+	if err := json.Compact(&b, v); err != nil {
+		return string(v)
+	}
+	return b.String()
 }
