@@ -38,6 +38,8 @@ var runCommand = &command{
 		{"run --from {step}", "re-run {step} and everything downstream"},
 		{"run --resume latest", "finish an interrupted or failed run"},
 		{"run --no-cache --parallel 1", "run everything again, one step at a time"},
+		{"run -q", "print only what the steps print and what fails"},
+		{"run --json", "the finished run as JSON on stdout, for scripts"},
 	},
 	flags: defineRunFlags,
 	run:   runRun,
