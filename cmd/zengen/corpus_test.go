@@ -9,89 +9,221 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/zengen-dev/zengen/internal/gomodtest"
 )
 
-// corpusDir holds real public notebooks, outside the repository.
-const corpusDir = "../../../shared/corpus"
+// corpusDirs are where real public notebooks may sit, outside the
+// repository: $ZENGEN_CORPUS, beside the checkout (../shared/corpus from
+// its root) or in the development machine's shared folder.
+var corpusDirs = []string{os.Getenv("ZENGEN_CORPUS"), "../../../shared/corpus", "/work/shared/corpus"}
 
-// TestCorpus runs inspect and generate on every real notebook of the
-// corpus. Neither may crash or hang; generate must either produce a
-// package or reject the notebook with positioned errors. Without -short the
-// generated packages are also built (which may need the module proxy for
-// the notebooks' own imports). The counts are logged for the project's
-// notes.
+// corpusOutcomes records what TestCorpus found for each file of the
+// corpus; -update rewrites it, so a change of outcome shows in review.
+const corpusOutcomes = "testdata/corpus_outcomes.txt"
+
+// TestCorpus runs every real notebook of the corpus through zengen as a
+// user would: inspect, generate a standalone module, build it and run its
+// generated test, which runs the pipeline and compares what each step
+// prints with the outputs the notebook recorded. Neither inspect nor
+// generate may crash or hang, and a rejection must be positioned. Each
+// file's outcome goes into a table compared with corpusOutcomes:
+//
+//   - reproduces: the parity test passes;
+//   - runs (no recorded output): the pipeline runs, there was nothing to compare;
+//   - runs, nondeterministic: two runs of the parity test fail differently;
+//   - runs, differs from recording: the parity test fails the same way twice;
+//   - fails: the pipeline does not run to the end;
+//   - does not build: generated code that does not compile (a zengen bug);
+//   - rejected: generate refused the notebook, with its first reason;
+//   - blocked: an import the module proxy cannot serve.
+//
+// It needs the module proxy and minutes, so -short skips it.
 func TestCorpus(t *testing.T) {
-	entries, err := os.ReadDir(corpusDir)
-	if os.IsNotExist(err) {
-		t.Skipf("no corpus at %s", corpusDir)
+	if testing.Short() {
+		t.Skip("generates, builds and runs every corpus notebook; skipped with -short")
 	}
+	dir := ""
+	for _, d := range corpusDirs {
+		if _, err := os.Stat(d); d != "" && err == nil {
+			dir = d
+			break
+		}
+	}
+	if dir == "" {
+		t.Skipf("no corpus at %s", strings.Join(corpusDirs[1:], " or "))
+	}
+	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	timeout := 10 * time.Minute // first downloads of a notebook's requirements
-	if testing.Short() {
-		// Offline: a notebook whose imports are not in the module cache is
-		// rejected (with positions) instead of downloaded.
-		t.Setenv("GOPROXY", "off")
-		timeout = time.Minute
-	}
-	module := gomodtest.Module(t, "example.com/corpus")
-	var generated, built, rejected, unbuilt int
-	reasons := map[string]int{}
+	root := t.TempDir()
+	outcomes := map[string]string{}
+	var names []string
 	for i, e := range entries {
 		name := e.Name()
 		if !strings.HasSuffix(name, ".ipynb") && !strings.HasSuffix(name, ".go") {
 			continue
 		}
-		nb := filepath.Join(corpusDir, name)
+		names = append(names, name)
+		nb := filepath.Join(dir, name)
 		t.Run(name, func(t *testing.T) {
-			status, _, stderr := runWithTimeout(t, timeout, "inspect", nb)
-			checkNoCrash(t, "inspect", status, stderr)
-
-			out := filepath.Join(module, fmt.Sprintf("p%02d", i))
-			status, _, stderr = runWithTimeout(t, timeout, "generate", nb, "-o", out)
-			checkNoCrash(t, "generate", status, stderr)
-			if status != exitOK {
-				rejected++
-				reasons[firstReason(stderr, nb)]++
-				if !positionedOnly(stderr, nb) {
-					t.Errorf("generate rejected %s without a position on every error:\n%s", name, stderr)
-				}
-				return
-			}
-			generated++
-			if testing.Short() {
-				return
-			}
-			if output, err := goCommand(t, module, "build", "./"+filepath.Base(out)+"/..."); err != nil {
-				unbuilt++
-				reasons["does not build: "+firstLine(output)]++
-				t.Logf("%s generated but does not build:\n%s", name, output)
-				return
-			}
-			built++
+			outcomes[name] = corpusOutcome(t, nb, filepath.Join(root, fmt.Sprintf("p%02d", i)), fmt.Sprintf("example.com/corpus/p%02d", i))
+			t.Logf("%s: %s", name, outcomes[name])
 		})
 	}
-	t.Logf("corpus: %d generated (%d built, %d did not build), %d rejected", generated, built, unbuilt, rejected)
-	type reason struct {
-		text  string
-		count int
+	got := corpusTable(names, outcomes)
+	if *update {
+		writeFile(t, corpusOutcomes, got)
+		return
 	}
-	var top []reason
-	for text, count := range reasons {
-		top = append(top, reason{text, count})
+	want, err := os.ReadFile(corpusOutcomes)
+	if err != nil {
+		t.Fatalf("%v; run go test ./cmd/zengen -run TestCorpus -update to record the outcomes", err)
 	}
-	sort.Slice(top, func(i, j int) bool {
-		if top[i].count != top[j].count {
-			return top[i].count > top[j].count
+	if string(want) != got {
+		writeFile(t, corpusOutcomes+".actual", got)
+		t.Errorf("corpus outcomes changed (run with -update if the change is intended):\n%s", diffMaps(map[string]string{"outcomes": string(want)}, map[string]string{"outcomes": got}))
+	}
+}
+
+// corpusOutcome generates, builds and tests one notebook and says how far
+// it got.
+func corpusOutcome(t *testing.T, nb, out, module string) string {
+	const timeout = 10 * time.Minute // first downloads of a notebook's requirements
+	status, _, stderr := runWithTimeout(t, timeout, "inspect", nb)
+	checkNoCrash(t, "inspect", status, stderr)
+	status, _, stderr = runWithTimeout(t, timeout, "generate", nb, "-o", out, "--module", module, "--runtime-replace", repoRoot)
+	checkNoCrash(t, "generate", status, stderr)
+	if status != exitOK {
+		if m := unavailableModule(stderr); m != "" {
+			return "blocked: unavailable module " + m
 		}
-		return top[i].text < top[j].text
-	})
-	for _, r := range top {
-		t.Logf("  %3d × %s", r.count, r.text)
+		if !positionedOnly(stderr, nb) {
+			t.Errorf("generate rejected %s without a position on every error:\n%s", nb, stderr)
+		}
+		return "rejected: " + firstReason(stderr, nb)
 	}
+	if output, err := goCommand(t, out, "build", "./..."); err != nil {
+		return "does not build: " + shorten(firstLine(output))
+	}
+	runs, hasParity := "runs (no recorded output)", true
+	if test, err := filepath.Glob(filepath.Join(out, "*_zen_test.go")); err == nil && len(test) == 1 {
+		text, _ := os.ReadFile(test[0])
+		hasParity = strings.Contains(string(text), "TestNotebookParity")
+	}
+	first, err := goCommand(t, out, "test", "-count=1", ".")
+	if err == nil {
+		if hasParity {
+			return "reproduces"
+		}
+		return runs
+	}
+	failed := parityFailure(first)
+	if failed == "" {
+		return "fails: " + shorten(runFailure(first))
+	}
+	second, err := goCommand(t, out, "test", "-count=1", ".")
+	if err == nil || testFailures(first) != testFailures(second) {
+		return "runs, nondeterministic: " + failed
+	}
+	return "runs, differs from recording: " + failed
+}
+
+// unavailableModule returns the first import or requirement that the
+// module proxy does not serve (it answers 4xx, or its latest version
+// lacks the package), "" when nothing is unavailable.
+func unavailableModule(stderr string) string {
+	for _, line := range strings.Split(stderr, "\n") {
+		for _, re := range unavailable {
+			if m := re.FindStringSubmatch(line); m != nil {
+				return m[1]
+			}
+		}
+	}
+	return ""
+}
+
+// unavailable match the go command's words, as zengen passes them on, for
+// an import it cannot get through the module proxy.
+var unavailable = []*regexp.Regexp{
+	regexp.MustCompile(`cannot import "([^"]+)": .*(?:reading https?://\S+: 4\d\d|but does not contain package)`),
+	regexp.MustCompile(`cannot use requirement (\S+?)@\S*: .*reading https?://\S+: 4\d\d`),
+	regexp.MustCompile(`(\S+?)(?:@\S+)?: reading https?://\S+: 4\d\d`),
+}
+
+// parityFailure names the first step and cell the parity test found
+// different, "" when the parity test did not fail.
+func parityFailure(output string) string {
+	m := parityLine.FindStringSubmatch(output)
+	if m == nil {
+		return ""
+	}
+	return m[1] + ", " + m[2]
+}
+
+var parityLine = regexp.MustCompile(`parity: (steps? [^:]+): [^\n]*?(cell \d+|line \d+|a cell of step [^:]+)`)
+
+// runFailure is the first line of a failed test that says why.
+func runFailure(output string) string {
+	for _, line := range strings.Split(output, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "---") || strings.HasPrefix(line, "=== ") || strings.HasPrefix(line, "FAIL") || strings.HasPrefix(line, "ok ") {
+			continue
+		}
+		return durations.ReplaceAllString(line, "")
+	}
+	return "no reason given"
+}
+
+// testFailures is a test's output without what changes from run to run
+// regardless of the code: durations and temporary folders.
+func testFailures(output string) string {
+	output = durations.ReplaceAllString(output, "")
+	return tempPaths.ReplaceAllString(output, "TMP")
+}
+
+var (
+	durations = regexp.MustCompile(`\(?[0-9.]+m?s\)?`)
+	tempPaths = regexp.MustCompile(`/tmp/[^ \n:]*`)
+)
+
+func shorten(s string) string {
+	s = tempPaths.ReplaceAllString(s, "TMP")
+	if len(s) > 100 {
+		s = s[:100] + "…"
+	}
+	return s
+}
+
+// corpusTable is the outcomes as a sorted table with the counts per kind.
+func corpusTable(names []string, outcomes map[string]string) string {
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString("# TestCorpus (cmd/zengen/corpus_test.go): each corpus file and how far zengen takes it.\n")
+	b.WriteString("# go test ./cmd/zengen -run TestCorpus -update rewrites this file.\n\n")
+	counts := map[string]int{}
+	for _, n := range names {
+		o := outcomes[n]
+		if o == "" {
+			o = "not run"
+		}
+		fmt.Fprintf(&b, "%s\t%s\n", n, o)
+		kind, _, _ := strings.Cut(o, ":")
+		counts[kind]++
+	}
+	b.WriteString("\n")
+	for _, kind := range sortedCountKeys(counts) {
+		fmt.Fprintf(&b, "# %3d %s\n", counts[kind], kind)
+	}
+	return b.String()
+}
+
+func sortedCountKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // runWithTimeout runs zengen and fails the test if it does not return.
@@ -139,10 +271,7 @@ var position = regexp.MustCompile(`^(:cell \d+)?(:\d+)*: `)
 func firstReason(stderr, nb string) string {
 	line := strings.TrimPrefix(firstLine(stderr), nb)
 	line = position.ReplaceAllString(line, "")
-	if len(line) > 90 {
-		line = line[:90] + "…"
-	}
-	return line
+	return shorten(line)
 }
 
 // firstLine is the first line of s that is not an indented continuation.
