@@ -17,9 +17,11 @@ import (
 //
 //   - its stdout streams: what the cell printed;
 //   - its execute_result text/plain: gophernotes records a cell's printing
-//     there too. The kernel also shows the results of a trailing print call
-//     there ("12 <nil>", the byte count and error of fmt.Printf); Go
-//     discards those results, so they are left out.
+//     there too, and the values of its last expression, which the step
+//     shows (shown.go). The kernel also shows the results of a trailing
+//     print call there ("12 <nil>", the byte count and error of
+//     fmt.Printf; lgo prints them into stdout); Go discards those
+//     results, so they are left out.
 //
 // Not compared: stderr streams (the log package and println write there,
 // and the runtime captures stdout only), display_data (images, HTML and
@@ -109,7 +111,7 @@ func (a *analysis) recordedExpect(c *parser.Cell, withResults bool) *ir.Expect {
 		e.Skip = true
 		return e
 	}
-	e.Text = recordedText(c, withResults)
+	e.Text = recordedText(c, withResults, a.shows())
 	for _, o := range c.Outputs {
 		if o.Type == "error" {
 			e.Skip = true
@@ -120,20 +122,20 @@ func (a *analysis) recordedExpect(c *parser.Cell, withResults bool) *ir.Expect {
 
 // recordedText joins a cell's stdout and text results and normalises them.
 // Streams may break a line anywhere, so normalising happens after joining.
-func recordedText(c *parser.Cell, withResults bool) string {
+func recordedText(c *parser.Cell, withResults bool, shows *cellShows) string {
 	var b strings.Builder
 	for _, o := range c.Outputs {
 		switch {
 		case o.Type == "stream" && o.Name == "stdout":
 			b.WriteString(o.Text)
 		case o.Type == "execute_result" && withResults:
-			if printResults.MatchString(o.Text) && trailingPrint.MatchString(lastLine(c.Code)) {
+			if printResults.MatchString(o.Text) && (shows.hidesPrintResults(c) || trailingPrint.MatchString(lastLine(c.Code))) {
 				continue
 			}
-			b.WriteString(o.Text)
+			b.WriteString(shows.resultText(c, o.Text))
 		}
 	}
-	return normaliseOutput(b.String())
+	return normaliseOutput(shows.withoutPrintResults(c, b.String()))
 }
 
 // lastLine is the last non-blank line of src.

@@ -35,7 +35,8 @@ func TestPrintRouting(t *testing.T) {
 	}
 	for step, want := range map[string]string{
 		"generic": "show[int](zg_ctx, 1)\nshow(zg_ctx, \"two\")",
-		"writers": "fmt.Fprintln(zg_stderr(zg_ctx), \"to stderr\")\njson.NewEncoder(zg_out).Encode(1)",
+		// The cell's last expression: gophernotes showed its error result.
+		"writers": "fmt.Fprintln(zg_stderr(zg_ctx), \"to stderr\")\nzg_showValues(zg_out)(json.NewEncoder(zg_out).Encode(1))",
 	} {
 		if got := bodyText(stepNamed(t, p, step)); got != want {
 			t.Errorf("step %s:\n%s\nwant:\n%s", step, got, want)

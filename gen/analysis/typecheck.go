@@ -38,6 +38,8 @@ type checked struct {
 	unusedAt map[token.Pos]bool
 	// topStmts are the top-level statements, in notebook order.
 	topStmts []*item
+	// shows are what REPL cells show of their expressions (shown.go).
+	shows *cellShows
 }
 
 // userImport is one import of the notebook.
@@ -166,6 +168,7 @@ func (a *analysis) typeCheck() bool {
 			return false
 		}
 		a.attachNodes()
+		a.findShows(typeErrs)
 		a.reportTypeErrors(typeErrs)
 		break
 	}

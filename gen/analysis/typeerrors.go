@@ -45,6 +45,8 @@ func (a *analysis) reportTypeErrors(errs []types.Error) {
 		}
 		last = nil
 		switch {
+		case a.chk.shows.allowed[e.Pos] && strings.HasSuffix(e.Msg, " is not used"):
+			continue
 		case strings.HasPrefix(e.Msg, "declared and not used") || strings.HasSuffix(e.Msg, " declared and not used"):
 			a.chk.unusedAt[e.Pos] = true
 			if v := defAt[e.Pos]; v != nil {

@@ -26,6 +26,7 @@ func (e *emitter) declsFile() *jen.File {
 		f.Line()
 	}
 	e.printHelpers(f)
+	e.showHelpers(f)
 	return f
 }
 
