@@ -107,6 +107,14 @@ func (a *analysis) typeCheck() bool {
 		// misleading error.
 		return false
 	}
+	if kept := a.dropBrokenImports(imports, file); len(kept) != len(imports) {
+		imports = kept
+		src = a.syntheticSource(decls, imports)
+		if file, err = goparser.ParseFile(fset, "zen_check.go", src, goparser.SkipObjectResolution); err != nil {
+			a.syntaxErrors(err)
+			return false
+		}
+	}
 	before := len(a.errs)
 	versions := a.versionDecls(decls)
 	if len(a.errs) > before {
@@ -151,6 +159,7 @@ func (a *analysis) typeCheck() bool {
 		added := false
 		if round == 0 {
 			added = a.addMissingImports(typeErrs, candidates)
+			added = a.addModuleImports(typeErrs) || added
 		}
 		if added {
 			src = a.syntheticSource(decls, chk.imports)
