@@ -257,9 +257,10 @@ func (s *cellShows) hidesPrintResults(c *parser.Cell) bool {
 
 // resultText is a recorded execute_result as the step prints it: the
 // kernel shows a cell's values as a block of their own, the step ends
-// them with a newline.
+// them with a newline (after one of their own, too: a string "a\n"
+// shows as "a\n\n").
 func (s *cellShows) resultText(c *parser.Cell, text string) string {
-	if s != nil && s.values[c] && text != "" && !strings.HasSuffix(text, "\n") {
+	if s != nil && s.values[c] && text != "" {
 		return text + "\n"
 	}
 	return text

@@ -48,6 +48,16 @@ func LookingAtValues(zg_ctx context.Context) {
 	p := &point{1, 2}
 //line ../../testdata/notebooks/repl_shown/values.ipynb:cell 12:4
 	zg_showValues(zg_out)(p)
+//line ../../testdata/notebooks/repl_shown/values.ipynb:cell 13:1
+	x_2 := "again"
+//line ../../testdata/notebooks/repl_shown/values.ipynb:cell 13:2
+	zg_showValues(zg_out)(x_2)
+//line ../../testdata/notebooks/repl_shown/values.ipynb:cell 14:1
+	lines := "one\ntwo\n"
+//line ../../testdata/notebooks/repl_shown/values.ipynb:cell 14:2
+	zg_showValues(zg_out)(lines)
+//line ../../testdata/notebooks/repl_shown/values.ipynb:cell 15:1
+	zg_showValues(zg_out)(x_2)
 }
 
 func zg_describeLookingAtValues(zg_params *Params) *zen.Step {
@@ -55,7 +65,7 @@ func zg_describeLookingAtValues(zg_params *Params) *zen.Step {
 		Name:     "looking_at_values",
 		Func:     "LookingAtValues",
 		Pos:      "../../testdata/notebooks/repl_shown/values.ipynb:cell 3",
-		CodeHash: "b0f7f399b89c647606c7cbdf47120ac297ee6b232fc28397fc229e042d3ae9cd",
+		CodeHash: "6686e42e73030358d8977529c841c66884d26163a6d70b30ef4a44fcf3f1a451",
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			LookingAtValues(zg_ctx)
 			return nil

@@ -29,5 +29,11 @@ func TestNotebookParity(t *testing.T) {
 3
 `},
 		{Step: "looking_at_values", Cell: "../../testdata/notebooks/repl_shown/values.ipynb:cell 12", Text: "&{1 2}\n"},
+		{Step: "looking_at_values", Cell: "../../testdata/notebooks/repl_shown/values.ipynb:cell 13", Text: "again\n"},
+		{Step: "looking_at_values", Cell: "../../testdata/notebooks/repl_shown/values.ipynb:cell 14", Text: `one
+two
+
+`},
+		{Step: "looking_at_values", Cell: "../../testdata/notebooks/repl_shown/values.ipynb:cell 15", Text: "again\n"},
 	})
 }
