@@ -165,7 +165,7 @@ func (a *analysis) unshowable(t types.Type) string {
 	for _, name := range scope.Names() {
 		if tn, ok := scope.Lookup(name).(*types.TypeName); ok {
 			if m := fmtMethod(tn.Type()); m != "" {
-				withMethods = append(withMethods, tn.Name()+" has a "+m+" method")
+				withMethods = append(withMethods, tn.Name()+" has "+methodNoun(m))
 			}
 		}
 	}
@@ -187,7 +187,7 @@ func (a *analysis) unshowable(t types.Type) string {
 		if n, ok := types.Unalias(t).(*types.Named); ok {
 			if m := fmtMethod(n); m != "" {
 				if n.Obj().Pkg() == a.chk.pkg {
-					return "its type " + n.Obj().Name() + " has a " + m + " method"
+					return "its type " + n.Obj().Name() + " has " + methodNoun(m)
 				}
 				return "" // compiled code: gomacro calls its methods too
 			}
@@ -285,4 +285,12 @@ func (s *cellShows) withoutPrintResults(c *parser.Cell, text string) string {
 	}
 	last := found[len(found)-1]
 	return text[:last[0]] + text[last[1]:]
+}
+
+// methodNoun is "a String method", "an Error method".
+func methodNoun(name string) string {
+	if name == "Error" {
+		return "an Error method"
+	}
+	return "a " + name + " method"
 }
