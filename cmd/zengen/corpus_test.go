@@ -191,10 +191,12 @@ var (
 	tempPaths = regexp.MustCompile(`/tmp/[^ \n:]*`)
 )
 
+// shorten keeps a reason to one table cell: temporary folders named
+// alike, at most 100 characters.
 func shorten(s string) string {
 	s = tempPaths.ReplaceAllString(s, "TMP")
-	if len(s) > 100 {
-		s = s[:100] + "…"
+	if r := []rune(s); len(r) > 100 {
+		s = string(r[:100]) + "…"
 	}
 	return s
 }
