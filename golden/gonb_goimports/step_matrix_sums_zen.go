@@ -29,7 +29,11 @@ func zg_describeMatrixSums(zg_params *Params) *zen.Step {
 		Func:     "MatrixSums",
 		Pos:      "../../testdata/notebooks/gonb_goimports/sums.ipynb:cell 3",
 		CodeHash: "0d521e8dcebc29401c1eb5f228ebfbabfb894282e30b28c0c96f95a41734618d",
-		Modules:  []string{"gonum.org/v1/gonum@v0.17.0"},
+		CodeParts: []zen.CodePart{
+			{Pos: "../../testdata/notebooks/gonb_goimports/sums.ipynb:cell 3", Digest: "a2c1f4eca14c1ab1"},
+			{Name: "identity", Pos: "../../testdata/notebooks/gonb_goimports/sums.ipynb:cell 2", Digest: "055ddfbf01f62f9f"},
+		},
+		Modules: []string{"gonum.org/v1/gonum@v0.17.0"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			MatrixSums(zg_ctx)
 			return nil

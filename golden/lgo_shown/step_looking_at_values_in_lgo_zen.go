@@ -44,6 +44,12 @@ func zg_describeLookingAtValuesInLgo(zg_params *Params) *zen.Step {
 		Func:     "LookingAtValuesInLgo",
 		Pos:      "../../testdata/notebooks/lgo_shown/values.ipynb:cell 3",
 		CodeHash: "a05dac042c9af2957a58057e51dbe5f510f1cd50a3060591f92f622f05ec8447",
+		CodeParts: []zen.CodePart{
+			{Pos: "../../testdata/notebooks/lgo_shown/values.ipynb:cell 3", Digest: "b733bfb1104d1bcb"},
+			{Name: "divmod", Pos: "../../testdata/notebooks/lgo_shown/values.ipynb:cell 4", Digest: "e2ddbc119fd5ace3"},
+			{Name: "celsius", Pos: "../../testdata/notebooks/lgo_shown/values.ipynb:cell 7", Digest: "f62be9aa120954b1"},
+			{Name: "celsius.String", Pos: "../../testdata/notebooks/lgo_shown/values.ipynb:cell 7", Digest: "bd4179c2310bb45a"},
+		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			LookingAtValuesInLgo(zg_ctx)
 			return nil

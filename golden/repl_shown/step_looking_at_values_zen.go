@@ -66,6 +66,11 @@ func zg_describeLookingAtValues(zg_params *Params) *zen.Step {
 		Func:     "LookingAtValues",
 		Pos:      "../../testdata/notebooks/repl_shown/values.ipynb:cell 3",
 		CodeHash: "6686e42e73030358d8977529c841c66884d26163a6d70b30ef4a44fcf3f1a451",
+		CodeParts: []zen.CodePart{
+			{Pos: "../../testdata/notebooks/repl_shown/values.ipynb:cell 3", Digest: "8a09bf8560bd696e"},
+			{Name: "divmod", Pos: "../../testdata/notebooks/repl_shown/values.ipynb:cell 5", Digest: "e2ddbc119fd5ace3"},
+			{Name: "point", Pos: "../../testdata/notebooks/repl_shown/values.ipynb:cell 12", Digest: "92d7eb232b63f619"},
+		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			LookingAtValues(zg_ctx)
 			return nil
