@@ -87,6 +87,7 @@ func (a *analysis) loadDir() (dir string, env []string, cleanup func(), err erro
 			start = "."
 		}
 		if root, err := gomod.Root(start); err == nil {
+			a.inModule = true
 			return root, nil, cleanup, nil
 		}
 	}

@@ -54,6 +54,10 @@ type program struct {
 	// scratchRequires maps lines of the scratch go.mod that resolves
 	// imports to the requirement written there.
 	scratchRequires map[int]*ir.Requirement
+	// inModule is set when the go.mod that encloses the output folder
+	// resolved the imports, unset when a scratch module holding the
+	// notebook's requirements did.
+	inModule bool
 	// dropped are names whose declaration a later declaration replaced.
 	dropped map[string]droppedName
 	df      *dataflow

@@ -133,7 +133,7 @@ func (a *analysis) typeCheck() bool {
 	for _, u := range imports {
 		if p := chk.loaded[u.path]; p != nil {
 			for _, e := range p.Errors {
-				problem, hint := importProblem(u.path, e.Msg)
+				problem, hint := importProblem(u.path, e.Msg, a.pinOf(u.path), a.inModule)
 				a.errs.Add(u.pos, "%s", problem).Hint = hint
 				importFailed = true
 			}
