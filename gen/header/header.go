@@ -85,3 +85,70 @@ func Command(args string) string {
 	}
 	return "zengen " + strings.ReplaceAll(args, "\n", " ")
 }
+
+// JoinArgs writes args as one command line that CommandArgs reads back: an
+// argument of only letters, digits and `_@%+=:,./-` stays as it is, any
+// other is single-quoted as a POSIX shell reads it, so that the recorded
+// line can also be pasted into a shell.
+func JoinArgs(args []string) string {
+	quoted := make([]string, len(args))
+	for i, a := range args {
+		quoted[i] = quoteArg(a)
+	}
+	return strings.Join(quoted, " ")
+}
+
+func quoteArg(a string) string {
+	if a != "" && strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-") == "" {
+		return a
+	}
+	return "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+}
+
+// CommandArgs reads back the arguments of a command line that Command
+// wrote ("zengen generate a.ipynb -o 'my out'"), without "zengen". It reads
+// what JoinArgs writes: words split at spaces, single quotes, and a
+// backslash that escapes the next byte.
+func CommandArgs(line string) ([]string, bool) {
+	rest, ok := strings.CutPrefix(line, "zengen ")
+	if !ok {
+		return nil, false
+	}
+	var (
+		args    []string
+		word    strings.Builder
+		inWord  bool
+		quoting bool
+	)
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		switch {
+		case quoting && c == '\'':
+			quoting = false
+		case quoting:
+			word.WriteByte(c)
+		case c == '\'':
+			quoting, inWord = true, true
+		case c == '\\' && i+1 < len(rest):
+			i++
+			word.WriteByte(rest[i])
+			inWord = true
+		case c == ' ':
+			if inWord {
+				args = append(args, word.String())
+				word.Reset()
+				inWord = false
+			}
+		default:
+			word.WriteByte(c)
+			inWord = true
+		}
+	}
+	if quoting {
+		return nil, false
+	}
+	if inWord {
+		args = append(args, word.String())
+	}
+	return args, true
+}

@@ -1,6 +1,9 @@
 package header
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 // TestReadsBackWhatItWrites: every syntax's line is recognised as
 // zengen's, and the Go line names its notebook, so the CLI reads back
@@ -33,5 +36,29 @@ func TestReadsBackWhatItWrites(t *testing.T) {
 	}
 	if got := Command(" "); got != "" {
 		t.Errorf("Command(blank) = %q", got)
+	}
+}
+
+// TestCommandArgsReadsBackJoinArgs: whatever a path holds, the recorded
+// command line gives back the arguments it was written from.
+func TestCommandArgsReadsBackJoinArgs(t *testing.T) {
+	for _, args := range [][]string{
+		{"generate", "churn.ipynb", "-o", "churn"},
+		{"generate", "my notebooks/it's.ipynb", "-o", "../out dir", "--package", ""},
+		{"generate", `a\b"c$d`, "-o", "ü/x"},
+	} {
+		line := Command(JoinArgs(args))
+		got, ok := CommandArgs(line)
+		if !ok || !slices.Equal(got, args) {
+			t.Errorf("CommandArgs(%q) = %q, %v; want %q", line, got, ok, args)
+		}
+	}
+	if got := JoinArgs([]string{"generate", "a b.ipynb", "-o", "x"}); got != "generate 'a b.ipynb' -o x" {
+		t.Errorf("JoinArgs = %q", got)
+	}
+	for _, line := range []string{"go generate", "zengen generate 'open"} {
+		if _, ok := CommandArgs(line); ok {
+			t.Errorf("CommandArgs(%q) accepted", line)
+		}
 	}
 }
