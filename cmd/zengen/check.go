@@ -8,11 +8,15 @@ import (
 	"github.com/aymanbagabas/go-udiff"
 )
 
-const checkExamples = `  # In CI: fail when the generated package is stale
-  zengen check churn.ipynb -o internal/churn
+const checkExamples = `  # In CI: fail when the generated package is stale; the generate command
+  # recorded in the tree gives the flags
+  zengen check churn.ipynb
 
-  # Pass the flags generate was given, so that check regenerates the same tree
-  zengen check churn.ipynb -o /tmp/churn --module example.com/churn
+  # A tree outside the notebook's module: name it, the rest is recorded
+  zengen check churn.ipynb -o /tmp/churn
+
+  # Flags given override the recorded ones
+  zengen check churn.ipynb --no-tests
 `
 
 func runCheck(args []string, env *environment) int {
@@ -20,15 +24,26 @@ func runCheck(args []string, env *environment) int {
 	if !ok {
 		return status
 	}
-	if upToDate(fs.Args(), o) {
+	jobs, ok, status := plan(env, fs, o)
+	if !ok {
+		return status
+	}
+	for i := range jobs {
+		jobs[i].offline = true
+	}
+	if upToDate(jobs) {
 		return exitOK
 	}
-	trees, ok := renderReporting(env, fs.Args(), o)
+	trees, ok := renderReporting(env, jobs)
 	if !ok {
 		return exitFindings
 	}
 	differences := 0
 	for _, r := range trees {
+		if r.staleModule != "" {
+			differences++
+			fmt.Fprintf(env.stdout, "stale: %s and go.sum: %s\n", path.Join(filepath.ToSlash(r.dir), "go.mod"), r.staleModule)
+		}
 		changes, err := compare(r)
 		if err != nil {
 			fmt.Fprintf(env.stderr, "zengen: %v\n", err)

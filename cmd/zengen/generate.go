@@ -22,6 +22,9 @@ const generateExamples = `  # One notebook into a package folder of the enclosin
 
   # From a go:generate line beside the notebook
   //go:generate go tool zengen generate churn.ipynb -o churn
+
+  # Again, as recorded in the tree generated from churn.ipynb before
+  zengen generate churn.ipynb
 `
 
 // parseGenerateFlags is the command line of generate and of the verbs that
@@ -31,13 +34,7 @@ const generateExamples = `  # One notebook into a package folder of the enclosin
 // status.
 func parseGenerateFlags(env *environment, verb, synopsis, examples string, args []string) (fs *pflag.FlagSet, o generateOptions, ok bool, status int) {
 	fs = flagSet(verb, synopsis, examples)
-	fs.StringVarP(&o.out, "output", "o", "", "output `DIR`; with several notebooks each goes to DIR/<pipeline>/ (default: a folder named after the pipeline beside the notebook)")
-	fs.StringVar(&o.pkg, "package", "", "Go package `NAME` of the generated code (default: the pipeline name)")
-	fs.StringVar(&o.module, "module", "", "make the output a standalone module with this `PATH` (writes go.mod, README.md, .gitignore and runs go mod tidy)")
-	fs.StringVar(&o.runtimeReplace, "runtime-replace", "", "with --module, replace the zengen module by the checkout in `DIR`")
-	fs.StringVar(&o.split, "split", string(ir.SplitAuto), "how to find steps without markers: `auto`, markers, headings or cells")
-	fs.BoolVar(&o.noLineDirectives, "no-line-directives", false, "omit the //line directives that map generated code back to notebook cells")
-	fs.BoolVar(&o.noTests, "no-tests", false, "omit the generated parity test")
+	declareGenerateFlags(fs, &o)
 	if ok, status := parseFlags(fs, env, args); !ok {
 		return fs, o, false, status
 	}
@@ -51,14 +48,40 @@ func parseGenerateFlags(env *environment, verb, synopsis, examples string, args 
 			return fs, o, false, usageError(env, fs, "--module %q is not a module path", o.module)
 		}
 	}
-	if o.runtimeReplace != "" && o.module == "" {
-		return fs, o, false, usageError(env, fs, "--runtime-replace needs --module: it goes into the generated go.mod")
-	}
 	if fs.NArg() == 0 {
 		return fs, o, false, usageError(env, fs, "no notebook given")
 	}
 	o.several = fs.NArg() > 1
 	return fs, o, true, exitOK
+}
+
+// plan is the jobs of a parsed generate or check command line, the
+// recorded commands of trees generated before applied (see recorded.go).
+// When ok is false the verb stops with status.
+func plan(env *environment, fs *pflag.FlagSet, o generateOptions) (jobs []job, ok bool, status int) {
+	jobs, err := planJobs(fs, o)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "zengen: %v\n", err)
+		return nil, false, exitFindings
+	}
+	for _, j := range jobs {
+		if j.o.runtimeReplace != "" && j.o.module == "" {
+			return nil, false, usageError(env, fs, "--runtime-replace needs --module: it goes into the generated go.mod")
+		}
+	}
+	return jobs, true, exitOK
+}
+
+// declareGenerateFlags declares the flags that decide the generated tree
+// into o: on the command line, and to read back a recorded command.
+func declareGenerateFlags(fs *pflag.FlagSet, o *generateOptions) {
+	fs.StringVarP(&o.out, "output", "o", "", "output `DIR`; with several notebooks each goes to DIR/<pipeline>/ (default: a folder named after the pipeline beside the notebook)")
+	fs.StringVar(&o.pkg, "package", "", "Go package `NAME` of the generated code (default: the pipeline name)")
+	fs.StringVar(&o.module, "module", "", "make the output a standalone module with this `PATH` (writes go.mod, README.md, .gitignore and runs go mod tidy)")
+	fs.StringVar(&o.runtimeReplace, "runtime-replace", "", "with --module, replace the zengen module by the checkout in `DIR`")
+	fs.StringVar(&o.split, "split", string(ir.SplitAuto), "how to find steps without markers: `auto`, markers, headings or cells")
+	fs.BoolVar(&o.noLineDirectives, "no-line-directives", false, "omit the //line directives that map generated code back to notebook cells")
+	fs.BoolVar(&o.noTests, "no-tests", false, "omit the generated parity test")
 }
 
 func runGenerate(args []string, env *environment) int {
@@ -71,11 +94,15 @@ func runGenerate(args []string, env *environment) int {
 			fmt.Fprintln(env.stderr, w)
 		}
 	}
-	if upToDate(fs.Args(), o) {
-		fmt.Fprintf(env.stdout, "%s → %s (up to date)\n", fs.Arg(0), filepath.ToSlash(filepath.Clean(o.out)))
+	jobs, ok, status := plan(env, fs, o)
+	if !ok {
+		return status
+	}
+	if upToDate(jobs) {
+		fmt.Fprintf(env.stdout, "%s → %s (up to date)\n", jobs[0].path, filepath.ToSlash(filepath.Clean(jobs[0].o.out)))
 		return exitOK
 	}
-	trees, ok := renderReporting(env, fs.Args(), o)
+	trees, ok := renderReporting(env, jobs)
 	if !ok {
 		return exitFindings
 	}
@@ -95,7 +122,7 @@ func runGenerate(args []string, env *environment) int {
 		return exitFindings
 	}
 	for i, r := range trees {
-		fmt.Fprintf(env.stdout, "%s → %s (%s)\n", r.notebook, filepath.ToSlash(r.dir), summarize(plans[i]))
+		fmt.Fprintf(env.stdout, "%s → %s (%s)\n", r.source, filepath.ToSlash(r.dir), summarize(plans[i]))
 	}
 	return exitOK
 }
@@ -114,8 +141,8 @@ func withoutLoneRestamp(changes []change) []change {
 
 // renderReporting renders the notebooks and prints every problem; ok is
 // false when there was any.
-func renderReporting(env *environment, notebooks []string, o generateOptions) ([]*rendered, bool) {
-	trees, problems, err := render(notebooks, o)
+func renderReporting(env *environment, jobs []job) ([]*rendered, bool) {
+	trees, problems, err := render(jobs)
 	printProblems(env, problems)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "zengen: %v\n", err)

@@ -190,6 +190,27 @@ func relativeNotebookPaths(stderr string, c testCase) string {
 	return strings.ReplaceAll(stderr, filepath.ToSlash(filepath.Dir(c.notebook))+"/", "")
 }
 
+// asGolden rewrites the scratch module's path in the command line that a
+// generated tree records (-o, relative to this package's folder) to the
+// golden module's: the line then says how to regenerate golden/<case>/
+// from here, and the goldens do not change with the temporary folder.
+func asGolden(t *testing.T, tree map[string]string, module string) map[string]string {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := filepath.Rel(wd, module)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := make(map[string]string, len(tree))
+	for name, content := range tree {
+		golden[name] = strings.ReplaceAll(content, " -o "+filepath.ToSlash(rel)+"/", " -o "+goldenDir+"/")
+	}
+	return golden
+}
+
 // compareGolden compares a generated tree with its golden folder. On a
 // mismatch it writes <file>.actual beside the golden file; with -update it
 // replaces the golden folder.
@@ -262,7 +283,7 @@ func TestEndToEnd(t *testing.T) {
 				t.Errorf("generate reported %q, want the files it wrote", stdout)
 			}
 			first := readTree(t, out)
-			compareGolden(t, c.name, first)
+			compareGolden(t, c.name, asGolden(t, first, module))
 
 			stamps := modTimes(t, out)
 			status, stdout, stderr = runZengen(t, "generate", c.notebook, "-o", out)

@@ -37,7 +37,7 @@ func runInspect(args []string, env *environment) int {
 	}
 	nb := fs.Arg(0)
 	o := generateOptions{split: split}
-	p, problems, err := analyze(nb, outputDir(nb, fileStem(nb), o), o)
+	p, problems, err := analyze(plainJob(nb, o), outputDir(nb, fileStem(nb), o))
 	printProblems(env, problems)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "zengen: %v\n", err)

@@ -70,7 +70,8 @@ func (d *digestWriter) sum() string { return hex.EncodeToString(d.h.Sum(nil)) }
 // or "" when no record applies: a build that is not a release, several
 // notebooks or no -o (the folder then depends on the pipeline's name),
 // or a standalone module (its go.mod comes from the module proxy).
-func inputsDigest(nb string, o generateOptions) (string, error) {
+func inputsDigest(j job) (string, error) {
+	o := j.o
 	identity := releaseIdentity()
 	if identity == "" || o.out == "" || o.several || o.module != "" {
 		return "", nil
@@ -86,15 +87,21 @@ func inputsDigest(nb string, o generateOptions) (string, error) {
 	}
 	d := newDigest("zengen inputs v1")
 	d.field([]byte(identity))
-	d.field([]byte(header.Command(commandLine(nb, o))))
+	d.field([]byte(header.Command(commandLine(j, dir))))
 	d.field([]byte(importPath))
-	inputs := []string{nb, filepath.Join(root, "go.mod"), filepath.Join(root, "go.sum")}
-	if paired := parser.PairedPath(nb); paired != "" {
+	// Each input is named as the notebook's spelling names it, so that the
+	// digest does not depend on where zengen runs from.
+	inputs := [][2]string{{j.notebook, j.path}, {filepath.Join(root, "go.mod")}, {filepath.Join(root, "go.sum")}}
+	if paired := parser.PairedPath(j.path); paired != "" {
 		// Its outputs become the parity test's expectations.
-		inputs = append(inputs, paired)
+		inputs = append(inputs, [2]string{parser.PairedPath(j.notebook), paired})
 	}
-	for _, name := range inputs {
-		content, err := os.ReadFile(name)
+	for _, in := range inputs {
+		name, path := in[0], in[1]
+		if path == "" {
+			path = name
+		}
+		content, err := os.ReadFile(path)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return "", err
 		}
@@ -166,12 +173,12 @@ func sameBesideRecord(a, b []byte) bool {
 
 // recordHolds reports whether the tree in dir is what rendering nb with
 // options o would write, judged by the record alone.
-func recordHolds(nb string, o generateOptions) (bool, error) {
-	inputs, err := inputsDigest(nb, o)
+func recordHolds(j job) (bool, error) {
+	inputs, err := inputsDigest(j)
 	if err != nil || inputs == "" {
 		return false, err
 	}
-	dir, err := resolveDir(o.out)
+	dir, err := resolveDir(j.o.out)
 	if err != nil {
 		return false, err
 	}

@@ -132,11 +132,11 @@ func TestRecordLetsCheckSkipRendering(t *testing.T) {
 			if status, _, stderr := runZengen(t, "generate", notebook, "-o", out); status != exitOK {
 				t.Fatalf("generate: exit %d\n%s", status, stderr)
 			}
-			if holds, err := recordHolds(notebook, o); !holds || err != nil {
+			if holds, err := recordHolds(plainJob(notebook, o)); !holds || err != nil {
 				t.Fatalf("right after generate the record does not hold (%v)", err)
 			}
 			tt.change(t)
-			holds, err := recordHolds(notebook, o)
+			holds, err := recordHolds(plainJob(notebook, o))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -182,7 +182,7 @@ func TestRecordCoversThePairedNotebook(t *testing.T) {
 	o := generateOptions{out: filepath.Join(module, "tally"), split: "auto"}
 	digest := func() string {
 		t.Helper()
-		d, err := inputsDigest(script, o)
+		d, err := inputsDigest(plainJob(script, o))
 		if err != nil || d == "" {
 			t.Fatalf("inputsDigest = %q, %v", d, err)
 		}

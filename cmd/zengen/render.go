@@ -10,6 +10,7 @@ import (
 
 	"github.com/zengen-dev/zengen/gen/analysis"
 	"github.com/zengen-dev/zengen/gen/emit"
+	"github.com/zengen-dev/zengen/gen/header"
 	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 )
@@ -31,10 +32,14 @@ type generateOptions struct {
 
 // rendered is everything generate would write for one notebook.
 type rendered struct {
-	notebook string
+	notebook string // as headers spell it
+	source   string // the path that reaches it from the working directory
 	pipeline *ir.Pipeline
 	dir      string            // output directory, as the user will see it
 	files    map[string][]byte // slash-separated path relative to dir → content
+	// staleModule, set only by an offline render, says why go.mod and
+	// go.sum on disk are out of date when tidy could not render them.
+	staleModule string
 }
 
 // render is the one result behind generate and check (inspect stops after
@@ -42,17 +47,17 @@ type rendered struct {
 // memory; only a standalone module's go mod tidy runs on a scratch copy.
 // Problems in the notebooks come back all at once as positioned errors;
 // anything else (an unreadable file, no enclosing module) as a plain error.
-func render(notebooks []string, o generateOptions) ([]*rendered, parser.ErrorList, error) {
+func render(jobs []job) ([]*rendered, parser.ErrorList, error) {
 	var (
 		out      []*rendered
 		problems parser.ErrorList
 		failures []error
 	)
-	for _, nb := range notebooks {
+	for _, j := range jobs {
 		// The pipeline's name, which may name its folder, is known only
 		// after analysis; a folder named after the file sits in the same
 		// module, which is all analysis needs to know.
-		p, errs, err := analyze(nb, outputDir(nb, fileStem(nb), o), o)
+		p, errs, err := analyze(j, outputDir(j.path, fileStem(j.path), j.o))
 		problems = append(problems, errs...)
 		if err != nil {
 			failures = append(failures, err)
@@ -60,8 +65,8 @@ func render(notebooks []string, o generateOptions) ([]*rendered, parser.ErrorLis
 		if p == nil {
 			continue
 		}
-		r := &rendered{notebook: nb, pipeline: p, dir: outputDir(nb, p.Name, o)}
-		if err := emitFiles(r, o); err != nil {
+		r := &rendered{notebook: j.notebook, source: j.path, pipeline: p, dir: outputDir(j.path, p.Name, j.o)}
+		if err := emitFiles(r, j); err != nil {
 			errs, err := positioned(err)
 			problems = append(problems, errs...)
 			if err != nil {
@@ -83,17 +88,18 @@ func render(notebooks []string, o generateOptions) ([]*rendered, parser.ErrorLis
 
 // analyze reads and analyses one notebook. dir is where its package will
 // live, which decides the module its imports resolve in.
-func analyze(nb, dir string, o generateOptions) (*ir.Pipeline, parser.ErrorList, error) {
-	data, err := os.ReadFile(nb)
+func analyze(j job, dir string) (*ir.Pipeline, parser.ErrorList, error) {
+	o := j.o
+	data, err := os.ReadFile(j.path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot read notebook: %w", err)
 	}
-	notebook, err := parser.Read(nb, data)
+	notebook, err := parser.Read(j.notebook, data)
 	if err != nil {
 		errs, err := positioned(err)
 		return nil, errs, err
 	}
-	if err := takePairedOutputs(notebook); err != nil {
+	if err := takePairedOutputs(notebook, j.path); err != nil {
 		return nil, nil, err
 	}
 	abs, err := filepath.Abs(dir)
@@ -111,9 +117,10 @@ func analyze(nb, dir string, o generateOptions) (*ir.Pipeline, parser.ErrorList,
 // takePairedOutputs gives a percent script the outputs of the notebook
 // jupytext pairs it with, for the parity test (parser.TakeOutputs matches
 // the cells). A paired file that is not a notebook is ignored, as is a
-// script without one: the test then only runs the pipeline.
-func takePairedOutputs(script *parser.Notebook) error {
-	path := parser.PairedPath(script.Path)
+// script without one: the test then only runs the pipeline. source is the
+// path that reaches the script from the working directory.
+func takePairedOutputs(script *parser.Notebook, source string) error {
+	path := parser.PairedPath(source)
 	if script.Format != parser.FormatPercent || path == "" {
 		return nil
 	}
@@ -170,12 +177,13 @@ func fileStem(nb string) string {
 
 // emitFiles renders r's files in memory. Problems in the notebook that only
 // emission finds come back positioned, like those of analysis.
-func emitFiles(r *rendered, o generateOptions) error {
+func emitFiles(r *rendered, j job) error {
+	o := j.o
 	opts := emit.Options{
 		Module:           o.module,
 		NoLineDirectives: o.noLineDirectives,
 		NoTests:          o.noTests,
-		Command:          commandLine(r.notebook, o),
+		Command:          commandLine(j, r.dir),
 	}
 	if o.module != "" {
 		opts.ImportPath = o.module
@@ -224,9 +232,9 @@ func emitFiles(r *rendered, o generateOptions) error {
 		if _, err := compare(r); err != nil {
 			return err
 		}
-		return tidy(r, opts.RuntimeReplace, filepath.ToSlash(replaceTarget))
+		return tidyOrReuse(r, j, opts.RuntimeReplace, filepath.ToSlash(replaceTarget))
 	}
-	inputs, err := inputsDigest(r.notebook, o)
+	inputs, err := inputsDigest(j)
 	if err != nil {
 		return err
 	}
@@ -237,26 +245,31 @@ func emitFiles(r *rendered, o generateOptions) error {
 // upToDate reports whether the record that generate left in the output
 // folder shows, without rendering, that the tree is what rendering would
 // write. A false answer means only that rendering must decide.
-func upToDate(notebooks []string, o generateOptions) bool {
-	if len(notebooks) != 1 {
+func upToDate(jobs []job) bool {
+	if len(jobs) != 1 {
 		return false
 	}
-	ok, err := recordHolds(notebooks[0], o)
+	ok, err := recordHolds(jobs[0])
 	return err == nil && ok
 }
 
 // commandLine holds the zengen arguments recorded in generated headers
-// (header.Command adds "zengen"): the notebook and the flags that change
-// what is generated. -o and
-// --runtime-replace are left out because they hold paths of one machine;
-// where the tree went and what go.mod replaces show them anyway.
-func commandLine(nb string, o generateOptions) string {
-	args := []string{"generate", filepath.ToSlash(nb)}
+// (header.Command adds "zengen"): the complete command that generates j's
+// notebook into dir (the folder as the user sees it) alone, every flag that
+// changes what is generated included, as typed in the folder it ran in.
+// Paths are relative to that folder, never absolute, so the line holds no
+// path of one machine and recorded.go can reproduce it from anywhere.
+func commandLine(j job, dir string) string {
+	o := j.o
+	args := []string{"generate", j.notebook, "-o", j.rel(dir)}
 	if o.pkg != "" {
 		args = append(args, "--package", o.pkg)
 	}
 	if o.module != "" {
 		args = append(args, "--module", o.module)
+	}
+	if o.runtimeReplace != "" {
+		args = append(args, "--runtime-replace", j.rel(o.runtimeReplace))
 	}
 	if o.split != "" && ir.Split(o.split) != ir.SplitAuto {
 		args = append(args, "--split", o.split)
@@ -267,7 +280,7 @@ func commandLine(nb string, o generateOptions) string {
 	if o.noTests {
 		args = append(args, "--no-tests")
 	}
-	return strings.Join(args, " ")
+	return header.JoinArgs(args)
 }
 
 // distinctDirs rejects two notebooks generating into one folder, where the

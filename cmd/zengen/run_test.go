@@ -113,7 +113,7 @@ func TestGeneratedPipelinesRunLikeTheNotebook(t *testing.T) {
 			if output, err := runBinary(t, bin, "run", "--home", home, "--parallel", "1"); err != nil {
 				t.Fatalf("run: %v\n%s", err, output)
 			}
-			p, problems, err := analyze(notebook, out, generateOptions{})
+			p, problems, err := analyze(plainJob(notebook, generateOptions{}), out)
 			if err != nil || len(problems) > 0 {
 				t.Fatalf("analyze: %v %v", err, problems)
 			}

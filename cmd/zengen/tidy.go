@@ -17,6 +17,37 @@ import (
 // tidyTimeout bounds `go mod tidy`, which may wait on the module proxy.
 const tidyTimeout = 5 * time.Minute
 
+// tidyOrReuse gives r's standalone module its tidied go.mod and go.sum:
+// those on disk when their record shows that tidy would write them again
+// (see tidyrecord.go), else those go mod tidy writes now. check (j.offline)
+// runs tidy without the module proxy; when it cannot, the files on disk
+// are kept and r.staleModule says why they are out of date.
+func tidyOrReuse(r *rendered, j job, replaced, replaceTarget string) error {
+	inputs, err := tidyInputsDigest(r.files["go.mod"], replaceTarget)
+	if err != nil {
+		return err
+	}
+	if gomod, gosum, ok := tidiedOnDisk(r, inputs); ok {
+		r.files["go.mod"] = gomod
+		if gosum != nil {
+			r.files["go.sum"] = gosum
+		}
+		return nil
+	}
+	if err := tidy(r, replaced, replaceTarget, j.offline); err != nil {
+		if !j.offline {
+			return err
+		}
+		r.staleModule = "what go mod tidy reads changed since generate wrote them (the notebook's !go get requirements, --module, --runtime-replace or the go.mod of the replaced zengen), and tidy cannot run without the module proxy to show the new files"
+		for _, name := range []string{"go.mod", "go.sum"} {
+			delete(r.files, name)
+		}
+		return nil
+	}
+	addTidyRecord(r, inputs)
+	return nil
+}
+
 // tidy completes a standalone module's go.mod and go.sum with `go mod
 // tidy`, so that it builds as generated. It runs on a copy of the rendered
 // tree in a scratch folder of the system's temporary folder, never in or
@@ -24,8 +55,9 @@ const tidyTimeout = 5 * time.Minute
 // and only after everything succeeded, and check writes nothing there. A
 // relative replace directive (replaced, relative to the output folder)
 // points at its absolute target during the tidy and is put back after.
-// check compares against the same tidied files.
-func tidy(r *rendered, replaced, replaceTarget string) error {
+// check compares against the same tidied files. offline keeps the go
+// command off the network (GOPROXY=off): it then needs the module cache.
+func tidy(r *rendered, replaced, replaceTarget string, offline bool) error {
 	scratch, err := os.MkdirTemp("", "zengen-tidy-")
 	if err != nil {
 		return err
@@ -57,6 +89,18 @@ func tidy(r *rendered, replaced, replaceTarget string) error {
 	// The generated module stands alone: a go.work above the scratch
 	// folder must not take part.
 	cmd.Env = append(os.Environ(), "GOWORK=off")
+	if offline {
+		cmd.Env = append(cmd.Env, "GOPROXY=off", "GOFLAGS=-mod=mod")
+	}
+	if dir, err := resolveDir(r.dir); err == nil {
+		// The go.sum on disk holds checksums the go command would
+		// otherwise ask the checksum database for.
+		if sum, err := os.ReadFile(filepath.Join(dir, "go.sum")); err == nil && offline {
+			if err := os.WriteFile(filepath.Join(scratch, "go.sum"), sum, 0o644); err != nil {
+				return err
+			}
+		}
+	}
 	if out, err := cmd.CombinedOutput(); err != nil {
 		msg := strings.TrimSpace(strings.ReplaceAll(string(out), scratch, r.dir))
 		return fmt.Errorf("%s: go mod tidy failed for the generated module (it needs the module proxy, or a module cache holding the notebook's requirements): %v\n%s", r.notebook, err, msg)

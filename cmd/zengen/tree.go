@@ -48,7 +48,7 @@ func compare(r *rendered) ([]change, error) {
 		return nil, err
 	}
 	own := readOwnership(root)
-	notebook, _ := os.Stat(r.notebook)
+	notebook, _ := os.Stat(r.source)
 	var (
 		changes []change
 		foreign []string
