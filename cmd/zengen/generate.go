@@ -123,6 +123,9 @@ func runGenerate(args []string, env *environment) int {
 	}
 	for i, r := range trees {
 		fmt.Fprintf(env.stdout, "%s → %s (%s)\n", r.source, filepath.ToSlash(r.dir), summarize(plans[i]))
+		if note := firstBuildNote(r, plans[i]); note != "" {
+			fmt.Fprintln(env.stdout, note)
+		}
 	}
 	return exitOK
 }
