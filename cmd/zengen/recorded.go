@@ -69,9 +69,11 @@ func (j job) fromBase(p string) string {
 
 // planJobs turns the parsed command line into one job per notebook. A
 // notebook whose generated tree is found (in -o, or without -o anywhere in
-// the module that holds the notebook) takes the command recorded there,
-// with the flags given now on top; any other is generated as the flags
-// say.
+// the module that holds the notebook) takes the flags of the command
+// recorded there, with the flags given now on top; without -o it also
+// runs where the recorded command ran, spelling the notebook as it did,
+// so that the tree comes out byte for byte the same. Any other notebook
+// is generated as the flags say.
 func planJobs(fs *pflag.FlagSet, given generateOptions) ([]job, error) {
 	var jobs []job
 	for _, nb := range fs.Args() {
@@ -105,6 +107,12 @@ func planJobs(fs *pflag.FlagSet, given generateOptions) ([]job, error) {
 		}
 		j := found[0]
 		j.o = overridden(j.o, given, fs)
+		if fs.Changed("output") {
+			// A command with -o runs as typed here, as a go:generate line
+			// does: the notebook's spelling is the one given now, and only
+			// the flags it does not give come from the record.
+			j.notebook, j.base = plain.notebook, plain.base
+		}
 		jobs = append(jobs, j)
 	}
 	return jobs, nil

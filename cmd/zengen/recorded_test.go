@@ -48,6 +48,11 @@ func TestCheckAndGenerateReproduceTheRecordedCommand(t *testing.T) {
 			t.Errorf("check %s in %s/ right after go generate: exit %d\n%s", nb, in, status, out)
 		}
 	}
+	// With -o the command runs as typed, and the record gives the flags
+	// it lacks.
+	if out, status := zengen("research", "check", "churn.ipynb", "-o", "churn"); status != exitOK || out != "" {
+		t.Errorf("check churn.ipynb -o churn in research/: exit %d\n%s", status, out)
+	}
 	if out, status := zengen(".", "check", "research/churn.ipynb", "--package", "other"); status != exitFindings || !strings.Contains(out, "+package other") {
 		t.Errorf("check --package other: exit %d, want %d and a diff to package other\n%s", status, exitFindings, out)
 	}
