@@ -93,12 +93,11 @@ func planJobs(fs *pflag.FlagSet, given generateOptions) ([]job, error) {
 				found = append(found, j)
 			}
 		}
-		switch len(found) {
-		case 0:
+		if len(found) == 0 {
 			jobs = append(jobs, plain)
 			continue
-		case 1:
-		default:
+		}
+		if len(found) > 1 {
 			var names []string
 			for _, j := range found {
 				names = append(names, filepath.ToSlash(j.o.out))
