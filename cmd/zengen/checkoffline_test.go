@@ -42,3 +42,30 @@ func TestCheckOfAStandaloneModuleIsOffline(t *testing.T) {
 		t.Errorf("offline check with another --module: exit %d, want %d, %q and a diff of the import\nstdout:\n%s\nstderr:\n%s", status, exitFindings, wantStale, stdout, stderr)
 	}
 }
+
+// TestTidyInputsFollowTheCheckoutsImports: with --runtime-replace, a new
+// import in the checkout (a runtime that starts using another module's
+// package) changes what go mod tidy writes into the generated go.mod, so
+// it must change the digest that lets generate and check skip tidy; an
+// edit that keeps the imports must not.
+func TestTidyInputsFollowTheCheckoutsImports(t *testing.T) {
+	checkout := t.TempDir()
+	writeFile(t, filepath.Join(checkout, "go.mod"), "module github.com/zengen-dev/zengen\n\ngo 1.26\n")
+	source := filepath.Join(checkout, "runtime", "run.go")
+	digest := func(code string) string {
+		t.Helper()
+		writeFile(t, source, code)
+		d, err := tidyInputsDigest([]byte("module example.com/churn\n"), filepath.ToSlash(checkout))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	before := digest("package runtime\n\nimport \"fmt\"\n\nfunc Run() { fmt.Println(1) }\n")
+	if edited := digest("package runtime\n\nimport \"fmt\"\n\nfunc Run() { fmt.Println(2) }\n"); edited != before {
+		t.Error("an edit that keeps the imports changed the tidy inputs digest")
+	}
+	if imported := digest("package runtime\n\nimport (\n\t\"fmt\"\n\n\t\"golang.org/x/term\"\n)\n\nfunc Run() { fmt.Println(term.IsTerminal(1)) }\n"); imported == before {
+		t.Error("a new import in the checkout left the tidy inputs digest as it was")
+	}
+}

@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"errors"
+	"go/parser"
+	"go/token"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -13,8 +16,8 @@ import (
 // may need the module proxy. So that check never needs the network, and
 // generate needs it only when something tidy reads changed, the go.mod that
 // generate writes records in its header a digest of what tidy read (the
-// go.mod zengen rendered, and the go.mod of a --runtime-replace checkout,
-// whose requirements enter the graph) and of what it wrote (go.mod without
+// go.mod zengen rendered, and of a --runtime-replace checkout its go.mod
+// and its files' imports) and of what it wrote (go.mod without
 // this line, and go.sum). When both hold on disk, the files on disk are
 // what tidy would write again, and it does not run.
 
@@ -23,18 +26,55 @@ const tidyRecordPrefix = "// zengen tidy: "
 
 // tidyInputsDigest is the digest of what go mod tidy reads for a module
 // whose rendered go.mod is gomod and whose zengen is replaced by the
-// checkout at replaceTarget ("" for none).
+// checkout at replaceTarget ("" for none): the rendered go.mod, and of a
+// checkout its go.mod and the imports of its Go files, which decide the
+// packages tidy must find. A released runtime is an immutable module
+// version that the rendered go.mod names.
 func tidyInputsDigest(gomod []byte, replaceTarget string) (string, error) {
-	d := newDigest("zengen tidy inputs v1")
+	d := newDigest("zengen tidy inputs v2")
 	d.field(gomod)
-	if replaceTarget != "" {
-		target, err := os.ReadFile(filepath.Join(filepath.FromSlash(replaceTarget), "go.mod"))
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return "", err
-		}
-		d.field(target)
+	if replaceTarget == "" {
+		return d.sum(), nil
+	}
+	root := filepath.FromSlash(replaceTarget)
+	target, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", err
+	}
+	d.field(target)
+	imports, err := checkoutImports(root)
+	if err != nil {
+		return "", err
+	}
+	for _, line := range imports {
+		d.field([]byte(line))
 	}
 	return d.sum(), nil
+}
+
+// checkoutImports lists, sorted, "FILE IMPORT" for every import of every Go
+// file of the module rooted at root, tests included, outside hidden
+// folders, testdata and nested modules. Reading imports only is a few
+// milliseconds for zengen's checkout; a change anywhere else in a file
+// cannot change what tidy writes.
+func checkoutImports(root string) ([]string, error) {
+	var lines []string
+	fset := token.NewFileSet()
+	err := walkGenerated(root, func(rel, p string) error {
+		f, err := parser.ParseFile(fset, p, nil, parser.ImportsOnly)
+		if err != nil {
+			// The go command reports it when it builds; here it only
+			// makes the digest differ from any tidy's.
+			lines = append(lines, rel+" unreadable")
+			return nil
+		}
+		for _, spec := range f.Imports {
+			lines = append(lines, rel+" "+spec.Path.Value)
+		}
+		return nil
+	})
+	slices.Sort(lines)
+	return lines, err
 }
 
 // tidyOutputsDigest is the digest of a tidied go.mod, without its record,
