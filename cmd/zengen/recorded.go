@@ -83,9 +83,9 @@ func planJobs(fs *pflag.FlagSet, given generateOptions) ([]job, error) {
 		case fs.Changed("output") && !given.several:
 			dirs = []string{given.out}
 		case fs.Changed("output"):
-			dirs = generatedTrees(given.out, nb)
+			dirs = generatedTrees(searchIn{root: given.out, nb: nb})
 		default:
-			dirs = generatedTrees(searchRoot(nb), nb)
+			dirs = generatedTrees(searchRoot(nb))
 		}
 		var found []job
 		for _, dir := range dirs {
@@ -239,29 +239,39 @@ func sameFile(a, b string) bool {
 	return err == nil && os.SameFile(fa, fb)
 }
 
+// searchIn is where to look for the trees of notebook nb: the folders
+// under root, or only root's own subfolders when shallow.
+type searchIn struct {
+	root, nb string
+	shallow  bool
+}
+
 // searchRoot is where generate looks for the tree of a notebook given
-// without -o: the module that holds the notebook, else its folder, as a
-// path from the working directory so that messages show short paths.
-func searchRoot(nb string) string {
+// without -o: the module that holds the notebook, as a path from the
+// working directory so that messages show short paths. Outside a module
+// only the folders beside the notebook, where it generates by default:
+// a notebook in a home folder must not make zengen walk the home folder.
+func searchRoot(nb string) searchIn {
 	dir := filepath.Dir(nb)
 	root, _, err := gomod.Enclosing(dir)
 	if err != nil {
-		return dir
+		return searchIn{root: dir, nb: nb, shallow: true}
 	}
 	if wd, err := os.Getwd(); err == nil {
 		if rel, err := filepath.Rel(wd, root); err == nil {
-			return rel
+			root = rel
 		}
 	}
-	return root
+	return searchIn{root: root, nb: nb}
 }
 
-// generatedTrees lists the folders under root that hold a pipeline file,
-// the candidates for nb's tree. It skips what walkGenerated skips (hidden
-// folders, nested modules, testdata unless the notebook is inside it) and
-// vendor.
-func generatedTrees(root, nb string) []string {
-	absNB, _ := filepath.Abs(nb)
+// generatedTrees lists the folders under s.root that hold a pipeline file,
+// the candidates for the notebook's tree. It skips what walkGenerated
+// skips (hidden folders, nested modules but their root, testdata unless
+// the notebook is inside it) and vendor.
+func generatedTrees(s searchIn) []string {
+	root := s.root
+	absNB, _ := filepath.Abs(s.nb)
 	var dirs []string
 	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -271,10 +281,21 @@ func generatedTrees(root, nb string) []string {
 			if p == root {
 				return nil
 			}
+			if s.shallow && filepath.Dir(p) != filepath.Clean(root) {
+				return fs.SkipDir
+			}
 			name := d.Name()
 			abs, _ := filepath.Abs(p)
 			inside := strings.HasPrefix(absNB, abs+string(filepath.Separator))
-			if strings.HasPrefix(name, ".") || name == "vendor" || (name == "testdata" && !inside) || isModuleRoot(p) {
+			if strings.HasPrefix(name, ".") || name == "vendor" || (name == "testdata" && !inside) {
+				return fs.SkipDir
+			}
+			if isModuleRoot(p) {
+				// A nested module is someone else's, or a standalone
+				// tree of zengen's: only its own root may hold one.
+				if fi, err := os.Stat(filepath.Join(p, recordFile)); err == nil && fi.Mode().IsRegular() {
+					dirs = append(dirs, p)
+				}
 				return fs.SkipDir
 			}
 			return nil

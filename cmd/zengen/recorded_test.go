@@ -80,3 +80,25 @@ func TestCheckAndGenerateReproduceTheRecordedCommand(t *testing.T) {
 	}
 	userGo(t, dir, "build", "./...")
 }
+
+// TestCheckFindsAStandaloneTreeBesideTheNotebook: outside any module, a
+// standalone module generated into the notebook's folder (a module of its
+// own, which the search must look into) is found and checked without flags.
+func TestCheckFindsAStandaloneTreeBesideTheNotebook(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go mod tidy; skipped with -short")
+	}
+	dir := t.TempDir()
+	original, err := os.ReadFile(caseNotebook(t, "repl_churn"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	notebook := filepath.Join(dir, "churn.ipynb")
+	writeFile(t, notebook, string(original))
+	if status, _, stderr := runZengen(t, "generate", notebook, "--module", "example.com/churn", "--runtime-replace", repoRoot, "--no-tests"); status != exitOK {
+		t.Fatalf("generate: exit %d\n%s", status, stderr)
+	}
+	if status, stdout, stderr := runZengen(t, "check", notebook); status != exitOK || stdout != "" {
+		t.Errorf("check without flags: exit %d\nstdout:\n%s\nstderr:\n%s", status, stdout, stderr)
+	}
+}
