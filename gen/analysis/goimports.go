@@ -91,7 +91,7 @@ func (a *analysis) addModuleImports(errs []types.Error) bool {
 			if p != nil && len(p.Errors) > 0 {
 				msg = p.Errors[0].Msg
 			}
-			problem, hint := importProblem(path, msg)
+			problem, hint := importProblem(path, msg, a.pinOf(path), a.inModule)
 			a.errs.Add(pos, "%s is not imported, and goimports' choice fails: %s", name, problem).Hint = hint
 			continue
 		}
