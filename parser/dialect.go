@@ -43,12 +43,13 @@ func dialectOf(k kernelInfo) (d Dialect, decided bool, problem string) {
 }
 
 // dialectFromCode guesses the dialect of a Go notebook whose metadata does
-// not name the kernel: a GoNB main marker (%% or %main) is only meaningful
-// to GoNB.
+// not name the kernel: a GoNB main marker (%% or %main), or a magic that
+// sets the program's arguments, is only meaningful to GoNB.
 func dialectFromCode(cells []*Cell) Dialect {
 	for _, c := range cells {
 		for _, m := range c.Magics {
-			if m.Kind == MagicMain {
+			switch m.Kind {
+			case MagicMain, MagicArgs, MagicExec, MagicTest:
 				return DialectGoNB
 			}
 		}

@@ -156,7 +156,9 @@ func (m magicLine) magic(pos Pos, text string, first bool) Magic {
 	mg := Magic{Pos: pos, Name: m.word, Args: args, Text: text}
 	switch {
 	case m.main:
-		mg.Kind, mg.Name = MagicMain, "main"
+		mg.Kind, mg.Name, mg.Args = MagicMain, "main", programArgs(m.rest)
+	case !m.shell && !m.cellMagic && programMagics[m.word] != "":
+		mg.Kind, mg.Args = programMagics[m.word], programArgs(m.rest)
 	case m.shell:
 		mg.Kind = MagicShell
 		if mods, ok := goGetModules(m.word, args); ok {

@@ -94,6 +94,9 @@ type MagicKind string
 
 const (
 	MagicMain      MagicKind = "main"      // %% / %main (GoNB), args may carry flags
+	MagicArgs      MagicKind = "args"      // %args FLAGS… (GoNB): the cell's program arguments
+	MagicExec      MagicKind = "exec"      // %exec FUNC FLAGS… (GoNB): main calls FUNC; Args[0] is FUNC
+	MagicTest      MagicKind = "test"      // %test [FLAGS…] (GoNB): the cell runs under go test
 	MagicEnv       MagicKind = "env"       // %env KEY VALUE
 	MagicGoFlags   MagicKind = "goflags"   // %goflags ...
 	MagicGoGet     MagicKind = "goget"     // !go get M@V, !*go get M@V
@@ -106,8 +109,11 @@ const (
 type Magic struct {
 	Pos  Pos
 	Kind MagicKind
-	Name string   // the magic word without % or !, e.g. "env", "goflags", "go"
-	Args []string // whitespace-split arguments; for goget, the module@version list
+	Name string // the magic word without % or !, e.g. "env", "goflags", "go"
+	// Args are the arguments: whitespace-split, and for main, args, exec
+	// and test split as GoNB splits them ("…" quotes a part, \" and \n
+	// inside); for goget, the module@version list.
+	Args []string
 	// Text is the line as written (after un-escaping in scripts); for a
 	// line continued with a trailing backslash, all its lines joined by "\n".
 	Text string

@@ -250,13 +250,8 @@ func (a *analysis) magics() {
 				a.p.Env = append(a.p.Env, &ir.EnvVar{Key: key, Value: value, Pos: m.Pos})
 			case parser.MagicGoFlags:
 				a.p.GoFlags = append([]string(nil), m.Args...)
-			case parser.MagicMain:
-				// GoNB hands these to the program's main as os.Args; a
-				// pipeline step has no command line of its own to read.
-				if len(m.Args) > 0 {
-					a.errs.Add(m.Pos, "`%s` passes %s to main, which a pipeline cannot do", strings.TrimSpace(m.Text), strings.Join(m.Args, " ")).Hint =
-						"set the value in the params cell instead, so that it becomes a flag of the generated command"
-				}
+			case parser.MagicMain, parser.MagicArgs, parser.MagicExec:
+				// The flags they pass become params (flags.go).
 			case parser.MagicShell, parser.MagicOther:
 				where := fmt.Sprintf("cell %d", a.cellNumber(c))
 				if sb := a.cellStep[c]; sb != nil {

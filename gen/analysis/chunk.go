@@ -385,6 +385,7 @@ func (c *chunker) cellItems(cell *parser.Cell) []*item {
 		return append(decls, c.split(cell, li, bodyStart, len(cell.Code), true)...)
 	}
 	items := c.split(cell, li, 0, len(cell.Code), false)
+	items = append(items, c.execCall(cell, li)...)
 	if c.nb.Dialect == parser.DialectGoNB {
 		for _, it := range items {
 			if it.kind == itemStmt && !it.fromMain {

@@ -27,6 +27,10 @@ type dataflow struct {
 	list   []*replVar
 	uses   map[types.Object][]*ast.Ident
 	params map[types.Object]*ir.Param
+	// flags are the notebook's flags by the variable that holds each
+	// (see flags.go), and by name.
+	flags       map[types.Object]*notebookFlag
+	flagsByName map[string]*notebookFlag
 }
 
 // stepOf returns the step an item belongs to, nil outside steps.

@@ -213,6 +213,7 @@ func (a *analysis) reach(roots []*item, declOf map[types.Object]*item, sb *stepB
 					}
 				}
 			}
+			a.readFlag(sb, obj)
 			if p := a.df.params[obj]; p != nil && sb.fn == nil && !visited[nil] {
 				sb.step.Params = appendUnique(sb.step.Params, p.Name)
 			}

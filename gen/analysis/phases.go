@@ -120,6 +120,7 @@ func (a *analysis) inferDataflow(p *program) *flow {
 	a.program = p
 	a.flow = &flow{typeImports: map[string]string{}}
 	a.findParams()
+	a.findFlags()
 	a.checkParamNames()
 	a.cellDataflow()
 	a.functionDataflow()
@@ -136,6 +137,7 @@ func (a *analysis) buildIR(f *flow) (*ir.Pipeline, error) {
 	a.flow = f
 	a.assemble()
 	a.hashSteps()
+	a.flagParams()
 	a.expectations()
 	if err := a.errs.Err(); err != nil {
 		return nil, err

@@ -23,6 +23,8 @@ type stepBuild struct {
 	extraOutputs []namedPos
 	metrics      []namedPos
 	afterPos     []namedPos
+	// flags are the notebook flags the step's code reads (see flags.go).
+	flags []*notebookFlag
 }
 
 type namedPos struct {

@@ -13,7 +13,7 @@ import (
 // codec, call the step, record metrics and save each output.
 func (e *emitter) runAdapter(s *ir.Step) jen.Code {
 	declared := make(map[string]bool)
-	var body []jen.Code
+	body := e.setFlags(s, declared)
 	for _, in := range s.Inputs {
 		v := inputLocal(in)
 		body = append(body,

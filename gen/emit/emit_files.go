@@ -27,17 +27,14 @@ func (e *emitter) declsFile() *jen.File {
 	}
 	e.printHelpers(f)
 	e.showHelpers(f)
+	flagParseHelper(f, e.allChunks())
 	return f
 }
 
 // printHelpers declares what the notebook's routed prints call (see
 // gen/analysis/prints.go), those that some code uses.
 func (e *emitter) printHelpers(f *jen.File) {
-	var chunks []*ir.Chunk
-	chunks = append(chunks, e.p.Decls...)
-	for _, s := range e.p.Steps {
-		chunks = append(chunks, s.Body...)
-	}
+	chunks := e.allChunks()
 	w := jen.Id("w").Qual("io", "Writer")
 	ctx := jen.Id("ctx").Qual("context", "Context")
 	helpers := []struct {
@@ -61,6 +58,15 @@ func (e *emitter) printHelpers(f *jen.File) {
 			f.Line()
 		}
 	}
+}
+
+// allChunks is the notebook's code in the generated package.
+func (e *emitter) allChunks() []*ir.Chunk {
+	chunks := slices.Clone(e.p.Decls)
+	for _, s := range e.p.Steps {
+		chunks = append(chunks, s.Body...)
+	}
+	return chunks
 }
 
 // mainFile is cmd/NAME/main_zen.go: one call into the runtime.

@@ -28,6 +28,7 @@ func (e *emitter) pipelineFile() *jen.File {
 	f.Add(e.pipelineFunc())
 	f.Line()
 	f.Add(e.stepTable())
+	e.flagHelpers(f)
 	for _, s := range e.p.Steps {
 		if s.Kind == "func" {
 			f.Line()
@@ -46,7 +47,7 @@ func (e *emitter) paramsStruct() jen.Code {
 		if doc := strings.Join(strings.Fields(prm.Doc), " "); doc != "" {
 			tag["help"] = doc
 		}
-		fields = append(fields, jen.Id(prm.Field).Id(prm.Type).Tag(tag))
+		fields = append(fields, jen.Id(prm.Field).Add(paramTypeCode(prm)).Tag(tag))
 	}
 	return jen.Comment("// Params are the parameters of the pipeline, with their flags.").Line().
 		Type().Id("Params").Struct(fields...)
@@ -57,7 +58,7 @@ func (e *emitter) paramsStruct() jen.Code {
 func (e *emitter) defaultParams() jen.Code {
 	var values []jen.Code
 	for _, prm := range e.p.Params {
-		values = append(values, jen.Id(prm.Field).Op(":").Id(prm.Default))
+		values = append(values, jen.Id(prm.Field).Op(":").Add(paramDefaultCode(prm)))
 	}
 	return jen.Comment("// DefaultParams returns the parameters as the notebook sets them.").Line().
 		Func().Id("DefaultParams").Params().Id("Params").Block(
@@ -191,7 +192,7 @@ func (e *emitter) stepLiteral(s *ir.Step) jen.Code {
 	// The runtime knows params by their flag names (the zen tags of the
 	// Params fields), not by the notebook's variable names.
 	var flags []string
-	for _, name := range s.Params {
+	for _, name := range append(slices.Clone(s.Params), s.Flags...) {
 		flags = append(flags, e.params[name].Flag)
 	}
 	for _, list := range []struct {

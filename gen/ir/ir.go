@@ -64,7 +64,16 @@ type Param struct {
 	// notebook (a GoNB declaration kept in Decls): the generated Setup
 	// assigns the resolved value to it before any step runs.
 	Global bool `json:"global,omitempty"`
-	Pos    Pos  `json:"pos"`
+	// NotebookFlag is set for a param made from a flag the notebook
+	// defines with the flag package (GoNB cells pass them with %%, %args,
+	// %exec): the flag's name. Such a param has no variable of its own;
+	// a step sets the flag before it runs (see Step.Flags).
+	NotebookFlag string `json:"notebook_flag,omitempty"`
+	// Step, for a flag param, is the step whose value it is: param
+	// "train.steps" holds the value step train runs with, which follows
+	// the pipeline-wide "steps" unless given itself.
+	Step string `json:"step,omitempty"`
+	Pos  Pos    `json:"pos"`
 }
 
 // Step is one node of the DAG.
@@ -78,7 +87,11 @@ type Step struct {
 
 	Inputs  []*Port  `json:"inputs"`
 	Outputs []*Port  `json:"outputs"`
-	Params  []string `json:"params"`  // Param.Name values the step uses, sorted
+	Params  []string `json:"params"` // Param.Name values the step uses, sorted
+	// Flags are the Param.Name values of the step's flag params
+	// ("train.steps"), sorted: the step sets each notebook flag to its
+	// param's value before its code runs.
+	Flags   []string `json:"flags,omitempty"`
 	Metrics []string `json:"metrics"` // output names recorded as metrics
 	After   []string `json:"after,omitempty"`
 	Options Options  `json:"options"`

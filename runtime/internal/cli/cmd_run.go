@@ -111,13 +111,14 @@ func runRun(ctx context.Context, c *cli, st *cmdState, args []string) error {
 	if rf.opts.Resume != "" && (paramChanged || rf.paramsFile != "") {
 		return usagef("--resume runs with the params of the resumed run; drop the param flags")
 	}
+	given := map[string]bool{}
 	if rf.paramsFile != "" {
 		// Defaults < file < flags: start again from the defaults, apply the
 		// file, then parse the flags a second time on top. The flags' text
 		// is taken first: their values live in the struct being reset.
 		raw := rawArgs(st.fs)
 		reflect.ValueOf(c.p.Params).Elem().Set(rf.defaults)
-		if err := applyParamsFile(rf.paramsFile, rf.fields); err != nil {
+		if err := applyParamsFile(rf.paramsFile, rf.fields, given); err != nil {
 			return err
 		}
 		again := pflag.NewFlagSet("run", pflag.ContinueOnError)
@@ -147,6 +148,12 @@ func runRun(ctx context.Context, c *cli, st *cmdState, args []string) error {
 		if _, ok := os.LookupEnv(k); !ok {
 			os.Setenv(k, v)
 		}
+	}
+	if rf.opts.Resume == "" {
+		for _, f := range rf.fields {
+			given[f.name] = given[f.name] || st.fs.Changed(f.name)
+		}
+		scopeParams(rf.fields, given)
 	}
 	params, err := canonicalParams(rf.fields)
 	if err != nil {

@@ -121,11 +121,11 @@ func addParamFlags(fs *pflag.FlagSet, fields []paramField) {
 }
 
 // applyParamsFile sets params from a JSON or YAML object keyed by param
-// name. Unknown names are errors: a typo must not silently run defaults.
+// name, and adds each name it sets to given. Unknown names are errors: a typo must not silently run defaults.
 // Each value goes through its flag's own parser, as its text on the command
 // line would: YAML's typing would otherwise accept what the flag refuses
 // (n: 1.5 truncated to 1 for an int) and parse durations differently.
-func applyParamsFile(path string, fields []paramField) error {
+func applyParamsFile(path string, fields []paramField, given map[string]bool) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return err
@@ -151,6 +151,7 @@ func applyParamsFile(path string, fields []paramField) error {
 		if err := setFromNode(flag, &node); err != nil {
 			return fmt.Errorf("%s:%d: param %s: %w", path, node.Line, n, err)
 		}
+		given[n] = true
 	}
 	return nil
 }
