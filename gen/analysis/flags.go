@@ -348,8 +348,11 @@ func (a *analysis) parseFlagArgs(m *parser.Magic) map[string]string {
 		return nil
 	}
 	if fs.NArg() > 0 {
-		a.errs.Add(m.Pos, "`%s` passes %s, which is no flag: a pipeline step has no command line to read it from", text, strings.Join(fs.Args(), " ")).Hint =
-			"pass only the notebook's flags (" + a.flagNames() + ")"
+		e := a.errs.Add(m.Pos, "`%s` passes %s, which is no flag: flag.Parse stops there and leaves the rest to flag.Args, which a pipeline step has no command line for", text, fs.Arg(0))
+		e.Hint = "pass only the notebook's flags (" + a.flagNames() + ")"
+		if fn, ok := a.chk.pkg.Scope().Lookup(fs.Arg(0)).(*types.Func); ok && m.Kind == parser.MagicMain {
+			e.Hint = fmt.Sprintf("to run %s as main with these flags, write %%exec %s", fn.Name(), strings.Join(fs.Args(), " "))
+		}
 		return nil
 	}
 	for name, v := range set {
