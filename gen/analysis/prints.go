@@ -74,7 +74,7 @@ func (a *analysis) routePrints() {
 		}
 		decls = append(decls, it)
 		fd, ok := it.node.(*ast.FuncDecl)
-		if !ok || fd.Recv != nil || fd.Body == nil || fd.Name.Name == "init" || fd.Name.Name == "main" || fd.Name.Name == "_" {
+		if !ok || fd.Recv != nil || fd.Body == nil || fd.Name.Name == "init" || fd.Name.Name == "main" || fd.Name.Name == "_" || a.isNotebookTest(it) {
 			continue
 		}
 		if obj := info.Defs[fd.Name]; obj != nil {

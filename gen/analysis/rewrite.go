@@ -56,6 +56,10 @@ func (a *analysis) assemble() {
 		if it.keyword == "import" {
 			continue
 		}
+		if a.isNotebookTest(it) {
+			a.p.Tests = append(a.p.Tests, &ir.Chunk{Pos: a.itemPos(it, 0), Code: it.rewritten()})
+			continue
+		}
 		a.p.Decls = append(a.p.Decls, &ir.Chunk{Pos: a.itemPos(it, 0), Code: it.rewritten()})
 	}
 	for _, sb := range a.cellSteps {

@@ -39,6 +39,9 @@ func Emit(p *ir.Pipeline, opts Options) (map[string][]byte, error) {
 			goFiles = append(goFiles, goFileSpec{stepFileName(s), func() *jen.File { return e.stepFile(s) }, notebookCode})
 		}
 	}
+	if len(p.Tests) > 0 {
+		goFiles = append(goFiles, goFileSpec{NotebookTestsFile, e.notebookTestsFile, notebookCode})
+	}
 	goFiles = append(goFiles, goFileSpec{path.Join("cmd", p.Name, "main_zen.go"), e.mainFile, generatedOnly})
 	if !opts.NoTests {
 		goFiles = append(goFiles, goFileSpec{p.Name + "_zen_test.go", e.testFile, generatedOnly})
@@ -210,7 +213,7 @@ func (e *emitter) notebookNames() (map[string]string, parser.ErrorList) {
 			generated[s.Func] = fmt.Sprintf("the function of step %s", s.Name)
 		}
 	}
-	for _, c := range e.p.Decls {
+	for _, c := range slices.Concat(e.p.Decls, e.p.Tests) {
 		for _, id := range declaredIdents(c.Code) {
 			name := id.name
 			taken[name] = ""
@@ -225,7 +228,7 @@ func (e *emitter) notebookNames() (map[string]string, parser.ErrorList) {
 	// function emission writes into (an input named zen hides the runtime
 	// from the step's zg_out := zen.Stdout(zg_ctx)), so each one counts.
 	var mentioned []string
-	for _, c := range slices.Concat(e.p.Decls, stepBodies(e.p)) {
+	for _, c := range slices.Concat(e.p.Decls, e.p.Tests, stepBodies(e.p)) {
 		mentioned = append(mentioned, identifiers(c.Code)...)
 	}
 	for _, s := range e.p.Steps {

@@ -25,6 +25,9 @@ type Pipeline struct {
 	// Decls are package-level declarations (func, method, type, const and,
 	// in GoNB, var) in notebook order, after "last declaration wins".
 	Decls []*Chunk `json:"-"`
+	// Tests are the Test, Benchmark, Fuzz and Example functions of GoNB's
+	// %test cells, for a _test.go file of the generated package.
+	Tests []*Chunk `json:"-"`
 
 	Requirements []*Requirement `json:"requirements,omitempty"` // from !go get
 	Env          []*EnvVar      `json:"env,omitempty"`          // from %env
