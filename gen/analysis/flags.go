@@ -57,16 +57,18 @@ func (a *analysis) flagCall(call *ast.CallExpr) string {
 // findFlags makes a param of every flag the notebook defines, at package
 // level, with `var x = flag.Int("x", 0, "…")` or `flag.IntVar(&x, …)` in
 // an init function, and rewrites flag.Parse, which would parse the
-// generated command's own arguments. Flags defined any other way are
-// refused: zengen could not give a step its value.
+// generated command's own arguments (in every dialect: no kernel passes
+// a REPL cell arguments either). Flags defined any other way are refused
+// in GoNB: zengen could not give a step the value its cell passed.
 func (a *analysis) findFlags() {
 	a.df.flags = map[types.Object]*notebookFlag{}
 	a.df.flagsByName = map[string]*notebookFlag{}
-	if a.nb.Dialect != parser.DialectGoNB {
-		return
-	}
+	gonb := a.nb.Dialect == parser.DialectGoNB
 	defined := map[*ast.CallExpr]bool{}
 	for _, it := range a.packageDecls() {
+		if !gonb {
+			break
+		}
 		switch n := it.node.(type) {
 		case *ast.GenDecl:
 			for _, spec := range n.Specs {
@@ -121,7 +123,7 @@ func (a *analysis) findFlags() {
 			switch name := a.flagCall(call); {
 			case name == "Parse":
 				a.editAt(call.Fun.Pos(), call.Fun.End(), "zg_flagParse")
-			case defined[call]:
+			case defined[call] || !gonb:
 			case flagKinds[name] != "" || flagKinds[strings.TrimSuffix(name, "Var")] != "" ||
 				name == "Var" || name == "Func" || name == "BoolFunc" || name == "TextVar":
 				a.errs.Add(a.posOf(call.Pos()), "flag.%s here defines a flag that zengen cannot make a param", name).Hint =
@@ -344,12 +346,12 @@ func (a *analysis) parseFlagArgs(m *parser.Magic) map[string]string {
 	}
 	text := strings.TrimSpace(m.Text)
 	if err := fs.Parse(flagArgs(m)); err != nil {
-		a.errs.Add(m.Pos, "`%s`: %v", text, err).Hint = "the notebook's flags are " + a.flagNames()
+		a.errs.Add(m.Pos, "`%s`: %v", text, err).Hint = a.flagsHint()
 		return nil
 	}
 	if fs.NArg() > 0 {
 		e := a.errs.Add(m.Pos, "`%s` passes %s, which is no flag: flag.Parse stops there and leaves the rest to flag.Args, which a pipeline step has no command line for", text, fs.Arg(0))
-		e.Hint = "pass only the notebook's flags (" + a.flagNames() + ")"
+		e.Hint = "pass only flags; " + a.flagsHint()
 		if fn, ok := a.chk.pkg.Scope().Lookup(fs.Arg(0)).(*types.Func); ok && m.Kind == parser.MagicMain {
 			e.Hint = fmt.Sprintf("to run %s as main with these flags, write %%exec %s", fn.Name(), strings.Join(fs.Args(), " "))
 		}
@@ -364,16 +366,17 @@ func (a *analysis) parseFlagArgs(m *parser.Magic) map[string]string {
 	return set
 }
 
-func (a *analysis) flagNames() string {
+// flagsHint names the notebook's flags.
+func (a *analysis) flagsHint() string {
 	var names []string
 	for name := range a.df.flagsByName {
 		names = append(names, "--"+name)
 	}
 	if len(names) == 0 {
-		return "none: it defines no flag"
+		return "the notebook defines no flag at package level (var x = flag.Int(\"x\", 0, \"…\"))"
 	}
 	sort.Strings(names)
-	return strings.Join(names, ", ")
+	return "the notebook's flags are " + strings.Join(names, ", ")
 }
 
 // boolText records a boolean flag's text, "true" when given bare as the

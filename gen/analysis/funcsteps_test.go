@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -328,17 +329,17 @@ func TestFunctionStepErrors(t *testing.T) {
 		{
 			name:  "flags of main in the pipeline cell",
 			cells: wordsNotebook("", "//zen:pipeline words\n%% --n=3\nws := Words(3)"),
-			want:  "nb.ipynb:cell 2:2:1: `%% --n=3` passes --n=3 to main, which a pipeline cannot do\n\thint: set the value in the params cell instead, so that it becomes a flag of the generated command",
+			want:  "nb.ipynb:cell 2:2:1: `%% --n=3`: flag provided but not defined: -n\n\thint: the notebook defines no flag at package level (var x = flag.Int(\"x\", 0, \"…\"))",
 		},
 		{
 			name:  "flags of main in a cell step",
 			cells: []cell{code("var steps = flag.Int(\"steps\", 1, \"\")\n\n%% --steps=10 -v\nfmt.Println(*steps)")},
-			want:  "nb.ipynb:cell 1:3:1: `%% --steps=10 -v` passes --steps=10 -v to main, which a pipeline cannot do\n\thint: set the value in the params cell instead, so that it becomes a flag of the generated command",
+			want:  "nb.ipynb:cell 1:3:1: `%% --steps=10 -v`: flag provided but not defined: -v\n\thint: the notebook's flags are --steps",
 		},
 		{
 			name:  "flags of %main",
-			cells: []cell{code("%main -x=2\nfmt.Println(1)")},
-			want:  "nb.ipynb:cell 1:1:1: `%main -x=2` passes -x=2 to main, which a pipeline cannot do\n\thint: set the value in the params cell instead, so that it becomes a flag of the generated command",
+			cells: []cell{code("var x = flag.Int(\"x\", 1, \"\")\n\n%main 2 -x=2\nfmt.Println(*x)")},
+			want:  "nb.ipynb:cell 1:3:1: `%main 2 -x=2` passes 2, which is no flag: flag.Parse stops there and leaves the rest to flag.Args, which a pipeline step has no command line for\n\thint: pass only flags; the notebook's flags are --x",
 		},
 	}
 	for _, tc := range tests {
@@ -379,15 +380,31 @@ func TestMainFlagsOutsideThePipeline(t *testing.T) {
 }
 
 // TestPercentScriptMainFlags checks the flags behind //gonb:%% in a
-// script, which the corpus has, at their file line.
+// script, which the corpus has: a flag passed becomes the step's param,
+// and one the script does not define is an error at its file line.
 func TestPercentScriptMainFlags(t *testing.T) {
 	src := "// %%\nfunc Square(x float64) float64 { return x * x }\n\n// %%\nvar x = flag.Float64(\"x\", 0, \"\")\n\n//gonb:%% -x=3\nfmt.Println(Square(*x))\n"
 	nb, err := parser.ReadPercent("square.go", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
+	p, err := Analyze(nb, Config{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, prm := range p.Params {
+		got = append(got, prm.Flag+"="+prm.Default)
+	}
+	if want := []string{"x=0", p.Steps[0].Name + ".x=3"}; !slices.Equal(got, want) {
+		t.Errorf("params = %v, want %v", got, want)
+	}
+	nb, err = parser.ReadPercent("square.go", []byte(strings.Replace(src, "-x=3", "-y=3", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	_, err = Analyze(nb, Config{Dir: t.TempDir()})
-	want := "square.go:7:1: `%% -x=3` passes -x=3 to main, which a pipeline cannot do\n\thint: set the value in the params cell instead, so that it becomes a flag of the generated command"
+	want := "square.go:7:1: `%% -y=3`: flag provided but not defined: -y\n\thint: the notebook's flags are --x"
 	if err == nil || err.Error() != want {
 		t.Errorf("error = %v\nwant %s", err, want)
 	}
