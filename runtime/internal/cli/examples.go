@@ -58,6 +58,10 @@ func namesForExamples(p *pipeline.Pipeline, fs *pflag.FlagSet) exampleNames {
 		break
 	}
 	fields, _ := paramFields(p.Params)
+	// A step's own form of a param (STEP.NAME) is the rarer use: the
+	// pipeline-wide ones come first.
+	scoped := func(f paramField) int { return strings.Count(f.name, ".") }
+	slices.SortStableFunc(fields, func(a, b paramField) int { return scoped(a) - scoped(b) })
 	var flags []string
 	for _, f := range fields {
 		if len(flags) == 2 {
