@@ -8,12 +8,14 @@ package analysis
 // the default run is the notebook's run. See docs/decisions.md.
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/types"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -264,8 +266,13 @@ func (a *analysis) flagParams() {
 			passed[c] = a.parseFlagArgs(m)
 		}
 	}
+	builds := map[*ir.Step]*stepBuild{}
 	for _, sb := range a.allSteps() {
-		if len(sb.flags) == 0 {
+		builds[sb.step] = sb
+	}
+	for _, s := range a.p.Steps {
+		sb := builds[s]
+		if sb == nil || len(sb.flags) == 0 {
 			continue
 		}
 		cells := sb.cells
@@ -357,9 +364,9 @@ func (a *analysis) parseFlagArgs(m *parser.Magic) map[string]string {
 		}
 		return nil
 	}
-	for name, v := range set {
-		if _, ok := a.flagValueOK(a.df.flagsByName[name], v); !ok {
-			a.errs.Add(m.Pos, "`%s`: invalid value %q for flag -%s", text, v, name)
+	for _, name := range slices.Sorted(maps.Keys(set)) {
+		if _, err := a.flagValueOK(a.df.flagsByName[name], set[name]); err != nil {
+			a.errs.Add(m.Pos, "`%s`: invalid value %q for flag -%s: %v", text, set[name], name, err)
 			delete(set, name)
 		}
 	}
@@ -397,8 +404,13 @@ func (a *analysis) flagValue(f *notebookFlag, text string) string {
 	return v
 }
 
-// flagValueOK parses text as the flag package parses a flag of f's kind.
-func (a *analysis) flagValueOK(f *notebookFlag, text string) (string, bool) {
+// errNotFinite refuses a float flag's NaN or ±Inf, which a param's Go
+// default cannot spell.
+var errNotFinite = errors.New("NaN and infinities cannot be a param's default")
+
+// flagValueOK parses text as the flag package parses a flag of f's kind,
+// and returns the value as Go, or the flag's error.
+func (a *analysis) flagValueOK(f *notebookFlag, text string) (string, error) {
 	fs := flag.NewFlagSet("value", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	var out string
@@ -428,7 +440,7 @@ func (a *analysis) flagValueOK(f *notebookFlag, text string) (string, bool) {
 		if err = fs.Set("v", text); err == nil {
 			var ok bool
 			if out, ok = floatLiteral(x); !ok {
-				return "", false
+				return "", errNotFinite
 			}
 		}
 	case "Duration":
@@ -439,5 +451,5 @@ func (a *analysis) flagValueOK(f *notebookFlag, text string) (string, bool) {
 	default:
 		out = strconv.Quote(text)
 	}
-	return out, err == nil
+	return out, err
 }
