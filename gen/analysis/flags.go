@@ -67,9 +67,11 @@ func (a *analysis) findFlags() {
 	a.df.flagsByName = map[string]*notebookFlag{}
 	gonb := a.nb.Dialect == parser.DialectGoNB
 	defined := map[*ast.CallExpr]bool{}
+	kept := map[*item]bool{}
 	for _, it := range a.packageDecls() {
+		kept[it] = true
 		if !gonb {
-			break
+			continue
 		}
 		switch n := it.node.(type) {
 		case *ast.GenDecl:
@@ -93,8 +95,11 @@ func (a *analysis) findFlags() {
 			}
 			for _, st := range n.Body.List {
 				es, ok := st.(*ast.ExprStmt)
+				if !ok {
+					continue
+				}
 				call, _ := ast.Unparen(es.X).(*ast.CallExpr)
-				if !ok || call == nil || len(call.Args) != 4 {
+				if call == nil || len(call.Args) != 4 {
 					continue
 				}
 				kind, isVar := strings.CutSuffix(a.flagCall(call), "Var")
@@ -114,7 +119,9 @@ func (a *analysis) findFlags() {
 		}
 	}
 	for _, it := range a.items {
-		if it.node == nil {
+		// A declaration a later one replaced (GoNB keeps the last) is
+		// not in the program.
+		if it.node == nil || it.kind == itemDecl && !kept[it] {
 			continue
 		}
 		ast.Inspect(it.node.(ast.Node), func(n ast.Node) bool {

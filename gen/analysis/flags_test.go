@@ -81,3 +81,22 @@ func TestFlagParams(t *testing.T) {
 		}
 	}
 }
+
+// TestFlagRedeclared checks that a flag declared again in a later cell is
+// the later one, as GoNB keeps the last declaration, and that an init
+// function with other statements still defines its flags.
+func TestFlagRedeclared(t *testing.T) {
+	nb := notebook(t, "gonb",
+		code("var steps = flag.Int(\"steps\", 1, \"\")"),
+		code("var steps = flag.Int(\"steps\", 7, \"\")\n\nvar rate float64\n\nfunc init() {\n\tn := 1\n\tfmt.Println(\"init\", n)\n\tflag.Float64Var(&rate, \"rate\", 0.5, \"\")\n}"),
+		code("%% --rate=2\nfmt.Println(*steps, rate)"),
+	)
+	p := analyze(t, nb, Config{})
+	var got []string
+	for _, prm := range p.Params {
+		got = append(got, prm.Flag+"="+prm.Default)
+	}
+	if want := []string{"steps=7", "rate=0.5", "cell_3.rate=2", "cell_3.steps=7"}; !slices.Equal(got, want) {
+		t.Errorf("params = %v, want %v", got, want)
+	}
+}
