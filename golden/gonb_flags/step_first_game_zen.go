@@ -27,7 +27,13 @@ func zg_describeFirstGame(zg_params *Params) *zen.Step {
 		Doc:      "## First game\n\nFour rounds, passed on the `%%` line.",
 		Pos:      "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 4",
 		CodeHash: "15fd6ad95f32fa7bd1f6b623e3418c783a304121fe9cc99cc71271fc3365f16e",
-		Params:   []string{"first_game.label", "first_game.rounds", "first_game.scale", "first_game.verbose"},
+		CodeParts: []zen.CodePart{
+			{Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 4", Digest: "a75affb384988437"},
+			{Name: "play", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "19252c6d8ac37f83"},
+			{Name: "scale", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "897e5479372feeae"},
+			{Name: "var (…)", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "950c399e920ddd03"},
+		},
+		Params: []string{"first_game.label", "first_game.rounds", "first_game.scale", "first_game.verbose"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_release, zg_err := zg_setFlags("label", zg_params.FirstGame_Label, "rounds", zg_params.FirstGame_Rounds, "scale", zg_params.FirstGame_Scale, "verbose", zg_params.FirstGame_Verbose)
 			if zg_err != nil {

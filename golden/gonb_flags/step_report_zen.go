@@ -29,7 +29,11 @@ func zg_describeReport(zg_params *Params) *zen.Step {
 		Doc:      "## Report\n\nA cell that passes nothing runs with the defaults, except what it passes.",
 		Pos:      "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 10",
 		CodeHash: "bc575266903d8188b756a8c1b982ffe655bbf95b57fc3ad4bca271771fa7d695",
-		Params:   []string{"report.label", "report.pause", "report.rounds"},
+		CodeParts: []zen.CodePart{
+			{Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 10", Digest: "a95b711bff7ce5ce"},
+			{Name: "var (…)", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "950c399e920ddd03"},
+		},
+		Params: []string{"report.label", "report.pause", "report.rounds"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_release, zg_err := zg_setFlags("label", zg_params.Report_Label, "pause", zg_params.Report_Pause, "rounds", zg_params.Report_Rounds)
 			if zg_err != nil {

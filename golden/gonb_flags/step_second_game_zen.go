@@ -29,7 +29,13 @@ func zg_describeSecondGame(zg_params *Params) *zen.Step {
 		Doc:      "## Second game\n\n`%args` sets the arguments of a cell that declares its own `main`.",
 		Pos:      "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 6",
 		CodeHash: "957894c68c5faefc4e54345d01366820a7c210e092c33234d8ac00b617189ddb",
-		Params:   []string{"second_game.label", "second_game.rounds", "second_game.scale", "second_game.verbose"},
+		CodeParts: []zen.CodePart{
+			{Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 6", Digest: "7be5d8ddf6bf82b2"},
+			{Name: "play", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "19252c6d8ac37f83"},
+			{Name: "scale", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "897e5479372feeae"},
+			{Name: "var (…)", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "950c399e920ddd03"},
+		},
+		Params: []string{"second_game.label", "second_game.rounds", "second_game.scale", "second_game.verbose"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_release, zg_err := zg_setFlags("label", zg_params.SecondGame_Label, "rounds", zg_params.SecondGame_Rounds, "scale", zg_params.SecondGame_Scale, "verbose", zg_params.SecondGame_Verbose)
 			if zg_err != nil {
