@@ -115,7 +115,8 @@ func (a *analysis) checkProgram(c *chunked, l *layout) (*program, bool) {
 }
 
 // inferDataflow finds the parameters, the typed ports and edges of every
-// step, orders the steps and routes their prints.
+// step, orders the steps, refuses early exits that would not end where the
+// kernel ended the cell, and routes their prints.
 func (a *analysis) inferDataflow(p *program) *flow {
 	a.program = p
 	a.flow = &flow{typeImports: map[string]string{}}
@@ -126,6 +127,7 @@ func (a *analysis) inferDataflow(p *program) *flow {
 	a.functionDataflow()
 	a.strayKeepDirectives()
 	a.orderSteps()
+	a.cellExits()
 	a.routePrints()
 	return a.flow
 }
