@@ -98,6 +98,8 @@ type cmdState struct {
 	format string
 	// stdoutOnly is logs --stdout.
 	stdoutOnly bool
+	// output is cat --output.
+	output string
 }
 
 // commands in the order --help lists them.

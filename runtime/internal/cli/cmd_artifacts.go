@@ -20,7 +20,7 @@ var artifactsCommand = &command{
 		}
 		views := []artifactView{}
 		for _, sr := range steps {
-			for _, o := range sr.Outputs {
+			for _, o := range displaysInOrder(sr.Outputs) {
 				views = append(views, artifactView{Step: sr.Step, Name: o.Name, Type: o.Type, Codec: o.Codec,
 					Size: o.Size, Digest: o.Digest})
 			}

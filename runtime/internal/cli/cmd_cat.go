@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/spf13/pflag"
+
 	"github.com/zengen-dev/zengen/runtime/internal/layout"
 )
 
@@ -20,8 +22,12 @@ var catCommand = &command{
 	name:     "cat",
 	args:     "RUN STEP.VAR | RUN STEP",
 	nargs:    2,
-	summary:  "Print an artifact, decoded: JSON indented, raw as text, numeric slices as a JSON array, other codecs as their values. STEP alone names a step's only artifact.",
-	examples: []example{{cmd: "cat latest {artifact}"}},
+	summary:  "Print an artifact, decoded: JSON indented, raw as text, numeric slices as a JSON array, other codecs as their values; a display as its bytes. STEP alone names a step's only artifact.",
+	examples: []example{{cmd: "cat latest {artifact}"}, {cmd: "cat latest {artifact} --output FILE"}},
+	flags: func(fs *pflag.FlagSet, c *cli, st *cmdState) error {
+		fs.StringVarP(&st.output, "output", "o", "", "write to FILE instead of stdout; a display is written as exactly the bytes its call got")
+		return nil
+	},
 	run: func(ctx context.Context, c *cli, st *cmdState, args []string) error {
 		stepName, varName, named := strings.Cut(args[1], ".")
 		s, sr, err := c.openStepRun(ctx, args[0], stepName)
@@ -59,6 +65,12 @@ var catCommand = &command{
 				return err
 			}
 			defer r.Close()
+			if st.output != "" {
+				return writeArtifactFile(st.output, o.Codec, r, c.showerOf(stepName, varName))
+			}
+			if o.Codec == layout.Display {
+				return printDisplay(c.stdout, stepName+"."+varName, r)
+			}
 			return DisplayArtifact(c.stdout, o.Codec, r, c.showerOf(stepName, varName))
 		}
 		var names []string

@@ -12,7 +12,7 @@ var logsCommand = &command{
 	name:     "logs",
 	args:     "RUN STEP",
 	nargs:    2,
-	summary:  "Print what a step printed during a run (a cached step: when it ran): stdout and stderr, in the order printed.",
+	summary:  "Print what a step printed during a run (a cached step: when it ran): stdout and stderr, in the order printed, and a line for each display where it came.",
 	examples: []example{{cmd: "logs latest {step}"}, {cmd: "logs latest {step} --stdout"}},
 	flags: func(fs *pflag.FlagSet, c *cli, st *cmdState) error {
 		fs.BoolVar(&st.stdoutOnly, "stdout", false, "print only what the step wrote to stdout")
@@ -32,9 +32,9 @@ var logsCommand = &command{
 				return fmt.Errorf("step %s was cached in run %s from run %s, whose record of it cannot be read: %w", sr.Step, sr.RunID, sr.CachedFrom, err)
 			}
 			fmt.Fprintf(c.stderr, "step %s was cached in run %s; its output as recorded when it ran, in run %s:\n", sr.Step, sr.RunID, sr.CachedFrom)
-			sr.Log, sr.Stdout = ran.Log, ran.Stdout
+			sr.Log, sr.Stdout, sr.Displays = ran.Log, ran.Stdout, ran.Displays
 		}
-		text := sr.Log
+		text := logWithDisplays(sr)
 		if st.stdoutOnly {
 			text = sr.Stdout
 		}

@@ -64,6 +64,14 @@ func (o *stepOutput) echo(n int, lines []byte) {
 	o.printed(bytes.Clone(lines), n == toStderr)
 }
 
+// offsets returns how many bytes the step has written so far to both
+// streams, and to stdout alone: where a display comes in its output.
+func (o *stepOutput) offsets() (all, stdout int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.all.Len(), o.stdout.Len()
+}
+
 // text flushes unfinished last lines to the observers and returns the
 // output so far: both streams, and stdout alone.
 func (o *stepOutput) text() (all, stdout string) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/zengen-dev/zengen/runtime/internal/artifact"
+	"github.com/zengen-dev/zengen/runtime/internal/layout"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 )
@@ -101,10 +102,22 @@ func (r *Runner) execStep(ctx context.Context, l *launch) Event {
 		// stderr in step with it.
 		stdout, stderr = captured.w, captured.stderr(stderr)
 	}
+	// Displays go to the step that runs alone, placed in its output once
+	// everything it printed before is in.
+	var offsets func() (int, int)
+	if l.alone {
+		offsets = out.offsets
+		if captured != nil {
+			offsets = func() (int, int) {
+				captured.sync()
+				return out.offsets()
+			}
+		}
+	}
 	var res attemptResult
 	for attempt := 1; ; attempt++ {
 		sr.Attempt = attempt
-		res = r.attempt(ctx, s, inputs, stdout, stderr)
+		res = r.attempt(ctx, s, inputs, stdout, stderr, offsets)
 		if res.err == nil || res.cancelled || attempt > s.Options.Retries {
 			break
 		}
@@ -125,7 +138,7 @@ func (r *Runner) execStep(ctx context.Context, l *launch) Event {
 	end := Event{Step: s.Name, Record: &sr, Took: sr.EndedAt.Sub(sr.StartedAt), Ran: true}
 	switch {
 	case res.err == nil:
-		sr.Status, sr.Outputs, sr.Metrics = meta.StepSucceeded, res.outputs, res.metrics
+		sr.Status, sr.Outputs, sr.Metrics, sr.Displays = meta.StepSucceeded, res.outputs, res.metrics, res.displays
 		end.Kind = Finished
 	case res.cancelled:
 		sr.Status, sr.Error = meta.StepCancelled, res.err.Error()
@@ -187,6 +200,16 @@ func (r *Runner) unusable(ctx context.Context, s *pipeline.Step, prev *meta.Step
 			return fmt.Sprintf("cached output %s of run %s is unusable: %v", o.Name, prev.RunID, err)
 		}
 	}
+	// The displays come along with a reused result, so they must be
+	// there too.
+	for _, a := range prev.Outputs {
+		if a.Codec != layout.Display {
+			continue
+		}
+		if err := r.st.Artifacts.Verify(ctx, a); err != nil {
+			return fmt.Sprintf("cached %s of run %s is unusable: %v", a.Name, prev.RunID, err)
+		}
+	}
 	return ""
 }
 
@@ -199,11 +222,13 @@ type attemptResult struct {
 	stack     string
 	outputs   []meta.Artifact
 	metrics   []meta.Metric
+	displays  []meta.DisplayAt
 }
 
 // attempt calls the step's Run once, in its own goroutine so that a step
-// ignoring its context can be abandoned at the deadline.
-func (r *Runner) attempt(ctx context.Context, s *pipeline.Step, inputs map[string]meta.Artifact, stdout, stderr io.Writer) attemptResult {
+// ignoring its context can be abandoned at the deadline. With offsets, the
+// step runs alone and takes the process's displays.
+func (r *Runner) attempt(ctx context.Context, s *pipeline.Step, inputs map[string]meta.Artifact, stdout, stderr io.Writer, offsets func() (int, int)) attemptResult {
 	if err := ctx.Err(); err != nil {
 		return attemptResult{err: err, cancelled: true}
 	}
@@ -214,6 +239,12 @@ func (r *Runner) attempt(ctx context.Context, s *pipeline.Step, inputs map[strin
 	defer cancel()
 	actx = pipeline.WithStreams(actx, stdout, stderr)
 	sc := pipeline.NewStepContext(actx, s, r.st.Artifacts, inputs, pipeline.SaveObserverOf(ctx))
+	var sink *pipeline.DisplaySink
+	if offsets != nil {
+		var remove func()
+		sink, remove = pipeline.InstallDisplaySink(sc, offsets)
+		defer remove()
+	}
 	done := make(chan attemptResult, 1)
 	go func() {
 		defer func() {
@@ -236,6 +267,9 @@ func (r *Runner) attempt(ctx context.Context, s *pipeline.Step, inputs map[strin
 		}
 	}
 	res.outputs, res.metrics = pipeline.Finish(sc)
+	if sink != nil {
+		res.displays = sink.Placed()
+	}
 	if res.err != nil && artifact.IsDiskFull(res.err) {
 		r.diskFull.Store(true)
 	}

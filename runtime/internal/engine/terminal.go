@@ -103,7 +103,7 @@ func aloneNote(alone []*pipeline.Step) string {
 	if len(names) > 1 {
 		what = "steps " + strings.Join(names, ", ") + " run with no other step beside them: their"
 	}
-	return fmt.Sprintf("note: %s code prints where zengen cannot tell which step printed (%s)", what, strings.Join(whys, "; "))
+	return fmt.Sprintf("note: %s code prints or displays where zengen cannot tell which step did (%s)", what, strings.Join(whys, "; "))
 }
 
 // printed writes complete lines of a step, each behind the step's name.

@@ -43,6 +43,9 @@ type StepRun struct {
 	Metrics []Metric   `json:"metrics,omitempty"`
 	Log     string     `json:"-"` // stdout and stderr, in the order written
 	Stdout  string     `json:"-"` // what the step wrote to stdout
+	// Displays places the step's display outputs in Log, in the order
+	// displayed; filled in with the log.
+	Displays []DisplayAt `json:"-"`
 }
 
 // Artifact is a stored value as one step run read or wrote it.
@@ -139,12 +142,16 @@ func (d *DB) finishStep(ctx context.Context, tx *sql.Tx, sr *StepRun) error {
 			return err
 		}
 	}
-	if sr.Log != "" {
+	if sr.Log != "" || len(sr.Displays) > 0 {
 		var stdout any
 		if sr.Stdout != sr.Log {
 			stdout = sr.Stdout
 		}
-		if _, err := d.txExec(ctx, tx, insertLog, sr.ID, sr.Log, stdout); err != nil {
+		displays, err := displaysColumn(sr.Displays)
+		if err != nil {
+			return err
+		}
+		if _, err := d.txExec(ctx, tx, insertLog, sr.ID, sr.Log, stdout, displays); err != nil {
 			return err
 		}
 	}
@@ -171,7 +178,7 @@ const (
 	insertOutput = `INSERT INTO step_outputs (step_run_id, name, digest) VALUES (?, ?, ?)`
 	insertInput  = `INSERT INTO step_inputs (step_run_id, name, from_step, digest) VALUES (?, ?, ?, ?)`
 	insertMetric = `INSERT OR REPLACE INTO metrics (step_run_id, name, value) VALUES (?, ?, ?)`
-	insertLog    = `INSERT OR REPLACE INTO step_logs (step_run_id, text, stdout) VALUES (?, ?, ?)`
+	insertLog    = `INSERT OR REPLACE INTO step_logs (step_run_id, text, stdout, displays) VALUES (?, ?, ?, ?)`
 )
 
 const stepColumns = `id, run_id, pipeline, step, status, attempt, started_at, ended_at, code_hash, cache_key,
@@ -248,14 +255,17 @@ func (d *DB) fillStep(ctx context.Context, s *StepRun, withLog bool) error {
 	}
 	rows.Close()
 	if withLog {
-		var stdout sql.NullString
-		err := d.queryRow(ctx, `SELECT text, stdout FROM step_logs WHERE step_run_id = ?`, s.ID).Scan(&s.Log, &stdout)
+		var stdout, displays sql.NullString
+		err := d.queryRow(ctx, `SELECT text, stdout, displays FROM step_logs WHERE step_run_id = ?`, s.ID).Scan(&s.Log, &stdout, &displays)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
 		s.Stdout = s.Log
 		if stdout.Valid {
 			s.Stdout = stdout.String
+		}
+		if s.Displays, err = parseDisplays(displays.String); err != nil {
+			return fmt.Errorf("step %s of run %s: its displays: %w", s.Step, s.RunID, err)
 		}
 	}
 	return rows.Err()
