@@ -106,7 +106,13 @@ func analyze(j job, dir string) (*ir.Pipeline, parser.ErrorList, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := analysis.Analyze(notebook, analysis.Config{Dir: abs, Module: o.module, Split: ir.Split(o.split), Package: o.pkg})
+	cfg := analysis.Config{Dir: abs, Module: o.module, Split: ir.Split(o.split), Package: o.pkg}
+	if o.runtimeReplace != "" {
+		if cfg.RuntimeReplace, err = filepath.Abs(o.runtimeReplace); err != nil {
+			return nil, nil, err
+		}
+	}
+	p, err := analysis.Analyze(notebook, cfg)
 	if err != nil {
 		errs, err := positioned(err)
 		return nil, errs, err

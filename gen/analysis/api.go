@@ -17,4 +17,9 @@ type Config struct {
 	Split ir.Split
 	// Package overrides the Go package name (default: the pipeline name).
 	Package string
+	// RuntimeReplace, when set, is the absolute path of a zengen checkout
+	// that a scratch module replaces zengen by, for the notebooks that
+	// import zengen's packages (its codecs, its versions of the kernels'
+	// display APIs).
+	RuntimeReplace string
 }

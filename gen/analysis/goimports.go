@@ -112,7 +112,7 @@ func (a *analysis) addModuleImports(errs []types.Error) bool {
 // those uses, placed in the module that resolves the notebook's imports,
 // so that goimports ranks that module's requirements first.
 func (a *analysis) goimports(selectors map[string][]string) (map[string]string, error) {
-	dir, _, cleanup, err := a.loadDir()
+	dir, _, cleanup, err := a.loadDir(nil)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -30,7 +31,7 @@ func (a *analysis) load(paths []string) (map[string]*packages.Package, bool) {
 	if len(paths) == 0 {
 		return loaded, true
 	}
-	dir, env, cleanup, err := a.loadDir()
+	dir, env, cleanup, err := a.loadDir(paths)
 	if err != nil {
 		a.errs.Add(ir.Pos{File: a.nb.Path}, "cannot prepare module to resolve imports: %v", err)
 		return loaded, false
@@ -78,8 +79,8 @@ func (a *analysis) loadError(err error) {
 // goModLine matches the go command's complaint about a line of go.mod.
 var goModLine = regexp.MustCompile(`go\.mod:(\d+): (.*)$`)
 
-// loadDir finds where go/packages should run.
-func (a *analysis) loadDir() (dir string, env []string, cleanup func(), err error) {
+// loadDir finds where go/packages should run to load paths.
+func (a *analysis) loadDir(paths []string) (dir string, env []string, cleanup func(), err error) {
 	cleanup = func() {}
 	if a.cfg.Module == "" {
 		start := a.cfg.Dir
@@ -102,6 +103,14 @@ func (a *analysis) loadDir() (dir string, env []string, cleanup func(), err erro
 		if r.Version != "latest" {
 			a.scratchRequires[strings.Count(mod.String(), "\n")+1] = r
 			fmt.Fprintf(&mod, "require %s %s\n", r.Path, r.Version)
+		}
+	}
+	if slices.ContainsFunc(paths, func(p string) bool { return strings.HasPrefix(p, ir.RuntimeModule+"/") }) {
+		// zengen's own packages, which the generated go.mod requires too.
+		if a.cfg.RuntimeReplace != "" {
+			fmt.Fprintf(&mod, "require %s v0.0.0-00010101000000-000000000000\nreplace %s => %s\n", ir.RuntimeModule, ir.RuntimeModule, a.cfg.RuntimeReplace)
+		} else {
+			fmt.Fprintf(&mod, "require %s %s\n", ir.RuntimeModule, ir.RuntimeVersion)
 		}
 	}
 	if err := os.WriteFile(filepath.Join(tmp, "go.mod"), []byte(mod.String()), 0o666); err != nil {

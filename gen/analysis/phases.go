@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"go/ast"
+
 	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
 )
@@ -69,6 +71,9 @@ type program struct {
 type flow struct {
 	// typeImports records packages that port types name: path → name.
 	typeImports map[string]string
+	// shownLast are the REPL statements that end a cell with a value to
+	// display, which generated code displays (displays.go).
+	shownLast map[ast.Node]bool
 }
 
 // readCells cuts every code cell into items and records each cell's role.

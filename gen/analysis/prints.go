@@ -81,15 +81,17 @@ func (a *analysis) routePrints() {
 			funcs[obj] = &threaded{it: it, decl: fd}
 		}
 	}
+	a.showLastDisplays()
 	sites := map[*item][]printSite{}
 	for _, it := range decls {
-		sites[it] = a.printSites(it.node.(ast.Node), logRedirected)
+		sites[it] = append(a.printSites(it.node.(ast.Node), logRedirected), a.displaySites(it.node.(ast.Node))...)
 	}
 	for it := range cellBody {
 		if it.node != nil {
-			sites[it] = a.printSites(it.node.(ast.Node), logRedirected)
+			sites[it] = append(a.printSites(it.node.(ast.Node), logRedirected), a.displaySites(it.node.(ast.Node))...)
 		}
 	}
+	a.displaysOutsideSteps(decls)
 	calls := map[*item][]types.Object{} // the candidates each item calls
 	for it := range sites {
 		ast.Inspect(it.node.(ast.Node), func(n ast.Node) bool {
@@ -204,17 +206,7 @@ func (a *analysis) markAlone(decls []*item, unroutable map[*item][]printSite) {
 	if len(unroutable) == 0 {
 		return
 	}
-	declOf := map[types.Object]*item{}
-	for _, it := range decls {
-		ast.Inspect(it.node.(ast.Node), func(n ast.Node) bool {
-			if id, ok := n.(*ast.Ident); ok {
-				if obj := a.chk.info.Defs[id]; obj != nil && (obj.Parent() == a.chk.pkg.Scope() || isMethod(obj)) {
-					declOf[obj] = it
-				}
-			}
-			return true
-		})
-	}
+	declOf := a.declOwners(decls)
 	for _, sb := range a.allSteps() {
 		roots := sb.items
 		if sb.fn != nil {
@@ -231,6 +223,23 @@ func (a *analysis) markAlone(decls []*item, unroutable map[*item][]printSite) {
 		s := found[0]
 		sb.step.Alone = fmt.Sprintf("%s at %s", s.what, a.posOf(s.node.Pos()))
 	}
+}
+
+// declOwners maps the package-level objects (and methods) that decls
+// declare to the declaration that declares them.
+func (a *analysis) declOwners(decls []*item) map[types.Object]*item {
+	declOf := map[types.Object]*item{}
+	for _, it := range decls {
+		ast.Inspect(it.node.(ast.Node), func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				if obj := a.chk.info.Defs[id]; obj != nil && (obj.Parent() == a.chk.pkg.Scope() || isMethod(obj)) {
+					declOf[obj] = it
+				}
+			}
+			return true
+		})
+	}
+	return declOf
 }
 
 // reachedItems returns roots and every package-level declaration they

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"go/ast"
 	"sort"
 	"strings"
 
@@ -93,6 +94,9 @@ func (a *analysis) assemble() {
 	for _, k := range sortedKeys(imports) {
 		imp := imports[k]
 		imp.Package = stdNameOf(a, imp.Path)
+		if imp.Name == "." {
+			imp.Names = exportedNames(a, imp.Path)
+		}
 		a.p.Imports = append(a.p.Imports, imp)
 	}
 }
@@ -106,6 +110,19 @@ func (a *analysis) stepChunk(it *item) *ir.Chunk {
 		return &ir.Chunk{Pos: a.itemPos(it, 0), Code: code}
 	}
 	return &ir.Chunk{Pos: a.itemPos(it, it.leadOff-it.off), Code: it.lead + code}
+}
+
+// exportedNames returns the exported names of an imported package.
+func exportedNames(a *analysis, path string) []string {
+	var names []string
+	if p := a.chk.loaded[path]; p != nil && p.Types != nil {
+		for _, n := range p.Types.Scope().Names() {
+			if ast.IsExported(n) {
+				names = append(names, n)
+			}
+		}
+	}
+	return names
 }
 
 // stdNameOf returns the declared name of an imported package.

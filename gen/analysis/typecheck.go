@@ -65,6 +65,7 @@ func (u *userImport) localName() string {
 func (a *analysis) typeCheck() bool {
 	decls := a.packageDecls()
 	imports := a.explicitImports(decls)
+	rewriteKernelImports(imports)
 	if hasSyntaxErrors(a.errs) {
 		return false
 	}
@@ -94,9 +95,13 @@ func (a *analysis) typeCheck() bool {
 		}
 		return true
 	})
+	kernel := a.kernelCandidates(file, explicit)
 	var paths []string
 	for _, u := range imports {
 		paths = append(paths, u.path)
+	}
+	for _, k := range kernel {
+		paths = append(paths, k.path)
 	}
 	for _, ps := range candidates {
 		paths = append(paths, ps...)
@@ -159,6 +164,9 @@ func (a *analysis) typeCheck() bool {
 		added := false
 		if round == 0 {
 			added = a.addMissingImports(typeErrs, candidates)
+			// The kernels' names first: goimports would look for gonbui
+			// in the module cache.
+			added = a.addKernelImports(typeErrs, kernel) || added
 			added = a.addModuleImports(typeErrs) || added
 		}
 		if added {

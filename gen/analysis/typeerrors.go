@@ -78,6 +78,8 @@ func (a *analysis) reportTypeErrors(errs []types.Error) {
 		last = a.errs.Add(pos, "%s", msg)
 		if hint := kernelNameHints[strings.TrimPrefix(msg, "undefined: ")]; hint != "" {
 			last.Hint = hint
+		} else if hint := displayHint(msg); hint != "" {
+			last.Hint = hint
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"go/parser"
 	"go/token"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -124,16 +125,30 @@ func addImports(src []byte, imports []boundImport, keepAll bool) (out []byte, ch
 		return nil, false, fmt.Errorf("generated code does not parse: %w", err)
 	}
 	used := make(map[string]bool)
+	// bare are the identifiers no declaration in the file resolves, other
+	// than selectors: a dot import with known names is used by one of them.
+	bare, sels := make(map[string]bool), make(map[*ast.Ident]bool)
 	ast.Inspect(f, func(n ast.Node) bool {
 		if sel, ok := n.(*ast.SelectorExpr); ok {
+			sels[sel.Sel] = true
 			if id, ok := sel.X.(*ast.Ident); ok && id.Obj == nil {
 				used[id.Name] = true
 			}
 		}
 		return true
 	})
+	ast.Inspect(f, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && id.Obj == nil && !sels[id] {
+			bare[id.Name] = true
+		}
+		return true
+	})
 	for _, imp := range imports {
 		switch {
+		case imp.local == "." && len(imp.Names) > 0:
+			if !slices.ContainsFunc(imp.Names, func(n string) bool { return bare[n] }) {
+				continue
+			}
 		case imp.local == "_" || imp.local == ".":
 			if !keepAll {
 				continue

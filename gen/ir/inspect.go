@@ -79,7 +79,7 @@ func inspectText(p *Pipeline) []byte {
 			fmt.Fprintf(&b, "       options %s\n", opts)
 		}
 		if s.Alone != "" {
-			fmt.Fprintf(&b, "       runs alone: prints where zengen cannot route it to the step (%s)\n", s.Alone)
+			fmt.Fprintf(&b, "       runs alone: prints or displays where zengen cannot route it to the step (%s)\n", s.Alone)
 		}
 	}
 

@@ -44,6 +44,9 @@ type Import struct {
 	// generated file needs the import; without it, it assumes the name
 	// from the path as goimports does ("gopkg.in/yaml.v3" → "yaml").
 	Package string `json:"package,omitempty"`
+	// Names are the names a dot import brings into scope, when analysis
+	// knows them: emission then adds it only to the files that use one.
+	Names []string `json:"names,omitempty"`
 }
 
 // Chunk is user code copied into the generated package: one top-level
