@@ -118,10 +118,10 @@ func TestAnalyzeErrors(t *testing.T) {
 			want:   "nb.ipynb:cell 2:1:5: c redeclared in this block\n\thint: other declaration of c at nb.ipynb:cell 1:2:2",
 		},
 		{
-			name:   "lgo's _ctx",
+			name:   "lgo's _ctx where zengen's packages cannot be loaded",
 			kernel: "lgo",
 			cells:  []cell{code("//zen:step a\n_ctx.Display.Text(\"hi\", nil)")},
-			want:   "nb.ipynb:cell 1:2:1: undefined: _ctx\n\thint: lgo's _ctx (rich display, cancellation) has no counterpart in a pipeline; print results instead, or move the cell to a skipped one",
+			want:   "nb.ipynb:cell 1:2:1: undefined: _ctx\n\thint: zengen provides lgo's _ctx.Display, but could not load github.com/zengen-dev/zengen/runtime/display/lgo here: generate inside a module that requires zengen, or give --module with --runtime-replace",
 		},
 		{
 			name:   "writefile name from the environment of a run",

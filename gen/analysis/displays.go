@@ -209,11 +209,13 @@ const gonbuiProvided = "DisplayHTML, DisplayHtml, DisplayHTMLF, DisplayHtmlf, Di
 // displayHint explains an undefined function of gonbui: zengen's version
 // has only the calls that display, which it stores.
 func displayHint(msg string) string {
-	name, ok := strings.CutPrefix(msg, "undefined: gonbui.")
-	if !ok {
-		return ""
+	if name, ok := strings.CutPrefix(msg, "undefined: gonbui."); ok {
+		return "zengen stores what a pipeline displays and provides gonbui's " + gonbuiProvided + "; " + name + " needs a live notebook: move it to a cell tagged skip or //zen:skip"
 	}
-	return "zengen stores what a pipeline displays and provides gonbui's " + gonbuiProvided + "; " + name + " needs a live notebook: move it to a cell tagged skip or //zen:skip"
+	if name, ok := strings.CutPrefix(msg, "undefined: _ctx."); ok {
+		return "zengen provides lgo's _ctx.Display only; " + name + " belongs to the kernel's context of a cell: use the step's own logic, or move it to a cell tagged skip or //zen:skip"
+	}
+	return ""
 }
 
 // showLastDisplays makes a REPL cell that ends with a gophernotes Data

@@ -86,10 +86,12 @@ func (a *analysis) reportTypeErrors(errs []types.Error) {
 
 // kernelNameHints explain names that a kernel provides to every cell and
 // a pipeline does not.
+// zengen provides them (runtime/display), so they are undefined only where
+// its packages cannot be loaded.
 var kernelNameHints = map[string]string{
-	"_ctx":    "lgo's _ctx (rich display, cancellation) has no counterpart in a pipeline; print results instead, or move the cell to a skipped one",
-	"display": "gophernotes' display package renders in Jupyter only; print results instead, or move the cell to a skipped one",
-	"Display": "gophernotes' Display renders in Jupyter only; print results instead, or move the cell to a skipped one",
+	"_ctx":    "zengen provides lgo's _ctx.Display, but could not load " + displayRoot + "/lgo here: generate inside a module that requires zengen, or give --module with --runtime-replace",
+	"display": "zengen provides gophernotes' display package, but could not load " + displayRoot + "/gophernotes here: generate inside a module that requires zengen, or give --module with --runtime-replace",
+	"Display": "zengen provides gophernotes' Display, but could not load " + displayRoot + "/gophernotes/kernel here: generate inside a module that requires zengen, or give --module with --runtime-replace",
 }
 
 // definedInSkipped returns the number of a skipped cell that defines name,
