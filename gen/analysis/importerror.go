@@ -15,6 +15,16 @@ import (
 // go.mod enclosing the output folder resolved imports, not a scratch module
 // built from the notebook's requirements.
 func importProblem(path, msg string, pin *ir.Requirement, inModule bool) (problem, hint string) {
+	problem, hint = importProblemOf(path, msg, pin, inModule)
+	if strings.HasPrefix(path, "github.com/janpfeifer/gonb/") {
+		// Only gonbui is replaced (displays.go); the rest of GoNB acts on
+		// a live notebook.
+		hint = "zengen provides gonbui's display functions itself, not the rest of GoNB: move the cells that use it to cells tagged skip or //zen:skip"
+	}
+	return problem, hint
+}
+
+func importProblemOf(path, msg string, pin *ir.Requirement, inModule bool) (problem, hint string) {
 	first, _, _ := strings.Cut(msg, "\n")
 	switch {
 	case strings.Contains(first, "is not in std"):
