@@ -11,4 +11,8 @@
 // (internal/artifact, internal/blob) and the metadata store
 // (internal/meta). The package knows nothing about notebooks, and nothing
 // about scheduling or the command line beyond handing Main's arguments on.
+//
+// Beside it, runtime/display holds zengen's versions of the Go kernels'
+// display APIs, which generated code imports in place of the kernels' own;
+// what they display becomes display artifacts of the running step.
 package runtime
