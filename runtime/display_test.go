@@ -38,7 +38,10 @@ func TestDisplaysComeWhereTheStepDisplayedThem(t *testing.T) {
 	})}}
 	for _, parallel := range []string{"1", "4"} {
 		home := t.TempDir()
-		mustRun(t, p, home, "--parallel", parallel)
+		r := mustRun(t, p, home, "--parallel", parallel)
+		if !strings.Contains(r.stderr, "◆ chart displayed chart.display.2: image/png, 17 bytes\n") {
+			t.Errorf("--parallel %s: run does not show the PNG display:\n%s", parallel, r.stderr)
+		}
 		want := "to the step's writer\n[display chart.display.1: text/html, 10 bytes]\nto os.Stdout, then \n" +
 			"[display chart.display.2: image/png, 17 bytes]\nthe rest of the line\nto stderr\n[display chart.display.3: text/markdown, 0 bytes]\n"
 		if got := execIn(t, t.Context(), p, home, "logs", "latest", "chart").stdout; got != want {
@@ -66,7 +69,7 @@ func TestDisplaysComeWhereTheStepDisplayedThem(t *testing.T) {
 		if r := execIn(t, t.Context(), p, home, "cat", "latest", "chart.display.1"); r.code != 0 || r.stdout != "<b>one</b>\n" {
 			t.Errorf("cat chart.display.1: exit %d, %q, %s; want the HTML", r.code, r.stdout, r.stderr)
 		}
-		r := execIn(t, t.Context(), p, home, "cat", "latest", "chart.display.2")
+		r = execIn(t, t.Context(), p, home, "cat", "latest", "chart.display.2")
 		if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, "chart.display.2 is a display of 17 bytes of image/png, not text: write it to a file with cat --output FILE") {
 			t.Errorf("cat of a PNG without --output: exit %d, stdout %q, stderr %q; want a refusal", r.code, r.stdout, r.stderr)
 		}

@@ -54,6 +54,9 @@ const (
 	// of them that had finished, Outs their outputs as STEP.VAR. DiskFull
 	// says the store's disk is full, which stops the run.
 	Lost
+	// Displayed: the step displayed the output Name, Size bytes of
+	// MediaType (see pipeline.Display); from the step's goroutine.
+	Displayed
 )
 
 // Event is one transition of a run. Only the fields its kind names are set.
@@ -80,10 +83,13 @@ type Event struct {
 
 	Steps, Done, Outs []string
 	DiskFull          bool
+
+	MediaType string
+	Size      int
 }
 
 // Observer sees the events of a run. Observe is called from the
-// scheduler's goroutine, except for Running, Printed and Retrying, which
+// scheduler's goroutine, except for Running, Printed, Displayed and Retrying, which
 // come from the goroutines of the steps: an observer of those must be safe
 // for concurrent use.
 //

@@ -242,7 +242,9 @@ func (r *Runner) attempt(ctx context.Context, s *pipeline.Step, inputs map[strin
 	var sink *pipeline.DisplaySink
 	if offsets != nil {
 		var remove func()
-		sink, remove = pipeline.InstallDisplaySink(sc, offsets)
+		sink, remove = pipeline.InstallDisplaySink(sc, offsets, func(name, mediaType string, size int) {
+			r.emit(ctx, Event{Kind: Displayed, Step: s.Name, Name: name, MediaType: mediaType, Size: size})
+		})
 		defer remove()
 	}
 	done := make(chan attemptResult, 1)

@@ -62,6 +62,8 @@ func (t *Terminal) Observe(_ context.Context, e Event) error {
 		t.Progress("▶ " + e.Step)
 	case Printed:
 		t.printed(e.Step, e.Text, e.Stderr)
+	case Displayed:
+		t.Progress(fmt.Sprintf("◆ %s displayed %s.%s: %s, %d bytes", e.Step, e.Step, e.Name, e.MediaType, e.Size))
 	case Retrying:
 		t.Problem(fmt.Sprintf("↻ %s attempt %d failed: %s; retrying", e.Step, e.Attempt, e.Err))
 	case Finished:

@@ -26,6 +26,8 @@ type DisplaySink struct {
 	// offsets returns how much the step has printed so far, to its log
 	// and to stdout alone, once everything printed before is in.
 	offsets func() (log, stdout int)
+	// shown hears of each display stored.
+	shown func(name, mediaType string, size int)
 
 	mu     sync.Mutex
 	placed []meta.DisplayAt
@@ -35,9 +37,10 @@ type DisplaySink struct {
 var current atomic.Pointer[DisplaySink]
 
 // InstallDisplaySink makes sc's attempt the one that displays go to, and
-// returns the sink and the function that removes it.
-func InstallDisplaySink(sc *StepContext, offsets func() (log, stdout int)) (*DisplaySink, func()) {
-	s := &DisplaySink{sc: sc, offsets: offsets}
+// returns the sink and the function that removes it. shown hears of each
+// display stored.
+func InstallDisplaySink(sc *StepContext, offsets func() (log, stdout int), shown func(name, mediaType string, size int)) (*DisplaySink, func()) {
+	s := &DisplaySink{sc: sc, offsets: offsets, shown: shown}
 	current.Store(s)
 	return s, func() { current.CompareAndSwap(s, nil) }
 }
@@ -95,5 +98,6 @@ func (s *DisplaySink) display(mediaType string, data []byte) error {
 		return err
 	}
 	s.placed = append(s.placed, meta.DisplayAt{Name: name, Log: log, Stdout: stdout})
+	s.shown(name, mediaType, len(data))
 	return nil
 }
