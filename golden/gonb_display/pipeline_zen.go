@@ -70,6 +70,10 @@ func zg_describeChart(zg_params *Params) *zen.Step {
 		Func:     "Chart",
 		Pos:      "../../testdata/notebooks/gonb_display/sensors.ipynb:cell 3",
 		CodeHash: "ca5a7c738b329f7727fa3d62160a6daeb851e62f01600687059b650e8cdb61d7",
+		CodeParts: []zen.CodePart{
+			{Pos: "../../testdata/notebooks/gonb_display/sensors.ipynb:cell 3", Digest: "95af4a02e0099340"},
+			{Name: "strip", Pos: "../../testdata/notebooks/gonb_display/sensors.ipynb:cell 3", Digest: "c84638697cba88de"},
+		},
 		Inputs: []zen.Input{
 			{Name: "readings", Type: "[]float64", Codec: "numeric", From: "collect"},
 		},
