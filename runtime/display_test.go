@@ -125,6 +125,9 @@ func TestACachedStepBringsItsDisplays(t *testing.T) {
 	if r := execIn(t, t.Context(), p, home, "cat", "latest", "plot.display.1"); r.stdout != "<svg/>\n" {
 		t.Errorf("cat plot.display.1 = %q (%s)", r.stdout, r.stderr)
 	}
+	if r := execIn(t, t.Context(), p, home, "logs", "latest", "plot"); r.stdout != "[display plot.display.1: image/svg+xml, 6 bytes]\n" {
+		t.Errorf("logs of the cached step = %q (%s), want its display where it came when it ran", r.stdout, r.stderr)
+	}
 }
 
 // TestADisplayOutsideAStepFailsLoudly: with no step running alone there
