@@ -58,6 +58,14 @@ func TestKernelDisplayNamesResolveToZengensPackages(t *testing.T) {
 			alone:   "the value display.HTML(fmt.Sprint(x)) that ends the cell at nb.ipynb:cell 1:4:1",
 		},
 		{
+			name:    "gophernotes: a Data variable ending the cell is shown",
+			kernel:  "gophernotes",
+			cells:   []cell{code("//zen:step show\nd := display.Markdown(\"*x*\")\nd")},
+			imports: []string{" github.com/zengen-dev/zengen/runtime/display/gophernotes"},
+			body:    "display.Show(d)",
+			alone:   "the value d that ends the cell at nb.ipynb:cell 1:3:1",
+		},
+		{
 			name:    "gophernotes' Display",
 			kernel:  "gophernotes",
 			cells:   []cell{code("//zen:step show\nDisplay(display.SVG(\"<svg/>\"))")},

@@ -131,6 +131,12 @@ func (a *analysis) showLast(shows *cellShows, style showStyle, c *parser.Cell, e
 	if !ok || tv.IsVoid() {
 		return
 	}
+	if isDisplayData(tv.Type) {
+		// gophernotes showed it as rich output: the step displays it
+		// (showLastDisplays).
+		shows.allowed[es.X.Pos()] = true
+		return
+	}
 	if call, ok := es.X.(*ast.CallExpr); ok && !unused {
 		if pkg, sel := pkgSelector(info, call.Fun); pkg == "fmt" && fmtPrints[sel.Sel.Name] != "" {
 			shows.printResults[c] = true

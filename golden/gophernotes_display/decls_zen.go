@@ -4,3 +4,30 @@
 //go:build !generate
 
 package totals
+
+import (
+	"fmt"
+	"io"
+)
+
+// zg_showValues shows values as gophernotes shows a cell's result: each
+// formatted by fmt.Fprint, separated by spaces, and nothing when every
+// value is nil.
+func zg_showValues(w io.Writer) func(...any) {
+	return func(vals ...any) {
+		shown := false
+		for _, v := range vals {
+			shown = shown || v != nil
+		}
+		if !shown {
+			return
+		}
+		for i, v := range vals {
+			if i > 0 {
+				fmt.Fprint(w, " ")
+			}
+			fmt.Fprint(w, v)
+		}
+		fmt.Fprintln(w)
+	}
+}

@@ -38,7 +38,7 @@ func Pictures(zg_ctx context.Context) {
 //line ../../testdata/notebooks/gophernotes_display/totals.ipynb:cell 3:18
 	Display(display.SVG(`<svg xmlns="http://www.w3.org/2000/svg"/>`))
 //line ../../testdata/notebooks/gophernotes_display/totals.ipynb:cell 3:19
-	Display(display.Image(square))
+	zg_showValues(zg_out)(Display(display.Image(square)))
 }
 
 func zg_describePictures(zg_params *Params) *zen.Step {
