@@ -2,5 +2,5 @@
 
 package meta
 
-// processAlive cannot check pids here; the heartbeat decides instead.
-func processAlive(pid int) bool { return true }
+// ProcessAlive cannot check pids here; the heartbeat decides instead.
+func ProcessAlive(pid int) bool { return true }

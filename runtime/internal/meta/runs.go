@@ -147,7 +147,7 @@ func (d *DB) MarkInterrupted(ctx context.Context) ([]string, error) {
 // processGone reports whether the process of a running run is dead: not
 // alive on this host, or silent for longer than StaleHeartbeat.
 func (d *DB) processGone(pid int, host string, beat int64, now time.Time) bool {
-	return (host == d.hostname && !processAlive(pid)) || now.Sub(fromNanos(beat)) > StaleHeartbeat
+	return (host == d.hostname && !ProcessAlive(pid)) || now.Sub(fromNanos(beat)) > StaleHeartbeat
 }
 
 const runColumns = `id, pipeline, status, params, args, resumed_from, started_at, ended_at, pid, hostname, error`

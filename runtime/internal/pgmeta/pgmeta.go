@@ -1,0 +1,210 @@
+// Package pgmeta is the metadata store in a shared PostgreSQL database
+// (github.com/jackc/pgx/v5): the records the SQLite store in package meta
+// keeps, with the same meanings, for a team, a CI runner or a cluster that
+// run one pipeline's steps from several machines.
+//
+// It knows rows, not scheduling, as meta does. What differs is
+// concurrency: many processes on many hosts write at once, so every write
+// is a statement PostgreSQL makes atomic (inserts that tolerate a row
+// another process added, updates guarded by the status they change), and
+// liveness of a run started elsewhere comes from its heartbeat.
+//
+// Importing the package registers it with the engine for postgres:// and
+// postgresql:// DSNs.
+package pgmeta
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// DB is an open metadata store in PostgreSQL.
+type DB struct {
+	pool     *pgxpool.Pool
+	name     string // the server and database, never the password
+	hostname string
+}
+
+// migrationLock is the advisory lock key that makes one process at a time
+// migrate a database: "zenm" in ASCII.
+const migrationLock = 0x7a656e6d
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func loadMigrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a number and '_'", e.Name())
+		}
+		b, err := migrationFiles.ReadFile(path.Join("migrations", e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i, m := range ms {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("migration %s: expected number %d", m.name, i+1)
+		}
+	}
+	return ms, nil
+}
+
+// SchemaVersion is the newest schema this binary knows.
+func SchemaVersion() int {
+	ms, err := loadMigrations()
+	if err != nil {
+		panic(err) // the embedded files are part of the binary
+	}
+	return len(ms)
+}
+
+// Name returns what identifies the database of dsn in messages: user,
+// host, port and database, never the password.
+func Name(dsn string) string {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return "the PostgreSQL database (its DSN does not parse)"
+	}
+	return fmt.Sprintf("postgres://%s@%s:%d/%s", cfg.User, cfg.Host, cfg.Port, cfg.Database)
+}
+
+// Open connects to the database of dsn, applies pending migrations and
+// marks the runs of dead processes interrupted. Credentials come from the
+// DSN or libpq's environment (PGPASSWORD, PGPASSFILE, …).
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	name := Name(dsn)
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("metadata store %s: %w", name, err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("metadata store %s: %w", name, err)
+	}
+	host, _ := os.Hostname()
+	d := &DB{pool: pool, name: name, hostname: host}
+	if err := d.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	if _, err := d.MarkInterrupted(ctx); err != nil {
+		pool.Close()
+		return nil, d.wrap(err)
+	}
+	return d, nil
+}
+
+// Close closes the store's connections.
+func (d *DB) Close() error {
+	d.pool.Close()
+	return nil
+}
+
+// wrap names the database in an error, once.
+func (d *DB) wrap(err error) error {
+	if err == nil || strings.Contains(err.Error(), d.name) {
+		return err
+	}
+	return fmt.Errorf("metadata store %s: %w", d.name, err)
+}
+
+// ErrSchemaTooNew reports a database migrated by a newer binary.
+var ErrSchemaTooNew = errors.New("schema too new")
+
+// migrate brings the schema up to date. The advisory lock, held to the end
+// of the transaction, makes two processes opening a new database one after
+// the other; PostgreSQL's DDL is transactional, so a failed migration
+// leaves the schema as it was.
+func (d *DB) migrate(ctx context.Context) error {
+	ms, err := loadMigrations()
+	if err != nil {
+		return err
+	}
+	tx, err := d.pool.Begin(ctx)
+	if err != nil {
+		return d.wrap(err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLock); err != nil {
+		return d.wrap(err)
+	}
+	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS zen_schema (version INTEGER NOT NULL)`); err != nil {
+		return d.wrap(err)
+	}
+	var current int
+	switch err := tx.QueryRow(ctx, `SELECT version FROM zen_schema`).Scan(&current); {
+	case errors.Is(err, pgx.ErrNoRows):
+		if _, err := tx.Exec(ctx, `INSERT INTO zen_schema (version) VALUES (0)`); err != nil {
+			return d.wrap(err)
+		}
+	case err != nil:
+		return d.wrap(err)
+	}
+	if current > len(ms) {
+		return fmt.Errorf("metadata store %s has schema version %d, this binary knows up to %d: upgrade the pipeline binary: %w",
+			d.name, current, len(ms), ErrSchemaTooNew)
+	}
+	if current == len(ms) {
+		return tx.Commit(ctx)
+	}
+	for _, m := range ms[current:] {
+		if _, err := tx.Exec(ctx, m.sql); err != nil {
+			return fmt.Errorf("metadata store %s: migration %s: %w", d.name, m.name, err)
+		}
+	}
+	if _, err := tx.Exec(ctx, `UPDATE zen_schema SET version = $1`, len(ms)); err != nil {
+		return d.wrap(err)
+	}
+	return d.wrap(tx.Commit(ctx))
+}
+
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromNanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+// IsFull reports whether err is the server refusing a write for lack of
+// disk space (disk_full, 53100).
+func IsFull(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "53100"
+}
+

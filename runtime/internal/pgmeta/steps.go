@@ -1,0 +1,290 @@
+package pgmeta
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/zengen-dev/zengen/runtime/internal/meta"
+)
+
+// querier is what reads and writes need of a pool or a transaction.
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+const insertRunningStep = `INSERT INTO step_runs (run_id, pipeline, step, status, attempt, started_at, code_hash)
+	VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`
+
+// finishStep records everything about a finished step run: its row
+// (inserted when StartStep was not called), artifacts, lineage, metrics
+// and captured output, in one round trip after the row's.
+func finishStep(ctx context.Context, q querier, sr *meta.StepRun) error {
+	values := []any{sr.Status, sr.Attempt, nanos(sr.StartedAt), nanos(sr.EndedAt), sr.CodeHash, sr.CacheKey,
+		sr.Components, sr.CacheNote, sr.CachedFrom, []byte(sr.Error), sr.Position, []byte(sr.Stack)}
+	if sr.ID == 0 {
+		err := q.QueryRow(ctx, `INSERT INTO step_runs (run_id, pipeline, step, status, attempt, started_at,
+			ended_at, code_hash, cache_key, components, cache_note, cached_from, error, position, stack)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+			append([]any{sr.RunID, sr.Pipeline, sr.Step}, values...)...).Scan(&sr.ID)
+		if err != nil {
+			return err
+		}
+	} else if _, err := q.Exec(ctx, `UPDATE step_runs SET status = $1, attempt = $2, started_at = $3, ended_at = $4,
+		code_hash = $5, cache_key = $6, components = $7, cache_note = $8, cached_from = $9, error = $10,
+		position = $11, stack = $12 WHERE id = $13`, append(values, sr.ID)...); err != nil {
+		return err
+	}
+	b := &pgx.Batch{}
+	// In digest order, so that two processes recording the same artifacts
+	// take their row locks in one order and cannot deadlock.
+	outs := append([]meta.Artifact(nil), sr.Outputs...)
+	sort.Slice(outs, func(i, j int) bool { return outs[i].Digest < outs[j].Digest })
+	for _, a := range outs {
+		b.Queue(`INSERT INTO artifacts (digest, size, codec, type) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+			a.Digest, a.Size, a.Codec, a.Type)
+		if a.Inline != nil {
+			// Bytes that differ under the same digest can only mean the
+			// stored copy is corrupt: the runtime hashed the new ones.
+			b.Queue(`INSERT INTO inline_artifacts (digest, bytes) VALUES ($1, $2)
+				ON CONFLICT (digest) DO UPDATE SET bytes = excluded.bytes WHERE inline_artifacts.bytes != excluded.bytes`,
+				a.Digest, a.Inline)
+		}
+	}
+	for _, a := range sr.Outputs {
+		b.Queue(`INSERT INTO step_outputs (step_run_id, name, digest) VALUES ($1, $2, $3)`, sr.ID, a.Name, a.Digest)
+	}
+	for _, a := range sr.Inputs {
+		b.Queue(`INSERT INTO step_inputs (step_run_id, name, from_step, digest) VALUES ($1, $2, $3, $4)`,
+			sr.ID, a.Name, a.FromStep, a.Digest)
+	}
+	for _, m := range sr.Metrics {
+		b.Queue(`INSERT INTO metrics (step_run_id, name, value) VALUES ($1, $2, $3)
+			ON CONFLICT (step_run_id, name) DO UPDATE SET value = excluded.value`, sr.ID, m.Name, m.Value)
+	}
+	if sr.Log != "" {
+		var stdout []byte
+		if sr.Stdout != sr.Log {
+			stdout = []byte(sr.Stdout)
+		}
+		b.Queue(`INSERT INTO step_logs (step_run_id, text, stdout) VALUES ($1, $2, $3)
+			ON CONFLICT (step_run_id) DO UPDATE SET text = excluded.text, stdout = excluded.stdout`,
+			sr.ID, []byte(sr.Log), stdout)
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	return q.SendBatch(ctx, b).Close()
+}
+
+const stepColumns = `id, run_id, pipeline, step, status, attempt, started_at, ended_at, code_hash, cache_key,
+	components, cache_note, cached_from, error, position, stack`
+
+func scanStep(sc pgx.Row) (meta.StepRun, error) {
+	var s meta.StepRun
+	var started, ended int64
+	var errText, stack []byte
+	err := sc.Scan(&s.ID, &s.RunID, &s.Pipeline, &s.Step, &s.Status, &s.Attempt, &started, &ended, &s.CodeHash,
+		&s.CacheKey, &s.Components, &s.CacheNote, &s.CachedFrom, &errText, &s.Position, &stack)
+	s.StartedAt, s.EndedAt, s.Error, s.Stack = fromNanos(started), fromNanos(ended), string(errText), string(stack)
+	return s, err
+}
+
+func (d *DB) queryStep(ctx context.Context, where string, args ...any) (*meta.StepRun, error) {
+	s, err := scanStep(d.pool.QueryRow(ctx, `SELECT `+stepColumns+` FROM step_runs WHERE `+where, args...))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, d.wrap(err)
+	}
+	if err := d.fillStep(ctx, &s, false); err != nil {
+		return nil, d.wrap(err)
+	}
+	return &s, nil
+}
+
+// fillStep loads the lineage and metrics of a step run, and its captured
+// output when withLog is set.
+func (d *DB) fillStep(ctx context.Context, s *meta.StepRun, withLog bool) error {
+	rows, err := d.pool.Query(ctx, `SELECT o.name, o.digest, a.size, a.codec, a.type, i.digest IS NOT NULL, i.bytes
+		FROM step_outputs o JOIN artifacts a ON a.digest = o.digest LEFT JOIN inline_artifacts i ON i.digest = o.digest
+		WHERE o.step_run_id = $1 ORDER BY o.name COLLATE "C"`, s.ID)
+	if err != nil {
+		return err
+	}
+	s.Outputs, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (meta.Artifact, error) {
+		var a meta.Artifact
+		var inline bool
+		err := r.Scan(&a.Name, &a.Digest, &a.Size, &a.Codec, &a.Type, &inline, &a.Inline)
+		a.Inline = inlineBytes(inline, a.Inline)
+		return a, err
+	})
+	if err != nil {
+		return err
+	}
+	rows, err = d.pool.Query(ctx, `SELECT i.name, i.from_step, i.digest, a.size, a.codec, a.type FROM step_inputs i
+		JOIN artifacts a ON a.digest = i.digest WHERE i.step_run_id = $1 ORDER BY i.name COLLATE "C"`, s.ID)
+	if err != nil {
+		return err
+	}
+	s.Inputs, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (meta.Artifact, error) {
+		var a meta.Artifact
+		err := r.Scan(&a.Name, &a.FromStep, &a.Digest, &a.Size, &a.Codec, &a.Type)
+		return a, err
+	})
+	if err != nil {
+		return err
+	}
+	rows, err = d.pool.Query(ctx, `SELECT name, value FROM metrics WHERE step_run_id = $1 ORDER BY name COLLATE "C"`, s.ID)
+	if err != nil {
+		return err
+	}
+	s.Metrics, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (meta.Metric, error) {
+		var m meta.Metric
+		err := r.Scan(&m.Name, &m.Value)
+		return m, err
+	})
+	if err != nil || !withLog {
+		return err
+	}
+	var log, stdout []byte
+	err = d.pool.QueryRow(ctx, `SELECT text, stdout FROM step_logs WHERE step_run_id = $1`, s.ID).Scan(&log, &stdout)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	s.Log, s.Stdout = string(log), string(log)
+	if stdout != nil {
+		s.Stdout = string(stdout)
+	}
+	return nil
+}
+
+// StepRuns lists the step runs of a run with lineage and metrics, in the
+// order they started.
+func (d *DB) StepRuns(ctx context.Context, runID string) ([]meta.StepRun, error) {
+	rows, err := d.pool.Query(ctx, `SELECT `+stepColumns+` FROM step_runs WHERE run_id = $1 ORDER BY id`, runID)
+	if err != nil {
+		return nil, d.wrap(err)
+	}
+	steps, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (meta.StepRun, error) { return scanStep(r) })
+	if err != nil {
+		return nil, d.wrap(err)
+	}
+	for i := range steps {
+		if err := d.fillStep(ctx, &steps[i], false); err != nil {
+			return nil, d.wrap(err)
+		}
+	}
+	return steps, nil
+}
+
+// StepRun returns one step of a run, with its captured output.
+func (d *DB) StepRun(ctx context.Context, runID, step string) (meta.StepRun, error) {
+	s, err := scanStep(d.pool.QueryRow(ctx, `SELECT `+stepColumns+` FROM step_runs WHERE run_id = $1 AND step = $2`, runID, step))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return meta.StepRun{}, fmt.Errorf("run %s has no step %q: %w", runID, step, meta.ErrNotFound)
+	}
+	if err != nil {
+		return meta.StepRun{}, d.wrap(err)
+	}
+	return s, d.wrap(d.fillStep(ctx, &s, true))
+}
+
+// cacheHitQuery is the SQLite store's (meta/tx.go): the newest finished
+// step run with a key, one row per output ('o') or metric ('m').
+const cacheHitQuery = `WITH hit AS (
+	SELECT id, run_id, cached_from FROM step_runs
+	WHERE pipeline = $1 AND step = $2 AND cache_key = $3 AND status IN ('succeeded', 'cached')
+	ORDER BY ended_at DESC, id DESC LIMIT 1)
+SELECT hit.id, hit.run_id, hit.cached_from, 'o' AS kind, COALESCE(o.name, '') COLLATE "C" AS name, COALESCE(o.digest, ''),
+	COALESCE(a.size, 0), COALESCE(a.codec, ''), COALESCE(a.type, ''), 0.0::float8, i.digest IS NOT NULL, i.bytes
+	FROM hit LEFT JOIN step_outputs o ON o.step_run_id = hit.id LEFT JOIN artifacts a ON a.digest = o.digest
+		LEFT JOIN inline_artifacts i ON i.digest = o.digest
+UNION ALL
+SELECT hit.id, hit.run_id, hit.cached_from, 'm', m.name, '', 0, '', '', m.value, false, NULL
+	FROM hit JOIN metrics m ON m.step_run_id = hit.id
+ORDER BY 4, 5`
+
+func cacheHit(ctx context.Context, q querier, pipeline, step, key string) (*meta.StepRun, error) {
+	rows, err := q.Query(ctx, cacheHitQuery, pipeline, step, key)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var hit *meta.StepRun
+	for rows.Next() {
+		var s meta.StepRun
+		var kind string
+		var a meta.Artifact
+		var value float64
+		var inline bool
+		if err := rows.Scan(&s.ID, &s.RunID, &s.CachedFrom, &kind, &a.Name, &a.Digest, &a.Size, &a.Codec, &a.Type, &value,
+			&inline, &a.Inline); err != nil {
+			return nil, err
+		}
+		a.Inline = inlineBytes(inline, a.Inline)
+		if hit == nil {
+			s.Pipeline, s.Step, s.CacheKey = pipeline, step, key
+			hit = &s
+		}
+		switch {
+		case kind == "m":
+			hit.Metrics = append(hit.Metrics, meta.Metric{Name: a.Name, Value: value})
+		case a.Name != "":
+			hit.Outputs = append(hit.Outputs, a)
+		}
+	}
+	return hit, rows.Err()
+}
+
+// CacheHit returns the newest finished step run of pipeline's step with
+// this cache key, or nil, filled in as meta.DB.CacheHit fills it.
+func (d *DB) CacheHit(ctx context.Context, pipeline, step, key string) (*meta.StepRun, error) {
+	hit, err := cacheHit(ctx, d.pool, pipeline, step, key)
+	return hit, d.wrap(err)
+}
+
+// LatestSuccess returns the newest finished step run of pipeline's step,
+// whatever its key, or nil.
+func (d *DB) LatestSuccess(ctx context.Context, pipeline, step string) (*meta.StepRun, error) {
+	return d.queryStep(ctx, `pipeline = $1 AND step = $2 AND status IN ('succeeded', 'cached')
+		ORDER BY ended_at DESC, id DESC LIMIT 1`, pipeline, step)
+}
+
+// PreviousKeyed returns the newest step run of the same step that started
+// before sr and recorded cache components, or nil.
+func (d *DB) PreviousKeyed(ctx context.Context, sr meta.StepRun) (*meta.StepRun, error) {
+	return d.queryStep(ctx, `pipeline = $1 AND step = $2 AND components != '' AND id < $3
+		ORDER BY id DESC LIMIT 1`, sr.Pipeline, sr.Step, sr.ID)
+}
+
+// BlobDigests lists the digests of every artifact recorded outside the
+// records themselves (not inline), sorted.
+func (d *DB) BlobDigests(ctx context.Context) ([]string, error) {
+	rows, err := d.pool.Query(ctx, `SELECT a.digest FROM artifacts a
+		WHERE NOT EXISTS (SELECT 1 FROM inline_artifacts i WHERE i.digest = a.digest) ORDER BY a.digest COLLATE "C"`)
+	if err != nil {
+		return nil, d.wrap(err)
+	}
+	ds, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return ds, d.wrap(err)
+}
+
+// inlineBytes is the Inline field of a scanned artifact: a zero-length
+// inline artifact scans as nil, which would make it look like a blob.
+func inlineBytes(inline bool, b []byte) []byte {
+	switch {
+	case !inline:
+		return nil
+	case b == nil:
+		return []byte{}
+	}
+	return b
+}
