@@ -11,7 +11,7 @@ import (
 // instead of pflag's "flag redefined" panic, for run and run --help.
 func TestParamTakingARunFlagIsAnError(t *testing.T) {
 	names := ReservedParamNames()
-	for _, want := range []string{"help", "home", "params", "no-cache", "only", "from", "resume", "parallel", "keep-going", "quiet", "json"} {
+	for _, want := range []string{"help", "home", "store", "db", "params", "no-cache", "only", "from", "resume", "parallel", "keep-going", "quiet", "json"} {
 		if !strings.Contains(" "+strings.Join(names, " ")+" ", " "+want+" ") {
 			t.Errorf("ReservedParamNames() = %v, lacks %s", names, want)
 		}

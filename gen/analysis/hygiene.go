@@ -71,7 +71,7 @@ func exemptFieldNames(exempt map[*ast.Ident]bool, fields *ast.FieldList) {
 // runFlags are the flags of the generated command's run verb, which binds
 // one flag per param beside them: a param must not take one of these
 // names (runtime.ReservedParamNames lists the same).
-var runFlags = []string{"help", "home", "params", "no-cache", "only", "from", "resume", "parallel", "keep-going", "quiet", "json"}
+var runFlags = []string{"help", "home", "store", "db", "params", "no-cache", "only", "from", "resume", "parallel", "keep-going", "quiet", "json"}
 
 // checkParamNames rejects params whose flag the run command already has,
 // whose flag or field another param has, or that have no flag name.

@@ -74,6 +74,7 @@ type cli struct {
 	stdout io.Writer
 	stderr io.Writer
 	home   string
+	team   teamFlags
 	json   bool
 }
 
@@ -107,7 +108,7 @@ var commands []*command
 
 func init() {
 	commands = []*command{runCommand, runsCommand, showCommand, logsCommand, artifactsCommand,
-		catCommand, diffCommand, explainCommand, dagCommand, doctorCommand, recoverCommand}
+		catCommand, diffCommand, explainCommand, dagCommand, doctorCommand, recoverCommand, stackCommand}
 }
 
 // usageError is a mistake on the command line: exit status 2.
@@ -127,6 +128,7 @@ func (c *cli) usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", cmd.name, cmd.summary)
 	}
 	fmt.Fprintf(w, "\nThe store lives in .zen/ at the root of the module (or the working directory outside it), or in --home DIR or $ZEN_HOME.\n")
+	fmt.Fprintf(w, "A team stack keeps artifacts in --store URL or $ZEN_STORE and records in --db DSN or $ZEN_DB, or names both in zen.yaml; '%s stack' checks it.\n", c.prog)
 	fmt.Fprintf(w, "RUN is a run id, a unique prefix of one, or \"latest\".\n")
 	fmt.Fprintf(w, "Run '%s COMMAND --help' for a command's flags and examples.\n", c.prog)
 }
@@ -137,6 +139,7 @@ func (c *cli) dispatch(ctx context.Context, cmd *command, args []string) int {
 	fs.SetOutput(io.Discard)
 	st := &cmdState{fs: fs}
 	fs.StringVar(&c.home, "home", "", "store directory (default $ZEN_HOME, else .zen at the module root)")
+	c.addStackFlags(fs)
 	if cmd.listing {
 		fs.BoolVar(&c.json, "json", false, "print JSON instead of text")
 	}
@@ -194,7 +197,7 @@ func (c *cli) damagedHint() {
 var errReported = errors.New("reported")
 
 // backends are the stores and orchestrator this invocation works against.
-func (c *cli) backends() engine.Backends { return engine.Choose(c.home) }
+func (c *cli) backends() engine.Backends { return engine.ChooseStack(c.stackFlags()) }
 
 // openStore opens the store of this invocation for run, creating it if
 // needed.

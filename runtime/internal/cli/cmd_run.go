@@ -81,7 +81,8 @@ func defineRunFlags(fs *pflag.FlagSet, c *cli, st *cmdState) error {
 // command's own flags (and --help) have them.
 func ReservedParamNames() []string {
 	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
-	fs.String("home", "", "") // as dispatch defines it
+	fs.String("home", "", "") // as dispatch defines them
+	(&cli{}).addStackFlags(fs)
 	defineRunFlags(fs, &cli{p: &pipeline.Pipeline{}}, &cmdState{fs: fs})
 	names := []string{"help"}
 	fs.VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
@@ -125,6 +126,7 @@ func runRun(ctx context.Context, c *cli, st *cmdState, args []string) error {
 		again.SetOutput(io.Discard)
 		defineRunFlags(again, c, &cmdState{fs: again})
 		again.StringVar(&c.home, "home", c.home, "")
+		c.addStackFlags(again)
 		if err := again.Parse(raw); err != nil {
 			return usagef("%v", err)
 		}

@@ -123,7 +123,7 @@ func (r *Runner) Execute(ctx context.Context) (meta.Run, error) {
 	if err := r.st.Meta.CreateRun(ctx, &r.run); err != nil {
 		return meta.Run{}, fmt.Errorf("store at %s: %w", r.st.Home, artifact.StoreErr(err))
 	}
-	reportRunStart(r.st.Home, r.run.ID)
+	reportRunStart(r.st, r.run.ID)
 	r.osCapture.Store(true)
 	stopBeat := r.heartbeat()
 	status, runErr := r.schedule(ctx, plan, prior)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -19,6 +20,10 @@ type Store struct {
 	Home      string
 	Meta      MetadataStore
 	Artifacts artifact.Store
+	// DB is the metadata store's DSN when it is not Home's meta.db.
+	DB string
+
+	closers []io.Closer // the team stores' connections
 }
 
 // OpenStore opens the store for run, creating it when it does not exist.
@@ -68,4 +73,16 @@ func ReadStore(ctx context.Context, home string) (*Store, error) {
 	return &Store{Home: home, Meta: SQLiteMetadata(db), Artifacts: artifact.NewLocal(blobs)}, nil
 }
 
-func (s *Store) Close() error { return s.Meta.Close() }
+// Close closes the store's parts.
+func (s *Store) Close() error {
+	var err error
+	if s.Meta != nil {
+		err = s.Meta.Close()
+	}
+	for _, c := range s.closers {
+		if cerr := c.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
+}

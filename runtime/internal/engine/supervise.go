@@ -26,8 +26,11 @@ var runReport struct {
 	w io.Writer
 }
 
-// reportRunStart tells the parent which run this process records.
-func reportRunStart(home, id string) {
+// reportRunStart tells the parent which run this process records, and
+// where: the local store's directory and, for a team metadata store, its
+// DSN on a line of its own (it may hold spaces).
+func reportRunStart(st *Store, id string) {
+	home := st.Home
 	runReport.Lock()
 	defer runReport.Unlock()
 	if runReport.w == nil {
@@ -35,6 +38,9 @@ func reportRunStart(home, id string) {
 	}
 	if abs, err := filepath.Abs(home); err == nil {
 		home = abs
+	}
+	if st.DB != "" {
+		fmt.Fprintf(runReport.w, "db %s\n", st.DB)
 	}
 	fmt.Fprintf(runReport.w, "start %s %s\n", id, home)
 }

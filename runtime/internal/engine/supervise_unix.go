@@ -10,12 +10,10 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
 
-	"github.com/zengen-dev/zengen/runtime/internal/meta"
 	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 	"golang.org/x/sys/unix"
 )
@@ -92,9 +90,13 @@ func Supervise(p *pipeline.Pipeline, cmd *exec.Cmd, stderr io.Writer) (code int,
 		cause = "process was killed by " + unix.SignalName(ws.Signal())
 		code = 128 + int(ws.Signal())
 	}
-	var runID, home string
+	var runID, home, dsn string
 	ended := false
 	for _, l := range report {
+		if d, ok := strings.CutPrefix(l, "db "); ok {
+			dsn = d
+			continue
+		}
 		f := strings.SplitN(l, " ", 3)
 		switch {
 		case f[0] == "start" && len(f) == 3:
@@ -106,7 +108,7 @@ func Supervise(p *pipeline.Pipeline, cmd *exec.Cmd, stderr io.Writer) (code int,
 	if runID == "" || ended {
 		return code, true
 	}
-	msg, err := failAbandoned(home, runID, cause)
+	msg, err := failAbandoned(home, dsn, runID, cause)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s run: run %s: %s, and recording that failed: %v\n", p.Name, runID, cause, err)
 	} else if msg != "" {
@@ -118,10 +120,11 @@ func Supervise(p *pipeline.Pipeline, cmd *exec.Cmd, stderr io.Writer) (code int,
 	return code, true
 }
 
-// failAbandoned records the run id in the store at home as failed by cause.
-func failAbandoned(home, id, cause string) (string, error) {
+// failAbandoned records the run id in the store at home, or in the
+// metadata store of dsn, as failed by cause.
+func failAbandoned(home, dsn, id, cause string) (string, error) {
 	ctx := context.Background()
-	db, err := meta.Open(ctx, filepath.Join(home, "meta.db"))
+	db, err := metaOpen(ctx, home, dsn)
 	if err != nil {
 		return "", err
 	}

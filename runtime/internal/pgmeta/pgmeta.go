@@ -134,7 +134,7 @@ func (d *DB) wrap(err error) error {
 	if err == nil || strings.Contains(err.Error(), d.name) {
 		return err
 	}
-	return fmt.Errorf("metadata store %s: %w", d.name, err)
+	return fmt.Errorf("metadata store %s: %w", d.name, explain(err))
 }
 
 // ErrSchemaTooNew reports a database migrated by a newer binary.
@@ -207,4 +207,3 @@ func IsFull(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "53100"
 }
-

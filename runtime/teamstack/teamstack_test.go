@@ -1,0 +1,279 @@
+package teamstack_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	zen "github.com/zengen-dev/zengen/runtime"
+	_ "github.com/zengen-dev/zengen/runtime/teamstack"
+
+	"github.com/zengen-dev/zengen/runtime/internal/engine"
+	"github.com/zengen-dev/zengen/runtime/internal/servertest"
+)
+
+// big is how many bytes step b saves: more than the records keep inline,
+// so its artifact lives in the artifact store.
+const big = 64 << 10
+
+// chain is a → b → c: a saves 1, b a big string of a's digits, c its
+// length. blockIn, when set, makes b create that file and block forever.
+func chain(runs map[string]*atomic.Int32, blockIn string) *zen.Pipeline {
+	step := func(name string, in string, from string, run func(ctx context.Context, sc *zen.StepContext) error) *zen.Step {
+		s := &zen.Step{Name: name, Func: strings.ToUpper(name), CodeHash: "code-" + name, Pos: "chain.ipynb:cell 1",
+			Outputs: []zen.Output{{Name: "out", Type: "string", Codec: "raw"}}}
+		if in != "" {
+			s.Inputs = []zen.Input{{Name: in, Type: "string", Codec: "raw", From: from}}
+		}
+		s.Run = func(ctx context.Context, sc *zen.StepContext) error {
+			runs[name].Add(1)
+			return run(ctx, sc)
+		}
+		return s
+	}
+	return &zen.Pipeline{Name: "chain", Steps: []*zen.Step{
+		step("a", "", "", func(ctx context.Context, sc *zen.StepContext) error {
+			return zen.Save(sc, "out", zen.Raw[string](), "1")
+		}),
+		step("b", "out", "a", func(ctx context.Context, sc *zen.StepContext) error {
+			if blockIn != "" {
+				os.WriteFile(blockIn, nil, 0o644)
+				<-ctx.Done()
+				select {}
+			}
+			x, err := zen.Load(sc, "out", zen.Raw[string]())
+			if err != nil {
+				return err
+			}
+			return zen.Save(sc, "out", zen.Raw[string](), strings.Repeat(x, big))
+		}),
+		step("c", "out", "b", func(ctx context.Context, sc *zen.StepContext) error {
+			y, err := zen.Load(sc, "out", zen.Raw[string]())
+			if err != nil {
+				return err
+			}
+			return zen.Save(sc, "out", zen.Raw[string](), fmt.Sprint(len(y)))
+		}),
+	}}
+}
+
+func counters() map[string]*atomic.Int32 {
+	return map[string]*atomic.Int32{"a": {}, "b": {}, "c": {}}
+}
+
+// stack is one combination of metadata and artifact stores.
+type stack struct {
+	name string
+	args []string // --db/--store flags
+	home string
+	// corrupt changes the bytes of the stored object with digest d.
+	corrupt func(t *testing.T, d string)
+}
+
+func (s stack) exec(t *testing.T, p *zen.Pipeline, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	args = append(append(args, "--home", s.home), s.args...)
+	code := zen.Exec(t.Context(), p, args, &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+func (s stack) mustRun(t *testing.T, p *zen.Pipeline, args ...string) string {
+	t.Helper()
+	out, errb, code := s.exec(t, p, append([]string{"run"}, args...)...)
+	if code != 0 {
+		t.Fatalf("%s: run %v: exit %d\n%s\n%s", s.name, args, code, out, errb)
+	}
+	return out
+}
+
+func localCorrupt(home string) func(t *testing.T, d string) {
+	return func(t *testing.T, d string) {
+		hexSum := strings.TrimPrefix(d, "sha256:")
+		path := filepath.Join(home, "blobs", "objects", hexSum[:2], hexSum[2:])
+		if err := os.WriteFile(path, []byte("damaged"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func s3Corrupt(bucket string) func(t *testing.T, d string) {
+	return func(t *testing.T, d string) {
+		hexSum := strings.TrimPrefix(d, "sha256:")
+		_, err := servertest.S3Client(t).PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String(bucket),
+			Key: aws.String("objects/" + hexSum[:2] + "/" + hexSum[2:]), Body: strings.NewReader("damaged")})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// stacks returns the four combinations the issue asks for, each empty.
+func stacks(t *testing.T) []stack {
+	home := func() string { return t.TempDir() }
+	h1, h2, h3, h4 := home(), home(), home(), home()
+	b2, u2 := servertest.S3Bucket(t)
+	b3, u3 := servertest.S3Bucket(t)
+	return []stack{
+		{name: "sqlite+files", home: h1, corrupt: localCorrupt(h1)},
+		{name: "postgres+s3", home: h2, args: []string{"--db", servertest.Postgres(t), "--store", u2}, corrupt: s3Corrupt(b2)},
+		{name: "sqlite+s3", home: h3, args: []string{"--store", u3}, corrupt: s3Corrupt(b3)},
+		{name: "postgres+files", home: h4, args: []string{"--db", servertest.Postgres(t)}, corrupt: localCorrupt(h4)},
+	}
+}
+
+func digestOf(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// TestStacks runs the pipeline on each combination: a run, a fully
+// cached run, cat, a corrupted artifact detected and made again, and the
+// stack check.
+func TestStacks(t *testing.T) {
+	for _, s := range stacks(t) {
+		t.Run(s.name, func(t *testing.T) {
+			runs := counters()
+			p := chain(runs, "")
+			s.mustRun(t, p)
+			s.mustRun(t, p)
+			if got := [3]int32{runs["a"].Load(), runs["b"].Load(), runs["c"].Load()}; got != [3]int32{1, 1, 1} {
+				t.Errorf("steps ran %v times in a run and a cached run, want once each", got)
+			}
+			out, errb, code := s.exec(t, p, "cat", "latest", "c.out")
+			if code != 0 || strings.TrimSpace(out) != fmt.Sprint(big) {
+				t.Errorf("cat c.out: %q %q exit %d", out, errb, code)
+			}
+			s.corrupt(t, digestOf(strings.Repeat("1", big)))
+			s.mustRun(t, p)
+			if runs["b"].Load() != 2 || runs["c"].Load() != 1 {
+				t.Errorf("after corrupting b's artifact, b ran %d and c %d times; want b made again, c cached", runs["b"].Load(), runs["c"].Load())
+			}
+			out, errb, code = s.exec(t, p, "cat", "latest", "b.out")
+			if code != 0 || len(out) < big {
+				t.Errorf("cat of the artifact made again: %d bytes, %q, exit %d", len(out), errb, code)
+			}
+			out, errb, code = s.exec(t, p, "stack")
+			if code != 0 || strings.Count(out, "ok:") != 2 {
+				t.Errorf("stack: exit %d\n%s%s", code, out, errb)
+			}
+		})
+	}
+}
+
+// TestHelperProcess is not a test: the tests below re-execute the test
+// binary to run the pipeline in a process of its own, which they kill.
+func TestHelperProcess(t *testing.T) {
+	args := os.Getenv("ZEN_TEAMSTACK_ARGS")
+	if args == "" {
+		t.Skip("helper process only")
+	}
+	var argv []string
+	json.Unmarshal([]byte(args), &argv)
+	engine.AttachRunReport() // when a test supervises this process as run's parent does
+	p := chain(counters(), os.Getenv("ZEN_TEAMSTACK_BLOCK"))
+	if os.Getenv("ZEN_TEAMSTACK_EXIT") != "" {
+		p.Steps[1].Run = func(context.Context, *zen.StepContext) error { os.Exit(3); return nil }
+	}
+	code := zen.Exec(context.Background(), p, argv, os.Stdout, os.Stderr)
+	os.Exit(code)
+}
+
+func helper(s stack, block string) *exec.Cmd {
+	argv, _ := json.Marshal(append([]string{"run", "--home", s.home}, s.args...))
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "ZEN_TEAMSTACK_ARGS="+string(argv), "ZEN_TEAMSTACK_BLOCK="+block)
+	return cmd
+}
+
+// TestKillDashNineThenResume kills a run on a team stack during step b and
+// resumes it: a is reused, b and c run, the killed run reads interrupted.
+func TestKillDashNineThenResume(t *testing.T) {
+	s := stacks(t)[1] // postgres+s3
+	marker := filepath.Join(t.TempDir(), "b-started")
+	cmd := helper(s, marker)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if _, err := os.Stat(marker); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("the helper never reached step b:\n%s", out.String())
+		}
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+
+	runs := counters()
+	p := chain(runs, "")
+	got, errb, code := s.exec(t, p, "runs", "--json")
+	if code != 0 || !strings.Contains(got, `"status": "interrupted"`) {
+		t.Errorf("runs after kill -9: exit %d %s %s; want the run interrupted", code, got, errb)
+	}
+	s.mustRun(t, p, "--resume", "latest")
+	if got := [3]int32{runs["a"].Load(), runs["b"].Load(), runs["c"].Load()}; got != [3]int32{0, 1, 1} {
+		t.Errorf("resume ran %v, want a reused and b, c run", got)
+	}
+}
+
+// TestTwoProcessesAtOnce runs the pipeline from two processes on one team
+// stack at the same moment: both succeed.
+func TestTwoProcessesAtOnce(t *testing.T) {
+	s := stacks(t)[1]
+	var wg sync.WaitGroup
+	outs := make([][]byte, 2)
+	errs := make([]error, 2)
+	for i := range 2 {
+		wg.Go(func() { outs[i], errs[i] = helper(s, "").CombinedOutput() })
+	}
+	wg.Wait()
+	for i := range 2 {
+		if errs[i] != nil {
+			t.Errorf("process %d: %v\n%s", i, errs[i], outs[i])
+		}
+	}
+	out, _, code := s.exec(t, chain(counters(), ""), "runs", "--json")
+	if code != 0 || strings.Count(out, `"status": "succeeded"`) != 2 {
+		t.Errorf("runs: %s", out)
+	}
+}
+
+// TestExitDuringStepIsRecorded: when a step ends the process, the
+// supervising parent records the run as failed in the team metadata
+// store, which it finds through the child's report.
+func TestExitDuringStepIsRecorded(t *testing.T) {
+	s := stacks(t)[1]
+	cmd := helper(s, "")
+	cmd.Env = append(cmd.Env, "ZEN_TEAMSTACK_EXIT=1")
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stderr, &stderr
+	code, ok := engine.Supervise(chain(counters(), ""), cmd, &stderr)
+	if !ok || code != 3 {
+		t.Fatalf("supervised run: code %d, ok %v\n%s", code, ok, stderr.String())
+	}
+	out, _, _ := s.exec(t, chain(counters(), ""), "runs", "--json")
+	if !strings.Contains(out, `"error": "process exited with status 3 during step b"`) {
+		t.Errorf("runs after a step exited:\n%s\n%s", out, stderr.String())
+	}
+}
