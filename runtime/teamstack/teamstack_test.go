@@ -277,3 +277,58 @@ func TestExitDuringStepIsRecorded(t *testing.T) {
 		t.Errorf("runs after a step exited:\n%s\n%s", out, stderr.String())
 	}
 }
+
+// TestPush publishes local runs to a team stack: the records and
+// artifacts arrive, pushing again changes nothing, a push that stopped
+// half way resumes, and a corrupt local artifact stops its run's push
+// before any record of it arrives.
+func TestPush(t *testing.T) {
+	local := stacks(t)[0]
+	team := stacks(t)[1]
+	to := []string{"--to-db", team.args[1], "--to-store", team.args[3]}
+	runs := counters()
+	p := chain(runs, "")
+	local.mustRun(t, p)
+	local.mustRun(t, p, "--no-cache")
+	push := func(args ...string) string {
+		t.Helper()
+		out, errb, code := local.exec(t, p, append(append([]string{"push"}, to...), args...)...)
+		if code != 0 {
+			t.Fatalf("push %v: exit %d\n%s%s", args, code, out, errb)
+		}
+		return out
+	}
+	if out := push("latest"); !strings.Contains(out, "1 of 1 runs pushed") || !strings.Contains(out, "1 artifacts uploaded") {
+		t.Errorf("push latest:\n%s", out)
+	}
+	// The first run is still to push: the second push resumes with it.
+	out := push()
+	if !strings.Contains(out, "1 of 2 runs pushed") || !strings.Contains(out, "is there already") || !strings.Contains(out, "0 artifacts uploaded") {
+		t.Errorf("push of all after latest:\n%s", out)
+	}
+	if out := push(); !strings.Contains(out, "0 of 2 runs pushed") {
+		t.Errorf("push again:\n%s", out)
+	}
+	teamRuns := counters()
+	got, errb, code := team.exec(t, chain(teamRuns, ""), "cat", "latest", "c.out")
+	if code != 0 || strings.TrimSpace(got) != fmt.Sprint(big) {
+		t.Errorf("cat on the team stack: %q %s", got, errb)
+	}
+	team.mustRun(t, chain(teamRuns, ""))
+	if got := [3]int32{teamRuns["a"].Load(), teamRuns["b"].Load(), teamRuns["c"].Load()}; got != [3]int32{0, 0, 0} {
+		t.Errorf("a run on the team stack after the push ran %v; want every step cached from the pushed runs", got)
+	}
+
+	// A third local run whose big artifact is then damaged.
+	local.mustRun(t, p, "--no-cache")
+	local.corrupt(t, digestOf(strings.Repeat("1", big)))
+	other := stacks(t)[1]
+	toOther := []string{"push", "--to-db", other.args[1], "--to-store", other.args[3], "latest"}
+	out, errb, code = local.exec(t, p, toOther...)
+	if code == 0 || !strings.Contains(errb, "content does not match its digest") {
+		t.Errorf("push of a corrupt artifact: exit %d\n%s%s", code, out, errb)
+	}
+	if out, _, _ := other.exec(t, p, "runs", "--json"); strings.Contains(out, `"id"`) {
+		t.Errorf("the target recorded a run whose artifact did not arrive:\n%s", out)
+	}
+}

@@ -101,6 +101,8 @@ type cmdState struct {
 	stdoutOnly bool
 	// output is cat --output.
 	output string
+	// push is push's --to-store and --to-db.
+	push teamFlags
 }
 
 // commands in the order --help lists them.
@@ -108,7 +110,7 @@ var commands []*command
 
 func init() {
 	commands = []*command{runCommand, runsCommand, showCommand, logsCommand, artifactsCommand,
-		catCommand, diffCommand, explainCommand, dagCommand, doctorCommand, recoverCommand, stackCommand}
+		catCommand, diffCommand, explainCommand, dagCommand, doctorCommand, recoverCommand, stackCommand, pushCommand}
 }
 
 // usageError is a mistake on the command line: exit status 2.
