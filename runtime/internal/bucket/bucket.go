@@ -5,12 +5,13 @@
 // artifacts inline in the records and streams larger ones here, under the
 // same SHA-256 digests as the local store.
 //
-// An object reaches its digest's name only whole: the bytes stream to a
-// temporary key while they are hashed (a multipart upload for large ones,
-// which the server completes only when every part arrived), and a
-// server-side copy then gives them their name. An object already under
-// that name is kept, unless it no longer matches its digest, which the
-// copy then repairs. Every read is checked against the digest.
+// An object reaches its digest's name only whole: the bytes are hashed as
+// they come and kept (in memory up to one part, beyond that in a local
+// temporary file) until their digest is known, then uploaded to that name
+// (a multipart upload for large ones, which the server completes only when
+// every part arrived). An object already under that name is kept, unless
+// it no longer matches its digest, which the upload then repairs. Every
+// read is checked against the digest.
 //
 // The package knows nothing about codecs, steps or runs, nor which
 // drivers are linked: a binary imports the drivers it wants.
@@ -24,6 +25,8 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -35,8 +38,8 @@ import (
 
 // Store is a blob.Store in a bucket.
 //
-//	objects/ab/cdef…      committed blobs, by the hex SHA-256 (first two digits a fan-out prefix)
-//	tmp/upload-…          blobs being uploaded
+//	objects/ab/cdef…      blobs, by the hex SHA-256 (first two digits a fan-out prefix)
+//	tmp/check-…           the stack check's object, deleted at once
 type Store struct {
 	bucket *blob.Bucket
 	name   string // the URL without its query, for messages
@@ -49,9 +52,9 @@ var _ zblob.Store = (*Store)(nil)
 // artifact is 64 requests, small enough to bound a writer's memory.
 const partSize = 16 << 20
 
-// staleUpload is how old a temporary object must be before Sweep removes
-// it: an upload that is still alive finishes well within it.
-const staleUpload = 24 * time.Hour
+// staleSpill is how old a local temporary file of an upload must be
+// before Open removes it: a writer that is alive finishes well within it.
+const staleSpill = 24 * time.Hour
 
 // Name returns what identifies the bucket of storeURL in messages: the URL
 // without its query, which may hold options but never credentials.
@@ -83,7 +86,19 @@ func Open(ctx context.Context, storeURL string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("artifact store %s: %w", name, err)
 	}
+	sweepSpills(time.Now().Add(-staleSpill))
 	return &Store{bucket: b, name: name}, nil
+}
+
+// sweepSpills removes the local temporary files of uploads that writers
+// which died left behind.
+func sweepSpills(cutoff time.Time) {
+	names, _ := filepath.Glob(filepath.Join(os.TempDir(), "zen-upload-*.tmp"))
+	for _, n := range names {
+		if fi, err := os.Stat(n); err == nil && fi.ModTime().Before(cutoff) {
+			os.Remove(n)
+		}
+	}
 }
 
 func driverHint(scheme string) string {
@@ -157,45 +172,8 @@ func (s *Store) Verify(digest string) error {
 	return err
 }
 
-// Create starts a blob as a temporary object.
-func (s *Store) Create() (zblob.Writer, error) {
-	var b [12]byte
-	rand.Read(b[:])
-	tmp := "tmp/upload-" + hex.EncodeToString(b[:])
-	ctx, cancel := context.WithCancel(context.Background())
-	w, err := s.bucket.NewWriter(ctx, tmp, &blob.WriterOptions{
-		BufferSize:  partSize,
-		ContentType: "application/octet-stream",
-	})
-	if err != nil {
-		cancel()
-		return nil, fmt.Errorf("create blob in %s: %w", s.name, err)
-	}
-	return newWriter(s, tmp, w, cancel), nil
-}
-
-// Sweep removes temporary objects older than a day, which writers that
-// died left behind. It returns how many it removed.
-func (s *Store) Sweep(ctx context.Context) (int, error) {
-	cutoff := time.Now().Add(-staleUpload)
-	it := s.bucket.List(&blob.ListOptions{Prefix: "tmp/"})
-	n := 0
-	for {
-		o, err := it.Next(ctx)
-		if errors.Is(err, io.EOF) {
-			return n, nil
-		}
-		if err != nil {
-			return n, fmt.Errorf("artifact store %s: %w", s.name, err)
-		}
-		if o.ModTime.Before(cutoff) {
-			if err := s.bucket.Delete(ctx, o.Key); err != nil && gcerrors.Code(err) != gcerrors.NotFound {
-				return n, fmt.Errorf("artifact store %s: %w", s.name, err)
-			}
-			n++
-		}
-	}
-}
+// Create starts a blob.
+func (s *Store) Create() (zblob.Writer, error) { return newWriter(s), nil }
 
 // Check proves the bucket reachable and writable: it writes, reads back and
 // deletes a small object. The error says which of these failed.

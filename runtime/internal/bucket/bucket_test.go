@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
@@ -32,7 +33,7 @@ var stores = map[string]func(t *testing.T) string{
 	},
 }
 
-func open(t *testing.T, storeURL string) *bucket.Store {
+func open(t testing.TB, storeURL string) *bucket.Store {
 	t.Helper()
 	s, err := bucket.Open(t.Context(), storeURL)
 	if err != nil {
@@ -158,6 +159,8 @@ func TestExistingObjectIsKept(t *testing.T) {
 // bucket, and nothing ever appears under a digest's name before Commit.
 func TestNoHalfWrittenObject(t *testing.T) {
 	forEachStore(t, func(t *testing.T, s *bucket.Store) {
+		tmp := t.TempDir()
+		t.Setenv("TMPDIR", tmp) // where a large upload's bytes wait for their digest
 		b := bytes.Repeat([]byte{7}, 40<<20) // more than one part
 		w, err := s.Create()
 		if err != nil {
@@ -175,7 +178,30 @@ func TestNoHalfWrittenObject(t *testing.T) {
 		if got := keys(t, s); len(got) != 0 {
 			t.Errorf("an aborted upload left %v", got)
 		}
+		if left, _ := os.ReadDir(tmp); len(left) != 0 {
+			t.Errorf("an aborted upload left %d local files", len(left))
+		}
 	})
+}
+
+// TestUnreachableServer: an upload to a server nobody answers fails its
+// Commit, naming the server, instead of returning a digest.
+func TestUnreachableServer(t *testing.T) {
+	_, good := servertest.S3Bucket(t)
+	u, _ := url.Parse(good)
+	q := u.Query()
+	q.Set("endpoint", "http://127.0.0.1:1")
+	u.RawQuery = q.Encode()
+	s := open(t, u.String())
+	w, err := s.Create()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("some bytes"))
+	d, _, err := w.Commit()
+	if err == nil || d != "" || !strings.Contains(err.Error(), "the endpoint cannot be reached") || !strings.Contains(err.Error(), s.Name()) {
+		t.Errorf("commit to an unreachable server: %q, %v", d, err)
+	}
 }
 
 // TestStreamsLargeObjects: a blob larger than several parts goes up and

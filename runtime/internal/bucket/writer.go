@@ -1,96 +1,142 @@
 package bucket
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
+	"io"
+	"os"
 
 	"gocloud.dev/blob"
-	"gocloud.dev/gcerrors"
 
 	zblob "github.com/zengen-dev/zengen/runtime/internal/blob"
 )
 
-// writer streams a blob to its temporary object while hashing it.
+// writer hashes a blob's bytes as they come and keeps them until Commit
+// knows their digest: in memory up to one part, beyond that in a local
+// temporary file. Commit then uploads them straight to the digest's name.
+// Every driver publishes an object only when its upload completes (S3's
+// PUT and multipart completion, a rename for file://), so no reader ever
+// sees part of one under that name; and writing the final key directly
+// costs one upload, where a temporary object and a server-side copy cost
+// the server the bytes twice (measured at half the throughput of a raw PUT).
 type writer struct {
-	s      *Store
-	tmp    string
-	w      *blob.Writer
-	cancel context.CancelFunc
-	hash   hash.Hash
-	size   int64
+	s     *Store
+	hash  hash.Hash
+	size  int64
+	buf   []byte   // the bytes while they fit one part
+	spill *os.File // the bytes beyond that, nil until then
 
 	done   bool
 	digest string
 	err    error
 }
 
-func newWriter(s *Store, tmp string, w *blob.Writer, cancel context.CancelFunc) *writer {
-	return &writer{s: s, tmp: tmp, w: w, cancel: cancel, hash: sha256.New()}
+func newWriter(s *Store) *writer {
+	return &writer{s: s, hash: sha256.New()}
 }
 
 func (w *writer) Write(p []byte) (int, error) {
 	if w.done {
 		return 0, errors.New("write to a finished blob")
 	}
-	n, err := w.w.Write(p)
-	w.hash.Write(p[:n])
-	w.size += int64(n)
+	w.hash.Write(p)
+	w.size += int64(len(p))
+	if w.spill == nil && len(w.buf)+len(p) <= partSize {
+		w.buf = append(w.buf, p...)
+		return len(p), nil
+	}
+	if w.spill == nil {
+		f, err := os.CreateTemp("", "zen-upload-*.tmp")
+		if err != nil {
+			return 0, fmt.Errorf("upload to %s: %w", w.s.name, err)
+		}
+		w.spill = f
+		if _, err := f.Write(w.buf); err != nil {
+			return 0, fmt.Errorf("upload to %s: %w", w.s.name, err)
+		}
+		w.buf = nil
+	}
+	n, err := w.spill.Write(p)
 	if err != nil {
 		return n, fmt.Errorf("upload to %s: %w", w.s.name, err)
 	}
 	return n, nil
 }
 
-// Commit finishes the upload and gives the object its digest's name. An
-// object of that name that still matches its digest is kept as it is; one
-// that does not (or vanished meanwhile) is replaced by the new bytes.
+// Commit gives the bytes their digest's name. An object of that name that
+// still matches its digest is kept as it is; one that does not is
+// replaced by the new bytes, which repairs it.
 func (w *writer) Commit() (string, int64, error) {
 	if w.done {
 		return w.digest, w.size, w.err
 	}
 	w.done = true
-	defer w.cancel()
-	ctx := context.Background()
-	if err := w.w.Close(); err != nil {
-		// A failed upload never got a name: only its temporary object, if
-		// any, is left.
-		w.s.bucket.Delete(ctx, w.tmp)
-		w.err = fmt.Errorf("upload to %s: %w", w.s.name, err)
-		return "", 0, w.err
-	}
-	defer w.s.bucket.Delete(ctx, w.tmp)
+	defer w.discard()
 	w.digest = zblob.DigestPrefix + hex.EncodeToString(w.hash.Sum(nil))
 	k, _ := key(w.digest)
+	ctx := context.Background()
 	exists, err := w.s.bucket.Exists(ctx, k)
 	if err != nil {
-		w.err = fmt.Errorf("upload to %s: %w", w.s.name, err)
+		w.err = fmt.Errorf("upload to %s: %w", w.s.name, explain(err))
 		return "", 0, w.err
 	}
 	if exists && w.s.Verify(w.digest) == nil {
 		return w.digest, w.size, nil
 	}
-	if err := w.s.bucket.Copy(ctx, k, w.tmp, nil); err != nil {
-		w.err = fmt.Errorf("upload to %s: naming blob %s: %w", w.s.name, w.digest, err)
+	var body io.Reader = bytes.NewReader(w.buf)
+	if w.spill != nil {
+		if _, err := w.spill.Seek(0, io.SeekStart); err != nil {
+			w.err = fmt.Errorf("upload to %s: %w", w.s.name, err)
+			return "", 0, w.err
+		}
+		body = w.spill
+	}
+	if err := w.upload(ctx, k, body); err != nil {
+		w.err = fmt.Errorf("upload of blob %s to %s: %w", w.digest, w.s.name, explain(err))
 		return "", 0, w.err
 	}
 	return w.digest, w.size, nil
 }
 
-// Abort cancels the upload and removes what reached the server.
-func (w *writer) Abort() error {
-	if w.done {
-		return nil
+// upload writes body to key; a failure cancels the upload, so that no
+// object appears.
+func (w *writer) upload(ctx context.Context, key string, body io.Reader) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	bw, err := w.s.bucket.NewWriter(ctx, key, &blob.WriterOptions{
+		BufferSize:  partSize,
+		ContentType: "application/octet-stream",
+	})
+	if err != nil {
+		return err
 	}
-	w.done = true
-	w.cancel() // a cancelled context makes Close abort the upload
-	w.w.Close()
-	err := w.s.bucket.Delete(context.Background(), w.tmp)
-	if err != nil && gcerrors.Code(err) != gcerrors.NotFound {
-		return fmt.Errorf("abort upload to %s: %w", w.s.name, err)
+	if _, err := io.CopyBuffer(bw, body, make([]byte, 1<<20)); err != nil {
+		cancel() // a cancelled context makes Close abort the upload
+		bw.Close()
+		return err
+	}
+	return bw.Close()
+}
+
+// Abort discards the blob; nothing was uploaded.
+func (w *writer) Abort() error {
+	if !w.done {
+		w.done = true
+		w.discard()
 	}
 	return nil
+}
+
+func (w *writer) discard() {
+	w.buf = nil
+	if w.spill != nil {
+		w.spill.Close()
+		os.Remove(w.spill.Name())
+		w.spill = nil
+	}
 }
