@@ -160,7 +160,7 @@ func TestExistingObjectIsKept(t *testing.T) {
 func TestNoHalfWrittenObject(t *testing.T) {
 	forEachStore(t, func(t *testing.T, s *bucket.Store) {
 		tmp := t.TempDir()
-		t.Setenv("TMPDIR", tmp) // where a large upload's bytes wait for their digest
+		t.Setenv("TMPDIR", tmp)              // where a large upload's bytes wait for their digest
 		b := bytes.Repeat([]byte{7}, 40<<20) // more than one part
 		w, err := s.Create()
 		if err != nil {
