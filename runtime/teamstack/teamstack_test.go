@@ -24,6 +24,7 @@ import (
 	_ "github.com/zengen-dev/zengen/runtime/teamstack"
 
 	"github.com/zengen-dev/zengen/runtime/internal/engine"
+	"github.com/zengen-dev/zengen/runtime/internal/seamtest"
 	"github.com/zengen-dev/zengen/runtime/internal/servertest"
 )
 
@@ -330,5 +331,33 @@ func TestPush(t *testing.T) {
 	}
 	if out, _, _ := other.exec(t, p, "runs", "--json"); strings.Contains(out, `"id"`) {
 		t.Errorf("the target recorded a run whose artifact did not arrive:\n%s", out)
+	}
+}
+
+// TestOrchestratorOnEveryStack runs the orchestrator's conformance suite
+// on the four combinations of metadata and artifact stores.
+func TestOrchestratorOnEveryStack(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		db, store bool
+	}{{"sqlite+files", false, false}, {"postgres+s3", true, true}, {"sqlite+s3", false, true}, {"postgres+files", true, false}} {
+		t.Run(c.name, func(t *testing.T) {
+			seamtest.TestOrchestratorOn(t, func(t *testing.T) *engine.Store {
+				f := engine.StackFlags{Home: t.TempDir()}
+				if c.db {
+					f.DB = servertest.Postgres(t)
+				}
+				if c.store {
+					_, f.Store = servertest.S3Bucket(t)
+				}
+				st, err := engine.ChooseStack(f).OpenStore(t.Context())
+				if err != nil {
+					t.Fatal(err)
+				}
+				return st
+			}, func(t *testing.T, st *engine.Store) engine.Orchestrator {
+				return engine.LocalScheduler(st)
+			})
+		})
 	}
 }

@@ -16,14 +16,24 @@ import (
 )
 
 // TestOrchestrator checks an orchestrator against the contract of
-// engine.Orchestrator; open returns one that records in st.
+// engine.Orchestrator; open returns one that records in st, a local store.
 func TestOrchestrator(t *testing.T, open func(t *testing.T, st *engine.Store) engine.Orchestrator) {
-	// setup opens a store of its own for the subtest and its orchestrator.
-	setup := func(t *testing.T) (*engine.Store, engine.Orchestrator) {
+	TestOrchestratorOn(t, func(t *testing.T) *engine.Store {
 		st, err := engine.OpenStore(t.Context(), t.TempDir())
 		if err != nil {
 			t.Fatal(err)
 		}
+		return st
+	}, open)
+}
+
+// TestOrchestratorOn is TestOrchestrator on the stores openStore returns,
+// each empty: the suite runs on every combination of metadata and artifact
+// stores.
+func TestOrchestratorOn(t *testing.T, openStore func(t *testing.T) *engine.Store, open func(t *testing.T, st *engine.Store) engine.Orchestrator) {
+	// setup opens a store of its own for the subtest and its orchestrator.
+	setup := func(t *testing.T) (*engine.Store, engine.Orchestrator) {
+		st := openStore(t)
 		t.Cleanup(func() { st.Close() })
 		return st, open(t, st)
 	}
