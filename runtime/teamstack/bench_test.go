@@ -6,8 +6,8 @@ import (
 	"io"
 	"testing"
 
+	"github.com/zengen-dev/zengen/internal/servertest"
 	zen "github.com/zengen-dev/zengen/runtime"
-	"github.com/zengen-dev/zengen/runtime/internal/servertest"
 )
 
 // longChain builds n steps, each reading the previous one's small output,

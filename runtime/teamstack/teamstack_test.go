@@ -23,9 +23,9 @@ import (
 	zen "github.com/zengen-dev/zengen/runtime"
 	_ "github.com/zengen-dev/zengen/runtime/teamstack"
 
+	"github.com/zengen-dev/zengen/internal/servertest"
 	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/seamtest"
-	"github.com/zengen-dev/zengen/runtime/internal/servertest"
 )
 
 // big is how many bytes step b saves: more than the records keep inline,

@@ -11,8 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/zengen-dev/zengen/internal/servertest"
 	zblob "github.com/zengen-dev/zengen/runtime/internal/blob"
-	"github.com/zengen-dev/zengen/runtime/internal/servertest"
 )
 
 // gib is the artifact size of the throughput benchmarks.

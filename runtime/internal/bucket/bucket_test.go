@@ -15,11 +15,11 @@ import (
 	_ "gocloud.dev/blob/memblob"
 	_ "gocloud.dev/blob/s3blob"
 
+	"github.com/zengen-dev/zengen/internal/servertest"
 	"github.com/zengen-dev/zengen/runtime/internal/artifact"
 	zblob "github.com/zengen-dev/zengen/runtime/internal/blob"
 	"github.com/zengen-dev/zengen/runtime/internal/bucket"
 	"github.com/zengen-dev/zengen/runtime/internal/seamtest"
-	"github.com/zengen-dev/zengen/runtime/internal/servertest"
 )
 
 // stores are the URLs of the backends every test runs on: memory, a

@@ -12,11 +12,11 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/zengen-dev/zengen/internal/servertest"
 	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 	"github.com/zengen-dev/zengen/runtime/internal/pgmeta"
 	"github.com/zengen-dev/zengen/runtime/internal/seamtest"
-	"github.com/zengen-dev/zengen/runtime/internal/servertest"
 )
 
 func open(t *testing.T, dsn string) *pgmeta.DB {
