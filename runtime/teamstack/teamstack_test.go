@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -360,4 +361,36 @@ func TestOrchestratorOnEveryStack(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestUnreachableStoreFailsTheStep: when the artifact store cannot be
+// reached, the step that saves a large artifact fails naming the store,
+// nothing is recorded for it, and the run resumes once the store is back.
+func TestUnreachableStoreFailsTheStep(t *testing.T) {
+	s := stacks(t)[1]
+	good := s.args[3]
+	u, _ := url.Parse(good)
+	q := u.Query()
+	q.Set("endpoint", "http://127.0.0.1:1")
+	u.RawQuery = q.Encode()
+	down := s
+	down.args = []string{s.args[0], s.args[1], "--store", u.String()}
+	runs := counters()
+	p := chain(runs, "")
+	out, errb, code := down.exec(t, p, "run")
+	if code == 0 || !strings.Contains(out+errb, "the endpoint cannot be reached") || !strings.Contains(out+errb, Name(good)) {
+		t.Fatalf("run with the store down: exit %d\n%s%s", code, out, errb)
+	}
+	t.Logf("with the store down:\n%s", errb)
+	s.mustRun(t, p, "--resume", "latest")
+	if got := [3]int32{runs["a"].Load(), runs["b"].Load(), runs["c"].Load()}; got != [3]int32{1, 2, 1} {
+		t.Errorf("steps ran %v times; want a once, b again on resume, c once", got)
+	}
+}
+
+// Name is the store's URL without its query, as messages show it.
+func Name(storeURL string) string {
+	u, _ := url.Parse(storeURL)
+	u.RawQuery = ""
+	return u.String()
 }
