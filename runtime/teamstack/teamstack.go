@@ -35,8 +35,12 @@ func init() {
 		}
 		return s, s, nil
 	})
-	engine.RegisterMetadata(func(ctx context.Context, dsn string) (engine.MetadataStore, error) {
-		db, err := pgmeta.Open(ctx, dsn)
+	engine.RegisterMetadata(func(ctx context.Context, dsn string, create bool) (engine.MetadataStore, error) {
+		open := pgmeta.Open
+		if !create {
+			open = pgmeta.OpenExisting
+		}
+		db, err := open(ctx, dsn)
 		if err != nil {
 			return nil, err
 		}

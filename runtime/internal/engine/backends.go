@@ -95,7 +95,7 @@ func (b Backends) openTeam(ctx context.Context, read bool) (*Store, error) {
 			st.Close()
 			return nil, fmt.Errorf("metadata store (%s): %s", b.DBFrom, teamstackHint)
 		}
-		m, err := open(ctx, b.DB)
+		m, err := open(ctx, b.DB, !read)
 		if err != nil {
 			st.Close()
 			return nil, err
@@ -142,7 +142,7 @@ func metaOpen(ctx context.Context, home, dsn string) (abandoner, error) {
 	if open == nil {
 		return nil, fmt.Errorf("metadata store: %s", teamstackHint)
 	}
-	m, err := open(ctx, dsn)
+	m, err := open(ctx, dsn, false)
 	if err != nil {
 		return nil, err
 	}

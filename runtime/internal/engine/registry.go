@@ -21,8 +21,10 @@ var drivers struct {
 // closer releases it.
 type BlobOpener func(ctx context.Context, storeURL string) (blob.Store, io.Closer, error)
 
-// MetadataOpener opens the metadata store of a DSN (postgres://…).
-type MetadataOpener func(ctx context.Context, dsn string) (MetadataStore, error)
+// MetadataOpener opens the metadata store of a DSN (postgres://…). With
+// create false it refuses a database that holds no store, as the commands
+// that only read refuse a missing local store.
+type MetadataOpener func(ctx context.Context, dsn string, create bool) (MetadataStore, error)
 
 // StackChecker proves a part of a stack reachable and writable; the
 // openers' stores implement it where they can.

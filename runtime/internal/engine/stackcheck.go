@@ -52,7 +52,7 @@ func (b Backends) checkMetadata(ctx context.Context) StackPart {
 		p.Err = errors.New(teamstackHint)
 		return p
 	}
-	m, err := open(ctx, b.DB)
+	m, err := open(ctx, b.DB, true)
 	if err != nil {
 		p.Err = err
 		return p

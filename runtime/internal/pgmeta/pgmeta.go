@@ -123,6 +123,27 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	return d, nil
 }
 
+// OpenExisting is Open for the commands that only read: a database that
+// holds no store is an error, not a new store, so that a mistyped DSN says
+// so instead of showing an empty history.
+func OpenExisting(ctx context.Context, dsn string) (*DB, error) {
+	name := Name(dsn)
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("metadata store %s: %w", name, explain(err))
+	}
+	var found bool
+	err = conn.QueryRow(ctx, `SELECT to_regclass('zen_schema') IS NOT NULL`).Scan(&found)
+	conn.Close(context.WithoutCancel(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("metadata store %s: %w", name, explain(err))
+	}
+	if !found {
+		return nil, fmt.Errorf("no store in %s (nothing has run with this stack; --db or $ZEN_DB chooses another)", name)
+	}
+	return Open(ctx, dsn)
+}
+
 // Close closes the store's connections.
 func (d *DB) Close() error {
 	d.pool.Close()

@@ -200,3 +200,18 @@ func TestRecorderProcess(t *testing.T) {
 		t.Errorf("log with a NUL and invalid UTF-8 reads back as %q (%v)", sr.Log, err)
 	}
 }
+
+// TestReadingNeedsAStore: the commands that only read refuse a database
+// in which nothing has run, and leave it as it was.
+func TestReadingNeedsAStore(t *testing.T) {
+	dsn := servertest.Postgres(t)
+	if _, err := pgmeta.OpenExisting(t.Context(), dsn); err == nil || !strings.Contains(err.Error(), "nothing has run with this stack") {
+		t.Errorf("open of an empty database to read: %v", err)
+	}
+	open(t, dsn).Close()
+	db, err := pgmeta.OpenExisting(t.Context(), dsn)
+	if err != nil {
+		t.Fatalf("open of a store to read: %v", err)
+	}
+	db.Close()
+}
