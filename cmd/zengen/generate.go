@@ -82,10 +82,11 @@ func declareGenerateFlags(fs *pflag.FlagSet, o *generateOptions) {
 	fs.StringVar(&o.split, "split", string(ir.SplitAuto), "how to find steps without markers: `auto`, markers, headings or cells")
 	fs.BoolVar(&o.noLineDirectives, "no-line-directives", false, "omit the //line directives that map generated code back to notebook cells")
 	fs.BoolVar(&o.noTests, "no-tests", false, "omit the generated parity test")
+	fs.BoolVar(&o.teamStack, "stack", false, "link the team stores into the generated command (--store s3://…, --db postgres://…)")
 }
 
 func runGenerate(args []string, env *environment) int {
-	fs, o, ok, status := parseGenerateFlags(env, "generate", "NOTEBOOK… [-o DIR] [--package NAME] [--module PATH] [--runtime-replace DIR] [--split MODE] [--no-line-directives] [--no-tests]", generateExamples, args)
+	fs, o, ok, status := parseGenerateFlags(env, "generate", "NOTEBOOK… [-o DIR] [--package NAME] [--module PATH] [--runtime-replace DIR] [--split MODE] [--no-line-directives] [--no-tests] [--stack]", generateExamples, args)
 	if !ok {
 		return status
 	}

@@ -135,6 +135,8 @@ func overridden(recorded, given generateOptions, fs *pflag.FlagSet) generateOpti
 			o.noLineDirectives = given.noLineDirectives
 		case "no-tests":
 			o.noTests = given.noTests
+		case "stack":
+			o.teamStack = given.teamStack
 		}
 	})
 	return o

@@ -25,6 +25,7 @@ type generateOptions struct {
 	split            string
 	noLineDirectives bool
 	noTests          bool
+	teamStack        bool
 	// several is set when one command names more than one notebook: each
 	// then goes to its own folder, named after its pipeline, under -o.
 	several bool
@@ -189,6 +190,7 @@ func emitFiles(r *rendered, j job) error {
 		Module:           o.module,
 		NoLineDirectives: o.noLineDirectives,
 		NoTests:          o.noTests,
+		TeamStack:        o.teamStack,
 		Command:          commandLine(j, r.dir),
 	}
 	if o.module != "" {
@@ -285,6 +287,9 @@ func commandLine(j job, dir string) string {
 	}
 	if o.noTests {
 		args = append(args, "--no-tests")
+	}
+	if o.teamStack {
+		args = append(args, "--stack")
 	}
 	return header.JoinArgs(args)
 }

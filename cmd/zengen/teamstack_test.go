@@ -10,11 +10,11 @@ import (
 	"github.com/zengen-dev/zengen/internal/servertest"
 )
 
-// TestGeneratedPipelineOnATeamStack generates a pipeline, links the team
-// stores into its command as the README says (a file of the user's beside
-// main_zen.go), and runs it on PostgreSQL and S3: a run, a fully cached
-// run, and the stack check. The same command without that file refuses
-// the team stack and says how to link it.
+// TestGeneratedPipelineOnATeamStack generates a pipeline with --stack and
+// runs it on PostgreSQL and S3: a run, a fully cached run, cat and the
+// stack check. Generated without --stack, the command refuses the team
+// stack and says how to link it; a file of the user's that imports the
+// team stores links them too.
 func TestGeneratedPipelineOnATeamStack(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a generated command; skipped with -short")
@@ -40,12 +40,8 @@ func TestGeneratedPipelineOnATeamStack(t *testing.T) {
 		t.Errorf("a command without the team stores: %v\n%s", err, got)
 	}
 
-	link := "package main\n\nimport _ \"github.com/zengen-dev/zengen/runtime/teamstack\"\n"
-	if err := os.WriteFile(filepath.Join(out, "cmd", "sums", "stack.go"), []byte(link), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if output, err := goCommand(t, out, "mod", "tidy"); err != nil {
-		t.Fatalf("go mod tidy: %v\n%s", err, output)
+	if status, _, stderr := runZengen(t, append([]string{"generate", "--stack"}, args...)...); status != exitOK {
+		t.Fatalf("generate --stack: exit %d\n%s", status, stderr)
 	}
 	if output, err := goCommand(t, out, "build", "-o", bin, "./cmd/sums"); err != nil {
 		t.Fatalf("go build with the team stores: %v\n%s", err, output)
@@ -62,11 +58,19 @@ func TestGeneratedPipelineOnATeamStack(t *testing.T) {
 	if got, err := run(bin, "cat", "latest", "cell_4.mean"); err != nil || strings.TrimSpace(got) != "3.875" {
 		t.Errorf("cat: %v\n%s", err, got)
 	}
-	// Generating again keeps the user's file.
+	// A file of the user's beside main_zen.go links them as well, and
+	// generate without --stack leaves it alone.
+	link := "package main\n\nimport _ \"github.com/zengen-dev/zengen/runtime/teamstack\"\n"
+	if err := os.WriteFile(filepath.Join(out, "cmd", "sums", "stack.go"), []byte(link), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if status, _, stderr := runZengen(t, append([]string{"generate"}, args...)...); status != exitOK {
 		t.Fatalf("generate again: exit %d\n%s", status, stderr)
 	}
-	if _, err := os.Stat(filepath.Join(out, "cmd", "sums", "stack.go")); err != nil {
-		t.Errorf("generate removed the file that links the team stores: %v", err)
+	if output, err := goCommand(t, out, "build", "-o", bin, "./cmd/sums"); err != nil {
+		t.Fatalf("go build with the user's file: %v\n%s", err, output)
+	}
+	if got, err := run(bin, "stack"); err != nil || strings.Count(got, "ok:") != 2 {
+		t.Errorf("stack with the user's file: %v\n%s", err, got)
 	}
 }

@@ -69,10 +69,17 @@ func (e *emitter) allChunks() []*ir.Chunk {
 	return chunks
 }
 
-// mainFile is cmd/NAME/main_zen.go: one call into the runtime.
+// TeamStackPath is the package whose import links the team stores.
+const TeamStackPath = ir.RuntimePath + "/teamstack"
+
+// mainFile is cmd/NAME/main_zen.go: one call into the runtime, and with
+// TeamStack the import that registers the team stores' drivers.
 func (e *emitter) mainFile() *jen.File {
 	f := e.newFile("main")
 	f.ImportName(e.opts.ImportPath, e.pkg)
+	if e.opts.TeamStack {
+		f.Anon(TeamStackPath)
+	}
 	f.Func().Id("main").Params().Block(
 		e.zen("Main").Call(jen.Qual(e.opts.ImportPath, "Pipeline").Call()),
 	)

@@ -15,6 +15,10 @@ type Options struct {
 	NoLineDirectives bool
 	// NoTests drops the generated parity test.
 	NoTests bool
+	// TeamStack links the team stores (runtime/teamstack: object storage
+	// and PostgreSQL) into cmd/NAME/main_zen.go. They cost the command
+	// tens of megabytes and milliseconds of every start, so only on request.
+	TeamStack bool
 	// Command holds the zengen arguments recorded in the header, without
 	// "zengen": "generate nb.ipynb --module example.com/m".
 	Command string

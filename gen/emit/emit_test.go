@@ -413,3 +413,18 @@ func TestEveryFileReadsBackAsZengens(t *testing.T) {
 		}
 	}
 }
+
+// TestEmitTeamStack: with TeamStack the command imports the team stores'
+// drivers for their registration, and without it it does not.
+func TestEmitTeamStack(t *testing.T) {
+	for _, team := range []bool{false, true} {
+		files, err := Emit(irtest.Clash(), Options{ImportPath: "example.com/clash", TeamStack: team})
+		if err != nil {
+			t.Fatal(err)
+		}
+		main := string(files["cmd/clash/main_zen.go"])
+		if got := strings.Contains(main, `_ "github.com/zengen-dev/zengen/runtime/teamstack"`); got != team {
+			t.Errorf("TeamStack %v: main_zen.go imports the team stores: %v\n%s", team, got, main)
+		}
+	}
+}

@@ -104,7 +104,7 @@ func sweepSpills(cutoff time.Time) {
 func driverHint(scheme string) string {
 	switch scheme {
 	case "s3", "gs", "azblob":
-		return "a generated command links them when its pipeline's cmd/ package imports github.com/zengen-dev/zengen/runtime/teamstack"
+		return "a generated command links them when generated with 'zengen generate --stack' or when its cmd/NAME/ package imports github.com/zengen-dev/zengen/runtime/teamstack"
 	}
 	return "the schemes are s3://, gs://, azblob://, file:// and mem://"
 }

@@ -59,5 +59,5 @@ func metadataOpener() MetadataOpener {
 }
 
 // teamstackHint says how a generated command links the team stores.
-const teamstackHint = "this binary does not link the team stores: add a file to the pipeline's cmd/NAME/ package " +
-	"holding import _ \"github.com/zengen-dev/zengen/runtime/teamstack\" and build it again"
+const teamstackHint = "this binary does not link the team stores: generate it with 'zengen generate --stack', " +
+	"or add a file to its cmd/NAME/ package holding import _ \"github.com/zengen-dev/zengen/runtime/teamstack\", and build it again"
