@@ -2,6 +2,7 @@ package pgmeta
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -68,14 +69,23 @@ func finishStep(ctx context.Context, q querier, sr *meta.StepRun) error {
 		b.Queue(`INSERT INTO metrics (step_run_id, name, value) VALUES ($1, $2, $3)
 			ON CONFLICT (step_run_id, name) DO UPDATE SET value = excluded.value`, sr.ID, m.Name, m.Value)
 	}
-	if sr.Log != "" {
+	if sr.Log != "" || len(sr.Displays) > 0 {
 		var stdout []byte
 		if sr.Stdout != sr.Log {
 			stdout = []byte(sr.Stdout)
 		}
-		b.Queue(`INSERT INTO step_logs (step_run_id, text, stdout) VALUES ($1, $2, $3)
-			ON CONFLICT (step_run_id) DO UPDATE SET text = excluded.text, stdout = excluded.stdout`,
-			sr.ID, []byte(sr.Log), stdout)
+		var displays *string
+		if len(sr.Displays) > 0 {
+			b, err := json.Marshal(sr.Displays)
+			if err != nil {
+				return err
+			}
+			s := string(b)
+			displays = &s
+		}
+		b.Queue(`INSERT INTO step_logs (step_run_id, text, stdout, displays) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (step_run_id) DO UPDATE SET text = excluded.text, stdout = excluded.stdout, displays = excluded.displays`,
+			sr.ID, []byte(sr.Log), stdout, displays)
 	}
 	if b.Len() == 0 {
 		return nil
@@ -155,13 +165,19 @@ func (d *DB) fillStep(ctx context.Context, s *meta.StepRun, withLog bool) error 
 		return err
 	}
 	var log, stdout []byte
-	err = d.pool.QueryRow(ctx, `SELECT text, stdout FROM step_logs WHERE step_run_id = $1`, s.ID).Scan(&log, &stdout)
+	var displays *string
+	err = d.pool.QueryRow(ctx, `SELECT text, stdout, displays FROM step_logs WHERE step_run_id = $1`, s.ID).Scan(&log, &stdout, &displays)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return err
 	}
 	s.Log, s.Stdout = string(log), string(log)
 	if stdout != nil {
 		s.Stdout = string(stdout)
+	}
+	if displays != nil {
+		if err := json.Unmarshal([]byte(*displays), &s.Displays); err != nil {
+			return fmt.Errorf("step %s of run %s: its displays: %w", s.Step, s.RunID, err)
+		}
 	}
 	return nil
 }

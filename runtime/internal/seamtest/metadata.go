@@ -100,7 +100,22 @@ func TestMetadataStore(t *testing.T, open func(t *testing.T) engine.MetadataStor
 		}
 		done := finished(run, "load", "key-load", blobOut, inlineOut)
 		done.ID = start.ID
+		// A log holds what the step wrote to both streams, stdout what it
+		// wrote to stdout alone, and each display's place in both; NUL and
+		// invalid UTF-8 are a step's output like any other bytes.
+		done.Log, done.Stdout = "loaded\x00\xff\nwarn\n", "loaded\x00\xff\n"
+		done.Displays = []meta.DisplayAt{{Name: "display.1", Log: 7, Stdout: 7}, {Name: "display.2", Log: 14, Stdout: 9}}
 		record(t, s, func(tx engine.MetadataTx) error { return tx.FinishStep(t.Context(), done) })
+		logged, err := s.StepRun(t.Context(), run.ID, "load")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if logged.Log != done.Log || logged.Stdout != done.Stdout {
+			t.Errorf("log and stdout read back as %q and %q, want %q and %q", logged.Log, logged.Stdout, done.Log, done.Stdout)
+		}
+		if diff := cmp.Diff(done.Displays, logged.Displays); diff != "" {
+			t.Errorf("displays of the step's log (-want +got):\n%s", diff)
+		}
 
 		hit, err := s.CacheHit(t.Context(), pipeline, "load", "key-load")
 		if err != nil || hit == nil {

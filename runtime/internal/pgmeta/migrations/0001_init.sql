@@ -102,5 +102,8 @@ CREATE TABLE metrics (
 CREATE TABLE step_logs (
 	step_run_id BIGINT PRIMARY KEY REFERENCES step_runs (id),
 	text        BYTEA NOT NULL,
-	stdout      BYTEA
+	stdout      BYTEA,
+	-- displays places the step's display outputs in text and stdout, as
+	-- JSON (meta.DisplayAt), NULL for none.
+	displays    TEXT
 );
