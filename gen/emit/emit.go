@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"go/format"
 	"go/scanner"
 	"maps"
 	"path"
@@ -292,13 +291,7 @@ func (e *emitter) goFile(f *jen.File, content fileContent) ([]byte, error) {
 	if content == generatedOnly {
 		imports = nil
 	}
-	src, changed, err := addImports(b.Bytes(), imports, content == notebookDecls)
-	if err != nil || !changed {
-		return src, err
-	}
-	// Printing the edited syntax tree is not always gofmt's fixed point;
-	// a second pass keeps the output stable under gofmt.
-	return format.Source(src)
+	return addImports(b.Bytes(), imports, content == notebookDecls)
 }
 
 // GoGenerateConstraint is the build constraint every generated Go file
