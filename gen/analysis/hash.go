@@ -1,13 +1,12 @@
 package analysis
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"go/ast"
 	"go/constant"
-	"go/printer"
+	"go/scanner"
 	"go/token"
 	"go/types"
 	"io"
@@ -51,13 +50,14 @@ func (a *analysis) hashSteps() {
 		// own hashes everything h does but the declarations reached.
 		h, own := sha256.New(), sha256.New()
 		both := io.MultiWriter(h, own)
-		fmt.Fprintf(both, "zengen step v1\n%s\n", sb.step.Kind)
+		fmt.Fprintf(both, "zengen step v2\n%s\n", sb.step.Kind)
 		for _, it := range roots {
-			fmt.Fprintf(both, "%s\n", a.normalised(it))
+			code := a.normalised(it)
+			fmt.Fprintf(both, "%d\n%s\n", len(code), code)
 		}
 		reached, modules, env := a.reach(roots, declOf, sb)
 		for _, r := range reached {
-			fmt.Fprintf(h, "decl\n%s\n", r.text)
+			fmt.Fprintf(h, "decl %d\n%s\n", len(r.text), r.text)
 		}
 		sb.step.Modules, sb.step.Env = a.withRequirements(modules), env
 		for _, p := range sb.step.Inputs {
@@ -135,25 +135,50 @@ func isMethod(obj types.Object) bool {
 	return ok && f.Signature().Recv() != nil
 }
 
-// normalised prints an item's AST without comments and without the
-// notebook's layout: printed against an empty file set, go/printer knows no
-// line of any node, so it keeps none of the author's line breaks and a
-// statement re-broken across lines prints (and hashes) as before.
+// normalised is an item's code as its tokens (codeTokens), read from the
+// check file the item's syntax tree was parsed from, so that it holds the
+// renames of redeclared names as the tree does. Printing the tree instead
+// cost seconds for a cell of megabytes; scanning is linear and cheap.
 func (a *analysis) normalised(it *item) string {
 	if it.node == nil {
-		return it.text
+		return "text\n" + it.text
 	}
-	var buf bytes.Buffer
-	if err := printer.Fprint(&buf, token.NewFileSet(), it.node); err != nil {
-		return it.text
-	}
-	var lines []string
-	for _, l := range strings.Split(buf.String(), "\n") {
-		if strings.TrimSpace(l) != "" {
-			lines = append(lines, strings.TrimRight(l, " \t"))
+	n := it.node.(ast.Node)
+	return codeTokens(a.chk.src[a.offset(n.Pos()):a.offset(n.End())])
+}
+
+// codeTokens writes Go source as the sequence of its tokens, one a line:
+// the token, and for names and literals the length and text of its
+// spelling. Comments and layout are no tokens, and a semicolon is the same
+// token whether written or implied by a line break. A comma or semicolon
+// just before ")", "}" or the end is left out: it only ends a list or a
+// block that ends on the next line (go/parser accepts it there and builds the same
+// tree without it), or else it is an empty statement, which does nothing.
+// So equal token lines are the same code, and code that differs in more
+// than comments and layout gives other lines; a statement re-broken across
+// lines keeps its hash.
+func codeTokens(src string) string {
+	var s scanner.Scanner
+	s.Init(token.NewFileSet().AddFile("", -1, len(src)), []byte(src), nil, 0)
+	var b strings.Builder
+	pending := token.ILLEGAL // a comma or semicolon not yet written
+	for {
+		_, tok, lit := s.Scan()
+		if pending != token.ILLEGAL && tok != token.RPAREN && tok != token.RBRACE {
+			b.WriteString(pending.String() + "\n")
+		}
+		pending = token.ILLEGAL
+		switch {
+		case tok == token.EOF:
+			return b.String()
+		case tok == token.COMMA || tok == token.SEMICOLON:
+			pending = tok
+		case tok.IsLiteral():
+			fmt.Fprintf(&b, "%s %d %s\n", tok, len(lit), lit)
+		default:
+			b.WriteString(tok.String() + "\n")
 		}
 	}
-	return strings.Join(lines, "\n")
 }
 
 // reach walks from roots through package-level declarations and returns

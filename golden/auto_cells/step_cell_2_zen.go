@@ -30,7 +30,7 @@ func zg_describeCell2(zg_params *Params) *zen.Step {
 		Name:     "cell_2",
 		Func:     "Cell2",
 		Pos:      "../../testdata/notebooks/auto_cells/sums.ipynb:cell 2",
-		CodeHash: "5b7e8b3a428949497a9698de5e078e9a935f34a6caca94fe38a2b61677c514a1",
+		CodeHash: "66d432b9811fd48e724db66ff9971efedf608986b8d8ab3d1062dae3d1b276a6",
 		Outputs: []zen.Output{
 			{Name: "nums", Type: "[]int", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]int]())},
 		},

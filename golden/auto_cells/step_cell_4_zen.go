@@ -35,7 +35,7 @@ func zg_describeCell4(zg_params *Params) *zen.Step {
 		Func:     "Cell4",
 		Doc:      "Now the sum, then the spread.",
 		Pos:      "../../testdata/notebooks/auto_cells/sums.ipynb:cell 4",
-		CodeHash: "9198cc736842fce272476e1865c2f573c169eea3ad562f55ff8abb7dc45be4b5",
+		CodeHash: "099811091c246bf2efc868d49379e364bfb905bad16642651528feead51fab67",
 		Inputs: []zen.Input{
 			{Name: "nums", Type: "[]int", Codec: "numeric", From: "cell_2"},
 		},

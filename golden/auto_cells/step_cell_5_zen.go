@@ -36,7 +36,7 @@ func zg_describeCell5(zg_params *Params) *zen.Step {
 		Name:     "cell_5",
 		Func:     "Cell5",
 		Pos:      "../../testdata/notebooks/auto_cells/sums.ipynb:cell 5",
-		CodeHash: "7da5448ad2b4526adfb8268832bfe58c9ea3e82608e9f623dd40309a8c60e6c7",
+		CodeHash: "43216520f77be74678d4accdbac8b35114f0defdaf6d0b98f7b598a36ef68d37",
 		Inputs: []zen.Input{
 			{Name: "nums", Type: "[]int", Codec: "numeric", From: "cell_2"},
 			{Name: "mean", Type: "float64", Codec: "json", From: "cell_4"},

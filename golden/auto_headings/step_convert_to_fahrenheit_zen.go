@@ -34,7 +34,7 @@ func zg_describeConvertToFahrenheit(zg_params *Params) *zen.Step {
 		Func:     "ConvertToFahrenheit",
 		Doc:      "## Convert to Fahrenheit\n\nThe US office wants °F.",
 		Pos:      "../../testdata/notebooks/auto_headings/temperatures.ipynb:cell 4",
-		CodeHash: "3c60ec6e1635587b791d6599609bde9a4c00670fd538cc8e2e230eceaa937e6e",
+		CodeHash: "78f1e0d88c83cbcc2d6a55d9f7f4eab705085ee241e4022233cc226c011e4194",
 		Inputs: []zen.Input{
 			{Name: "celsius", Type: "[]float64", Codec: "numeric", From: "readings"},
 		},

@@ -47,7 +47,7 @@ func zg_describeReadings(zg_params *Params) *zen.Step {
 		Func:     "Readings",
 		Doc:      "# Readings\n\nFive temperature readings from the office sensor, in °C.",
 		Pos:      "../../testdata/notebooks/auto_headings/temperatures.ipynb:cell 2",
-		CodeHash: "e9f72d67b3cd258951bc9f5a39ccaaafe76e0e7dab513b34b2f3730f5e09a175",
+		CodeHash: "19999612cf984227e282df5eef82bf6e82a097ac2b5197ff9e1aac70f8cb4d89",
 		Outputs: []zen.Output{
 			{Name: "celsius", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
 		},

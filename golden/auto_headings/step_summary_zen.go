@@ -44,7 +44,7 @@ func zg_describeSummary(zg_params *Params) *zen.Step {
 		Func:     "Summary",
 		Doc:      "### A note on rounding\n\nLevel-3 headings document; they do not start steps.\n\n## Summary",
 		Pos:      "../../testdata/notebooks/auto_headings/temperatures.ipynb:cell 7",
-		CodeHash: "3c8f2ed8386436b33a366175e7f8ba69c4b8991a8561009a7d8932e61458b595",
+		CodeHash: "03f0a9f106830f194c259f293a98ded40e5dacb4b5c77f10846f0908ad6e13b9",
 		Inputs: []zen.Input{
 			{Name: "fahrenheit", Type: "[]float64", Codec: "numeric", From: "convert_to_fahrenheit"},
 		},

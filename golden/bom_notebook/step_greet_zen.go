@@ -28,7 +28,7 @@ func zg_describeGreet(zg_params *Params) *zen.Step {
 		Func:     "Greet",
 		Doc:      "# Greet\n\nSaved by an editor that starts UTF-8 files with a byte order mark.",
 		Pos:      "../../testdata/notebooks/bom_notebook/bom.ipynb:cell 2",
-		CodeHash: "404c5698f5f5413f69b9fd309516b495bed5cce0c9d8d02c3004dd2d7ab77503",
+		CodeHash: "2afc0ab4257140a19e137304a07d6c647165fec1fb4562e402183eea95b52fa7",
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			Greet(zg_ctx)
 			return nil

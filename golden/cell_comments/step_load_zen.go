@@ -24,7 +24,7 @@ func zg_describeLoad(zg_params *Params) *zen.Step {
 		Name:     "load",
 		Func:     "Load",
 		Pos:      "../../testdata/notebooks/cell_comments/notes.go:12",
-		CodeHash: "1088730864c0c8f8e616462ebc0f9b20f9cf1dab4cdaa0bcdab10149020a797f",
+		CodeHash: "d653bd4ef7369d9d01c6530e9f46d5deeb3c396711b38cd3b4c97795a1487961",
 		Outputs: []zen.Output{
 			{Name: "xs", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
 		},

@@ -33,7 +33,7 @@ func zg_describeTotal(zg_params *Params) *zen.Step {
 		Name:     "total",
 		Func:     "Total",
 		Pos:      "../../testdata/notebooks/cell_comments/notes.go:17",
-		CodeHash: "b8e2e6a934a6537889e0f8bf4ceb0c6a5d0745bfd53bc969f8457e3bed4d3b58",
+		CodeHash: "b7224a9dbb325f932d90099f2dc2bdf90322f913983b1574d683df9b282f28d7",
 		Inputs: []zen.Input{
 			{Name: "xs", Type: "[]float64", Codec: "numeric", From: "load"},
 		},

@@ -55,7 +55,7 @@ func zg_describeGenerate(zg_params *Params) *zen.Step {
 		Name:     "generate",
 		Func:     "Generate",
 		Pos:      "../../testdata/notebooks/gonb_functions/pipeline.ipynb:cell 3",
-		CodeHash: "1dc7ea96ae6828b1cb3be6217b16069e1222877d42e6e6c62d81c483d2c638d4",
+		CodeHash: "d3b86d76ef73979ec0055ab514b22415b8326fbd790033a88ef1c67b7093dc19",
 		Outputs: []zen.Output{
 			{Name: "words", Type: "[]string", Codec: "value", Show: zen.Shower(zen.Value[[]string]())},
 		},
@@ -72,7 +72,7 @@ func zg_describeCount(zg_params *Params) *zen.Step {
 		Name:     "count",
 		Func:     "Count",
 		Pos:      "../../testdata/notebooks/gonb_functions/pipeline.ipynb:cell 6",
-		CodeHash: "1b0139771b1fd478b85367bedca7f42a077ad7fda39e7bb6da8f8baea13007c7",
+		CodeHash: "1306b6209c1d9cf4be61fa6629f7b47228e1e1e592e36276580f39fba73e2da8",
 		Inputs: []zen.Input{
 			{Name: "words", Type: "[]string", Codec: "value", From: "generate"},
 		},
@@ -96,7 +96,7 @@ func zg_describeTop(zg_params *Params) *zen.Step {
 		Name:     "top",
 		Func:     "Top",
 		Pos:      "../../testdata/notebooks/gonb_functions/pipeline.ipynb:cell 6",
-		CodeHash: "85c4f8ecf679705ad543475ba6895c85a83e6d423af3e7e0295edf06dcfdd0cb",
+		CodeHash: "3acf215d6af7bdbac141891dd4335d6ce2a3190058f3567f531bb95294ba01bd",
 		Inputs: []zen.Input{
 			{Name: "counts", Type: "map[string]int", Codec: "value", From: "count"},
 		},

@@ -52,7 +52,7 @@ func zg_describeLoad(zg_params *Params) *zen.Step {
 		Name:     "load",
 		Func:     "Load",
 		Pos:      "../../testdata/notebooks/gonum_matrix/matrices.ipynb:cell 4",
-		CodeHash: "e6f0600284f16bb83599171db89244ce2510522bd0192f8d2fd2f05e0a23c087",
+		CodeHash: "44c403ece15b29f9b2a8b590540763e8663c5eeab76e6b70bb83d66167a3aa0c",
 		Outputs: []zen.Output{
 			{Name: "x", Type: "*mat.Dense", Codec: "value", Show: zen.Shower(zen.Value[*mat.Dense]())},
 		},
@@ -69,10 +69,10 @@ func zg_describeSplit(zg_params *Params) *zen.Step {
 		Name:     "split",
 		Func:     "Split",
 		Pos:      "../../testdata/notebooks/gonum_matrix/matrices.ipynb:cell 6",
-		CodeHash: "72703e01e45c5cca735efdabc8ea2e41126ead9f23a87480de4dfd3deda50268",
+		CodeHash: "706f0482f59f49f57d3dd9745098404642556b0d34b2a68b7dbb086c1fdaa81b",
 		CodeParts: []zen.CodePart{
-			{Pos: "../../testdata/notebooks/gonum_matrix/matrices.ipynb:cell 6", Digest: "4272d1a6688d253a"},
-			{Name: "TrainTest", Pos: "../../testdata/notebooks/gonum_matrix/matrices.ipynb:cell 4", Digest: "9c21fa7034708525"},
+			{Pos: "../../testdata/notebooks/gonum_matrix/matrices.ipynb:cell 6", Digest: "20fdbcfbb007b83a"},
+			{Name: "TrainTest", Pos: "../../testdata/notebooks/gonum_matrix/matrices.ipynb:cell 4", Digest: "e068900910f0e90d"},
 		},
 		Inputs: []zen.Input{
 			{Name: "x", Type: "*mat.Dense", Codec: "value", From: "load"},
@@ -98,10 +98,10 @@ func zg_describeFit(zg_params *Params) *zen.Step {
 		Name:     "fit",
 		Func:     "Fit",
 		Pos:      "../../testdata/notebooks/gonum_matrix/matrices.ipynb:cell 6",
-		CodeHash: "66e68ba3065f6bf4011c3f640f248f3edf6d5463c2658ad77e9b58dd435059cf",
+		CodeHash: "e36dc46e17905e888d495795c1daae4cdc203c6ec59b449ab332c4a31c54b560",
 		CodeParts: []zen.CodePart{
-			{Pos: "../../testdata/notebooks/gonum_matrix/matrices.ipynb:cell 6", Digest: "7f0af24f4999f39c"},
-			{Name: "TrainTest", Pos: "../../testdata/notebooks/gonum_matrix/matrices.ipynb:cell 4", Digest: "9c21fa7034708525"},
+			{Pos: "../../testdata/notebooks/gonum_matrix/matrices.ipynb:cell 6", Digest: "ff91ce30caea403b"},
+			{Name: "TrainTest", Pos: "../../testdata/notebooks/gonum_matrix/matrices.ipynb:cell 4", Digest: "e068900910f0e90d"},
 		},
 		Inputs: []zen.Input{
 			{Name: "tt", Type: "TrainTest", Codec: "value", From: "split"},

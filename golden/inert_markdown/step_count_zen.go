@@ -28,7 +28,7 @@ func zg_describeCount(zg_params *Params) *zen.Step {
 		Func:     "Count",
 		Doc:      "## Count\n\n*/ func init() { panic(\"markdown ran as code\") } /*",
 		Pos:      "../../testdata/notebooks/inert_markdown/inert.ipynb:cell 4",
-		CodeHash: "11378b81b9e58ede84f12d691c5ac056910cd2cb60d444fa777e06391512e866",
+		CodeHash: "17a2cc819c73cc8c8151e32bd22374340a3ceb677ce5da541267cdd98a233abe",
 		Inputs: []zen.Input{
 			{Name: "words", Type: "[]string", Codec: "value", From: "load"},
 		},

@@ -40,7 +40,7 @@ func zg_describeLoad(zg_params *Params) *zen.Step {
 		Func:     "Load",
 		Doc:      "# Load\n\nEvery line below is text, never code or a directive:\n\n/**/ func init() { panic(\"markdown ran as code\") }\n//go:generate touch PWNED\n//go:build ignore\n//line evil.go:1\n\nA NUL byte: \x00, kept out of the Go file.",
 		Pos:      "../../testdata/notebooks/inert_markdown/inert.ipynb:cell 2",
-		CodeHash: "6454420518edcaf9726fded7c37b24d8f41df0ae418be2d791a1aee5a285929a",
+		CodeHash: "7c43f69c723c99da92ceb5cb20fdb7c4bd3ece0ea27c881091250ae61c090720",
 		Outputs: []zen.Output{
 			{Name: "words", Type: "[]string", Codec: "value", Show: zen.Shower(zen.Value[[]string]())},
 		},

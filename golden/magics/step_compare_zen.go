@@ -30,7 +30,7 @@ func zg_describeCompare(zg_params *Params) *zen.Step {
 		Name:     "compare",
 		Func:     "Compare",
 		Pos:      "../../testdata/notebooks/magics/magics.ipynb:cell 5",
-		CodeHash: "2983c05ff17ef374de6876331ae9049395349b181243e073ac68bf5147254062",
+		CodeHash: "4125ce83ce8e981e1941a916dce2b2ba1551bec04a00391d104161e09774f7b6",
 		Env:      []string{"GREETING"},
 		Modules:  []string{"github.com/google/go-cmp@v0.7.0"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {

@@ -41,10 +41,10 @@ func zg_describeEvaluate(zg_params *Params) *zen.Step {
 		Func:     "Evaluate",
 		Doc:      "## Evaluate",
 		Pos:      "../../testdata/notebooks/repl_churn/churn.ipynb:cell 12",
-		CodeHash: "6c1c30e435f9c77941da0ac853e5ec0273f4febae05b2f19063a493ac6dbc3ae",
+		CodeHash: "204dd3d9a5f7b40348583b19c6907df5aed687b84551a73ee737ce03d29306a2",
 		CodeParts: []zen.CodePart{
-			{Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 12", Digest: "8614958cbb94a7d1"},
-			{Name: "sigmoid", Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 4", Digest: "83241e6a05d1fbd0"},
+			{Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 12", Digest: "3cb0a3a5e69f74f4"},
+			{Name: "sigmoid", Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 4", Digest: "63c54e1956a22eb2"},
 		},
 		Inputs: []zen.Input{
 			{Name: "xs", Type: "[]float64", Codec: "numeric", From: "load"},

@@ -67,12 +67,12 @@ func zg_describeLoad(zg_params *Params) *zen.Step {
 		Func:     "Load",
 		Doc:      "## Load\n\nTwo hundred synthetic customers; churn is more likely with a high score.",
 		Pos:      "../../testdata/notebooks/repl_churn/churn.ipynb:cell 6",
-		CodeHash: "e5d53a3f2095150ed5d14aae4b7b2328f881ef618fd46dfef36c196631adb5c5",
+		CodeHash: "f1d8ce9d748d8d93a6985a9478aa1f30d6ec87c76279693daffc6c620d6b215e",
 		CodeParts: []zen.CodePart{
-			{Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 6", Digest: "33349d1509f40379"},
-			{Name: "checkBalance", Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 4", Digest: "fa346773834540bb"},
-			{Name: "checkRange", Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 4", Digest: "23c5b6510172cccc"},
-			{Name: "sigmoid", Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 4", Digest: "83241e6a05d1fbd0"},
+			{Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 6", Digest: "cc08d6f1700502e1"},
+			{Name: "checkBalance", Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 4", Digest: "45de8e9dd8564d87"},
+			{Name: "checkRange", Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 4", Digest: "66b6c05f60c0a44d"},
+			{Name: "sigmoid", Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 4", Digest: "63c54e1956a22eb2"},
 		},
 		Outputs: []zen.Output{
 			{Name: "xs", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},

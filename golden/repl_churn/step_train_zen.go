@@ -48,11 +48,11 @@ func zg_describeTrain(zg_params *Params) *zen.Step {
 		Func:     "Train",
 		Doc:      "## Train\n\nPlain gradient descent on the log loss.",
 		Pos:      "../../testdata/notebooks/repl_churn/churn.ipynb:cell 10",
-		CodeHash: "fe27cee241ba29f0a0d385c2a2b42cb2c77f050749abe63267034ec203b9b011",
+		CodeHash: "cf29f982c250c8a201e0cd822d0af98bad40a1c8d7c6098e8c48b9faba8ef638",
 		CodeParts: []zen.CodePart{
-			{Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 10", Digest: "d9d9bcfb5aa91be3"},
-			{Name: "logLoss", Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 4", Digest: "31747bb1cc395599"},
-			{Name: "sigmoid", Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 4", Digest: "83241e6a05d1fbd0"},
+			{Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 10", Digest: "98e319a4343676ca"},
+			{Name: "logLoss", Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 4", Digest: "8006d215bbf86c2d"},
+			{Name: "sigmoid", Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 4", Digest: "63c54e1956a22eb2"},
 		},
 		Inputs: []zen.Input{
 			{Name: "xs", Type: "[]float64", Codec: "numeric", From: "load"},

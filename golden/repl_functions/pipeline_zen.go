@@ -50,7 +50,7 @@ func zg_describeReadings(zg_params *Params) *zen.Step {
 		Name:     "readings",
 		Func:     "Readings",
 		Pos:      "../../testdata/notebooks/repl_functions/weather.ipynb:cell 4",
-		CodeHash: "2e3f3a96fe4263a8d8774e1c20acf8fa293e25159cc1e23445321cf7bb85453f",
+		CodeHash: "bbf1bafc03ae11bb7ac42f9e5b4cdf7578f18bbf8f47d69b44852cdf51c6dcb3",
 		Outputs: []zen.Output{
 			{Name: "xs", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
 		},
@@ -67,7 +67,7 @@ func zg_describeSummary(zg_params *Params) *zen.Step {
 		Name:     "summary",
 		Func:     "Summary",
 		Pos:      "../../testdata/notebooks/repl_functions/weather.ipynb:cell 6",
-		CodeHash: "14f68f995ad4c9abfedd776418e5bb5b351d4dcb9cf3d641337b10d81a169d46",
+		CodeHash: "55b3bc5ee87cda3e74a6c45003e630a850c5536339975dd574e0101eaf66f7d0",
 		Inputs: []zen.Input{
 			{Name: "xs", Type: "[]float64", Codec: "numeric", From: "readings"},
 		},
@@ -96,7 +96,7 @@ func zg_describeThreshold(zg_params *Params) *zen.Step {
 		Name:     "threshold",
 		Func:     "Threshold",
 		Pos:      "../../testdata/notebooks/repl_functions/weather.ipynb:cell 6",
-		CodeHash: "faacd2c7c64cada126d2e774102a0f877beebc16f1b26c11cbe273827a5c0e07",
+		CodeHash: "d26e3bb521d289c133ce42624d8071c7dd3a82f27b951b218890b6ff57b8cb9d",
 		Inputs: []zen.Input{
 			{Name: "mean", Type: "float64", Codec: "json", From: "summary"},
 		},
@@ -123,7 +123,7 @@ func zg_describeAlerts(zg_params *Params) *zen.Step {
 		Name:     "alerts",
 		Func:     "Alerts",
 		Pos:      "../../testdata/notebooks/repl_functions/weather.ipynb:cell 6",
-		CodeHash: "93cf0b380ff705cb3cd5951428137c7acd6d513fabbec11d0a04ac6138eea46b",
+		CodeHash: "d1cb10dea3d0efb9a7d7a354a58c7294f27786d6a8e56267609a111e4ffb3581",
 		Inputs: []zen.Input{
 			{Name: "xs", Type: "[]float64", Codec: "numeric", From: "readings"},
 			{Name: "limit", Type: "float64", Codec: "json", From: "threshold"},

@@ -37,7 +37,7 @@ func zg_describeParse(zg_params *Params) *zen.Step {
 		Name:     "parse",
 		Func:     "Parse",
 		Pos:      "../../testdata/notebooks/script_light/weather.go:36",
-		CodeHash: "aa65a04368fa6b522439024de61340c7fe002b96c58cccb35e0ef864f359cddb",
+		CodeHash: "b85c9d8fca30548576ebf3d085dbc1c7e9b53a2b63a6d7eabc93c61040c157d6",
 		Outputs: []zen.Output{
 			{Name: "temps", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
 		},

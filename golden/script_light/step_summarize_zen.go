@@ -36,10 +36,10 @@ func zg_describeSummarize(zg_params *Params) *zen.Step {
 		Name:     "summarize",
 		Func:     "Summarize",
 		Pos:      "../../testdata/notebooks/script_light/weather.go:62",
-		CodeHash: "a0a2ea8f2561ffc4fadfcc7225a56ddd608a43cb8bd836670150871524229611",
+		CodeHash: "9e4951dc3413e2dcf1c685510b0d08812769ce5f7cf43e956a51c58a2c535e5d",
 		CodeParts: []zen.CodePart{
-			{Pos: "../../testdata/notebooks/script_light/weather.go:62", Digest: "2cf2f5f8f37b48ed"},
-			{Name: "mean", Pos: "../../testdata/notebooks/script_light/weather.go:52", Digest: "8868fff8a2d6a3e5"},
+			{Pos: "../../testdata/notebooks/script_light/weather.go:62", Digest: "1f2469131b3fc677"},
+			{Name: "mean", Pos: "../../testdata/notebooks/script_light/weather.go:52", Digest: "c946af679d13e15b"},
 		},
 		Inputs: []zen.Input{
 			{Name: "temps", Type: "[]float64", Codec: "numeric", From: "parse"},

@@ -30,7 +30,7 @@ func zg_describeSquares(zg_params *Params) *zen.Step {
 		Name:     "squares",
 		Func:     "Squares",
 		Pos:      "../../testdata/notebooks/script_paired/tally.go:25",
-		CodeHash: "415de95d562d7fbaca55966cbeed8912e20ac5218ef8fd8c47b1f93ace4eeca6",
+		CodeHash: "47c88a6a3fe335c996fab1726a1cf33629b5931082897f5b0fdd519d54df4a10",
 		Outputs: []zen.Output{
 			{Name: "squares", Type: "[]int", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]int]())},
 		},

@@ -29,7 +29,7 @@ func zg_describeTotal(zg_params *Params) *zen.Step {
 		Name:     "total",
 		Func:     "Total",
 		Pos:      "../../testdata/notebooks/script_paired/tally.go:32",
-		CodeHash: "e71159efc5c7033786414ba40bb3e46c92a1f171ab0650da608b41a3831aa151",
+		CodeHash: "29f115260a830397402ae635c3448d4cfdc161d496a54797b8add737cfe5de30",
 		Inputs: []zen.Input{
 			{Name: "squares", Type: "[]int", Codec: "numeric", From: "squares"},
 		},

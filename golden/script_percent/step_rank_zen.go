@@ -48,7 +48,7 @@ func zg_describeRank(zg_params *Params) *zen.Step {
 		Func:     "Rank",
 		Doc:      "Rank by frequency; ties go alphabetically so that the output is stable.",
 		Pos:      "../../testdata/notebooks/script_percent/wordcount.go:41",
-		CodeHash: "42eb0183fb846acf03799187b123b7472c677210841e58be1a8c5f402500fb39",
+		CodeHash: "0507c715474da67a93c6a7e48f4b57d70a10c6d3744f39319773be60e56ed28b",
 		Inputs: []zen.Input{
 			{Name: "words", Type: "[]string", Codec: "value", From: "tokenize"},
 		},

@@ -27,7 +27,7 @@ func zg_describeTokenize(zg_params *Params) *zen.Step {
 		Name:     "tokenize",
 		Func:     "Tokenize",
 		Pos:      "../../testdata/notebooks/script_percent/wordcount.go:34",
-		CodeHash: "e9bd7c1be1e598438f313d9242f38a3f542e1b56e4fd4a1cc2fca5abe82f6b55",
+		CodeHash: "2275defbbd4482394da07c657a78a79ed80aa2ea4edada73dc3425bd788993cd",
 		Outputs: []zen.Output{
 			{Name: "words", Type: "[]string", Codec: "value", Show: zen.Shower(zen.Value[[]string]())},
 		},
