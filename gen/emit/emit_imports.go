@@ -140,6 +140,9 @@ func addImports(src []byte, imports []boundImport, keepAll bool) ([]byte, error)
 			candidates = append(candidates, imp)
 			continue
 		}
+		if !bytes.Contains(src, []byte(imp.local)) {
+			continue
+		}
 		if bases == nil {
 			bases = selectorBases(src)
 		}
