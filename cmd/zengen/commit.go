@@ -41,15 +41,47 @@ func commit(plans [][]change) error {
 	if err := t.stage(plans); err != nil {
 		return errors.Join(err, t.abort())
 	}
+	var created []change
 	for _, changes := range plans {
 		for _, c := range changes {
+			if c.kind == missing {
+				created = append(created, c)
+				continue
+			}
 			if err := t.apply(c); err != nil {
 				return errors.Join(err, t.abort())
 			}
 		}
 	}
+	if err := t.create(created); err != nil {
+		return errors.Join(err, t.abort())
+	}
 	t.finish(plans)
 	return nil
+}
+
+// create renames the staged files of new names into place. Each rename is
+// one system call that no other change depends on, so a few run at once:
+// a fresh tree of tens of thousands of step files is all renames.
+func (t *transaction) create(changes []change) error {
+	errs := make([]error, len(changes))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(stageWriters, len(changes)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(changes); i = int(next.Add(1) - 1) {
+				errs[i] = os.Rename(t.staged[changes[i].file], changes[i].file)
+			}
+		})
+	}
+	wg.Wait()
+	for i, c := range changes {
+		if errs[i] == nil {
+			delete(t.staged, c.file)
+			t.done = append(t.done, undo{file: c.file})
+		}
+	}
+	return firstError(errs)
 }
 
 func (t *transaction) stage(plans [][]change) error {
@@ -74,7 +106,7 @@ func (t *transaction) stage(plans [][]change) error {
 	for range min(stageWriters, len(writes)) {
 		wg.Go(func() {
 			for i := int(next.Add(1) - 1); i < len(writes); i = int(next.Add(1) - 1) {
-				tmps[i], errs[i] = writeTemp(writes[i].file, writes[i].new)
+				tmps[i], errs[i] = writeTemp(writes[i])
 			}
 		})
 	}
@@ -117,18 +149,20 @@ func (t *transaction) mkdirAll(dir string) error {
 	return nil
 }
 
-// writeTemp writes content to a new temporary file beside file, with the
-// permissions of file if it exists.
-func writeTemp(file string, content []byte) (string, error) {
+// writeTemp writes c's new content to a new temporary file beside its
+// file, with the permissions of the file it replaces if there is one.
+func writeTemp(c change) (string, error) {
 	mode := fs.FileMode(0o644)
-	if fi, err := os.Stat(file); err == nil {
-		mode = fi.Mode().Perm()
+	if c.kind != missing {
+		if fi, err := os.Stat(c.file); err == nil {
+			mode = fi.Mode().Perm()
+		}
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(file), ".zengen-new-*")
+	tmp, err := os.CreateTemp(filepath.Dir(c.file), ".zengen-new-*")
 	if err != nil {
 		return "", err
 	}
-	_, err = tmp.Write(content)
+	_, err = tmp.Write(c.new)
 	if err == nil {
 		err = tmp.Chmod(mode)
 	}
@@ -155,14 +189,6 @@ func (t *transaction) apply(c change) error {
 		return nil
 	}
 	tmp := t.staged[c.file]
-	if c.kind == missing {
-		if err := os.Rename(tmp, c.file); err != nil {
-			return err
-		}
-		delete(t.staged, c.file)
-		t.done = append(t.done, undo{file: c.file})
-		return nil
-	}
 	backup, err := backupName(c.file)
 	if err != nil {
 		return err
