@@ -20,11 +20,15 @@ import (
 // each old file gets a second name (a hard link, so that its own name is
 // never missing) and the new one is renamed over it; an orphan is renamed
 // away. Any failure undoes what was done, newest first, and removes what
-// staging made; success removes the old files' second names.
+// staging made; success removes the old files' second names. A file of a
+// folder that staging made itself is written under its own name at once:
+// nothing was there to keep, and removing the folder on failure leaves
+// things as they were, so a fresh tree costs no rename per file.
 
 // transaction is one generate's writes, undoable until it ends.
 type transaction struct {
 	created []string          // folders staging made, parents first
+	made    map[string]bool   // the same folders, to look up
 	staged  map[string]string // file on disk → its staged temporary file
 	done    []undo            // applied changes, oldest first
 }
@@ -37,7 +41,7 @@ type undo struct {
 
 // commit writes every change of every plan, all or nothing.
 func commit(plans [][]change) error {
-	t := &transaction{staged: map[string]string{}}
+	t := &transaction{staged: map[string]string{}, made: map[string]bool{}}
 	if err := t.stage(plans); err != nil {
 		return errors.Join(err, t.abort())
 	}
@@ -61,8 +65,7 @@ func commit(plans [][]change) error {
 }
 
 // create renames the staged files of new names into place. Each rename is
-// one system call that no other change depends on, so a few run at once:
-// a fresh tree of tens of thousands of step files is all renames.
+// one system call that no other change depends on, so a few run at once.
 func (t *transaction) create(changes []change) error {
 	errs := make([]error, len(changes))
 	var next atomic.Int64
@@ -70,7 +73,9 @@ func (t *transaction) create(changes []change) error {
 	for range min(stageWriters, len(changes)) {
 		wg.Go(func() {
 			for i := int(next.Add(1) - 1); i < len(changes); i = int(next.Add(1) - 1) {
-				errs[i] = os.Rename(t.staged[changes[i].file], changes[i].file)
+				if tmp := t.staged[changes[i].file]; tmp != changes[i].file {
+					errs[i] = os.Rename(tmp, changes[i].file)
+				}
 			}
 		})
 	}
@@ -106,7 +111,11 @@ func (t *transaction) stage(plans [][]change) error {
 	for range min(stageWriters, len(writes)) {
 		wg.Go(func() {
 			for i := int(next.Add(1) - 1); i < len(writes); i = int(next.Add(1) - 1) {
-				tmps[i], errs[i] = writeTemp(writes[i])
+				if c := writes[i]; c.kind == missing && t.made[filepath.Dir(c.file)] {
+					tmps[i], errs[i] = c.file, writeNew(c.file, c.new)
+				} else {
+					tmps[i], errs[i] = writeTemp(c)
+				}
 			}
 		})
 	}
@@ -145,6 +154,7 @@ func (t *transaction) mkdirAll(dir string) error {
 			return err
 		}
 		t.created = append(t.created, missing[i])
+		t.made[missing[i]] = true
 	}
 	return nil
 }
@@ -174,6 +184,26 @@ func writeTemp(c change) (string, error) {
 		return "", err
 	}
 	return tmp.Name(), nil
+}
+
+// writeNew writes content to file, which must not exist yet.
+func writeNew(file string, content []byte) error {
+	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(content)
+	if err == nil {
+		// The same permissions as a staged file gets, whatever the umask.
+		err = f.Chmod(0o644)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(file)
+	}
+	return err
 }
 
 func (t *transaction) apply(c change) error {

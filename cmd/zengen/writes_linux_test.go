@@ -89,6 +89,23 @@ func TestAFailedWriteChangesNothing(t *testing.T) {
 		})
 		wantRefused(t, status, stderr, "no space left on device", before)
 	})
+
+	// A folder generate makes gets its files under their own names at
+	// once, not staged: a failure must still take them and it away.
+	t.Run("full disk in a new folder", func(t *testing.T) {
+		disk := filepath.Join(module, "small")
+		if err := os.Mkdir(disk, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		mount(t, "tmpfs", disk, "tmpfs", 0, "size=1m")
+		big := "%%writefile zz.txt\n" + strings.Repeat("0123456789abcdef\n", 128<<10)
+		writeFile(t, nb, twoSteps("1", big))
+		status, _, stderr := runZengen(t, "generate", nb, "-o", filepath.Join(disk, "new", "pipeline"))
+		wantRefused(t, status, stderr, "no space left on device", map[string]map[string]string{disk: {}})
+		if entries, err := os.ReadDir(disk); err != nil || len(entries) > 0 {
+			t.Errorf("%s holds %v after a failed generate (%v), want nothing", disk, entries, err)
+		}
+	})
 }
 
 // TestStandaloneModuleWritesNothingBesideItsFolder generates a standalone
