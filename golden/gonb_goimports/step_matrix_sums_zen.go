@@ -28,10 +28,10 @@ func zg_describeMatrixSums(zg_params *Params) *zen.Step {
 		Name:     "matrix_sums",
 		Func:     "MatrixSums",
 		Pos:      "../../testdata/notebooks/gonb_goimports/sums.ipynb:cell 3",
-		CodeHash: "0d521e8dcebc29401c1eb5f228ebfbabfb894282e30b28c0c96f95a41734618d",
+		CodeHash: "8ba27a4fc6ef43eb6c91fd927ca85231604c456da760297df2a2335c2a0ebc6c",
 		CodeParts: []zen.CodePart{
-			{Pos: "../../testdata/notebooks/gonb_goimports/sums.ipynb:cell 3", Digest: "a2c1f4eca14c1ab1"},
-			{Name: "identity", Pos: "../../testdata/notebooks/gonb_goimports/sums.ipynb:cell 2", Digest: "055ddfbf01f62f9f"},
+			{Pos: "../../testdata/notebooks/gonb_goimports/sums.ipynb:cell 3", Digest: "c44c5aa29f128fcf"},
+			{Name: "identity", Pos: "../../testdata/notebooks/gonb_goimports/sums.ipynb:cell 2", Digest: "7ec6e5b6483ab3c2"},
 		},
 		Modules: []string{"gonum.org/v1/gonum@v0.17.0"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {

@@ -43,12 +43,12 @@ func zg_describeLookingAtValuesInLgo(zg_params *Params) *zen.Step {
 		Name:     "looking_at_values_in_lgo",
 		Func:     "LookingAtValuesInLgo",
 		Pos:      "../../testdata/notebooks/lgo_shown/values.ipynb:cell 3",
-		CodeHash: "a05dac042c9af2957a58057e51dbe5f510f1cd50a3060591f92f622f05ec8447",
+		CodeHash: "bac2272b3e70a2d65de5e6a36f315fb5ad61b1ba5a79b6d93e0bbebab5a50e75",
 		CodeParts: []zen.CodePart{
-			{Pos: "../../testdata/notebooks/lgo_shown/values.ipynb:cell 3", Digest: "b733bfb1104d1bcb"},
-			{Name: "divmod", Pos: "../../testdata/notebooks/lgo_shown/values.ipynb:cell 4", Digest: "e2ddbc119fd5ace3"},
-			{Name: "celsius", Pos: "../../testdata/notebooks/lgo_shown/values.ipynb:cell 7", Digest: "f62be9aa120954b1"},
-			{Name: "celsius.String", Pos: "../../testdata/notebooks/lgo_shown/values.ipynb:cell 7", Digest: "bd4179c2310bb45a"},
+			{Pos: "../../testdata/notebooks/lgo_shown/values.ipynb:cell 3", Digest: "683a8d90f78aa37c"},
+			{Name: "divmod", Pos: "../../testdata/notebooks/lgo_shown/values.ipynb:cell 4", Digest: "bfe2d67b223dce21"},
+			{Name: "celsius", Pos: "../../testdata/notebooks/lgo_shown/values.ipynb:cell 7", Digest: "a0a7f57e68fa735f"},
+			{Name: "celsius.String", Pos: "../../testdata/notebooks/lgo_shown/values.ipynb:cell 7", Digest: "3b582934e4fbf9af"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			LookingAtValuesInLgo(zg_ctx)

@@ -65,11 +65,11 @@ func zg_describeLookingAtValues(zg_params *Params) *zen.Step {
 		Name:     "looking_at_values",
 		Func:     "LookingAtValues",
 		Pos:      "../../testdata/notebooks/repl_shown/values.ipynb:cell 3",
-		CodeHash: "6686e42e73030358d8977529c841c66884d26163a6d70b30ef4a44fcf3f1a451",
+		CodeHash: "f4f4b703915695d90d1161db515cea95242c23a3ca270b3e30ebea370e477584",
 		CodeParts: []zen.CodePart{
-			{Pos: "../../testdata/notebooks/repl_shown/values.ipynb:cell 3", Digest: "8a09bf8560bd696e"},
-			{Name: "divmod", Pos: "../../testdata/notebooks/repl_shown/values.ipynb:cell 5", Digest: "e2ddbc119fd5ace3"},
-			{Name: "point", Pos: "../../testdata/notebooks/repl_shown/values.ipynb:cell 12", Digest: "92d7eb232b63f619"},
+			{Pos: "../../testdata/notebooks/repl_shown/values.ipynb:cell 3", Digest: "fec5aabe9e1b56fd"},
+			{Name: "divmod", Pos: "../../testdata/notebooks/repl_shown/values.ipynb:cell 5", Digest: "bfe2d67b223dce21"},
+			{Name: "point", Pos: "../../testdata/notebooks/repl_shown/values.ipynb:cell 12", Digest: "1aecce41a86741c9"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			LookingAtValues(zg_ctx)
