@@ -26,12 +26,12 @@ func zg_describeFirstGame(zg_params *Params) *zen.Step {
 		Func:     "FirstGame",
 		Doc:      "## First game\n\nFour rounds, passed on the `%%` line.",
 		Pos:      "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 4",
-		CodeHash: "15fd6ad95f32fa7bd1f6b623e3418c783a304121fe9cc99cc71271fc3365f16e",
+		CodeHash: "27f1d80dd7dcaf885a061d3418cd2e12c9ea20c6c68175f3af27112f118fb680",
 		CodeParts: []zen.CodePart{
-			{Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 4", Digest: "a75affb384988437"},
-			{Name: "play", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "19252c6d8ac37f83"},
-			{Name: "scale", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "897e5479372feeae"},
-			{Name: "var (…)", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "950c399e920ddd03"},
+			{Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 4", Digest: "8aecf1247a31b79f"},
+			{Name: "play", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "656f222035f50052"},
+			{Name: "scale", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "34cea3b622da3854"},
+			{Name: "var (…)", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "3a60e64b36a06650"},
 		},
 		Params: []string{"first_game.label", "first_game.rounds", "first_game.scale", "first_game.verbose"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {

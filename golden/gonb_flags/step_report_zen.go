@@ -28,10 +28,10 @@ func zg_describeReport(zg_params *Params) *zen.Step {
 		Func:     "Report",
 		Doc:      "## Report\n\nA cell that passes nothing runs with the defaults, except what it passes.",
 		Pos:      "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 10",
-		CodeHash: "bc575266903d8188b756a8c1b982ffe655bbf95b57fc3ad4bca271771fa7d695",
+		CodeHash: "0adf509e47457b2a8e23a36ed260d3826bb5cc679f68e7aa92a091d7b4d97fa4",
 		CodeParts: []zen.CodePart{
-			{Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 10", Digest: "a95b711bff7ce5ce"},
-			{Name: "var (…)", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "950c399e920ddd03"},
+			{Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 10", Digest: "f10bfdfd8efdaaf6"},
+			{Name: "var (…)", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "3a60e64b36a06650"},
 		},
 		Params: []string{"report.label", "report.pause", "report.rounds"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {

@@ -28,12 +28,12 @@ func zg_describeSecondGame(zg_params *Params) *zen.Step {
 		Func:     "SecondGame",
 		Doc:      "## Second game\n\n`%args` sets the arguments of a cell that declares its own `main`.",
 		Pos:      "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 6",
-		CodeHash: "957894c68c5faefc4e54345d01366820a7c210e092c33234d8ac00b617189ddb",
+		CodeHash: "5a3ed822d5d2d934f7ed42d1bce85d53c15a2a20e45ee4c40a268c3fd296cc95",
 		CodeParts: []zen.CodePart{
-			{Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 6", Digest: "7be5d8ddf6bf82b2"},
-			{Name: "play", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "19252c6d8ac37f83"},
-			{Name: "scale", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "897e5479372feeae"},
-			{Name: "var (…)", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "950c399e920ddd03"},
+			{Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 6", Digest: "80189f9eeed1b2e2"},
+			{Name: "play", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "656f222035f50052"},
+			{Name: "scale", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "34cea3b622da3854"},
+			{Name: "var (…)", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "3a60e64b36a06650"},
 		},
 		Params: []string{"second_game.label", "second_game.rounds", "second_game.scale", "second_game.verbose"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {

@@ -26,12 +26,12 @@ func zg_describeThirdGame(zg_params *Params) *zen.Step {
 		Func:     "ThirdGame",
 		Doc:      "## Third game\n\n`%exec` calls a function as main, with flags of its own.",
 		Pos:      "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 8",
-		CodeHash: "15fd6ad95f32fa7bd1f6b623e3418c783a304121fe9cc99cc71271fc3365f16e",
+		CodeHash: "27f1d80dd7dcaf885a061d3418cd2e12c9ea20c6c68175f3af27112f118fb680",
 		CodeParts: []zen.CodePart{
-			{Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 8", Digest: "a75affb384988437"},
-			{Name: "play", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "19252c6d8ac37f83"},
-			{Name: "scale", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "897e5479372feeae"},
-			{Name: "var (…)", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "950c399e920ddd03"},
+			{Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 8", Digest: "8aecf1247a31b79f"},
+			{Name: "play", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "656f222035f50052"},
+			{Name: "scale", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "34cea3b622da3854"},
+			{Name: "var (…)", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "3a60e64b36a06650"},
 		},
 		Params: []string{"third_game.label", "third_game.rounds", "third_game.scale", "third_game.verbose"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {

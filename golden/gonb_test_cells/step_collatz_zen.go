@@ -28,10 +28,10 @@ func zg_describeCollatz(zg_params *Params) *zen.Step {
 		Func:     "Collatz",
 		Doc:      "# Collatz\n\nA function, its tests in a `%test` cell, and a step that uses both.",
 		Pos:      "../../testdata/notebooks/gonb_test_cells/collatz.ipynb:cell 2",
-		CodeHash: "77837069bde178d3e7711b59612ab995e449a344deada56c523ffaf99e1ed059",
+		CodeHash: "ecdb6ca675f0557186fe04107ffa426e0b85f7fc9ec5697dab5848e95ef14ed2",
 		CodeParts: []zen.CodePart{
-			{Pos: "../../testdata/notebooks/gonb_test_cells/collatz.ipynb:cell 2", Digest: "f6cf4f6fb8899674"},
-			{Name: "Steps", Pos: "../../testdata/notebooks/gonb_test_cells/collatz.ipynb:cell 2", Digest: "28056ec47491e6f9"},
+			{Pos: "../../testdata/notebooks/gonb_test_cells/collatz.ipynb:cell 2", Digest: "3afd4b976c7896e9"},
+			{Name: "Steps", Pos: "../../testdata/notebooks/gonb_test_cells/collatz.ipynb:cell 2", Digest: "c5f32dfad2e80189"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			Collatz(zg_ctx)

@@ -36,11 +36,11 @@ func zg_describeLongest(zg_params *Params) *zen.Step {
 		Func:     "Longest",
 		Doc:      "## Longest\n\nThe longest chain below 30, and how many numbers the tests know.",
 		Pos:      "../../testdata/notebooks/gonb_test_cells/collatz.ipynb:cell 6",
-		CodeHash: "693824063172bea256ba78cd4c21cf6a4c593554c772d9cf95d6d7cf200ace7e",
+		CodeHash: "870c1b05fd491121f7c14e797c2378921a26a12ff858cf1a9799b9fdac326571",
 		CodeParts: []zen.CodePart{
-			{Pos: "../../testdata/notebooks/gonb_test_cells/collatz.ipynb:cell 6", Digest: "07c3e34a54a8e0c5"},
-			{Name: "Steps", Pos: "../../testdata/notebooks/gonb_test_cells/collatz.ipynb:cell 2", Digest: "28056ec47491e6f9"},
-			{Name: "known", Pos: "../../testdata/notebooks/gonb_test_cells/collatz.ipynb:cell 4", Digest: "8d04229e75fb1f5c"},
+			{Pos: "../../testdata/notebooks/gonb_test_cells/collatz.ipynb:cell 6", Digest: "873e17961d5051fb"},
+			{Name: "Steps", Pos: "../../testdata/notebooks/gonb_test_cells/collatz.ipynb:cell 2", Digest: "c5f32dfad2e80189"},
+			{Name: "known", Pos: "../../testdata/notebooks/gonb_test_cells/collatz.ipynb:cell 4", Digest: "27764d959f75c758"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			Longest(zg_ctx)
