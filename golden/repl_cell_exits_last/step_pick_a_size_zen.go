@@ -44,7 +44,7 @@ func zg_describePickASize(zg_params *Params) *zen.Step {
 		Func:     "PickASize",
 		Doc:      "## Pick a size",
 		Pos:      "../../testdata/notebooks/repl_cell_exits_last/batches.ipynb:cell 4",
-		CodeHash: "4ecb8d271cd355ff3acd2da555e7da4b536b694e21bfa2012306343086030bbb",
+		CodeHash: "8d9655dcbffcb3b87ca8139e6f6c3ead71d7724d1082abcbd621285fc55dfbd9",
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			PickASize(zg_ctx)
 			return nil
