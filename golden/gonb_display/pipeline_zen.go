@@ -50,7 +50,7 @@ func zg_describeCollect(zg_params *Params) *zen.Step {
 		Name:     "collect",
 		Func:     "Collect",
 		Pos:      "../../testdata/notebooks/gonb_display/sensors.ipynb:cell 3",
-		CodeHash: "5eaf97437df3e0a13c9aa5505e49d03aae51d805d47c95e4bd53bc0e9e762e6d",
+		CodeHash: "18eb4afa3bf55156a600bb3db334d02351cb6e7fecd21384012206f14e50374c",
 		Outputs: []zen.Output{
 			{Name: "readings", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
 		},
@@ -69,10 +69,10 @@ func zg_describeChart(zg_params *Params) *zen.Step {
 		Name:     "chart",
 		Func:     "Chart",
 		Pos:      "../../testdata/notebooks/gonb_display/sensors.ipynb:cell 3",
-		CodeHash: "ca5a7c738b329f7727fa3d62160a6daeb851e62f01600687059b650e8cdb61d7",
+		CodeHash: "9f862e3a82624ed93ca51b9a556f79b014dcdbddac9da5d577fa13dde62c413b",
 		CodeParts: []zen.CodePart{
-			{Pos: "../../testdata/notebooks/gonb_display/sensors.ipynb:cell 3", Digest: "95af4a02e0099340"},
-			{Name: "strip", Pos: "../../testdata/notebooks/gonb_display/sensors.ipynb:cell 3", Digest: "c84638697cba88de"},
+			{Pos: "../../testdata/notebooks/gonb_display/sensors.ipynb:cell 3", Digest: "a3bddc95563312bb"},
+			{Name: "strip", Pos: "../../testdata/notebooks/gonb_display/sensors.ipynb:cell 3", Digest: "8e369805ede5bd37"},
 		},
 		Inputs: []zen.Input{
 			{Name: "readings", Type: "[]float64", Codec: "numeric", From: "collect"},

@@ -46,7 +46,7 @@ func zg_describePictures(zg_params *Params) *zen.Step {
 		Name:     "pictures",
 		Func:     "Pictures",
 		Pos:      "../../testdata/notebooks/gophernotes_display/totals.ipynb:cell 3",
-		CodeHash: "0dde28fca15c2aa494d7716d27aa372193cc7b36b20e8c430cbf2afae1a5a78b",
+		CodeHash: "171843b29c1e9d4ac33434ab3e1f191091b2c205100a08c83a7e153e836a88f7",
 		Modules:  []string{"github.com/zengen-dev/zengen@v0.0.0-00010101000000-000000000000"},
 		Alone:    "Display at ../../testdata/notebooks/gophernotes_display/totals.ipynb:cell 3:17:1",
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {

@@ -42,7 +42,7 @@ func zg_describeTotal(zg_params *Params) *zen.Step {
 		Func:     "Total",
 		Doc:      "# Totals\n\ngophernotes shows rich output passed to `Display`.",
 		Pos:      "../../testdata/notebooks/gophernotes_display/totals.ipynb:cell 2",
-		CodeHash: "fa4566c58c84ae72185e496a028a7eef5c7d9f2abd549ad989e9d1ee5c7c25de",
+		CodeHash: "4fe37b8be051bc012db18a4e864e3adc5a8439ae09b1cd46b91dc8bc4607e984",
 		Modules:  []string{"github.com/zengen-dev/zengen@v0.0.0-00010101000000-000000000000"},
 		Alone:    "Display at ../../testdata/notebooks/gophernotes_display/totals.ipynb:cell 2:8:1",
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {

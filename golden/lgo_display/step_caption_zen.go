@@ -30,7 +30,7 @@ func zg_describeCaption(zg_params *Params) *zen.Step {
 		Name:     "caption",
 		Func:     "Caption",
 		Pos:      "../../testdata/notebooks/lgo_display/tile.ipynb:cell 4",
-		CodeHash: "b557d22d05ed0130cadeaa5b39f01506fb3713dfad8457cef854ef1df757d546",
+		CodeHash: "c659533c720c395298800305f67a3fbe119fa071704e0905e12cddb1b7e33ce4",
 		Params:   []string{"width"},
 		Modules:  []string{"github.com/zengen-dev/zengen@v0.0.0-00010101000000-000000000000"},
 		Alone:    "_ctx.Display.HTML at ../../testdata/notebooks/lgo_display/tile.ipynb:cell 4:3:1",

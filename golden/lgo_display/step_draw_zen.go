@@ -44,7 +44,7 @@ func zg_describeDraw(zg_params *Params) *zen.Step {
 		Name:     "draw",
 		Func:     "Draw",
 		Pos:      "../../testdata/notebooks/lgo_display/tile.ipynb:cell 3",
-		CodeHash: "cef26b6abaa4202888ada4cb3c56c7d8cd976d99bd6d96027fa349fdb635017e",
+		CodeHash: "b8d0189c535f978413b16a9ea20f3bdb1038c25d32cc1d154db0e7e2d6720e4b",
 		Params:   []string{"width"},
 		Modules:  []string{"github.com/zengen-dev/zengen@v0.0.0-00010101000000-000000000000"},
 		Alone:    "_ctx.Display.PNG at ../../testdata/notebooks/lgo_display/tile.ipynb:cell 3:19:1",
