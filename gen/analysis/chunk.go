@@ -143,6 +143,7 @@ func (c *chunker) split(cell *parser.Cell, li lineIndex, lo, hi int, stmtsOnly b
 		toks       []scannedToken
 		depth      int
 		inHeader   bool
+		headerOff  int // where the if, for or switch of the open header starts
 		lastEnd    int
 		groupStart = -1 // first comment of the group before the next item
 		groupEnd   = -1 // line of the last comment of that group
@@ -229,11 +230,14 @@ func (c *chunker) split(cell *parser.Cell, li lineIndex, lo, hi int, stmtsOnly b
 		switch tok {
 		case token.FOR, token.IF, token.SWITCH:
 			// Their headers hold semicolons of their own:
-			// for i := 0; i < n; i++ { … }.
-			inHeader = depth == 0
+			// for i := 0; i < n; i++ { … }. Those of statements nested in
+			// brackets (a function literal's body) are inside the brackets.
+			if depth == 0 {
+				inHeader, headerOff = true, off
+			}
 		case token.LPAREN, token.LBRACK, token.LBRACE:
-			if tok == token.LBRACE && depth == 0 {
-				inHeader = false
+			if tok == token.LBRACE && depth == 0 && inHeader {
+				inHeader = !opensBody(string(src[headerOff:off]))
 			}
 			depth++
 		case token.RPAREN, token.RBRACK, token.RBRACE:

@@ -23,8 +23,9 @@ func (a *analysis) hasHeadings() bool {
 	return false
 }
 
-// markdownHeading returns the slug of the first heading of level 1 or 2 in
-// a markdown cell, "" if it has none.
+// markdownHeading returns the step name made from the first heading of
+// level 1 or 2 in a markdown cell (its text without markup, see
+// derivedName), "" if it has none.
 func markdownHeading(src string) string {
 	if !strings.Contains(src, "#") && !strings.Contains(src, "==") && !strings.Contains(src, "--") {
 		return ""
@@ -39,13 +40,19 @@ func markdownHeading(src string) string {
 		}
 		var text strings.Builder
 		mdast.WalkFunc(h, func(n mdast.Node, entering bool) mdast.WalkStatus {
+			if _, tag := n.(*mdast.HTMLSpan); tag {
+				// `<span style="color:green">Fixed</span>`: the tags are
+				// markup, the text between them is the heading.
+				text.WriteByte(' ')
+				return mdast.GoToNext
+			}
 			if leaf := n.AsLeaf(); leaf != nil && entering {
 				text.Write(leaf.Literal)
 				text.WriteByte(' ')
 			}
 			return mdast.GoToNext
 		})
-		found = slug(text.String())
+		found = derivedName(text.String())
 		return mdast.Terminate
 	})
 	return found

@@ -32,6 +32,29 @@ func slug(text string) string {
 	return s
 }
 
+// maxDerivedName is the longest step name made from a heading or a cell
+// title: a name is typed on command lines (`--only NAME`, `cat RUN
+// NAME.x`) and makes a file and function name, and a heading is often a
+// sentence.
+const maxDerivedName = 32
+
+// derivedName makes a step name from a heading or a cell title: its slug,
+// cut after the last whole word that fits in maxDerivedName bytes (a
+// long word that would leave less than half of that is cut at the limit).
+func derivedName(text string) string {
+	s := slug(text)
+	if len(s) <= maxDerivedName {
+		return s
+	}
+	cut := s[:maxDerivedName]
+	if s[maxDerivedName] != '_' {
+		if i := strings.LastIndexByte(cut, '_'); i >= maxDerivedName/2 {
+			cut = cut[:i]
+		}
+	}
+	return strings.TrimRight(cut, "_")
+}
+
 // fileSlug names a pipeline after its notebook file: "Churn Model.ipynb" and
 // "churn.zen.go" become "churn_model" and "churn".
 func fileSlug(path string) string {

@@ -290,7 +290,7 @@ func (a *analysis) assignCells(consumed map[*parser.Directive]bool) {
 		switch mode {
 		case ir.SplitCells:
 			name := fmt.Sprintf("cell_%d", a.cellNumber(c))
-			if t := slug(c.Title); t != "" {
+			if t := derivedName(c.Title); t != "" {
 				name = t
 			}
 			newStep(names.unique(name), a.nb.Pos(c, 1, 1), c, ir.Options{})
