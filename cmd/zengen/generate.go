@@ -123,6 +123,11 @@ func runGenerate(args []string, env *environment) int {
 		return exitFindings
 	}
 	for i, r := range trees {
+		if len(plans[i]) > 0 {
+			// Said when the package is written, not again by every
+			// generate that finds it up to date.
+			fmt.Fprint(env.stderr, ir.NotesText(r.pipeline.Notes, ""))
+		}
 		fmt.Fprintf(env.stdout, "%s → %s (%s)\n", r.source, filepath.ToSlash(r.dir), summarize(plans[i]))
 		if note := firstBuildNote(r, plans[i]); note != "" {
 			fmt.Fprintln(env.stdout, note)

@@ -96,6 +96,15 @@ func (a *analysis) chunkCells() bool {
 		before := len(a.errs)
 		ch := &chunker{nb: a.nb, errs: &a.errs}
 		items := ch.cellItems(c)
+		if a.roles[c] == roleCode {
+			if leftOut, ok := setupCell(c, items); ok {
+				a.roles[c] = roleSetup
+				if len(leftOut) > 0 {
+					a.p.Notes = append(a.p.Notes, a.setupNote(c, leftOut))
+				}
+				continue
+			}
+		}
 		for _, it := range items {
 			a.syntaxCheck(it)
 		}
@@ -253,6 +262,9 @@ func (a *analysis) magics() {
 			case parser.MagicMain, parser.MagicArgs, parser.MagicExec:
 				// The flags they pass become params (flags.go).
 			case parser.MagicShell, parser.MagicOther:
+				if a.roles[c] == roleSetup {
+					continue
+				}
 				where := fmt.Sprintf("cell %d", a.cellNumber(c))
 				if sb := a.cellStep[c]; sb != nil {
 					where = "step " + sb.step.Name

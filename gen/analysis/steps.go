@@ -40,6 +40,7 @@ const (
 	roleSkip                     // exploration only
 	roleParams                   // the parameters cell
 	rolePipeline                 // the //zen:pipeline composition cell
+	roleSetup                    // only shell lines and magics (setupcells.go)
 )
 
 // directive returns the first directive of cell named name, if any.
@@ -269,6 +270,10 @@ func (a *analysis) assignCells(consumed map[*parser.Directive]bool) {
 		if c == a.pipelineCell && len(a.funcSteps) > 0 {
 			role = rolePipeline
 			a.roles[c] = role
+		}
+		if role == roleSetup {
+			// Not code of the step around it, nor an end to that step.
+			continue
 		}
 		if role != roleCode {
 			current = nil

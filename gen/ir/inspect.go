@@ -95,7 +95,25 @@ func inspectText(p *Pipeline) []byte {
 		}
 		tw.Flush()
 	}
+
+	if len(p.Notes) > 0 {
+		b.WriteString("\nnotes:\n")
+		b.WriteString(NotesText(p.Notes, "  "))
+	}
 	return b.Bytes()
+}
+
+// NotesText lists notes one a line behind indent, each distinct hint once
+// after the notes it belongs to.
+func NotesText(notes []*Note, indent string) string {
+	var b strings.Builder
+	for i, n := range notes {
+		fmt.Fprintf(&b, "%s%s\n", indent, n)
+		if n.Hint != "" && (i+1 == len(notes) || notes[i+1].Hint != n.Hint) {
+			fmt.Fprintf(&b, "%s\thint: %s\n", indent, n.Hint)
+		}
+	}
+	return b.String()
 }
 
 func packageName(p *Pipeline) string {

@@ -33,6 +33,10 @@ type Pipeline struct {
 	Env          []*EnvVar      `json:"env,omitempty"`          // from %env
 	GoFlags      []string       `json:"goflags,omitempty"`      // from %goflags
 	Files        []*File        `json:"files,omitempty"`        // from %%writefile
+
+	// Notes say what analysis left out or changed without being told to,
+	// in notebook order.
+	Notes []*Note `json:"notes,omitempty"`
 }
 
 // Import is one import of the generated package.

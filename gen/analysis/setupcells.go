@@ -1,0 +1,84 @@
+package analysis
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/zengen-dev/zengen/gen/ir"
+	"github.com/zengen-dev/zengen/parser"
+)
+
+// Setup and exploration cells.
+//
+// A notebook often starts with a cell of shell lines (`!go work init`,
+// `!*go mod edit -replace …`) and kernel magics (`%goworkfix`, `%ls`,
+// `%help`), or a `%%bash` cell: they prepare the kernel's environment or
+// look around, and hold no Go code for a step to run. Such a cell is left
+// out of the pipeline with a note rather than refused; what it says of the
+// module (`!go get`) and the environment (`%env`, `%goflags`) still
+// counts. A shell line beside Go code stays an error (see magics), since
+// that code may depend on what the line did.
+
+// setupMagics are the magics that only set up or look at the kernel's
+// environment, by the word after % or %%. Magics that change what the code
+// computes (`%cd`, `%args`, `%exec`, `%test`, `%%` and `%main`) are not
+// among them.
+var setupMagics = map[string]bool{
+	"goworkfix": true, "ls": true, "list": true, "help": true, "version": true,
+	"track": true, "untrack": true, "autoget": true, "noautoget": true,
+	"with_inputs": true, "with_password": true, "widgets": true,
+	// cell magics: the cell is a script for another interpreter
+	"bash": true, "sh": true, "script": true,
+}
+
+// declarationMagics change which declarations later GoNB cells see
+// (declmemory.go); a cell of them is setup too, and needs no note.
+var declarationMagics = map[string]bool{"rm": true, "remove": true, "reset": true}
+
+// setupCell reports whether a code cell with these items holds only shell
+// lines and magics of the kinds above, and returns the lines that the
+// pipeline does not run, for the note.
+func setupCell(c *parser.Cell, items []*item) (leftOut []string, ok bool) {
+	if len(items) > 0 || directive(c, "step") != nil || directive(c, "pipeline") != nil || len(c.Magics) == 0 {
+		return nil, false
+	}
+	for _, m := range c.Magics {
+		switch {
+		case m.Kind == parser.MagicGoGet || m.Kind == parser.MagicEnv || m.Kind == parser.MagicGoFlags:
+		case m.Kind == parser.MagicShell, m.Kind == parser.MagicOther && setupMagics[m.Name]:
+			leftOut = append(leftOut, strings.TrimSpace(m.Text))
+		case m.Kind == parser.MagicOther && declarationMagics[m.Name] && !strings.HasPrefix(m.Text, "%%"):
+		default:
+			return nil, false
+		}
+	}
+	return leftOut, true
+}
+
+// continuation is a backslash that continues a shell line on the next.
+var continuation = regexp.MustCompile(`[ \t]*\\\n[ \t]*`)
+
+// setupNote is the note for a setup cell: which lines it leaves out.
+func (a *analysis) setupNote(c *parser.Cell, leftOut []string) *ir.Note {
+	shown := make([]string, 0, 2)
+	for _, l := range leftOut[:min(2, len(leftOut))] {
+		// A line continued with a backslash reads as the one line it is;
+		// a cell magic shows its first line.
+		l = continuation.ReplaceAllString(l, " ")
+		l, _, _ = strings.Cut(l, "\n")
+		if r := []rune(l); len(r) > 40 {
+			l = string(r[:37]) + "…"
+		}
+		shown = append(shown, "`"+l+"`")
+	}
+	what := strings.Join(shown, ", ")
+	if len(leftOut) > 2 {
+		what += fmt.Sprintf(" and %d more", len(leftOut)-2)
+	}
+	return &ir.Note{
+		Pos:  a.nb.Pos(c, 1, 1),
+		Msg:  fmt.Sprintf("left out of the pipeline: the cell holds only shell lines and magics (%s)", what),
+		Hint: "such a cell sets up or explores the kernel's environment, which a pipeline step does not do; tag it skip (or add a //zen:skip line) to say so and silence this note",
+	}
+}
