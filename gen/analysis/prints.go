@@ -64,8 +64,9 @@ func (a *analysis) routePrints() {
 			cellBody[it] = true
 		}
 	}
-	// Candidates for a zg_ctx parameter: plain functions (not methods,
-	// init or main) that print or call one that does.
+	// Candidates for a zg_ctx parameter: plain functions (not methods or
+	// init) that print or call one that does; main is one only in a REPL,
+	// where it is an ordinary function (packageDecls).
 	funcs := map[types.Object]*threaded{}
 	var decls []*item
 	for _, it := range a.packageDecls() {
@@ -74,7 +75,7 @@ func (a *analysis) routePrints() {
 		}
 		decls = append(decls, it)
 		fd, ok := it.node.(*ast.FuncDecl)
-		if !ok || fd.Recv != nil || fd.Body == nil || fd.Name.Name == "init" || fd.Name.Name == "main" || fd.Name.Name == "_" || a.isNotebookTest(it) {
+		if !ok || fd.Recv != nil || fd.Body == nil || fd.Name.Name == "init" || fd.Name.Name == "_" || a.isNotebookTest(it) {
 			continue
 		}
 		if obj := info.Defs[fd.Name]; obj != nil {

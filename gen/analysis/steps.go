@@ -284,6 +284,12 @@ func (a *analysis) assignCells(consumed map[*parser.Directive]bool) {
 			if len(d.Args) > 0 {
 				name = d.Args[0]
 			}
+			if name == "" && fromMain(a.cellItems[c]) {
+				// //zen:step in the doc comment of GoNB's func main,
+				// which runs as the cell's statements: the step is main's
+				// (main_2 … when several cells mark their main).
+				name = names.unique("main")
+			}
 			newStep(name, d.Pos, c, a.options(d))
 		}
 		if !a.hasStatements(c) {
@@ -399,6 +405,16 @@ func (n takenNames) unique(name string) string {
 	}
 	n.next[name] = i + 1
 	return fmt.Sprintf("%s_%d", name, i)
+}
+
+// fromMain reports whether items hold statements of a GoNB func main.
+func fromMain(items []*item) bool {
+	for _, it := range items {
+		if it.fromMain {
+			return true
+		}
+	}
+	return false
 }
 
 func (a *analysis) hasStatements(c *parser.Cell) bool {

@@ -229,12 +229,15 @@ func hasSyntaxErrors(l parser.ErrorList) bool {
 // packageDecls returns the declarations that reach package level. GoNB
 // compiles all declarations again for every cell, so there the last
 // declaration of a name wins; the REPL kernels keep every version, each
-// from its cell on (versions.go).
+// from its cell on (versions.go). A REPL's func main is a function like
+// any other: gophernotes and lgo do not run it by themselves, and a cell
+// that calls main() runs it then (the generated package is not package
+// main, so the name is free).
 func (a *analysis) packageDecls() []*item {
 	var decls []*item
 	if a.nb.Dialect == parser.DialectREPL {
 		for _, it := range a.items {
-			if it.kind == itemDecl && !(it.keyword == "func" && it.name == "main" && !it.method) {
+			if it.kind == itemDecl {
 				decls = append(decls, it)
 			}
 		}

@@ -1,0 +1,71 @@
+package analysis
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/zengen-dev/zengen/gen/ir"
+	"github.com/zengen-dev/zengen/parser"
+)
+
+// refuseEmpty reports a notebook in which no step is found: a package
+// that runs nothing is not what the notebook computed, so the error says
+// why nothing runs instead.
+func (a *analysis) refuseEmpty() {
+	if len(a.cellSteps) > 0 || len(a.funcSteps) > 0 {
+		return
+	}
+	var code, skipped, setup, declOnly int
+	var main *item
+	for _, c := range a.nb.Cells {
+		if c.Kind != parser.Code {
+			continue
+		}
+		code++
+		switch a.roles[c] {
+		case roleSkip:
+			skipped++
+		case roleSetup:
+			setup++
+		case roleCode:
+			if len(a.cellItems[c]) > 0 {
+				declOnly++
+			}
+		}
+	}
+	for _, it := range a.items {
+		if it.keyword == "func" && it.name == "main" && !it.method && main == nil {
+			main = it
+		}
+	}
+	if main != nil && a.nb.Dialect == parser.DialectREPL {
+		a.errs.Add(a.nb.Pos(main.cell, main.tokenLine, 1), "the pipeline has no steps: func main is declared but never called, and no cell runs a statement").Hint =
+			"the kernel does not run main by itself, so this notebook computed nothing; call main() in a cell below, as you would to run it in the kernel"
+		return
+	}
+	if code == 0 {
+		a.errs.Add(ir.Pos{File: a.nb.Path}, "the pipeline has no steps: the notebook has no code cells")
+		return
+	}
+	var parts []string
+	add := func(n int, what string) {
+		if n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, what))
+		}
+	}
+	add(skipped, "skipped")
+	add(setup, "with only shell lines and magics")
+	add(declOnly, "with only declarations")
+	if a.paramsCell != nil {
+		parts = append(parts, "the parameters cell")
+	}
+	cells := "code cells"
+	if code == 1 {
+		cells = "code cell"
+	}
+	e := a.errs.Add(ir.Pos{File: a.nb.Path}, "the pipeline has no steps: no code cell runs a statement (of %d %s: %s)", code, cells, strings.Join(parts, ", "))
+	e.Hint = "a step is a cell that runs statements; mark one with //zen:step NAME, or a function with //zen:step in its doc comment and call it from a //zen:pipeline cell"
+	if a.nb.Dialect == parser.DialectGoNB {
+		e.Hint = "GoNB runs a cell's statements after a %% line or in func main; " + e.Hint
+	}
+}
