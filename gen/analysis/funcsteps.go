@@ -75,8 +75,12 @@ func (a *analysis) functionDataflow() {
 	// //zen:metric and //zen:output directives.
 	bound := map[types.Object]pipelineResult{}
 	byName := map[string][]pipelineResult{}
+	var last *stepBuild // the step called last, whose call a print follows
 	for _, it := range a.cellItems[a.pipelineCell] {
 		if it.kind != itemStmt {
+			continue
+		}
+		if blankUse(it.node) || a.pipelinePrint(it, last, bound) {
 			continue
 		}
 		call, lhs := pipelineCall(it.node)
@@ -87,7 +91,7 @@ func (a *analysis) functionDataflow() {
 			}
 		}
 		if sb == nil {
-			a.errs.Add(a.itemPos(it, 0), "pipeline cells hold only step calls").Hint =
+			a.errs.Add(a.itemPos(it, 0), "pipeline cells hold only step calls, prints of their results and _ = x").Hint =
 				"write one call of a //zen:step function per line, e.g. model, err := Train(data, lr); move other code into a step"
 			continue
 		}
@@ -95,7 +99,7 @@ func (a *analysis) functionDataflow() {
 			a.errs.Add(a.itemPos(it, 0), "step %s is called twice (first at %s)", sb.step.Name, a.shortPos(sb.step.Call.Pos))
 			continue
 		}
-		sb.callItem = it
+		sb.callItem, last = it, sb
 		sig := info.Uses[call.Fun.(*ast.Ident)].Type().(*types.Signature)
 		c := &ir.Call{Pos: a.itemPos(it, 0)}
 		sb.step.Call = c

@@ -42,7 +42,8 @@ func (a *analysis) hashSteps() {
 	for _, sb := range a.allSteps() {
 		var roots []*item
 		if sb.fn != nil {
-			roots = []*item{sb.fn}
+			// What the step prints after its call is its code too.
+			roots = append([]*item{sb.fn}, sb.prints...)
 		} else {
 			roots = slices.Clone(sb.items)
 		}

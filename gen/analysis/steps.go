@@ -16,8 +16,10 @@ type stepBuild struct {
 	items []*item // statements, in notebook order
 	// fn is the declaration of a function step, nil for cell steps.
 	fn *item
-	// callItem is the pipeline-cell statement that calls a function step.
+	// callItem is the pipeline-cell statement that calls a function step,
+	// prints the pipeline-cell prints that follow it (pipelineprints.go).
 	callItem *item
+	prints   []*item
 	order    int // position in notebook order, for tie-breaking
 	// extraOutputs and metrics come from //zen:output and //zen:metric.
 	extraOutputs []namedPos

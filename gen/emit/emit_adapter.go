@@ -4,6 +4,8 @@ package emit
 // code — load the inputs with their codecs, call, save the outputs.
 
 import (
+	"strings"
+
 	"github.com/dave/jennifer/jen"
 
 	"github.com/zengen-dev/zengen/gen/ir"
@@ -111,7 +113,29 @@ func (e *emitter) funcCall(s *ir.Step, declared map[string]bool) []jen.Code {
 	if s.Call.Error {
 		stmts = append(stmts, jen.If(jen.Id("zg_err").Op("!=").Nil()).Block(jen.Return(jen.Id("zg_err"))))
 	}
+	for _, p := range s.Call.Prints {
+		stmts = append(stmts, e.pipelinePrint(s, p))
+	}
 	return stmts
+}
+
+// pipelinePrint is a print of the pipeline cell, run after the step's call
+// and written to the step's stdout like the step's own prints.
+func (e *emitter) pipelinePrint(s *ir.Step, p *ir.Print) jen.Code {
+	args := []jen.Code{e.zen("Stdout").Call(jen.Id("zg_ctx"))}
+	for _, a := range p.Args {
+		switch {
+		case a.Result != "":
+			args = append(args, jen.Id(outputLocal(ir.OutputNamed(s, a.Result))))
+		case a.Input != "":
+			args = append(args, jen.Id(inputLocal(ir.InputNamed(s, a.Input))))
+		case a.Param != "":
+			args = append(args, jen.Id("zg_params").Dot(e.params[a.Param].Field))
+		default:
+			args = append(args, jen.Id(a.Literal))
+		}
+	}
+	return jen.Qual("fmt", "F"+strings.ToLower(p.Func[:1])+p.Func[1:]).Call(args...)
 }
 
 // codecExpr builds the codec of a port: the runtime's constructor for a

@@ -161,6 +161,19 @@ type Call struct {
 	// to print to the step (see gen/analysis/prints.go).
 	Context bool `json:"context,omitempty"`
 	Pos     Pos  `json:"pos"`
+	// Prints are the print statements of the pipeline cell that follow
+	// this call and show its results, in order: they run right after the
+	// call succeeds and print to the step.
+	Prints []*Print `json:"prints,omitempty"`
+}
+
+// Print is `fmt.Print|Println|Printf(args…)` of a pipeline cell. Its
+// arguments are results of the call it follows (Arg.Result), that call's
+// inputs, parameters or constants.
+type Print struct {
+	Func string `json:"func"` // "Print", "Println" or "Printf"
+	Args []*Arg `json:"args"`
+	Pos  Pos    `json:"pos"`
 }
 
 // Arg is one argument of a function-step call: exactly one field is set.
@@ -168,6 +181,7 @@ type Arg struct {
 	Input   string `json:"input,omitempty"`   // an upstream result (Port name)
 	Param   string `json:"param,omitempty"`   // a pipeline parameter
 	Literal string `json:"literal,omitempty"` // a constant Go expression
+	Result  string `json:"result,omitempty"`  // in a Print only: an output of the call's step (Port name)
 }
 
 // Port is a typed input or output of a step.
