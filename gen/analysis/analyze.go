@@ -114,6 +114,7 @@ func (a *analysis) chunkCells() bool {
 		a.cellItems[c] = items
 		a.items = append(a.items, items...)
 	}
+	a.implicitParams()
 	return ok
 }
 

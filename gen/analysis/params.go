@@ -21,6 +21,9 @@ func (a *analysis) findParams() {
 	}
 	info := a.chk.info
 	for _, it := range a.cellItems[c] {
+		if it.keyword == "import" {
+			continue // imports are the package's, whatever cell holds them
+		}
 		var names []*ast.Ident
 		var values []ast.Expr
 		var docs map[string]string
