@@ -97,7 +97,7 @@ func (a *analysis) chunkCells() bool {
 		ch := &chunker{nb: a.nb, errs: &a.errs}
 		items := ch.cellItems(c)
 		if a.roles[c] == roleCode {
-			if leftOut, ok := setupCell(c, items); ok {
+			if leftOut, ok := setupCell(a.nb, c, items); ok {
 				a.roles[c] = roleSetup
 				if len(leftOut) > 0 {
 					a.p.Notes = append(a.p.Notes, a.setupNote(c, leftOut))
@@ -263,7 +263,8 @@ func (a *analysis) magics() {
 			case parser.MagicMain, parser.MagicArgs, parser.MagicExec:
 				// The flags they pass become params (flags.go).
 			case parser.MagicShell, parser.MagicOther:
-				if a.roles[c] == roleSetup {
+				if a.roles[c] == roleSetup || a.nb.Dialect == parser.DialectGoNB && declarationMagic(m) {
+					// Left out, or understood (declmemory.go).
 					continue
 				}
 				where := fmt.Sprintf("cell %d", a.cellNumber(c))

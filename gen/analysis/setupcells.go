@@ -32,14 +32,12 @@ var setupMagics = map[string]bool{
 	"bash": true, "sh": true, "script": true,
 }
 
-// declarationMagics change which declarations later GoNB cells see
-// (declmemory.go); a cell of them is setup too, and needs no note.
-var declarationMagics = map[string]bool{"rm": true, "remove": true, "reset": true}
-
 // setupCell reports whether a code cell with these items holds only shell
 // lines and magics of the kinds above, and returns the lines that the
-// pipeline does not run, for the note.
-func setupCell(c *parser.Cell, items []*item) (leftOut []string, ok bool) {
+// pipeline does not run, for the note. GoNB's %rm and %reset, which change
+// the declarations later cells see (declmemory.go), are understood rather
+// than left out: a cell of them needs no note.
+func setupCell(nb *parser.Notebook, c *parser.Cell, items []*item) (leftOut []string, ok bool) {
 	if len(items) > 0 || directive(c, "step") != nil || directive(c, "pipeline") != nil || len(c.Magics) == 0 {
 		return nil, false
 	}
@@ -48,7 +46,10 @@ func setupCell(c *parser.Cell, items []*item) (leftOut []string, ok bool) {
 		case m.Kind == parser.MagicGoGet || m.Kind == parser.MagicEnv || m.Kind == parser.MagicGoFlags:
 		case m.Kind == parser.MagicShell, m.Kind == parser.MagicOther && setupMagics[m.Name]:
 			leftOut = append(leftOut, strings.TrimSpace(m.Text))
-		case m.Kind == parser.MagicOther && declarationMagics[m.Name] && !strings.HasPrefix(m.Text, "%%"):
+		case nb.Dialect == parser.DialectGoNB && declarationMagic(m):
+		case nb.Dialect == parser.DialectGoNB && m.Kind == parser.MagicOther && m.Name == "reset":
+			// %reset go.mod: GoNB's module file, which the pipeline does not use.
+			leftOut = append(leftOut, strings.TrimSpace(m.Text))
 		default:
 			return nil, false
 		}
