@@ -96,7 +96,7 @@ func (a *analysis) chunkCells() bool {
 		before := len(a.errs)
 		ch := &chunker{nb: a.nb, errs: &a.errs}
 		items := ch.cellItems(c)
-		if a.roles[c] == roleCode {
+		if a.roles[c] == roleCode && len(a.errs) == before {
 			if leftOut, ok := setupCell(a.nb, c, items); ok {
 				a.roles[c] = roleSetup
 				if len(leftOut) > 0 {

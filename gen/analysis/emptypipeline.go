@@ -10,27 +10,30 @@ import (
 
 // refuseEmpty reports a notebook in which no step is found: a package
 // that runs nothing is not what the notebook computed, so the error says
-// why nothing runs instead.
+// why nothing runs instead. Other problems found by then come first: a
+// cell they reject is often the one that would have run.
 func (a *analysis) refuseEmpty() {
-	if len(a.cellSteps) > 0 || len(a.funcSteps) > 0 {
+	if len(a.cellSteps) > 0 || len(a.funcSteps) > 0 || len(a.errs) > 0 {
 		return
 	}
-	var code, skipped, setup, declOnly int
+	var code, skipped, setup, files, declOnly, empty int
 	var main *item
 	for _, c := range a.nb.Cells {
 		if c.Kind != parser.Code {
 			continue
 		}
 		code++
-		switch a.roles[c] {
-		case roleSkip:
+		switch {
+		case a.roles[c] == roleSkip:
 			skipped++
-		case roleSetup:
+		case a.roles[c] == roleSetup:
 			setup++
-		case roleCode:
-			if len(a.cellItems[c]) > 0 {
-				declOnly++
-			}
+		case c.WriteFile != nil:
+			files++
+		case a.roles[c] == roleCode && len(a.cellItems[c]) > 0:
+			declOnly++
+		case a.roles[c] == roleCode:
+			empty++
 		}
 	}
 	for _, it := range a.items {
@@ -55,7 +58,9 @@ func (a *analysis) refuseEmpty() {
 	}
 	add(skipped, "skipped")
 	add(setup, "with only shell lines and magics")
+	add(files, "writing a file (%%writefile)")
 	add(declOnly, "with only declarations")
+	add(empty, "with no code")
 	if a.paramsCell != nil {
 		parts = append(parts, "the parameters cell")
 	}

@@ -97,11 +97,11 @@ func (a *analysis) findSteps(c *chunked) *layout {
 	a.layout = &layout{cellStep: map[*parser.Cell]*stepBuild{}}
 	consumed := a.findFunctionSteps()
 	a.assignCells(consumed)
-	a.refuseEmpty()
 	a.nameSteps()
 	a.checkNames()
 	a.magics()
 	a.toolDirectives()
+	a.refuseEmpty()
 	return a.layout
 }
 

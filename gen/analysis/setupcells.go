@@ -44,6 +44,10 @@ func setupCell(nb *parser.Notebook, c *parser.Cell, items []*item) (leftOut []st
 	for _, m := range c.Magics {
 		switch {
 		case m.Kind == parser.MagicGoGet || m.Kind == parser.MagicEnv || m.Kind == parser.MagicGoFlags:
+		case m.Kind == parser.MagicOther && strings.HasPrefix(m.Text, "%%") && m.Pos != nb.Pos(c, 1, 1):
+			// A cell magic below the first line is not one to GoNB: the
+			// cell failed in the kernel.
+			return nil, false
 		case m.Kind == parser.MagicShell, m.Kind == parser.MagicOther && setupMagics[m.Name]:
 			leftOut = append(leftOut, strings.TrimSpace(m.Text))
 		case nb.Dialect == parser.DialectGoNB && declarationMagic(m):
