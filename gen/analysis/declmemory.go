@@ -31,7 +31,7 @@ func (f *forgetting) forgets(name string) bool { return f != nil && (f.all || f.
 
 // declarationMagic reports whether m changes GoNB's memory of declarations.
 func declarationMagic(m parser.Magic) bool {
-	if m.Kind != parser.MagicOther || strings.HasPrefix(m.Text, "%%") {
+	if m.Kind != parser.MagicOther || cellMagic(m) {
 		return false
 	}
 	switch m.Name {

@@ -44,7 +44,7 @@ func setupCell(nb *parser.Notebook, c *parser.Cell, items []*item) (leftOut []st
 	for _, m := range c.Magics {
 		switch {
 		case m.Kind == parser.MagicGoGet || m.Kind == parser.MagicEnv || m.Kind == parser.MagicGoFlags:
-		case m.Kind == parser.MagicOther && strings.HasPrefix(m.Text, "%%") && m.Pos != nb.Pos(c, 1, 1):
+		case m.Kind == parser.MagicOther && cellMagic(m) && m.Pos != nb.Pos(c, 1, 1):
 			// A cell magic below the first line is not one to GoNB: the
 			// cell failed in the kernel.
 			return nil, false
@@ -59,6 +59,11 @@ func setupCell(nb *parser.Notebook, c *parser.Cell, items []*item) (leftOut []st
 		}
 	}
 	return leftOut, true
+}
+
+// cellMagic reports whether m is written as a cell magic, %%NAME.
+func cellMagic(m parser.Magic) bool {
+	return strings.HasPrefix(strings.TrimPrefix(m.Text, "//gonb:"), "%%")
 }
 
 // continuation is a backslash that continues a shell line on the next.

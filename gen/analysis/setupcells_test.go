@@ -22,6 +22,15 @@ func TestNotSetupCells(t *testing.T) {
 				"\thint: move it to a cell tagged skip or //zen:skip",
 		},
 		{
+			name:   "cell magic behind //gonb: below the first line",
+			kernel: "gonb",
+			cells:  []cell{run, code("!ls\n//gonb:%%sh")},
+			want: "nb.ipynb:cell 2:1:1: shell command `!ls` in cell 2: zengen cannot run shell lines in a pipeline\n" +
+				"\thint: move it to a cell tagged skip or //zen:skip\n" +
+				"nb.ipynb:cell 2:2:1: magic `//gonb:%%sh` in cell 2: zengen cannot run magic lines in a pipeline\n" +
+				"\thint: move it to a cell tagged skip or //zen:skip",
+		},
+		{
 			name:   "%rm outside GoNB",
 			kernel: "gophernotes",
 			cells:  []cell{code("x := 1\nprintln(x)"), code("%rm x")},
