@@ -189,7 +189,7 @@ func TestFunctionSteps(t *testing.T) {
 		cell{src: "var path = \"data.csv\"\nvar lr = 0.5", tags: []string{"parameters"}},
 		code("import \"errors\"\n\n// loadData reads the rows.\n//zen:step load\nfunc loadData(p string) []float64 { return []float64{float64(len(p))} }"),
 		code("//zen:step retries=2\nfunc Train(xs []float64, rate float64, epochs int) (float64, error) {\n\tif len(xs) == 0 {\n\t\treturn 0, errors.New(\"empty\")\n\t}\n\treturn xs[0] * rate, nil\n}"),
-		code("//zen:pipeline churn\n%%\ndata := loadData(path)\nmodel, err := Train(data, lr, 3)\n_, _ = model, err"),
+		code("//zen:pipeline churn\n%%\ndata := loadData(path)\nmodel, err := Train(data, lr, 3)\nn := len(data)\n_, _, _ = model, err, n"),
 	)
 	p, err := Analyze(nb, Config{Dir: t.TempDir()})
 	if err == nil {
@@ -202,7 +202,7 @@ func TestFunctionSteps(t *testing.T) {
 		cell{src: "var path = \"data.csv\"\nvar lr = 0.5", tags: []string{"parameters"}},
 		code("import \"errors\"\n\n// loadData reads the rows.\n//zen:step load\nfunc loadData(p string) []float64 { return []float64{float64(len(p))} }"),
 		code("//zen:step retries=2\nfunc Train(xs []float64, rate float64, epochs int) (float64, error) {\n\tif len(xs) == 0 {\n\t\treturn 0, errors.New(\"empty\")\n\t}\n\treturn xs[0] * rate, nil\n}"),
-		code("//zen:pipeline churn\n%%\ndata := loadData(path)\nmodel, err := Train(data, lr, 3)"),
+		code("//zen:pipeline churn\n%%\ndata := loadData(path)\nmodel, err := Train(data, lr, 3)\n_, _ = model, err"),
 	)
 	p = analyze(t, nb, Config{})
 	if p.Name != "churn" || p.Split != "functions" {
