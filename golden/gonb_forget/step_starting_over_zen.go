@@ -24,6 +24,10 @@ func zg_describeStartingOver(zg_params *Params) *zen.Step {
 		Func:     "StartingOver",
 		Pos:      "../../testdata/notebooks/gonb_forget/forget.ipynb:cell 8",
 		CodeHash: "85355c4ad1c0620033dfa72ffbdd78b54bca694438924d6db998045fcddbb1a1",
+		CodeParts: []zen.CodePart{
+			{Pos: "../../testdata/notebooks/gonb_forget/forget.ipynb:cell 8", Digest: "d6ec4ca99a207dc4"},
+			{Name: "shout", Pos: "../../testdata/notebooks/gonb_forget/forget.ipynb:cell 8", Digest: "d30ef0e2b5276765"},
+		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			StartingOver(zg_ctx)
 			return nil

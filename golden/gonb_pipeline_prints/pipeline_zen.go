@@ -71,6 +71,10 @@ func zg_describeMean(zg_params *Params) *zen.Step {
 		Func:     "Mean",
 		Pos:      "../../testdata/notebooks/gonb_pipeline_prints/stats.ipynb:cell 3",
 		CodeHash: "42ec6c8d81721097b03f080e15433cbc1bac863d0d97d86fbaea2a405cf70380",
+		CodeParts: []zen.CodePart{
+			{Pos: "../../testdata/notebooks/gonb_pipeline_prints/stats.ipynb:cell 3", Digest: "fce9bfce70cf616c"},
+			{Name: "samples", Pos: "../../testdata/notebooks/gonb_pipeline_prints/stats.ipynb:cell 2", Digest: "e6b05f506526daa5"},
+		},
 		Inputs: []zen.Input{
 			{Name: "xs", Type: "[]float64", Codec: "numeric", From: "series"},
 		},

@@ -32,6 +32,11 @@ func zg_describeWordLengths(zg_params *Params) *zen.Step {
 		Func:     "WordLengths",
 		Pos:      "../../testdata/notebooks/gonb_setup_cells/setup.ipynb:cell 7",
 		CodeHash: "af377d4cb82d7b51578159c07b215b85bc114f22452bebac5eab1958e04affe4",
+		CodeParts: []zen.CodePart{
+			{Pos: "../../testdata/notebooks/gonb_setup_cells/setup.ipynb:cell 7", Digest: "3415c533345425f5"},
+			{Name: "lengths", Pos: "../../testdata/notebooks/gonb_setup_cells/setup.ipynb:cell 5", Digest: "aed48448d48b5b97"},
+			{Name: "words", Pos: "../../testdata/notebooks/gonb_setup_cells/setup.ipynb:cell 5", Digest: "413319481e43532b"},
+		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			WordLengths(zg_ctx)
 			return nil

@@ -24,6 +24,10 @@ func zg_describeMain2(zg_params *Params) *zen.Step {
 		Func:     "Main2",
 		Pos:      "../../testdata/notebooks/gonb_step_main/shout.ipynb:cell 4",
 		CodeHash: "bfbc1b5d7804b4b8e2b167e81e599f0482cd35be478a7d618bf7904c3dccfbec",
+		CodeParts: []zen.CodePart{
+			{Pos: "../../testdata/notebooks/gonb_step_main/shout.ipynb:cell 4", Digest: "abf5b077a1ef324e"},
+			{Name: "shout", Pos: "../../testdata/notebooks/gonb_step_main/shout.ipynb:cell 2", Digest: "d30ef0e2b5276765"},
+		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			Main2(zg_ctx)
 			return nil

@@ -24,6 +24,10 @@ func zg_describeMain(zg_params *Params) *zen.Step {
 		Func:     "Main",
 		Pos:      "../../testdata/notebooks/gonb_step_main/shout.ipynb:cell 3",
 		CodeHash: "57ca49dadac5b0479c68ca6083f3a1be159d6364c47fe5fdd578585fae7fff8f",
+		CodeParts: []zen.CodePart{
+			{Pos: "../../testdata/notebooks/gonb_step_main/shout.ipynb:cell 3", Digest: "923aeccbcb4c7dca"},
+			{Name: "shout", Pos: "../../testdata/notebooks/gonb_step_main/shout.ipynb:cell 2", Digest: "d30ef0e2b5276765"},
+		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			Main(zg_ctx)
 			return nil

@@ -25,6 +25,12 @@ func zg_describePrimesBelowABound(zg_params *Params) *zen.Step {
 		Doc:      "Run it.",
 		Pos:      "../../testdata/notebooks/repl_main_called/primes.ipynb:cell 4",
 		CodeHash: "070c31e035d4dd7aebdbe8afdfbf7d183a130ff0e9963dea35274e42aa6843c3",
+		CodeParts: []zen.CodePart{
+			{Pos: "../../testdata/notebooks/repl_main_called/primes.ipynb:cell 4", Digest: "e0bfc6dfb30e0452"},
+			{Name: "bound", Pos: "../../testdata/notebooks/repl_main_called/primes.ipynb:cell 2", Digest: "948a81358b9dd725"},
+			{Name: "isPrime", Pos: "../../testdata/notebooks/repl_main_called/primes.ipynb:cell 2", Digest: "6ccd102b76e91fc6"},
+			{Name: "main", Pos: "../../testdata/notebooks/repl_main_called/primes.ipynb:cell 2", Digest: "2603cceca2eb09ce"},
+		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			PrimesBelowABound(zg_ctx)
 			return nil
