@@ -77,40 +77,121 @@ func (a *analysis) pipelinePrint(it *item, last *stepBuild, bound map[types.Obje
 			"move the print below the call whose results it shows"
 		return true
 	}
-	info := a.chk.info
 	pr := &ir.Print{Func: name, Pos: a.itemPos(it, 0)}
 	for _, arg := range call.Args {
-		if id, ok := arg.(*ast.Ident); ok {
-			obj := info.Uses[id]
-			if r, ok := bound[obj]; ok {
-				switch {
-				case r.step == last:
-					pr.Args = append(pr.Args, &ir.Arg{Result: r.port.Name})
-					continue
-				case r.step != last && inputFrom(last.step, r):
-					pr.Args = append(pr.Args, &ir.Arg{Input: r.port.Name})
-					continue
-				}
-				a.errs.Add(a.posOf(id.Pos()), "this print follows the call of step %s, which does not read %s (returned by %s)", last.step.Name, id.Name, r.step.step.Name).Hint =
-					"a print in a pipeline cell runs in the step called just above it; move it below the call of " + r.step.step.Func
-				continue
-			}
-			if p := a.df.params[obj]; p != nil {
-				pr.Args = append(pr.Args, &ir.Arg{Param: p.Name})
-				last.step.Params = appendUnique(last.step.Params, p.Name)
-				continue
-			}
-		}
-		if tv := info.Types[arg]; tv.Value != nil {
+		if tv := a.chk.info.Types[arg]; tv.Value != nil {
 			pr.Args = append(pr.Args, &ir.Arg{Literal: a.source(arg)})
 			continue
 		}
-		a.errs.Add(a.posOf(arg.Pos()), "a print in a pipeline cell shows step results, parameters and constants, not %s", a.source(arg)).Hint =
-			"print it in the step's function instead"
+		if id, ok := arg.(*ast.Ident); ok {
+			if v := a.stepValue(id, last, bound); v != nil {
+				pr.Args = append(pr.Args, v)
+			}
+			continue
+		}
+		if x := a.printExpr(arg, last, bound); x != nil {
+			pr.Args = append(pr.Args, &ir.Arg{Expr: x})
+		}
 	}
 	last.step.Call.Prints = append(last.step.Call.Prints, pr)
 	last.prints = append(last.prints, it)
 	return true
+}
+
+// stepValue is what an identifier of a print stands for in the step of
+// last: a result of its call, one of its inputs or a parameter. It reports
+// the identifier and returns nil otherwise.
+func (a *analysis) stepValue(id *ast.Ident, last *stepBuild, bound map[types.Object]pipelineResult) *ir.Arg {
+	obj := a.chk.info.Uses[id]
+	if r, ok := bound[obj]; ok {
+		switch {
+		case r.step == last:
+			return &ir.Arg{Result: r.port.Name}
+		case inputFrom(last.step, r):
+			return &ir.Arg{Input: r.port.Name}
+		}
+		a.errs.Add(a.posOf(id.Pos()), "this print follows the call of step %s, which does not read %s (returned by %s)", last.step.Name, id.Name, r.step.step.Name).Hint =
+			"a print in a pipeline cell runs in the step called just above it; move it below the call of " + r.step.step.Func
+		return nil
+	}
+	if p := a.df.params[obj]; p != nil {
+		last.step.Params = appendUnique(last.step.Params, p.Name)
+		return &ir.Arg{Param: p.Name}
+	}
+	a.errs.Add(a.posOf(id.Pos()), "a print in a pipeline cell shows step results, parameters and constants, not %s", id.Name).Hint =
+		"print it in the step's function instead"
+	return nil
+}
+
+// printExpr returns an expression of a print over the step's values, or
+// reports why it cannot run in the step. It may hold operators, field
+// selections, indexing, conversions to predeclared types and the builtins
+// len, cap, min and max: nothing that calls the notebook's code (which
+// may print, and takes the step's context when it does) or names a
+// package (whose import the generated file would lack).
+func (a *analysis) printExpr(e ast.Expr, last *stepBuild, bound map[types.Object]pipelineResult) *ir.Expr {
+	info := a.chk.info
+	x := &ir.Expr{Code: a.source(e)}
+	start := a.offset(e.Pos())
+	ok := true
+	refuse := func(n ast.Node) {
+		if ok {
+			a.errs.Add(a.posOf(n.Pos()), "a print in a pipeline cell shows step results, parameters, constants and simple expressions of them, not %s", a.source(n)).Hint =
+				"print it in the step's function instead"
+		}
+		ok = false
+	}
+	var visit func(n ast.Node) bool
+	visit = func(n ast.Node) bool {
+		if !ok || n == nil {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.Ident:
+			switch obj := info.Uses[n].(type) {
+			case *types.Builtin:
+				if n.Name != "len" && n.Name != "cap" && n.Name != "min" && n.Name != "max" {
+					refuse(n)
+				}
+			case *types.TypeName:
+				if obj.Parent() != types.Universe {
+					refuse(n)
+				}
+			case *types.Const:
+				if obj.Parent() != types.Universe && obj.Parent() != a.chk.pkg.Scope() {
+					refuse(n)
+				}
+			case *types.Nil:
+			default:
+				v := a.stepValue(n, last, bound)
+				if v == nil {
+					ok = false
+					return false
+				}
+				x.Refs = append(x.Refs, &ir.Ref{Off: a.offset(n.Pos()) - start, Len: len(n.Name), Arg: v})
+			}
+		case *ast.SelectorExpr:
+			if sel := info.Selections[n]; sel == nil || sel.Kind() != types.FieldVal {
+				refuse(n)
+				return false
+			}
+			ast.Inspect(n.X, visit) // not Sel: the field's name is no value
+			return false
+		case *ast.BasicLit, *ast.ParenExpr, *ast.BinaryExpr, *ast.IndexExpr, *ast.SliceExpr, *ast.CallExpr:
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW || n.Op == token.AND {
+				refuse(n)
+			}
+		default:
+			refuse(n)
+		}
+		return ok
+	}
+	ast.Inspect(e, visit)
+	if !ok {
+		return nil
+	}
+	return x
 }
 
 // inputFrom reports whether step reads the result r as an input.

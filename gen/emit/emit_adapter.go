@@ -124,18 +124,40 @@ func (e *emitter) funcCall(s *ir.Step, declared map[string]bool) []jen.Code {
 func (e *emitter) pipelinePrint(s *ir.Step, p *ir.Print) jen.Code {
 	args := []jen.Code{e.zen("Stdout").Call(jen.Id("zg_ctx"))}
 	for _, a := range p.Args {
-		switch {
-		case a.Result != "":
-			args = append(args, jen.Id(outputLocal(ir.OutputNamed(s, a.Result))))
-		case a.Input != "":
-			args = append(args, jen.Id(inputLocal(ir.InputNamed(s, a.Input))))
-		case a.Param != "":
-			args = append(args, jen.Id("zg_params").Dot(e.params[a.Param].Field))
-		default:
-			args = append(args, jen.Id(a.Literal))
+		if a.Expr != nil {
+			args = append(args, jen.Id(e.printExpr(s, a.Expr)))
+			continue
 		}
+		args = append(args, jen.Id(e.stepValue(s, a)))
 	}
 	return jen.Qual("fmt", "F"+strings.ToLower(p.Func[:1])+p.Func[1:]).Call(args...)
+}
+
+// stepValue is the adapter's Go expression for a print's argument.
+func (e *emitter) stepValue(s *ir.Step, a *ir.Arg) string {
+	switch {
+	case a.Result != "":
+		return outputLocal(ir.OutputNamed(s, a.Result))
+	case a.Input != "":
+		return inputLocal(ir.InputNamed(s, a.Input))
+	case a.Param != "":
+		return "zg_params." + e.params[a.Param].Field
+	}
+	return a.Literal
+}
+
+// printExpr is the expression's code with each reference replaced by the
+// adapter's variable for it.
+func (e *emitter) printExpr(s *ir.Step, x *ir.Expr) string {
+	var b strings.Builder
+	at := 0
+	for _, r := range x.Refs {
+		b.WriteString(x.Code[at:r.Off])
+		b.WriteString(e.stepValue(s, r.Arg))
+		at = r.Off + r.Len
+	}
+	b.WriteString(x.Code[at:])
+	return b.String()
 }
 
 // codecExpr builds the codec of a port: the runtime's constructor for a

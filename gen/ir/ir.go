@@ -182,6 +182,23 @@ type Arg struct {
 	Param   string `json:"param,omitempty"`   // a pipeline parameter
 	Literal string `json:"literal,omitempty"` // a constant Go expression
 	Result  string `json:"result,omitempty"`  // in a Print only: an output of the call's step (Port name)
+	// Expr, in a Print only, is a Go expression over the step's values,
+	// such as len(xs) or loss * 100.
+	Expr *Expr `json:"expr,omitempty"`
+}
+
+// Expr is Go source whose identifiers at Refs stand for a step's values.
+type Expr struct {
+	Code string `json:"code"`
+	Refs []*Ref `json:"refs"` // by offset, none overlapping
+}
+
+// Ref is one identifier of an Expr: Code[Off:Off+Len] stands for Arg,
+// which is a Result, an Input or a Param.
+type Ref struct {
+	Off int  `json:"off"`
+	Len int  `json:"len"`
+	Arg *Arg `json:"arg"`
 }
 
 // Port is a typed input or output of a step.

@@ -52,14 +52,14 @@ func zg_describeSeries(zg_params *Params) *zen.Step {
 		Name:     "series",
 		Func:     "Series",
 		Pos:      "../../testdata/notebooks/gonb_pipeline_prints/stats.ipynb:cell 3",
-		CodeHash: "dd99da62573b4510a733fc68b0b10050e9971859bb4d0dea80e4cabbf51bf59a",
+		CodeHash: "f78ffc772028288ccac81175192403011a8129870db909135ee4724a4ca8944c",
 		Outputs: []zen.Output{
 			{Name: "xs", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
 		},
 		Params: []string{"samples"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_out_xs := Series(zg_params.Samples)
-			fmt.Fprintln(zen.Stdout(zg_ctx), zg_out_xs)
+			fmt.Fprintln(zen.Stdout(zg_ctx), len(zg_out_xs), "samples:", zg_out_xs)
 			return zen.Save(zg_sc, "xs", zen.Numeric[[]float64](), zg_out_xs)
 		},
 	}
@@ -99,7 +99,7 @@ func zg_describeSpread(zg_params *Params) *zen.Step {
 		Name:     "spread",
 		Func:     "Spread",
 		Pos:      "../../testdata/notebooks/gonb_pipeline_prints/stats.ipynb:cell 3",
-		CodeHash: "9bef529f4d0186fac108730b4776240eda9786292eff65d34348469559ab6f25",
+		CodeHash: "eee3a7c66474186104963e9729d82dd1e4e5440cb391362d125addfbcfb9d9dc",
 		Inputs: []zen.Input{
 			{Name: "xs", Type: "[]float64", Codec: "numeric", From: "series"},
 			{Name: "mean", Type: "float64", Codec: "json", From: "mean"},
@@ -118,7 +118,7 @@ func zg_describeSpread(zg_params *Params) *zen.Step {
 				return zg_err
 			}
 			zg_out_lo, zg_out_hi := Spread(zg_in_xs, zg_in_mean)
-			fmt.Fprintln(zen.Stdout(zg_ctx), "above the mean by at most", zg_out_hi)
+			fmt.Fprintln(zen.Stdout(zg_ctx), "above the mean by at most", zg_out_hi, "or", float64(int(zg_out_hi*10))/10)
 			if zg_err := zen.Save(zg_sc, "lo", zen.JSON[float64](), zg_out_lo); zg_err != nil {
 				return zg_err
 			}
