@@ -101,7 +101,6 @@ func (a *analysis) findSteps(c *chunked) *layout {
 	a.checkNames()
 	a.magics()
 	a.toolDirectives()
-	a.refuseEmpty()
 	return a.layout
 }
 
@@ -147,6 +146,9 @@ func (a *analysis) buildIR(f *flow) (*ir.Pipeline, error) {
 	a.hashSteps()
 	a.flagParams()
 	a.expectations()
+	// Last, so that any problem found on the way, often in the cell that
+	// would have run, is said instead.
+	a.refuseEmpty()
 	if err := a.errs.Err(); err != nil {
 		return nil, err
 	}
