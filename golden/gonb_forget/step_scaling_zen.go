@@ -25,11 +25,11 @@ func zg_describeScaling(zg_params *Params) *zen.Step {
 		Name:     "scaling",
 		Func:     "Scaling",
 		Pos:      "../../testdata/notebooks/gonb_forget/forget.ipynb:cell 3",
-		CodeHash: "9b55a74e0b6366579a3caddd23b19f0505d4bf17706aaeae2d98595e44faadb9",
+		CodeHash: "013e43caea9b806a3c7f02c4358873d14f17737bb3cd451f46338c0726f44d3f",
 		CodeParts: []zen.CodePart{
-			{Pos: "../../testdata/notebooks/gonb_forget/forget.ipynb:cell 3", Digest: "a8d660c48e408e4b"},
-			{Name: "base", Pos: "../../testdata/notebooks/gonb_forget/forget.ipynb:cell 2", Digest: "7cbb4f9b449e2132"},
-			{Name: "scale", Pos: "../../testdata/notebooks/gonb_forget/forget.ipynb:cell 2", Digest: "e4ea1a726e181e40"},
+			{Pos: "../../testdata/notebooks/gonb_forget/forget.ipynb:cell 3", Digest: "fb1f6b9ea8d0fb62"},
+			{Name: "base", Pos: "../../testdata/notebooks/gonb_forget/forget.ipynb:cell 2", Digest: "0dd45fd518126c27"},
+			{Name: "scale", Pos: "../../testdata/notebooks/gonb_forget/forget.ipynb:cell 2", Digest: "c88576c9378da394"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			Scaling(zg_ctx)

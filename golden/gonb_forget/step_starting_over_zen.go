@@ -23,10 +23,10 @@ func zg_describeStartingOver(zg_params *Params) *zen.Step {
 		Name:     "starting_over",
 		Func:     "StartingOver",
 		Pos:      "../../testdata/notebooks/gonb_forget/forget.ipynb:cell 8",
-		CodeHash: "85355c4ad1c0620033dfa72ffbdd78b54bca694438924d6db998045fcddbb1a1",
+		CodeHash: "5f29c1f41d4930cd6b337169893275b64d099303ab504bda85ae8690377af8fc",
 		CodeParts: []zen.CodePart{
-			{Pos: "../../testdata/notebooks/gonb_forget/forget.ipynb:cell 8", Digest: "d6ec4ca99a207dc4"},
-			{Name: "shout", Pos: "../../testdata/notebooks/gonb_forget/forget.ipynb:cell 8", Digest: "d30ef0e2b5276765"},
+			{Pos: "../../testdata/notebooks/gonb_forget/forget.ipynb:cell 8", Digest: "5035b0fe39f77967"},
+			{Name: "shout", Pos: "../../testdata/notebooks/gonb_forget/forget.ipynb:cell 8", Digest: "814a093355d9be9b"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			StartingOver(zg_ctx)

@@ -52,7 +52,7 @@ func zg_describeSeries(zg_params *Params) *zen.Step {
 		Name:     "series",
 		Func:     "Series",
 		Pos:      "../../testdata/notebooks/gonb_pipeline_prints/stats.ipynb:cell 3",
-		CodeHash: "f78ffc772028288ccac81175192403011a8129870db909135ee4724a4ca8944c",
+		CodeHash: "d7b720dccce673ddf53da87fc125ee80237e40824b8581618b43480cf86f2449",
 		Outputs: []zen.Output{
 			{Name: "xs", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
 		},
@@ -70,10 +70,10 @@ func zg_describeMean(zg_params *Params) *zen.Step {
 		Name:     "mean",
 		Func:     "Mean",
 		Pos:      "../../testdata/notebooks/gonb_pipeline_prints/stats.ipynb:cell 3",
-		CodeHash: "42ec6c8d81721097b03f080e15433cbc1bac863d0d97d86fbaea2a405cf70380",
+		CodeHash: "73fa3aa06ea0d8c6c76b88bdc969e59c6ee576b430e8bea954706c0e639b7490",
 		CodeParts: []zen.CodePart{
-			{Pos: "../../testdata/notebooks/gonb_pipeline_prints/stats.ipynb:cell 3", Digest: "fce9bfce70cf616c"},
-			{Name: "samples", Pos: "../../testdata/notebooks/gonb_pipeline_prints/stats.ipynb:cell 2", Digest: "e6b05f506526daa5"},
+			{Pos: "../../testdata/notebooks/gonb_pipeline_prints/stats.ipynb:cell 3", Digest: "c75a75a84206e380"},
+			{Name: "samples", Pos: "../../testdata/notebooks/gonb_pipeline_prints/stats.ipynb:cell 2", Digest: "bbd677d0d787b0cb"},
 		},
 		Inputs: []zen.Input{
 			{Name: "xs", Type: "[]float64", Codec: "numeric", From: "series"},
@@ -99,7 +99,7 @@ func zg_describeSpread(zg_params *Params) *zen.Step {
 		Name:     "spread",
 		Func:     "Spread",
 		Pos:      "../../testdata/notebooks/gonb_pipeline_prints/stats.ipynb:cell 3",
-		CodeHash: "eee3a7c66474186104963e9729d82dd1e4e5440cb391362d125addfbcfb9d9dc",
+		CodeHash: "8e4bbe2b1962c40f9ad51ae36d5748b8c659ee84ed46113af99852fe009153b1",
 		Inputs: []zen.Input{
 			{Name: "xs", Type: "[]float64", Codec: "numeric", From: "series"},
 			{Name: "mean", Type: "float64", Codec: "json", From: "mean"},

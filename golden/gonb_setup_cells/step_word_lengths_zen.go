@@ -31,11 +31,11 @@ func zg_describeWordLengths(zg_params *Params) *zen.Step {
 		Name:     "word_lengths",
 		Func:     "WordLengths",
 		Pos:      "../../testdata/notebooks/gonb_setup_cells/setup.ipynb:cell 7",
-		CodeHash: "af377d4cb82d7b51578159c07b215b85bc114f22452bebac5eab1958e04affe4",
+		CodeHash: "c3a3d98b8fd8d7bf3e88f4ee3a8004b74e0c8ace94ceb9426f10dbf52e6ea514",
 		CodeParts: []zen.CodePart{
-			{Pos: "../../testdata/notebooks/gonb_setup_cells/setup.ipynb:cell 7", Digest: "3415c533345425f5"},
-			{Name: "lengths", Pos: "../../testdata/notebooks/gonb_setup_cells/setup.ipynb:cell 5", Digest: "aed48448d48b5b97"},
-			{Name: "words", Pos: "../../testdata/notebooks/gonb_setup_cells/setup.ipynb:cell 5", Digest: "413319481e43532b"},
+			{Pos: "../../testdata/notebooks/gonb_setup_cells/setup.ipynb:cell 7", Digest: "c996894b283d022b"},
+			{Name: "lengths", Pos: "../../testdata/notebooks/gonb_setup_cells/setup.ipynb:cell 5", Digest: "7c875bd7edf6f134"},
+			{Name: "words", Pos: "../../testdata/notebooks/gonb_setup_cells/setup.ipynb:cell 5", Digest: "63248ea302b942c5"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			WordLengths(zg_ctx)

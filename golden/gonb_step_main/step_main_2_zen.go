@@ -23,10 +23,10 @@ func zg_describeMain2(zg_params *Params) *zen.Step {
 		Name:     "main_2",
 		Func:     "Main2",
 		Pos:      "../../testdata/notebooks/gonb_step_main/shout.ipynb:cell 4",
-		CodeHash: "bfbc1b5d7804b4b8e2b167e81e599f0482cd35be478a7d618bf7904c3dccfbec",
+		CodeHash: "cb8bc2b90413fe2d492ab136b5b82b1ecc1b07a4200f34f4cd852b30bc2da6f8",
 		CodeParts: []zen.CodePart{
-			{Pos: "../../testdata/notebooks/gonb_step_main/shout.ipynb:cell 4", Digest: "abf5b077a1ef324e"},
-			{Name: "shout", Pos: "../../testdata/notebooks/gonb_step_main/shout.ipynb:cell 2", Digest: "d30ef0e2b5276765"},
+			{Pos: "../../testdata/notebooks/gonb_step_main/shout.ipynb:cell 4", Digest: "8d7790d2b87e3b20"},
+			{Name: "shout", Pos: "../../testdata/notebooks/gonb_step_main/shout.ipynb:cell 2", Digest: "814a093355d9be9b"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			Main2(zg_ctx)

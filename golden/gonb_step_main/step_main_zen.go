@@ -23,10 +23,10 @@ func zg_describeMain(zg_params *Params) *zen.Step {
 		Name:     "main",
 		Func:     "Main",
 		Pos:      "../../testdata/notebooks/gonb_step_main/shout.ipynb:cell 3",
-		CodeHash: "57ca49dadac5b0479c68ca6083f3a1be159d6364c47fe5fdd578585fae7fff8f",
+		CodeHash: "11ac93e0e760206933c93812ce1d1f27ebe6d473f293bda5affd1ddfaed4bea7",
 		CodeParts: []zen.CodePart{
-			{Pos: "../../testdata/notebooks/gonb_step_main/shout.ipynb:cell 3", Digest: "923aeccbcb4c7dca"},
-			{Name: "shout", Pos: "../../testdata/notebooks/gonb_step_main/shout.ipynb:cell 2", Digest: "d30ef0e2b5276765"},
+			{Pos: "../../testdata/notebooks/gonb_step_main/shout.ipynb:cell 3", Digest: "da6a1a0e5672070e"},
+			{Name: "shout", Pos: "../../testdata/notebooks/gonb_step_main/shout.ipynb:cell 2", Digest: "814a093355d9be9b"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			Main(zg_ctx)

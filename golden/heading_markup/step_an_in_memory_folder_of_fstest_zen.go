@@ -37,7 +37,7 @@ func zg_describeAnInMemoryFolderOfFstest(zg_params *Params) *zen.Step {
 		Func:     "AnInMemoryFolderOfFstest",
 		Doc:      "# An **in-memory** folder of [`fstest.MapFS`](https://pkg.go.dev/testing/fstest) files\n\nThe walk below needs a folder; this one lives in memory.",
 		Pos:      "../../testdata/notebooks/heading_markup/walk.ipynb:cell 2",
-		CodeHash: "4856ad642f0e615773b4113a153924f95e1055c34ef443f5f30d9eb75bea7305",
+		CodeHash: "6f2f2e139eacaa6a17abb358db6679ed41df7937ac5f4dc38c6fb26611726bb6",
 		Outputs: []zen.Output{
 			{Name: "folder", Type: "fstest.MapFS", Codec: "value", Show: zen.Shower(zen.Value[fstest.MapFS]())},
 		},

@@ -46,7 +46,7 @@ func zg_describeFixedWalkingAFolderWithA(zg_params *Params) *zen.Step {
 		Func:     "FixedWalkingAFolderWithA",
 		Doc:      "## <span style=\"color:green\">Fixed</span>: walking a folder with a function literal in the header of an `if` statement\n\nThe callback spans lines inside the `if` header.",
 		Pos:      "../../testdata/notebooks/heading_markup/walk.ipynb:cell 4",
-		CodeHash: "cca288f06d5debef3088f455c111d16b0ec7fac2cf1f7da423578326ad603082",
+		CodeHash: "774b1d4c4d160f773c5458bb510c63a2cdf7e91d0796ed2f1d49414faf6b8b95",
 		Inputs: []zen.Input{
 			{Name: "folder", Type: "fstest.MapFS", Codec: "value", From: "an_in_memory_folder_of_fstest"},
 		},

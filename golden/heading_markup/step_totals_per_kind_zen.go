@@ -33,7 +33,7 @@ func zg_describeTotalsPerKind(zg_params *Params) *zen.Step {
 		Func:     "TotalsPerKind",
 		Doc:      "## Totals<br>per <b>kind</b>",
 		Pos:      "../../testdata/notebooks/heading_markup/walk.ipynb:cell 6",
-		CodeHash: "2a01f427c0ba5279946466554d46adf66952b9700f4aab7bda6545f9788bf833",
+		CodeHash: "108c86f29bf4c1bc1f1c7ca4ca36ad818bd1fc532cd3e9a37cf2103144778664",
 		Inputs: []zen.Input{
 			{Name: "folder", Type: "fstest.MapFS", Codec: "value", From: "an_in_memory_folder_of_fstest"},
 		},

@@ -24,12 +24,12 @@ func zg_describePrimesBelowABound(zg_params *Params) *zen.Step {
 		Func:     "PrimesBelowABound",
 		Doc:      "Run it.",
 		Pos:      "../../testdata/notebooks/repl_main_called/primes.ipynb:cell 4",
-		CodeHash: "070c31e035d4dd7aebdbe8afdfbf7d183a130ff0e9963dea35274e42aa6843c3",
+		CodeHash: "52e3acc993967d9bc98218a0b06c20ef897abd37ee844a6924163e4614584bc6",
 		CodeParts: []zen.CodePart{
-			{Pos: "../../testdata/notebooks/repl_main_called/primes.ipynb:cell 4", Digest: "e0bfc6dfb30e0452"},
-			{Name: "bound", Pos: "../../testdata/notebooks/repl_main_called/primes.ipynb:cell 2", Digest: "948a81358b9dd725"},
-			{Name: "isPrime", Pos: "../../testdata/notebooks/repl_main_called/primes.ipynb:cell 2", Digest: "6ccd102b76e91fc6"},
-			{Name: "main", Pos: "../../testdata/notebooks/repl_main_called/primes.ipynb:cell 2", Digest: "2603cceca2eb09ce"},
+			{Pos: "../../testdata/notebooks/repl_main_called/primes.ipynb:cell 4", Digest: "3801b287e15d8784"},
+			{Name: "bound", Pos: "../../testdata/notebooks/repl_main_called/primes.ipynb:cell 2", Digest: "63021c4398a53d1e"},
+			{Name: "isPrime", Pos: "../../testdata/notebooks/repl_main_called/primes.ipynb:cell 2", Digest: "9c16445a42d9c4d8"},
+			{Name: "main", Pos: "../../testdata/notebooks/repl_main_called/primes.ipynb:cell 2", Digest: "456d5202f85d7d32"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			PrimesBelowABound(zg_ctx)

@@ -39,7 +39,7 @@ func zg_describeParseTheRawLatenciesOne(zg_params *Params) *zen.Step {
 		Func:     "ParseTheRawLatenciesOne",
 		Doc:      "# Parse the <span style=\"color:gray\">raw</span> latencies, one number of milliseconds per request, as the load balancer logs them",
 		Pos:      "../../testdata/notebooks/script_implicit_params/latency.go:21",
-		CodeHash: "05d6dfa4174b597a9b13a34791a98a391e74e36e833d519b844ea5cb096038f3",
+		CodeHash: "8a3b4e747eb9cc482478b7a740923b55eb75e0a59bd108d69c6ad34d02956e99",
 		Outputs: []zen.Output{
 			{Name: "latencies", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
 		},

@@ -37,7 +37,7 @@ func zg_describeSlowRequests(zg_params *Params) *zen.Step {
 		Func:     "SlowRequests",
 		Doc:      "## Slow requests",
 		Pos:      "../../testdata/notebooks/script_implicit_params/latency.go:35",
-		CodeHash: "7db8d1bb907e195480b2a811552b141bde39b6bb5c3418b3eb1475dd79c5bc61",
+		CodeHash: "ae4dcc83df90bc5ef08aedd57f30339116f803d79da8ff671e3a39c931522eca",
 		Inputs: []zen.Input{
 			{Name: "latencies", Type: "[]float64", Codec: "numeric", From: "parse_the_raw_latencies_one"},
 		},
