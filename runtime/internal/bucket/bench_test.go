@@ -40,8 +40,8 @@ func patternDigest(n int64) string {
 }
 
 // BenchmarkS3Upload1GiB writes a 1 GiB artifact through the store
-// (hashed, multipart to a temporary key, then named by a server-side
-// copy); BenchmarkS3RawPut1GiB is the server's own PUT of the same bytes
+// (hashed and kept in a local file, then uploaded in parts to its
+// digest's key); BenchmarkS3RawPut1GiB is the server's own PUT of the same bytes
 // through the SDK's multipart uploader with the same part size. The
 // target is ≥ 70 % of the raw throughput.
 func BenchmarkS3Upload1GiB(b *testing.B) {
