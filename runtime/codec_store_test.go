@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"context"
 	"errors"
 	"math"
 	"os"
@@ -16,7 +17,7 @@ import (
 // back through the store's verifying reader, as Save and Load do.
 func storeRoundTrip[T any](t *testing.T, s blob.Store, c Codec[T], v T) string {
 	t.Helper()
-	w, err := s.Create()
+	w, err := s.Create(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"context"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -201,7 +202,7 @@ func TestStoreMigratedFromVersion2(t *testing.T) {
 		if err := rows.Scan(&digest, &b); err != nil {
 			t.Fatal(err)
 		}
-		w, err := blobs.Create()
+		w, err := blobs.Create(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -33,6 +33,7 @@ const InlineThreshold = 16 << 10
 // it, streams everything to a new blob instead, so a large artifact is never
 // held in memory whole.
 type localWriter struct {
+	ctx   context.Context
 	blobs blob.Store
 	buf   []byte
 	spill blob.Writer // nil while the bytes fit inline
@@ -49,8 +50,8 @@ var _ Store = Local{}
 func NewLocal(blobs blob.Store) Local { return Local{blobs} }
 
 // Create starts an artifact whose bytes spill to the blobs when large.
-func (l Local) Create(context.Context) Writer {
-	return &localWriter{blobs: l.blobs}
+func (l Local) Create(ctx context.Context) Writer {
+	return &localWriter{ctx: ctx, blobs: l.blobs}
 }
 
 func (w *localWriter) Write(p []byte) (int, error) {
@@ -59,7 +60,7 @@ func (w *localWriter) Write(p []byte) (int, error) {
 		return len(p), nil
 	}
 	if w.spill == nil {
-		bw, err := w.blobs.Create()
+		bw, err := w.blobs.Create(w.ctx)
 		if err != nil {
 			return 0, StoreErr(err)
 		}

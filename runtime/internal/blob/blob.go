@@ -9,6 +9,7 @@
 package blob
 
 import (
+	"context"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -32,8 +33,9 @@ const DigestPrefix = "sha256:"
 type Store interface {
 	// Create starts a new blob; bytes written are hashed (SHA-256) as they
 	// stream to a temporary file. The blob gets its digest name only on
-	// Commit.
-	Create() (Writer, error)
+	// Commit. Cancelling ctx stops a Commit that is still sending the
+	// bytes somewhere (an object store's upload) and makes it fail.
+	Create(ctx context.Context) (Writer, error)
 	// Open returns a reader that verifies the digest while reading. When the
 	// bytes do not match, the Read that would deliver the last of them
 	// returns an error wrapping ErrCorrupt (naming the digest) instead; no

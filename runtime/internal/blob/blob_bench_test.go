@@ -1,6 +1,7 @@
 package blob
 
 import (
+	"context"
 	"encoding/binary"
 	"io"
 	"testing"
@@ -18,7 +19,7 @@ func BenchmarkCommitSmallBlob(b *testing.B) {
 	for b.Loop() {
 		binary.LittleEndian.PutUint64(content, i)
 		i++
-		w, err := s.Create()
+		w, err := s.Create(context.Background())
 		if err != nil {
 			b.Fatal(err)
 		}

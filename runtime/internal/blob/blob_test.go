@@ -2,6 +2,7 @@ package blob
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -48,7 +49,7 @@ func openStore(t testing.TB) *Local {
 
 func put(t testing.TB, s Store, content []byte) string {
 	t.Helper()
-	w, err := s.Create()
+	w, err := s.Create(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +163,7 @@ func TestRoundTrip(t *testing.T) {
 func TestWriteInPieces(t *testing.T) {
 	s := openStore(t)
 	content := pattern(100_000, 3)
-	w, err := s.Create()
+	w, err := s.Create(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +328,7 @@ func TestInvalidDigest(t *testing.T) {
 
 func TestAbortLeavesNothing(t *testing.T) {
 	s := openStore(t)
-	w, err := s.Create()
+	w, err := s.Create(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -354,7 +355,7 @@ func TestAbortLeavesNothing(t *testing.T) {
 func TestCommitIsIdempotent(t *testing.T) {
 	s := openStore(t)
 	content := []byte("same bytes")
-	w, err := s.Create()
+	w, err := s.Create(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -404,7 +405,7 @@ func TestConcurrentIdenticalContent(t *testing.T) {
 	errs := make([]error, writers)
 	for i := range writers {
 		wg.Go(func() {
-			w, err := s.Create()
+			w, err := s.Create(context.Background())
 			if err != nil {
 				errs[i] = err
 				return
@@ -490,7 +491,7 @@ func TestOpenLocalSweepsStaleTemp(t *testing.T) {
 
 func TestFailedWriteDoomsTheBlob(t *testing.T) {
 	s := openStore(t)
-	w, err := s.Create()
+	w, err := s.Create(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

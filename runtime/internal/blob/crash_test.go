@@ -2,6 +2,7 @@ package blob
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -40,7 +41,7 @@ func writeForever(dir string) {
 	}
 	out := bufio.NewWriter(os.Stdout)
 	for i := 0; ; i++ {
-		w, err := s.Create()
+		w, err := s.Create(context.Background())
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
@@ -72,7 +73,7 @@ func writeSameContent(dir string) {
 	}
 	content := pattern(256<<10, 42)
 	for range 50 {
-		w, err := s.Create()
+		w, err := s.Create(context.Background())
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)

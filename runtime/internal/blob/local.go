@@ -1,6 +1,7 @@
 package blob
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -106,8 +107,9 @@ func (l *Local) objectPath(digest string) (string, error) {
 	return filepath.Join(l.objects, hexSum[:2], hexSum[2:]), nil
 }
 
-// Create starts a new blob in a temporary file.
-func (l *Local) Create() (Writer, error) {
+// Create starts a new blob in a temporary file. A local commit is a
+// rename, too short to be worth stopping, so ctx is not used.
+func (l *Local) Create(context.Context) (Writer, error) {
 	if l.readOnly {
 		return nil, fmt.Errorf("create blob: the store in %s is open read-only", l.dir)
 	}

@@ -49,7 +49,7 @@ func BenchmarkS3Upload1GiB(b *testing.B) {
 	s := open(b, u+"&request_checksum_calculation=when_required")
 	b.SetBytes(gib)
 	for range b.N {
-		w, err := s.Create()
+		w, err := s.Create(context.Background())
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -81,7 +81,7 @@ func BenchmarkS3RawPut1GiB(b *testing.B) {
 func BenchmarkS3Download1GiB(b *testing.B) {
 	_, u := servertest.S3Bucket(b)
 	s := open(b, u)
-	w, _ := s.Create()
+	w, _ := s.Create(context.Background())
 	io.CopyBuffer(w, &pattern{n: gib}, make([]byte, 1<<20))
 	d, _, err := w.Commit()
 	if err != nil {

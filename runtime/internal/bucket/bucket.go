@@ -172,8 +172,9 @@ func (s *Store) Verify(digest string) error {
 	return err
 }
 
-// Create starts a blob.
-func (s *Store) Create() (zblob.Writer, error) { return newWriter(s), nil }
+// Create starts a blob whose upload stops, leaving nothing, when ctx is
+// cancelled.
+func (s *Store) Create(ctx context.Context) (zblob.Writer, error) { return newWriter(ctx, s), nil }
 
 // Check proves the bucket reachable and writable: it writes, reads back and
 // deletes a small object. The error says which of these failed.

@@ -2,6 +2,7 @@ package bucket_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -66,7 +67,7 @@ func digestOf(b []byte) string {
 
 func put(t *testing.T, s *bucket.Store, b []byte) string {
 	t.Helper()
-	w, err := s.Create()
+	w, err := s.Create(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +163,7 @@ func TestNoHalfWrittenObject(t *testing.T) {
 		tmp := t.TempDir()
 		t.Setenv("TMPDIR", tmp)              // where a large upload's bytes wait for their digest
 		b := bytes.Repeat([]byte{7}, 40<<20) // more than one part
-		w, err := s.Create()
+		w, err := s.Create(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -193,7 +194,7 @@ func TestUnreachableServer(t *testing.T) {
 	q.Set("endpoint", "http://127.0.0.1:1")
 	u.RawQuery = q.Encode()
 	s := open(t, u.String())
-	w, err := s.Create()
+	w, err := s.Create(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +213,7 @@ func TestStreamsLargeObjects(t *testing.T) {
 		for i := range b {
 			b[i] = byte(i * 31)
 		}
-		w, err := s.Create()
+		w, err := s.Create(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -277,4 +278,33 @@ func TestCheck(t *testing.T) {
 	} else {
 		t.Log(err)
 	}
+}
+
+// TestCancelledUpload: an upload whose step is cancelled fails its Commit
+// with the cancellation, naming the store, and leaves nothing in the
+// bucket nor on the local disk.
+func TestCancelledUpload(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *bucket.Store) {
+		tmp := t.TempDir()
+		t.Setenv("TMPDIR", tmp)
+		ctx, cancel := context.WithCancel(t.Context())
+		w, err := s.Create(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(bytes.Repeat([]byte{9}, 20<<20)); err != nil { // more than one part
+			t.Fatal(err)
+		}
+		cancel()
+		d, _, err := w.Commit()
+		if d != "" || !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), s.Name()) {
+			t.Errorf("commit of a cancelled upload: %q, %v; want context.Canceled naming %s", d, err, s.Name())
+		}
+		if got := keys(t, s); len(got) != 0 {
+			t.Errorf("a cancelled upload left %v", got)
+		}
+		if left, _ := os.ReadDir(tmp); len(left) != 0 {
+			t.Errorf("a cancelled upload left %d local files", len(left))
+		}
+	})
 }

@@ -25,6 +25,7 @@ import (
 // costs one upload, where a temporary object and a server-side copy cost
 // the server the bytes twice (measured at half the throughput of a raw PUT).
 type writer struct {
+	ctx   context.Context // the step's: cancelling it stops the upload
 	s     *Store
 	hash  hash.Hash
 	size  int64
@@ -36,8 +37,8 @@ type writer struct {
 	err    error
 }
 
-func newWriter(s *Store) *writer {
-	return &writer{s: s, hash: sha256.New()}
+func newWriter(ctx context.Context, s *Store) *writer {
+	return &writer{ctx: ctx, s: s, hash: sha256.New()}
 }
 
 func (w *writer) Write(p []byte) (int, error) {
@@ -79,7 +80,7 @@ func (w *writer) Commit() (string, int64, error) {
 	defer w.discard()
 	w.digest = zblob.DigestPrefix + hex.EncodeToString(w.hash.Sum(nil))
 	k, _ := key(w.digest)
-	ctx := context.Background()
+	ctx := w.ctx
 	exists, err := w.s.bucket.Exists(ctx, k)
 	if err != nil {
 		w.err = fmt.Errorf("upload to %s: %w", w.s.name, explain(err))
