@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/jackc/pgx/v5"
 
 	zen "github.com/zengen-dev/zengen/runtime"
 	_ "github.com/zengen-dev/zengen/runtime/teamstack"
@@ -189,6 +191,15 @@ func TestHelperProcess(t *testing.T) {
 	json.Unmarshal([]byte(args), &argv)
 	engine.AttachRunReport() // when a test supervises this process as run's parent does
 	p := chain(counters(), os.Getenv("ZEN_TEAMSTACK_BLOCK"))
+	if mark, goOn := os.Getenv("ZEN_TEAMSTACK_MARK"), os.Getenv("ZEN_TEAMSTACK_GO"); mark != "" {
+		run := p.Steps[1].Run
+		p.Steps[1].Run = func(ctx context.Context, sc *zen.StepContext) error {
+			os.WriteFile(mark, nil, 0o644)
+			for waitFor(goOn) != nil {
+			}
+			return run(ctx, sc)
+		}
+	}
 	if os.Getenv("ZEN_TEAMSTACK_EXIT") != "" {
 		p.Steps[1].Run = func(context.Context, *zen.StepContext) error { os.Exit(3); return nil }
 	}
@@ -393,4 +404,79 @@ func Name(storeURL string) string {
 	u, _ := url.Parse(storeURL)
 	u.RawQuery = ""
 	return u.String()
+}
+
+// waitFor waits up to 30 s for path to exist.
+func waitFor(path string) error {
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if _, err := os.Stat(path); err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s never appeared", path)
+		}
+	}
+}
+
+// TestPostgresDownMidRun stops the records' PostgreSQL server (a cluster
+// of the test's own, by its PID) while step b runs: the run fails naming
+// the server, no artifact record points to an object the bucket lacks,
+// and once the server is back the run resumes.
+func TestPostgresDownMidRun(t *testing.T) {
+	pg := servertest.OwnPostgres(t)
+	bucket, u := servertest.S3Bucket(t)
+	s := stack{name: "own postgres+s3", home: t.TempDir(), args: []string{"--db", pg.DSN, "--store", u}}
+	dir := t.TempDir()
+	mark, goOn := filepath.Join(dir, "b-started"), filepath.Join(dir, "go-on")
+	cmd := helper(s, "")
+	cmd.Env = append(cmd.Env, "ZEN_TEAMSTACK_MARK="+mark, "ZEN_TEAMSTACK_GO="+goOn)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitFor(mark); err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("the helper never reached step b: %v\n%s", err, out.String())
+	}
+	pg.Stop(t)
+	os.WriteFile(goOn, nil, 0o644)
+	err := cmd.Wait()
+	server := strings.TrimPrefix(strings.Split(pg.DSN, "/postgres")[0], "postgres://zen@")
+	failed := regexp.MustCompile(`(?m)^✗ \w+ failed: .*` + regexp.QuoteMeta(server))
+	if err == nil || !failed.MatchString(out.String()) {
+		t.Fatalf("run with PostgreSQL stopped during step b: %v; want a failure naming %s\n%s", err, server, out.String())
+	}
+	t.Logf("with PostgreSQL stopped:\n%s", out.String())
+
+	pg.Start(t)
+	runs := counters()
+	p := chain(runs, "")
+	s.mustRun(t, p, "--resume", "latest")
+	// a's record was written before the server stopped; b's was lost
+	// with it, so b runs again.
+	if got := [3]int32{runs["a"].Load(), runs["b"].Load(), runs["c"].Load()}; got != [3]int32{0, 1, 1} {
+		t.Errorf("resume ran %v, want a reused and b, c run", got)
+	}
+	conn, err := pgx.Connect(t.Context(), pg.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	rows, err := conn.Query(t.Context(), "SELECT digest FROM artifacts WHERE digest NOT IN (SELECT digest FROM inline_artifacts)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	digests, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil || len(digests) == 0 {
+		t.Fatalf("artifact records in the store: %v, %v; want b's and c's", digests, err)
+	}
+	for _, d := range digests {
+		hexSum := strings.TrimPrefix(d, "sha256:")
+		if _, err := servertest.S3Client(t).HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String(bucket),
+			Key: aws.String("objects/" + hexSum[:2] + "/" + hexSum[2:])}); err != nil {
+			t.Errorf("artifact record %s has no object: %v", d, err)
+		}
+	}
 }
