@@ -130,7 +130,7 @@ func TestMigrationTwoKeepsTheRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{ms[0].sql, "PRAGMA user_version = 1",
+	for _, q := range []string{ms[0].SQL, "PRAGMA user_version = 1",
 		`INSERT INTO pipelines VALUES ('p', 'p.ipynb', 1)`,
 		`INSERT INTO runs (id, pipeline, status, params, args, started_at, heartbeat_at, pid, hostname)
 			VALUES ('r', 'p', 'succeeded', '{}', '[]', 1, 1, 1, 'h')`,

@@ -18,11 +18,8 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
+	"github.com/zengen-dev/zengen/runtime/internal/migration"
 	"os"
-	"path"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -45,37 +42,8 @@ type DB struct {
 // migrate a database: "zenm" in ASCII.
 const migrationLock = 0x7a656e6d
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-func loadMigrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFiles, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, e := range entries {
-		num, _, ok := strings.Cut(e.Name(), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("migration %s: name must start with a number and '_'", e.Name())
-		}
-		b, err := migrationFiles.ReadFile(path.Join("migrations", e.Name()))
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	for i, m := range ms {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %s: expected number %d", m.name, i+1)
-		}
-	}
-	return ms, nil
+func loadMigrations() ([]migration.Migration, error) {
+	return migration.Load(migrationFiles, "migrations")
 }
 
 // SchemaVersion is the newest schema this binary knows.
@@ -198,8 +166,8 @@ func (d *DB) migrate(ctx context.Context) error {
 		return tx.Commit(ctx)
 	}
 	for _, m := range ms[current:] {
-		if _, err := tx.Exec(ctx, m.sql); err != nil {
-			return fmt.Errorf("metadata store %s: migration %s: %w", d.name, m.name, err)
+		if _, err := tx.Exec(ctx, m.SQL); err != nil {
+			return fmt.Errorf("metadata store %s: migration %s: %w", d.name, m.Name, err)
 		}
 	}
 	if _, err := tx.Exec(ctx, `UPDATE zen_schema SET version = $1`, len(ms)); err != nil {
