@@ -108,6 +108,14 @@ func (a *analysis) chunkCells() bool {
 		for _, it := range items {
 			a.syntaxCheck(it)
 		}
+		if len(a.errs) > before && a.roles[c] == roleCode {
+			if note, rejected := a.rejectedCell(c, a.errs[before:]); rejected {
+				a.errs = a.errs[:before]
+				a.roles[c] = roleRejected
+				a.p.Notes = append(a.p.Notes, note)
+				continue
+			}
+		}
 		if len(a.errs) > before {
 			ok = false
 		}
@@ -263,7 +271,7 @@ func (a *analysis) magics() {
 			case parser.MagicMain, parser.MagicArgs, parser.MagicExec:
 				// The flags they pass become params (flags.go).
 			case parser.MagicShell, parser.MagicOther:
-				if a.roles[c] == roleSetup || a.nb.Dialect == parser.DialectGoNB && declarationMagic(m) {
+				if a.roles[c] == roleSetup || a.roles[c] == roleRejected || a.nb.Dialect == parser.DialectGoNB && declarationMagic(m) {
 					// Left out, or understood (declmemory.go).
 					continue
 				}

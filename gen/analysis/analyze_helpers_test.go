@@ -17,6 +17,9 @@ type cell struct {
 	src    string
 	tags   []string
 	stdout string // recorded stream output; the cell counts as executed
+	// stderr and kernelError are a recorded stderr stream and the evalue
+	// of a recorded error output.
+	stderr, kernelError string
 	// noCount records stdout with a null execution_count, as tools that
 	// clear counts but keep outputs leave a cell.
 	noCount bool
@@ -29,7 +32,10 @@ func notebook(t testing.TB, kernel string, cells ...cell) *parser.Notebook {
 	type output struct {
 		OutputType string   `json:"output_type"`
 		Name       string   `json:"name"`
-		Text       []string `json:"text"`
+		Text       []string `json:"text,omitempty"`
+		Ename      string   `json:"ename,omitempty"`
+		Evalue     string   `json:"evalue,omitempty"`
+		Traceback  []string `json:"traceback,omitempty"`
 	}
 	type jcell struct {
 		CellType       string         `json:"cell_type"`
@@ -53,6 +59,12 @@ func notebook(t testing.TB, kernel string, cells ...cell) *parser.Notebook {
 				jc.ExecutionCount = &n
 			}
 			jc.Outputs = []output{{OutputType: "stream", Name: "stdout", Text: []string{c.stdout}}}
+		}
+		if c.stderr != "" {
+			jc.Outputs = append(jc.Outputs, output{OutputType: "stream", Name: "stderr", Text: []string{c.stderr}})
+		}
+		if c.kernelError != "" {
+			jc.Outputs = append(jc.Outputs, output{OutputType: "error", Ename: "ERROR", Evalue: c.kernelError, Traceback: []string{c.kernelError}})
 		}
 		jcells = append(jcells, jc)
 	}

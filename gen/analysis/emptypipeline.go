@@ -16,7 +16,7 @@ func (a *analysis) refuseEmpty() {
 	if len(a.cellSteps) > 0 || len(a.funcSteps) > 0 || len(a.errs) > 0 {
 		return
 	}
-	var code, skipped, setup, files, declOnly, empty int
+	var code, skipped, setup, rejected, files, declOnly, empty int
 	var main *item
 	for _, c := range a.nb.Cells {
 		if c.Kind != parser.Code {
@@ -28,6 +28,8 @@ func (a *analysis) refuseEmpty() {
 			skipped++
 		case a.roles[c] == roleSetup:
 			setup++
+		case a.roles[c] == roleRejected:
+			rejected++
 		case c.WriteFile != nil:
 			files++
 		case a.roles[c] == roleCode && len(a.cellItems[c]) > 0:
@@ -58,6 +60,7 @@ func (a *analysis) refuseEmpty() {
 	}
 	add(skipped, "skipped")
 	add(setup, "with only shell lines and magics")
+	add(rejected, "rejected by the kernel")
 	add(files, "writing a file (%%writefile)")
 	add(declOnly, "with only declarations")
 	add(empty, "with no code")

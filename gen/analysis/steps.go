@@ -43,6 +43,7 @@ const (
 	roleParams                   // the parameters cell
 	rolePipeline                 // the //zen:pipeline composition cell
 	roleSetup                    // only shell lines and magics (setupcells.go)
+	roleRejected                 // the kernel refused to compile it (rejectedcells.go)
 )
 
 // directive returns the first directive of cell named name, if any.
@@ -273,7 +274,7 @@ func (a *analysis) assignCells(consumed map[*parser.Directive]bool) {
 			role = rolePipeline
 			a.roles[c] = role
 		}
-		if role == roleSetup {
+		if role == roleSetup || role == roleRejected {
 			// Not code of the step around it, nor an end to that step.
 			continue
 		}
