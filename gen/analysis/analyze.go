@@ -93,6 +93,13 @@ func (a *analysis) chunkCells() bool {
 			a.skippedItems = append(a.skippedItems, items...)
 			continue
 		}
+		if a.roles[c] == roleCode && shellCommentCell(a.nb, c) {
+			if leftOut, ok := setupCell(a.nb, c, nil); ok {
+				a.roles[c] = roleSetup
+				a.p.Notes = append(a.p.Notes, a.setupNote(c, leftOut))
+				continue
+			}
+		}
 		before := len(a.errs)
 		ch := &chunker{nb: a.nb, errs: &a.errs}
 		items := ch.cellItems(c)

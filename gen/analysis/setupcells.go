@@ -3,6 +3,7 @@ package analysis
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/zengen-dev/zengen/gen/ir"
@@ -91,4 +92,25 @@ func (a *analysis) setupNote(c *parser.Cell, leftOut []string) *ir.Note {
 		Msg:  fmt.Sprintf("left out of the pipeline: the cell holds only shell lines and magics (%s)", what),
 		Hint: "such a cell sets up or explores the kernel's environment, which a pipeline step does not do; tag it skip (or add a //zen:skip line) to say so and silence this note",
 	}
+}
+
+// shellCommentCell reports whether a GoNB cell is a shell script with
+// comments: shell lines, and `#` lines where a Go cell would have code (a
+// Colab setup cell opens with `#@title …`). There `#` is the shell's
+// comment; a `#` line beside Go code stays a syntax error.
+func shellCommentCell(nb *parser.Notebook, c *parser.Cell) bool {
+	if nb.Dialect != parser.DialectGoNB || !slices.ContainsFunc(c.Magics, func(m parser.Magic) bool { return m.Kind == parser.MagicShell }) {
+		return false
+	}
+	comments := false
+	for l := range strings.Lines(c.Code) {
+		switch l = strings.TrimSpace(l); {
+		case l == "":
+		case strings.HasPrefix(l, "#"):
+			comments = true
+		default:
+			return false
+		}
+	}
+	return comments
 }

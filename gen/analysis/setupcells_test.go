@@ -31,6 +31,21 @@ func TestNotSetupCells(t *testing.T) {
 				"\thint: move it to a cell tagged skip or //zen:skip",
 		},
 		{
+			// Only a cell of shell lines reads # as the shell's comment.
+			name:   "# line beside Go code",
+			kernel: "gonb",
+			cells:  []cell{code("#@title Run\n!ls\n%%\nfmt.Println(1)")},
+			want: "nb.ipynb:cell 1:1:1: syntax error: illegal character U+0023 '#'\n" +
+				"\thint: Go comments start with //; a cell written for another kernel (a Colab setup cell, say) can be tagged skip",
+		},
+		{
+			name:   "# lines and shell lines outside GoNB",
+			kernel: "gophernotes",
+			cells:  []cell{code("#@title Install\n!ls"), code("println(1)")},
+			want: "nb.ipynb:cell 1:1:1: syntax error: illegal character U+0023 '#'\n" +
+				"\thint: Go comments start with //; a cell written for another kernel (a Colab setup cell, say) can be tagged skip",
+		},
+		{
 			name:   "%rm outside GoNB",
 			kernel: "gophernotes",
 			cells:  []cell{code("x := 1\nprintln(x)"), code("%rm x")},
