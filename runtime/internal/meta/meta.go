@@ -143,20 +143,6 @@ func (d *DB) checkVersion(current, known int) error {
 	return nil
 }
 
-func nanos(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixNano()
-}
-
-func fromNanos(n int64) time.Time {
-	if n == 0 {
-		return time.Time{}
-	}
-	return time.Unix(0, n).UTC()
-}
-
 // retryBusy retries f while SQLite reports SQLITE_BUSY. busy_timeout covers
 // ordinary lock waits, but not the first connection of two processes to a
 // brand-new store: switching it to WAL needs an exclusive lock that SQLite

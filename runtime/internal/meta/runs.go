@@ -77,20 +77,20 @@ func (d *DB) CreateRun(ctx context.Context, r *Run) error {
 	r.Hostname = d.hostname
 	_, err := d.exec(ctx, `INSERT INTO runs (id, pipeline, status, params, args, resumed_from,
 		started_at, heartbeat_at, pid, hostname) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.ID, r.Pipeline, r.Status, r.Params, r.Args, r.ResumedFrom, nanos(r.StartedAt), nanos(r.StartedAt), r.PID, r.Hostname)
+		r.ID, r.Pipeline, r.Status, r.Params, r.Args, r.ResumedFrom, Nanos(r.StartedAt), Nanos(r.StartedAt), r.PID, r.Hostname)
 	return err
 }
 
 // FinishRun sets the final status of a run.
 func (d *DB) FinishRun(ctx context.Context, id, status, errText string, ended time.Time) error {
 	_, err := d.exec(ctx, `UPDATE runs SET status = ?, error = ?, ended_at = ? WHERE id = ?`,
-		status, errText, nanos(ended), id)
+		status, errText, Nanos(ended), id)
 	return err
 }
 
 // Heartbeat tells other processes that the run is alive.
 func (d *DB) Heartbeat(ctx context.Context, id string, t time.Time) error {
-	_, err := d.exec(ctx, `UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status = 'running'`, nanos(t), id)
+	_, err := d.exec(ctx, `UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status = 'running'`, Nanos(t), id)
 	return err
 }
 
@@ -147,7 +147,7 @@ func (d *DB) MarkInterrupted(ctx context.Context) ([]string, error) {
 // processGone reports whether the process of a running run is dead: not
 // alive on this host, or silent for longer than StaleHeartbeat.
 func (d *DB) processGone(pid int, host string, beat int64, now time.Time) bool {
-	return (host == d.hostname && !ProcessAlive(pid)) || now.Sub(fromNanos(beat)) > StaleHeartbeat
+	return (host == d.hostname && !ProcessAlive(pid)) || now.Sub(FromNanos(beat)) > StaleHeartbeat
 }
 
 const runColumns = `id, pipeline, status, params, args, resumed_from, started_at, ended_at, pid, hostname, error`
@@ -157,7 +157,7 @@ func scanRun(sc interface{ Scan(...any) error }) (Run, error) {
 	var started, ended int64
 	err := sc.Scan(&r.ID, &r.Pipeline, &r.Status, &r.Params, &r.Args, &r.ResumedFrom, &started, &ended,
 		&r.PID, &r.Hostname, &r.Error)
-	r.StartedAt, r.EndedAt = fromNanos(started), fromNanos(ended)
+	r.StartedAt, r.EndedAt = FromNanos(started), FromNanos(ended)
 	return r, err
 }
 

@@ -76,7 +76,7 @@ type Metric struct {
 // StartStep records a step run as running and sets sr.ID.
 func (d *DB) StartStep(ctx context.Context, sr *StepRun) error {
 	sr.Status = StepRunning
-	res, err := d.exec(ctx, insertRunningStep, sr.RunID, sr.Pipeline, sr.Step, sr.Status, sr.Attempt, nanos(sr.StartedAt), sr.CodeHash)
+	res, err := d.exec(ctx, insertRunningStep, sr.RunID, sr.Pipeline, sr.Step, sr.Status, sr.Attempt, Nanos(sr.StartedAt), sr.CodeHash)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func (d *DB) FinishStep(ctx context.Context, sr *StepRun) error {
 }
 
 func (d *DB) finishStep(ctx context.Context, tx *sql.Tx, sr *StepRun) error {
-	values := []any{sr.Status, sr.Attempt, nanos(sr.StartedAt), nanos(sr.EndedAt), sr.CodeHash, sr.CacheKey,
+	values := []any{sr.Status, sr.Attempt, Nanos(sr.StartedAt), Nanos(sr.EndedAt), sr.CodeHash, sr.CacheKey,
 		sr.Components, sr.CacheNote, sr.CachedFrom, sr.Error, sr.Position, sr.Stack}
 	if sr.ID == 0 {
 		res, err := d.txExec(ctx, tx, insertFinishedStep, append([]any{sr.RunID, sr.Pipeline, sr.Step}, values...)...)
@@ -189,7 +189,7 @@ func scanStep(sc interface{ Scan(...any) error }) (StepRun, error) {
 	var started, ended int64
 	err := sc.Scan(&s.ID, &s.RunID, &s.Pipeline, &s.Step, &s.Status, &s.Attempt, &started, &ended, &s.CodeHash,
 		&s.CacheKey, &s.Components, &s.CacheNote, &s.CachedFrom, &s.Error, &s.Position, &s.Stack)
-	s.StartedAt, s.EndedAt = fromNanos(started), fromNanos(ended)
+	s.StartedAt, s.EndedAt = FromNanos(started), FromNanos(ended)
 	return s, err
 }
 
@@ -223,7 +223,7 @@ func (d *DB) fillStep(ctx context.Context, s *StepRun, withLog bool) error {
 			rows.Close()
 			return err
 		}
-		a.Inline = inlineBytes(inline, a.Inline)
+		a.Inline = InlineBytes(inline, a.Inline)
 		s.Outputs = append(s.Outputs, a)
 	}
 	rows.Close()
@@ -337,16 +337,4 @@ func (d *DB) LatestSuccess(ctx context.Context, pipeline, step string) (*StepRun
 func (d *DB) PreviousKeyed(ctx context.Context, sr StepRun) (*StepRun, error) {
 	return d.queryStep(ctx, `pipeline = ? AND step = ? AND components != '' AND id < ?
 		ORDER BY id DESC LIMIT 1`, sr.Pipeline, sr.Step, sr.ID)
-}
-
-// inlineBytes is the Inline field of a scanned artifact: a zero-length
-// inline artifact scans as nil, which would make it look like a blob.
-func inlineBytes(inline bool, b []byte) []byte {
-	switch {
-	case !inline:
-		return nil
-	case b == nil:
-		return []byte{}
-	}
-	return b
 }

@@ -58,7 +58,7 @@ func (t *Tx) Rollback() error { return t.tx.Rollback() }
 func (t *Tx) StartStep(ctx context.Context, sr *StepRun) error {
 	sr.Status = StepRunning
 	res, err := t.d.txExec(ctx, t.tx, insertRunningStep,
-		sr.RunID, sr.Pipeline, sr.Step, sr.Status, sr.Attempt, nanos(sr.StartedAt), sr.CodeHash)
+		sr.RunID, sr.Pipeline, sr.Step, sr.Status, sr.Attempt, Nanos(sr.StartedAt), sr.CodeHash)
 	if err != nil {
 		return err
 	}
@@ -125,28 +125,5 @@ func (d *DB) cacheHit(ctx context.Context, query func(q string, args ...any) (*s
 		return nil, err
 	}
 	defer rows.Close()
-	var hit *StepRun
-	for rows.Next() {
-		var s StepRun
-		var kind string
-		var a Artifact
-		var value float64
-		var inline bool
-		if err := rows.Scan(&s.ID, &s.RunID, &s.CachedFrom, &kind, &a.Name, &a.Digest, &a.Size, &a.Codec, &a.Type, &value,
-			&inline, &a.Inline); err != nil {
-			return nil, err
-		}
-		a.Inline = inlineBytes(inline, a.Inline)
-		if hit == nil {
-			s.Pipeline, s.Step, s.CacheKey = pipeline, step, key
-			hit = &s
-		}
-		switch {
-		case kind == "m":
-			hit.Metrics = append(hit.Metrics, Metric{Name: a.Name, Value: value})
-		case a.Name != "":
-			hit.Outputs = append(hit.Outputs, a)
-		}
-	}
-	return hit, rows.Err()
+	return CollectCacheHit(rows, pipeline, step, key)
 }

@@ -155,7 +155,7 @@ func TestMigrationTwoKeepsTheRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := StepRun{ID: 7, RunID: "r", Pipeline: "p", Step: "a", Status: StepSucceeded, CacheKey: "k", EndedAt: fromNanos(5),
+	want := StepRun{ID: 7, RunID: "r", Pipeline: "p", Step: "a", Status: StepSucceeded, CacheKey: "k", EndedAt: FromNanos(5),
 		Inputs:  []Artifact{{Name: "in", Digest: "sha256:aa", Size: 2, Codec: "json", Type: "int", FromStep: "z"}},
 		Outputs: []Artifact{{Name: "v", Digest: "sha256:aa", Size: 2, Codec: "json", Type: "int"}},
 		Metrics: []Metric{{Name: "loss", Value: 0.5}}}

@@ -21,7 +21,6 @@ import (
 	"github.com/zengen-dev/zengen/runtime/internal/migration"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -174,20 +173,6 @@ func (d *DB) migrate(ctx context.Context) error {
 		return d.wrap(err)
 	}
 	return d.wrap(tx.Commit(ctx))
-}
-
-func nanos(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixNano()
-}
-
-func fromNanos(n int64) time.Time {
-	if n == 0 {
-		return time.Time{}
-	}
-	return time.Unix(0, n).UTC()
 }
 
 // IsFull reports whether err is the server refusing a write for lack of

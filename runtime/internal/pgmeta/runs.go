@@ -38,20 +38,20 @@ func (d *DB) CreateRun(ctx context.Context, r *meta.Run) error {
 	r.Hostname = d.hostname
 	_, err := d.pool.Exec(ctx, `INSERT INTO runs (id, pipeline, status, params, args, resumed_from,
 		started_at, heartbeat_at, pid, hostname) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		r.ID, r.Pipeline, r.Status, r.Params, r.Args, r.ResumedFrom, nanos(r.StartedAt), nanos(r.StartedAt), r.PID, r.Hostname)
+		r.ID, r.Pipeline, r.Status, r.Params, r.Args, r.ResumedFrom, meta.Nanos(r.StartedAt), meta.Nanos(r.StartedAt), r.PID, r.Hostname)
 	return d.wrap(err)
 }
 
 // FinishRun sets the final status of a run.
 func (d *DB) FinishRun(ctx context.Context, id, status, errText string, ended time.Time) error {
 	_, err := d.pool.Exec(ctx, `UPDATE runs SET status = $1, error = $2, ended_at = $3 WHERE id = $4`,
-		status, []byte(errText), nanos(ended), id)
+		status, []byte(errText), meta.Nanos(ended), id)
 	return d.wrap(err)
 }
 
 // Heartbeat tells other processes, on any host, that the run is alive.
 func (d *DB) Heartbeat(ctx context.Context, id string, t time.Time) error {
-	_, err := d.pool.Exec(ctx, `UPDATE runs SET heartbeat_at = $1 WHERE id = $2 AND status = 'running'`, nanos(t), id)
+	_, err := d.pool.Exec(ctx, `UPDATE runs SET heartbeat_at = $1 WHERE id = $2 AND status = 'running'`, meta.Nanos(t), id)
 	return d.wrap(err)
 }
 
@@ -73,7 +73,7 @@ func (d *DB) MarkInterrupted(ctx context.Context) ([]string, error) {
 			rows.Close()
 			return nil, d.wrap(err)
 		}
-		if (host == d.hostname && !meta.ProcessAlive(pid)) || now.Sub(fromNanos(beat)) > meta.StaleHeartbeat {
+		if (host == d.hostname && !meta.ProcessAlive(pid)) || now.Sub(meta.FromNanos(beat)) > meta.StaleHeartbeat {
 			dead = append(dead, id)
 		}
 	}
@@ -160,7 +160,7 @@ func scanRun(sc pgx.Row) (meta.Run, error) {
 	var errText []byte
 	err := sc.Scan(&r.ID, &r.Pipeline, &r.Status, &r.Params, &r.Args, &r.ResumedFrom, &started, &ended,
 		&r.PID, &r.Hostname, &errText)
-	r.StartedAt, r.EndedAt, r.Error = fromNanos(started), fromNanos(ended), string(errText)
+	r.StartedAt, r.EndedAt, r.Error = meta.FromNanos(started), meta.FromNanos(ended), string(errText)
 	return r, err
 }
 

@@ -27,7 +27,7 @@ const insertRunningStep = `INSERT INTO step_runs (run_id, pipeline, step, status
 // (inserted when StartStep was not called), artifacts, lineage, metrics
 // and captured output, in one round trip after the row's.
 func finishStep(ctx context.Context, q querier, sr *meta.StepRun) error {
-	values := []any{sr.Status, sr.Attempt, nanos(sr.StartedAt), nanos(sr.EndedAt), sr.CodeHash, sr.CacheKey,
+	values := []any{sr.Status, sr.Attempt, meta.Nanos(sr.StartedAt), meta.Nanos(sr.EndedAt), sr.CodeHash, sr.CacheKey,
 		sr.Components, sr.CacheNote, sr.CachedFrom, []byte(sr.Error), sr.Position, []byte(sr.Stack)}
 	if sr.ID == 0 {
 		err := q.QueryRow(ctx, `INSERT INTO step_runs (run_id, pipeline, step, status, attempt, started_at,
@@ -102,7 +102,7 @@ func scanStep(sc pgx.Row) (meta.StepRun, error) {
 	var errText, stack []byte
 	err := sc.Scan(&s.ID, &s.RunID, &s.Pipeline, &s.Step, &s.Status, &s.Attempt, &started, &ended, &s.CodeHash,
 		&s.CacheKey, &s.Components, &s.CacheNote, &s.CachedFrom, &errText, &s.Position, &stack)
-	s.StartedAt, s.EndedAt, s.Error, s.Stack = fromNanos(started), fromNanos(ended), string(errText), string(stack)
+	s.StartedAt, s.EndedAt, s.Error, s.Stack = meta.FromNanos(started), meta.FromNanos(ended), string(errText), string(stack)
 	return s, err
 }
 
@@ -133,7 +133,7 @@ func (d *DB) fillStep(ctx context.Context, s *meta.StepRun, withLog bool) error 
 		var a meta.Artifact
 		var inline bool
 		err := r.Scan(&a.Name, &a.Digest, &a.Size, &a.Codec, &a.Type, &inline, &a.Inline)
-		a.Inline = inlineBytes(inline, a.Inline)
+		a.Inline = meta.InlineBytes(inline, a.Inline)
 		return a, err
 	})
 	if err != nil {
@@ -234,30 +234,7 @@ func cacheHit(ctx context.Context, q querier, pipeline, step, key string) (*meta
 		return nil, err
 	}
 	defer rows.Close()
-	var hit *meta.StepRun
-	for rows.Next() {
-		var s meta.StepRun
-		var kind string
-		var a meta.Artifact
-		var value float64
-		var inline bool
-		if err := rows.Scan(&s.ID, &s.RunID, &s.CachedFrom, &kind, &a.Name, &a.Digest, &a.Size, &a.Codec, &a.Type, &value,
-			&inline, &a.Inline); err != nil {
-			return nil, err
-		}
-		a.Inline = inlineBytes(inline, a.Inline)
-		if hit == nil {
-			s.Pipeline, s.Step, s.CacheKey = pipeline, step, key
-			hit = &s
-		}
-		switch {
-		case kind == "m":
-			hit.Metrics = append(hit.Metrics, meta.Metric{Name: a.Name, Value: value})
-		case a.Name != "":
-			hit.Outputs = append(hit.Outputs, a)
-		}
-	}
-	return hit, rows.Err()
+	return meta.CollectCacheHit(rows, pipeline, step, key)
 }
 
 // CacheHit returns the newest finished step run of pipeline's step with
@@ -291,16 +268,4 @@ func (d *DB) BlobDigests(ctx context.Context) ([]string, error) {
 	}
 	ds, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	return ds, d.wrap(err)
-}
-
-// inlineBytes is the Inline field of a scanned artifact: a zero-length
-// inline artifact scans as nil, which would make it look like a blob.
-func inlineBytes(inline bool, b []byte) []byte {
-	switch {
-	case !inline:
-		return nil
-	case b == nil:
-		return []byte{}
-	}
-	return b
 }

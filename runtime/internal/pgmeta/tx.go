@@ -49,7 +49,7 @@ func (t *Tx) Rollback() error { return t.tx.Rollback(context.Background()) }
 func (t *Tx) StartStep(ctx context.Context, sr *meta.StepRun) error {
 	sr.Status = meta.StepRunning
 	return t.d.wrap(t.tx.QueryRow(ctx, insertRunningStep,
-		sr.RunID, sr.Pipeline, sr.Step, sr.Status, sr.Attempt, nanos(sr.StartedAt), sr.CodeHash).Scan(&sr.ID))
+		sr.RunID, sr.Pipeline, sr.Step, sr.Status, sr.Attempt, meta.Nanos(sr.StartedAt), sr.CodeHash).Scan(&sr.ID))
 }
 
 // FinishStep records everything about a finished step run. The record is
