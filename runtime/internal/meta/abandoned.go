@@ -43,16 +43,7 @@ func (d *DB) FailAbandoned(ctx context.Context, id, cause string) (string, error
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		msg = cause
-		switch len(steps) {
-		case 0:
-		case 1:
-			msg += " during step " + steps[0]
-		default:
-			// Steps running in parallel: which one ended the process
-			// cannot be known from outside it.
-			msg += " while steps " + strings.Join(steps, ", ") + " were running"
-		}
+		msg = AbandonedError(cause, steps)
 		now := time.Now().UnixNano()
 		if _, err := tx.ExecContext(ctx, `UPDATE step_runs SET status = 'failed', error = ?, ended_at = ?
 			WHERE run_id = ? AND status IN ('running', 'interrupted')`, msg, now, id); err != nil {
@@ -65,4 +56,18 @@ func (d *DB) FailAbandoned(ctx context.Context, id, cause string) (string, error
 		return "", fmt.Errorf("metadata store at %s: %w", d.path, err)
 	}
 	return msg, nil
+}
+
+// AbandonedError is the error of a run whose process ended with cause while
+// steps were running.
+func AbandonedError(cause string, steps []string) string {
+	switch len(steps) {
+	case 0:
+		return cause
+	case 1:
+		return cause + " during step " + steps[0]
+	}
+	// Steps running in parallel: which one ended the process cannot be
+	// known from outside it.
+	return cause + " while steps " + strings.Join(steps, ", ") + " were running"
 }

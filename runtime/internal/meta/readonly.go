@@ -92,7 +92,7 @@ func (d *DB) showInterrupted(ctx context.Context, r *Run) error {
 	}
 	gone, err := d.runGone(ctx, r.ID)
 	if gone {
-		r.Status, r.Error = RunInterrupted, interruptedError
+		r.Status, r.Error = RunInterrupted, InterruptedError
 	}
 	return err
 }

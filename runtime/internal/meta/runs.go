@@ -129,7 +129,7 @@ func (d *DB) MarkInterrupted(ctx context.Context) ([]string, error) {
 		// The status check repeats inside the write lock: the run may have
 		// finished since it was read.
 		res, err := d.txExec(ctx, tx, `UPDATE runs SET status = 'interrupted', ended_at = ?,
-			error = ? WHERE id = ? AND status = 'running'`, now.UnixNano(), interruptedError, id)
+			error = ? WHERE id = ? AND status = 'running'`, now.UnixNano(), InterruptedError, id)
 		if err != nil {
 			return nil, err
 		}
@@ -144,10 +144,16 @@ func (d *DB) MarkInterrupted(ctx context.Context) ([]string, error) {
 	return dead, tx.Commit()
 }
 
-// processGone reports whether the process of a running run is dead: not
-// alive on this host, or silent for longer than StaleHeartbeat.
+// processGone reports whether the process of a running run is dead.
 func (d *DB) processGone(pid int, host string, beat int64, now time.Time) bool {
-	return (host == d.hostname && !ProcessAlive(pid)) || now.Sub(FromNanos(beat)) > StaleHeartbeat
+	return ProcessGone(d.hostname, pid, host, beat, now)
+}
+
+// ProcessGone reports whether the process of a running run, started as pid
+// on host and last heard of at beat (Nanos), is dead as seen from thisHost
+// at now: not alive on this host, or silent for longer than StaleHeartbeat.
+func ProcessGone(thisHost string, pid int, host string, beat int64, now time.Time) bool {
+	return (host == thisHost && !ProcessAlive(pid)) || now.Sub(FromNanos(beat)) > StaleHeartbeat
 }
 
 const runColumns = `id, pipeline, status, params, args, resumed_from, started_at, ended_at, pid, hostname, error`
@@ -161,8 +167,8 @@ func scanRun(sc interface{ Scan(...any) error }) (Run, error) {
 	return r, err
 }
 
-// interruptedError is the error of a run whose process stopped.
-const interruptedError = "the process running it stopped"
+// InterruptedError is the error of a run whose process stopped.
+const InterruptedError = "the process running it stopped"
 
 // Runs lists the runs of a pipeline, newest first; limit ≤ 0 means all.
 func (d *DB) Runs(ctx context.Context, pipeline string, limit int) ([]Run, error) {

@@ -73,7 +73,7 @@ func (d *DB) MarkInterrupted(ctx context.Context) ([]string, error) {
 			rows.Close()
 			return nil, d.wrap(err)
 		}
-		if (host == d.hostname && !meta.ProcessAlive(pid)) || now.Sub(meta.FromNanos(beat)) > meta.StaleHeartbeat {
+		if meta.ProcessGone(d.hostname, pid, host, beat, now) {
 			dead = append(dead, id)
 		}
 	}
@@ -87,7 +87,7 @@ func (d *DB) MarkInterrupted(ctx context.Context) ([]string, error) {
 			// The status guard makes this a no-op for a run that finished,
 			// or that another process marked, since it was read.
 			tag, err := tx.Exec(ctx, `UPDATE runs SET status = 'interrupted', ended_at = $1, error = $2
-				WHERE id = $3 AND status = 'running'`, now.UnixNano(), []byte(interruptedError), id)
+				WHERE id = $3 AND status = 'running'`, now.UnixNano(), []byte(meta.InterruptedError), id)
 			if err != nil {
 				return err
 			}
@@ -104,10 +104,6 @@ func (d *DB) MarkInterrupted(ctx context.Context) ([]string, error) {
 	})
 	return marked, d.wrap(err)
 }
-
-// interruptedError is the error of a run whose process stopped, as the
-// SQLite store records it.
-const interruptedError = "the process running it stopped"
 
 // FailAbandoned records that the process running run id ended without
 // finishing it, as meta.DB.FailAbandoned does.
@@ -130,14 +126,7 @@ func (d *DB) FailAbandoned(ctx context.Context, id, cause string) (string, error
 		if err != nil {
 			return err
 		}
-		msg = cause
-		switch len(steps) {
-		case 0:
-		case 1:
-			msg += " during step " + steps[0]
-		default:
-			msg += " while steps " + strings.Join(steps, ", ") + " were running"
-		}
+		msg = meta.AbandonedError(cause, steps)
 		now := time.Now().UnixNano()
 		if _, err := tx.Exec(ctx, `UPDATE step_runs SET status = 'failed', error = $1, ended_at = $2
 			WHERE run_id = $3 AND status IN ('running', 'interrupted')`, []byte(msg), now, id); err != nil {
