@@ -278,7 +278,7 @@ func (a *analysis) magics() {
 			case parser.MagicMain, parser.MagicArgs, parser.MagicExec:
 				// The flags they pass become params (flags.go).
 			case parser.MagicShell, parser.MagicOther:
-				if a.roles[c] == roleSetup || a.roles[c] == roleRejected || a.nb.Dialect == parser.DialectGoNB && declarationMagic(m) {
+				if a.roles[c].leftOut() || a.nb.Dialect == parser.DialectGoNB && declarationMagic(m) {
 					// Left out, or understood (declmemory.go).
 					continue
 				}

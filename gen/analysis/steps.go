@@ -46,6 +46,10 @@ const (
 	roleRejected                 // the kernel refused to compile it (rejectedcells.go)
 )
 
+// leftOut reports whether a cell of this role is left out of the pipeline
+// with a note: neither code of the step around it nor an end to that step.
+func (r cellRole) leftOut() bool { return r == roleSetup || r == roleRejected }
+
 // directive returns the first directive of cell named name, if any.
 func directive(cell *parser.Cell, name string) *parser.Directive {
 	for i := range cell.Directives {
@@ -274,8 +278,7 @@ func (a *analysis) assignCells(consumed map[*parser.Directive]bool) {
 			role = rolePipeline
 			a.roles[c] = role
 		}
-		if role == roleSetup || role == roleRejected {
-			// Not code of the step around it, nor an end to that step.
+		if role.leftOut() {
 			continue
 		}
 		if role != roleCode {
