@@ -8,6 +8,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
 
 // Check proves the database writable: it records a pipeline in a
@@ -44,6 +46,8 @@ func explain(err error) error {
 			return fmt.Errorf("the database does not exist: %w", err)
 		case "42501":
 			return fmt.Errorf("the user may not write: %w", err)
+		case "53100": // disk_full
+			return fmt.Errorf("%w: %w", meta.ErrFull, err)
 		}
 	}
 	var ce *pgconn.ConnectError

@@ -23,7 +23,6 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -173,11 +172,4 @@ func (d *DB) migrate(ctx context.Context) error {
 		return d.wrap(err)
 	}
 	return d.wrap(tx.Commit(ctx))
-}
-
-// IsFull reports whether err is the server refusing a write for lack of
-// disk space (disk_full, 53100).
-func IsFull(err error) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && pe.Code == "53100"
 }
