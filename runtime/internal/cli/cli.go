@@ -103,6 +103,7 @@ type cmdState struct {
 	output string
 	// push is push's --to-store and --to-db.
 	push teamFlags
+	ui   uiFlags
 }
 
 // commands in the order --help lists them.
@@ -110,7 +111,7 @@ var commands []*command
 
 func init() {
 	commands = []*command{runCommand, runsCommand, showCommand, logsCommand, artifactsCommand,
-		catCommand, diffCommand, explainCommand, dagCommand, doctorCommand, recoverCommand, stackCommand, pushCommand}
+		catCommand, diffCommand, explainCommand, dagCommand, doctorCommand, recoverCommand, stackCommand, pushCommand, uiCommand}
 }
 
 // usageError is a mistake on the command line: exit status 2.
