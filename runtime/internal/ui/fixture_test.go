@@ -20,7 +20,7 @@ import (
 // writes them, and the dashboard serving it.
 type fixture struct {
 	t   testing.TB
-	db  *meta.DB
+	db  engine.MetadataStore
 	st  *engine.Store
 	p   *pipeline.Pipeline
 	srv *Server
@@ -39,19 +39,28 @@ func churn() *pipeline.Pipeline {
 	}}
 }
 
+// newFixture serves a store in SQLite.
 func newFixture(t testing.TB, opts Options) *fixture {
 	t.Helper()
-	ctx := context.Background()
 	home := t.TempDir()
-	db, err := meta.Open(ctx, filepath.Join(home, "meta.db"))
+	db, err := meta.Open(context.Background(), filepath.Join(home, "meta.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{t: t, db: db, p: churn(), st: &engine.Store{Home: home, Meta: engine.SQLiteMetadata(db)}}
+	return newFixtureOn(t, &engine.Store{Home: home, Meta: engine.SQLiteMetadata(db)}, opts)
+}
+
+// newFixtureOn serves the store st, which it closes at the test's end.
+func newFixtureOn(t testing.TB, st *engine.Store, opts Options) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	db := st.Meta
+	f := &fixture{t: t, db: db, p: churn(), st: st}
 	t.Cleanup(func() { db.Close() })
 	if err := db.EnsurePipeline(ctx, "churn", "churn.ipynb", map[string]string{"load": "h1", "train": "h2", "report": "h3"}); err != nil {
 		t.Fatal(err)
 	}
+	var err error
 	if f.srv, err = New(f.st, f.p, opts); err != nil {
 		t.Fatal(err)
 	}

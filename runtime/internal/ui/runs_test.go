@@ -6,7 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zengen-dev/zengen/internal/servertest"
+	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
+	"github.com/zengen-dev/zengen/runtime/internal/pgmeta"
 )
 
 // runOrder is the data-run attributes of a runs page, in page order.
@@ -45,7 +48,17 @@ func TestRunsPageListsRunsNewestFirstWithParamsAndMetrics(t *testing.T) {
 }
 
 func TestRunsPageFiltersInTheStore(t *testing.T) {
-	f := newFixture(t, Options{})
+	t.Run("sqlite", func(t *testing.T) { testRunsFilters(t, newFixture(t, Options{})) })
+	t.Run("postgres", func(t *testing.T) {
+		db, err := pgmeta.Open(t.Context(), servertest.Postgres(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		testRunsFilters(t, newFixtureOn(t, &engine.Store{Home: t.TempDir(), Meta: db}, Options{}))
+	})
+}
+
+func testRunsFilters(t *testing.T, f *fixture) {
 	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	a := f.run(t0, meta.RunSucceeded, `{"lr":0.1,"optimizer":"adam"}`, trained(0.75)...)
 	b := f.run(t0.Add(time.Minute), meta.RunFailed, `{"lr":0.2,"optimizer":"sgd"}`)
