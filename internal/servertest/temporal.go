@@ -1,0 +1,127 @@
+package servertest
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/testsuite"
+)
+
+// TemporalCLIVersion is the Temporal CLI that .ci/run installs: the newest
+// that installs from the Go module proxy.
+const TemporalCLIVersion = "v1.5.1"
+
+// TemporalCLI returns the path of the temporal binary: $ZEN_TEST_TEMPORAL_CLI,
+// then temporal on $PATH, then $(go env GOPATH)/bin/temporal. Without one
+// t skips, except in CI, where it fails.
+func TemporalCLI(t testing.TB) string {
+	t.Helper()
+	if p := os.Getenv("ZEN_TEST_TEMPORAL_CLI"); p != "" {
+		return p
+	}
+	if p, err := exec.LookPath("temporal"); err == nil {
+		return p
+	}
+	if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
+		for _, dir := range filepath.SplitList(strings.TrimSpace(string(out))) {
+			p := filepath.Join(dir, "bin", "temporal")
+			if _, err := os.Stat(p); err == nil {
+				return p
+			}
+		}
+	}
+	msg := "no temporal CLI to start a dev server with: go install github.com/temporalio/cli/cmd/temporal@" + TemporalCLIVersion + " (.ci/run does)"
+	if os.Getenv("CI") != "" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// Temporal is a dev server of the test's own on 127.0.0.1.
+type Temporal struct {
+	HostPort  string
+	Namespace string
+	Client    client.Client
+}
+
+// StartTemporal starts a Temporal dev server (in memory, no UI) on a free
+// port of 127.0.0.1 and stops it when t ends. The dev server's default
+// history.transferProcessorMaxPollRPS (20/s) paces a chain of activities
+// at about 100 ms each after the first ten; tests raise it, as the
+// deployment notes tell teams to.
+func StartTemporal(t testing.TB) *Temporal {
+	t.Helper()
+	cli := TemporalCLI(t)
+	var logs lockedBuffer
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
+		ExistingPath:  cli,
+		ClientOptions: &client.Options{HostPort: freeHostPort(t), Namespace: "default", Logger: QuietTemporalLogger()},
+		LogLevel:      "error",
+		ExtraArgs: []string{"--dynamic-config-value", "history.transferProcessorMaxPollRPS=10000",
+			"--http-port", freePort(t), "--metrics-port", freePort(t)},
+		Stdout: &logs,
+		Stderr: &logs,
+	})
+	if err != nil {
+		t.Fatalf("starting the Temporal dev server (%s): %v\n%s", cli, err, logs.String())
+	}
+	t.Cleanup(func() {
+		srv.Client().Close()
+		srv.Stop()
+	})
+	return &Temporal{HostPort: srv.FrontendHostPort(), Namespace: "default", Client: srv.Client()}
+}
+
+// QuietTemporalLogger drops the SDK's messages below warnings.
+func QuietTemporalLogger() log.Logger {
+	return log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+func freeHostPort(t testing.TB) string { return "127.0.0.1:" + freePort(t) }
+
+// freePort is a TCP port of 127.0.0.1 that nothing listened on a moment ago.
+func freePort(t testing.TB) string {
+	t.Helper()
+	l, err := listenLocal()
+	if err != nil {
+		t.Fatalf("finding a free port: %v", err)
+	}
+	defer l.Close()
+	_, port, _ := strings.Cut(l.Addr().String(), ":")
+	return port
+}
+
+// lockedBuffer collects a server's output from its copying goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func listenLocal() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") }
