@@ -18,11 +18,13 @@ import (
 func (d *DB) FailAbandoned(ctx context.Context, id, cause string) (string, error) {
 	var msg string
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		var status string
-		if err := tx.QueryRowContext(ctx, `SELECT status FROM runs WHERE id = ?`, id).Scan(&status); err != nil {
+		var status, orchestrator string
+		if err := tx.QueryRowContext(ctx, `SELECT status, orchestrator FROM runs WHERE id = ?`, id).Scan(&status, &orchestrator); err != nil {
 			return err
 		}
-		if status != RunRunning && status != RunInterrupted {
+		// A run of another orchestrator goes on without the process that
+		// submitted it.
+		if status != RunRunning && status != RunInterrupted || orchestrator != "" {
 			return nil
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT step FROM step_runs WHERE run_id = ? AND status IN ('running', 'interrupted')

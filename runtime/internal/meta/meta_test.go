@@ -137,3 +137,32 @@ func TestMarkInterrupted(t *testing.T) {
 		t.Errorf("step of the dead run: %s", s.Status)
 	}
 }
+
+// A run of another orchestrator (Temporal) goes on when the process that
+// submitted it is gone: neither the liveness rules nor a supervisor's
+// account of an abandoned run end it.
+func TestRemoteRunOutlivesItsSubmitter(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "meta.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.EnsurePipeline(ctx, "p", "p.ipynb", nil)
+	r := &Run{ID: "remote", Pipeline: "p", Params: "{}", Args: "[]", StartedAt: time.Now().Add(-time.Hour),
+		Orchestrator: "temporal://127.0.0.1:7233/default"}
+	if err := db.CreateRun(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	db.db.Exec(`UPDATE runs SET pid = 2147483646 WHERE id = 'remote'`)
+	if got, err := db.MarkInterrupted(ctx); err != nil || len(got) > 0 {
+		t.Errorf("MarkInterrupted: %v, %v; want nothing marked", got, err)
+	}
+	if msg, err := db.FailAbandoned(ctx, "remote", "process exited with status 1"); err != nil || msg != "" {
+		t.Errorf("FailAbandoned: %q, %v; want the run left alone", msg, err)
+	}
+	got, err := db.ResolveRun(ctx, "p", "remote")
+	if err != nil || got.Status != RunRunning || got.Orchestrator != r.Orchestrator {
+		t.Errorf("run: %+v, %v; want running on %s", got, err, r.Orchestrator)
+	}
+}

@@ -127,7 +127,7 @@ func (d *DB) runGone(ctx context.Context, id string) (bool, error) {
 	var status, host string
 	var pid int
 	var beat int64
-	err := d.queryRow(ctx, `SELECT status, pid, hostname, heartbeat_at FROM runs WHERE id = ?`, id).Scan(&status, &pid, &host, &beat)
+	err := d.queryRow(ctx, `SELECT status, pid, hostname, heartbeat_at FROM runs WHERE id = ? AND orchestrator = ''`, id).Scan(&status, &pid, &host, &beat)
 	if err != nil {
 		return false, err
 	}

@@ -35,6 +35,10 @@ type Run struct {
 	PID         int       `json:"pid"`
 	Hostname    string    `json:"hostname"`
 	Error       string    `json:"error,omitempty"`
+	// Orchestrator is "" for a run of the local scheduler, else where the
+	// run lives ("temporal://HOST:PORT/NAMESPACE"): its steps run in other
+	// processes, and no local process's death ends it.
+	Orchestrator string `json:"orchestrator,omitempty"`
 }
 
 // NewRunID returns an id that sorts by start time (UTC, to the millisecond)
@@ -76,8 +80,8 @@ func (d *DB) CreateRun(ctx context.Context, r *Run) error {
 	r.PID = os.Getpid()
 	r.Hostname = d.hostname
 	_, err := d.exec(ctx, `INSERT INTO runs (id, pipeline, status, params, args, resumed_from,
-		started_at, heartbeat_at, pid, hostname) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.ID, r.Pipeline, r.Status, r.Params, r.Args, r.ResumedFrom, Nanos(r.StartedAt), Nanos(r.StartedAt), r.PID, r.Hostname)
+		started_at, heartbeat_at, pid, hostname, orchestrator) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.Pipeline, r.Status, r.Params, r.Args, r.ResumedFrom, Nanos(r.StartedAt), Nanos(r.StartedAt), r.PID, r.Hostname, r.Orchestrator)
 	return err
 }
 
@@ -98,7 +102,7 @@ func (d *DB) Heartbeat(ctx context.Context, id string, t time.Time) error {
 // this host, or silent for longer than StaleHeartbeat — and their running
 // step runs as interrupted. It returns the ids it marked.
 func (d *DB) MarkInterrupted(ctx context.Context) ([]string, error) {
-	rows, err := d.query(ctx, `SELECT id, pid, hostname, heartbeat_at FROM runs WHERE status = 'running'`)
+	rows, err := d.query(ctx, `SELECT id, pid, hostname, heartbeat_at FROM runs WHERE status = 'running' AND orchestrator = ''`)
 	if err != nil {
 		return nil, err
 	}
@@ -156,13 +160,13 @@ func ProcessGone(thisHost string, pid int, host string, beat int64, now time.Tim
 	return (host == thisHost && !ProcessAlive(pid)) || now.Sub(FromNanos(beat)) > StaleHeartbeat
 }
 
-const runColumns = `id, pipeline, status, params, args, resumed_from, started_at, ended_at, pid, hostname, error`
+const runColumns = `id, pipeline, status, params, args, resumed_from, started_at, ended_at, pid, hostname, error, orchestrator`
 
 func scanRun(sc interface{ Scan(...any) error }) (Run, error) {
 	var r Run
 	var started, ended int64
 	err := sc.Scan(&r.ID, &r.Pipeline, &r.Status, &r.Params, &r.Args, &r.ResumedFrom, &started, &ended,
-		&r.PID, &r.Hostname, &r.Error)
+		&r.PID, &r.Hostname, &r.Error, &r.Orchestrator)
 	r.StartedAt, r.EndedAt = FromNanos(started), FromNanos(ended)
 	return r, err
 }

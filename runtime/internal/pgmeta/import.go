@@ -18,10 +18,10 @@ import (
 func (d *DB) ImportRun(ctx context.Context, r meta.Run, steps []meta.StepRun) (imported bool, err error) {
 	err = pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `INSERT INTO runs (id, pipeline, status, params, args, resumed_from, started_at,
-			ended_at, heartbeat_at, pid, hostname, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+			ended_at, heartbeat_at, pid, hostname, error, orchestrator) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 			ON CONFLICT (id) DO NOTHING`,
 			r.ID, r.Pipeline, r.Status, r.Params, r.Args, r.ResumedFrom, meta.Nanos(r.StartedAt), meta.Nanos(r.EndedAt),
-			meta.Nanos(r.EndedAt), r.PID, r.Hostname, []byte(r.Error))
+			meta.Nanos(r.EndedAt), r.PID, r.Hostname, []byte(r.Error), r.Orchestrator)
 		if err != nil || tag.RowsAffected() == 0 {
 			return err
 		}

@@ -37,8 +37,8 @@ func (d *DB) CreateRun(ctx context.Context, r *meta.Run) error {
 	r.PID = os.Getpid()
 	r.Hostname = d.hostname
 	_, err := d.pool.Exec(ctx, `INSERT INTO runs (id, pipeline, status, params, args, resumed_from,
-		started_at, heartbeat_at, pid, hostname) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		r.ID, r.Pipeline, r.Status, r.Params, r.Args, r.ResumedFrom, meta.Nanos(r.StartedAt), meta.Nanos(r.StartedAt), r.PID, r.Hostname)
+		started_at, heartbeat_at, pid, hostname, orchestrator) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		r.ID, r.Pipeline, r.Status, r.Params, r.Args, r.ResumedFrom, meta.Nanos(r.StartedAt), meta.Nanos(r.StartedAt), r.PID, r.Hostname, r.Orchestrator)
 	return d.wrap(err)
 }
 
@@ -59,7 +59,7 @@ func (d *DB) Heartbeat(ctx context.Context, id string, t time.Time) error {
 // this host, or silent for longer than meta.StaleHeartbeat — and their
 // running step runs as interrupted. It returns the ids it marked.
 func (d *DB) MarkInterrupted(ctx context.Context) ([]string, error) {
-	rows, err := d.pool.Query(ctx, `SELECT id, pid, hostname, heartbeat_at FROM runs WHERE status = 'running'`)
+	rows, err := d.pool.Query(ctx, `SELECT id, pid, hostname, heartbeat_at FROM runs WHERE status = 'running' AND orchestrator = ''`)
 	if err != nil {
 		return nil, d.wrap(err)
 	}
@@ -110,11 +110,13 @@ func (d *DB) MarkInterrupted(ctx context.Context) ([]string, error) {
 func (d *DB) FailAbandoned(ctx context.Context, id, cause string) (string, error) {
 	var msg string
 	err := pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
-		var status string
-		if err := tx.QueryRow(ctx, `SELECT status FROM runs WHERE id = $1 FOR UPDATE`, id).Scan(&status); err != nil {
+		var status, orchestrator string
+		if err := tx.QueryRow(ctx, `SELECT status, orchestrator FROM runs WHERE id = $1 FOR UPDATE`, id).Scan(&status, &orchestrator); err != nil {
 			return err
 		}
-		if status != meta.RunRunning && status != meta.RunInterrupted {
+		// A run of another orchestrator goes on without the process that
+		// submitted it.
+		if status != meta.RunRunning && status != meta.RunInterrupted || orchestrator != "" {
 			return nil
 		}
 		rows, err := tx.Query(ctx, `SELECT step FROM step_runs WHERE run_id = $1 AND status IN ('running', 'interrupted')
@@ -141,14 +143,14 @@ func (d *DB) FailAbandoned(ctx context.Context, id, cause string) (string, error
 	return msg, nil
 }
 
-const runColumns = `id, pipeline, status, params, args, resumed_from, started_at, ended_at, pid, hostname, error`
+const runColumns = `id, pipeline, status, params, args, resumed_from, started_at, ended_at, pid, hostname, error, orchestrator`
 
 func scanRun(sc pgx.Row) (meta.Run, error) {
 	var r meta.Run
 	var started, ended int64
 	var errText []byte
 	err := sc.Scan(&r.ID, &r.Pipeline, &r.Status, &r.Params, &r.Args, &r.ResumedFrom, &started, &ended,
-		&r.PID, &r.Hostname, &errText)
+		&r.PID, &r.Hostname, &errText, &r.Orchestrator)
 	r.StartedAt, r.EndedAt, r.Error = meta.FromNanos(started), meta.FromNanos(ended), string(errText)
 	return r, err
 }
