@@ -83,10 +83,11 @@ func declareGenerateFlags(fs *pflag.FlagSet, o *generateOptions) {
 	fs.BoolVar(&o.noLineDirectives, "no-line-directives", false, "omit the //line directives that map generated code back to notebook cells")
 	fs.BoolVar(&o.noTests, "no-tests", false, "omit the generated parity test")
 	fs.BoolVar(&o.teamStack, "stack", false, "link the team stores into the generated command (--store s3://…, --db postgres://…)")
+	fs.BoolVar(&o.temporal, "temporal", false, "link the Temporal orchestrator into the generated command (run --orchestrator temporal, worker)")
 }
 
 func runGenerate(args []string, env *environment) int {
-	fs, o, ok, status := parseGenerateFlags(env, "generate", "NOTEBOOK… [-o DIR] [--package NAME] [--module PATH] [--runtime-replace DIR] [--split MODE] [--no-line-directives] [--no-tests] [--stack]", generateExamples, args)
+	fs, o, ok, status := parseGenerateFlags(env, "generate", "NOTEBOOK… [-o DIR] [--package NAME] [--module PATH] [--runtime-replace DIR] [--split MODE] [--no-line-directives] [--no-tests] [--stack] [--temporal]", generateExamples, args)
 	if !ok {
 		return status
 	}

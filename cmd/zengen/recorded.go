@@ -137,6 +137,8 @@ func overridden(recorded, given generateOptions, fs *pflag.FlagSet) generateOpti
 			o.noTests = given.noTests
 		case "stack":
 			o.teamStack = given.teamStack
+		case "temporal":
+			o.temporal = given.temporal
 		}
 	})
 	return o

@@ -26,6 +26,7 @@ type generateOptions struct {
 	noLineDirectives bool
 	noTests          bool
 	teamStack        bool
+	temporal         bool
 	// several is set when one command names more than one notebook: each
 	// then goes to its own folder, named after its pipeline, under -o.
 	several bool
@@ -191,6 +192,7 @@ func emitFiles(r *rendered, j job) error {
 		NoLineDirectives: o.noLineDirectives,
 		NoTests:          o.noTests,
 		TeamStack:        o.teamStack,
+		Temporal:         o.temporal,
 		Command:          commandLine(j, r.dir),
 	}
 	if o.module != "" {
@@ -290,6 +292,9 @@ func commandLine(j job, dir string) string {
 	}
 	if o.teamStack {
 		args = append(args, "--stack")
+	}
+	if o.temporal {
+		args = append(args, "--temporal")
 	}
 	return header.JoinArgs(args)
 }

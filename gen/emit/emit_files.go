@@ -72,13 +72,20 @@ func (e *emitter) allChunks() []*ir.Chunk {
 // TeamStackPath is the package whose import links the team stores.
 const TeamStackPath = ir.RuntimePath + "/teamstack"
 
+// TemporalPath is the package whose import links the Temporal orchestrator.
+const TemporalPath = ir.RuntimePath + "/temporal"
+
 // mainFile is cmd/NAME/main_zen.go: one call into the runtime, and with
-// TeamStack the import that registers the team stores' drivers.
+// TeamStack and Temporal the imports that register the team stores'
+// drivers and the Temporal orchestrator.
 func (e *emitter) mainFile() *jen.File {
 	f := e.newFile("main")
 	f.ImportName(e.opts.ImportPath, e.pkg)
 	if e.opts.TeamStack {
 		f.Anon(TeamStackPath)
+	}
+	if e.opts.Temporal {
+		f.Anon(TemporalPath)
 	}
 	f.Func().Id("main").Params().Block(
 		e.zen("Main").Call(jen.Qual(e.opts.ImportPath, "Pipeline").Call()),

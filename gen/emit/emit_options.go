@@ -19,6 +19,10 @@ type Options struct {
 	// and PostgreSQL) into cmd/NAME/main_zen.go. They cost the command
 	// tens of megabytes and milliseconds of every start, so only on request.
 	TeamStack bool
+	// Temporal links the Temporal orchestrator (runtime/temporal: run
+	// --orchestrator temporal and the worker command), whose SDK costs the
+	// command as much again; only on request.
+	Temporal bool
 	// Command holds the zengen arguments recorded in the header, without
 	// "zengen": "generate nb.ipynb --module example.com/m".
 	Command string

@@ -23,6 +23,10 @@ type runFlags struct {
 	fields     []paramField
 	defaults   reflect.Value // the Params struct before parsing, for --params
 	quiet      bool
+	// orchestrator is --orchestrator, and openers the registered
+	// orchestrators' (nil when the binary links none: see extension.go).
+	orchestrator string
+	openers      map[string]OpenOrchestrator
 }
 
 var runCommand = &command{
@@ -56,6 +60,7 @@ func defineRunFlags(fs *pflag.FlagSet, c *cli, st *cmdState) error {
 	fs.BoolVar(&rf.opts.KeepGoing, "keep-going", false, "after a failure, finish the steps that do not depend on it")
 	fs.BoolVarP(&rf.quiet, "quiet", "q", false, "print only what steps print and what fails")
 	fs.BoolVar(&c.json, "json", false, "print the finished run as show --json does; steps' output goes to stderr")
+	orchestratorFlags(fs, rf)
 	fields, err := paramFields(c.p.Params)
 	if err != nil {
 		return err
@@ -136,6 +141,10 @@ func runRun(ctx context.Context, c *cli, st *cmdState, args []string) error {
 		return err
 	}
 	defer s.Close()
+	orch, err := c.orchestrator(ctx, rf, s)
+	if err != nil {
+		return err
+	}
 	if rf.opts.Resume != "" {
 		prev, err := s.Meta.ResolveRun(ctx, c.p.Name, rf.opts.Resume)
 		if err != nil {
@@ -177,13 +186,18 @@ func runRun(ctx context.Context, c *cli, st *cmdState, args []string) error {
 		mode = engine.RunningLive
 	}
 	stopRunning := term.ShowRunning(mode)
-	out, err := c.backends().Orchestrator(s).Execute(ctx, c.p, rf.opts, params, term)
+	out, err := orch.Execute(ctx, c.p, rf.opts, params, term)
 	stopRunning()
 	engine.ReportRunEnd()
 	if err != nil {
 		return err
 	}
 	run := out.Run
+	if out.Detached {
+		// Scripts read the id from stdout; the run goes on without us.
+		fmt.Fprintln(c.stdout, run.ID)
+		return nil
+	}
 	if c.json {
 		steps, err := s.Meta.StepRuns(ctx, run.ID)
 		if err != nil {

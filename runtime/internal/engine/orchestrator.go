@@ -27,6 +27,9 @@ type Outcome struct {
 	// Hint, when set, replaces the run's error in its last line: the run
 	// stopped for a reason the user can act on (a full store).
 	Hint string
+	// Detached says the run goes on elsewhere: Run is its record as
+	// submitted, still running.
+	Detached bool
 }
 
 // localScheduler is the Orchestrator that runs steps in this process.

@@ -275,15 +275,18 @@ func (r *Runner) schedule(ctx context.Context, plan []*planned, prior map[string
 		}
 	}
 
-	return r.closeRun(ctx, plan, d)
+	var stopped error
+	if ctx.Err() != nil {
+		stopped = context.Cause(ctx)
+	}
+	return r.closeRun(context.WithoutCancel(ctx), plan, d, stopped)
 }
 
 // closeRun records whatever never ran — skipped (an upstream step did not
-// finish) or cancelled (the run stopped first) — and returns the run's
-// status.
-func (r *Runner) closeRun(ctx context.Context, plan []*planned, d *dagState) (string, error) {
-	dbctx := context.WithoutCancel(ctx)
-	cancelled := ctx.Err() != nil
+// finish) or cancelled (the run stopped first, for the reason stopped) —
+// and returns the run's status.
+func (r *Runner) closeRun(dbctx context.Context, plan []*planned, d *dagState, stopped error) (string, error) {
+	cancelled := stopped != nil
 	for _, pl := range plan {
 		if _, ok := d.finished[pl.step.Name]; ok {
 			continue
@@ -301,7 +304,7 @@ func (r *Runner) closeRun(ctx context.Context, plan []*planned, d *dagState) (st
 	r.emit(dbctx, Event{Kind: Turn})
 	switch {
 	case cancelled:
-		return meta.RunCancelled, context.Cause(ctx)
+		return meta.RunCancelled, stopped
 	case d.firstErr != nil:
 		return meta.RunFailed, d.firstErr
 	case len(r.lost) > 0:

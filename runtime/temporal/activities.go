@@ -1,0 +1,56 @@
+package temporal
+
+import (
+	"context"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/zengen-dev/zengen/runtime/internal/engine"
+	"github.com/zengen-dev/zengen/runtime/internal/meta"
+	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
+)
+
+// activities run on a worker, against the store it opened.
+type activities struct {
+	p      *pipeline.Pipeline
+	st     *engine.Store
+	params *paramsGate
+}
+
+// Step prepares, runs and records one step, heartbeating meanwhile so that
+// Temporal notices within seconds when this worker dies, and so that a
+// cancelled run reaches the step (a heartbeat is how it learns).
+func (a *activities) Step(ctx context.Context, rs engine.RemoteStep) (meta.StepRun, error) {
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(heartbeatEvery)
+		defer t.Stop()
+		for {
+			activity.RecordHeartbeat(ctx)
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	defer func() {
+		close(done)
+		<-stopped
+	}()
+	release, err := a.params.enter(ctx, a.p, rs.Plan.Params)
+	if err != nil {
+		return meta.StepRun{}, temporal.NewNonRetryableApplicationError(err.Error(), "zen.params", nil)
+	}
+	defer release()
+	return engine.RunRemoteStep(ctx, a.p, a.st, rs)
+}
+
+// Close records the end of a run.
+func (a *activities) Close(ctx context.Context, rc engine.RemoteClose) (meta.Run, error) {
+	return engine.CloseRemoteRun(ctx, a.p, a.st, rc)
+}

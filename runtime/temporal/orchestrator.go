@@ -1,0 +1,164 @@
+package temporal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/pflag"
+	"go.temporal.io/sdk/client"
+
+	"github.com/zengen-dev/zengen/runtime/internal/cli"
+	"github.com/zengen-dev/zengen/runtime/internal/engine"
+	"github.com/zengen-dev/zengen/runtime/internal/meta"
+	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
+)
+
+// runFlags defines run's flags for Temporal: the connection and --detach.
+func runFlags(fs *pflag.FlagSet) cli.OpenOrchestrator {
+	o := &orchestrator{}
+	connectionFlags(fs, &o.conn)
+	fs.BoolVar(&o.detach, "detach", false, "with --orchestrator temporal: print the run's id and return once it is submitted")
+	return func(ctx context.Context, env cli.Env, st *engine.Store) (engine.Orchestrator, error) {
+		o.st, o.conn = st, o.conn.resolved()
+		return o, nil
+	}
+}
+
+// orchestrator submits runs as workflows and follows them in the store.
+type orchestrator struct {
+	conn   connection
+	detach bool
+	st     *engine.Store
+}
+
+// pollEvery is how often a followed run's records are read.
+const pollEvery = 200 * time.Millisecond
+
+// Execute submits the run and, unless detached, shows its steps'
+// transitions and output as the workers record them, until it ends. An
+// interrupt cancels the run, as it does a local one.
+func (o *orchestrator) Execute(ctx context.Context, p *pipeline.Pipeline, opts engine.RunOptions, params map[string]string, observers ...engine.Observer) (engine.Outcome, error) {
+	cl, err := o.conn.dial()
+	if err != nil {
+		return engine.Outcome{}, err
+	}
+	defer cl.Close()
+	plan, run, err := engine.SubmitRun(ctx, p, o.st, opts, params, o.conn.orchestratorURL(), observers...)
+	if err != nil {
+		return engine.Outcome{}, err
+	}
+	we, err := cl.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: run.ID, TaskQueue: o.conn.queue(p)}, workflowName, plan)
+	if err != nil {
+		msg := fmt.Sprintf("submitting it to Temporal at %s: %v", o.conn.hostPort, err)
+		o.st.Meta.FinishRun(context.WithoutCancel(ctx), run.ID, meta.RunFailed, msg, time.Now())
+		return engine.Outcome{}, errors.New(msg)
+	}
+	if o.detach {
+		return engine.Outcome{Run: run, Detached: true}, nil
+	}
+	ended := make(chan error, 1)
+	go func() {
+		var final meta.Run
+		ended <- we.Get(context.WithoutCancel(ctx), &final)
+	}()
+	f := &follower{st: o.st, runID: run.ID, observers: observers, seen: map[string]string{}}
+	tick := time.NewTicker(pollEvery)
+	defer tick.Stop()
+	interrupted := ctx.Done()
+	var wfErr error
+wait:
+	for {
+		select {
+		case <-interrupted:
+			interrupted = nil
+			cl.CancelWorkflow(context.WithoutCancel(ctx), run.ID, "")
+		case <-tick.C:
+			f.poll(context.WithoutCancel(ctx))
+		case wfErr = <-ended:
+			break wait
+		}
+	}
+	dbctx := context.WithoutCancel(ctx)
+	f.poll(dbctx)
+	final, err := o.st.Meta.ResolveRun(dbctx, p.Name, run.ID)
+	if err != nil {
+		return engine.Outcome{}, err
+	}
+	if final.Status == meta.RunRunning {
+		return engine.Outcome{}, fmt.Errorf("run %s: its workflow ended without closing it: %v", run.ID, wfErr)
+	}
+	return engine.Outcome{Run: final}, nil
+}
+
+// follower turns the step records workers write into the events a local
+// run shows.
+type follower struct {
+	st        *engine.Store
+	runID     string
+	observers []engine.Observer
+	seen      map[string]string // step → the status last shown
+}
+
+func (f *follower) poll(ctx context.Context) {
+	steps, err := f.st.Meta.StepRuns(ctx, f.runID)
+	if err != nil {
+		return
+	}
+	for _, sr := range steps {
+		last := f.seen[sr.Step]
+		if last == sr.Status {
+			continue
+		}
+		f.seen[sr.Step] = sr.Status
+		ran := !sr.StartedAt.IsZero() && sr.Attempt > 0
+		if last == "" && ran && sr.Status != meta.StepCached {
+			f.emit(ctx, engine.Event{Kind: engine.Running, Step: sr.Step})
+		}
+		took := sr.EndedAt.Sub(sr.StartedAt)
+		switch sr.Status {
+		case meta.StepSucceeded, meta.StepFailed, meta.StepCancelled:
+			if full, err := f.st.Meta.StepRun(ctx, f.runID, sr.Step); err == nil && full.Log != "" {
+				f.emit(ctx, engine.Event{Kind: engine.Printed, Step: sr.Step, Text: []byte(full.Log)})
+			}
+		}
+		rec := sr
+		switch sr.Status {
+		case meta.StepSucceeded:
+			f.emit(ctx, engine.Event{Kind: engine.Finished, Step: sr.Step, Record: &rec, Took: took, Ran: true})
+		case meta.StepCached:
+			f.emit(ctx, engine.Event{Kind: engine.Cached, Step: sr.Step, Record: &rec})
+		case meta.StepFailed:
+			f.emit(ctx, engine.Event{Kind: engine.Failed, Step: sr.Step, Record: &rec, Took: took, Ran: ran, Where: sr.Position})
+		case meta.StepCancelled:
+			f.emit(ctx, engine.Event{Kind: engine.Cancelled, Step: sr.Step, Record: &rec, Took: took, Ran: ran})
+		case meta.StepSkipped:
+			f.emit(ctx, engine.Event{Kind: engine.Skipped, Step: sr.Step, Record: &rec})
+		}
+	}
+}
+
+func (f *follower) emit(ctx context.Context, e engine.Event) {
+	for _, o := range f.observers {
+		o.Observe(ctx, e)
+	}
+}
+
+// cancelRun asks Temporal to cancel run's workflow; the workflow stops its
+// steps and records the run cancelled.
+func cancelRun(ctx context.Context, run meta.Run) error {
+	conn, err := parseOrchestrator(run.Orchestrator)
+	if err != nil {
+		return err
+	}
+	cl, err := conn.dial()
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	if err := cl.CancelWorkflow(ctx, run.ID, ""); err != nil {
+		return fmt.Errorf("cancelling run %s on Temporal at %s: %w", run.ID, conn.hostPort, err)
+	}
+	return nil
+}

@@ -1,0 +1,85 @@
+package temporal
+
+import (
+	"context"
+	"fmt"
+	"os"
+	goruntime "runtime"
+
+	"github.com/spf13/pflag"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/zengen-dev/zengen/runtime/internal/cli"
+)
+
+// workerFlags are the worker command's flags.
+var workerFlags struct {
+	conn     connection
+	parallel int
+}
+
+var workerCommand = cli.Command{
+	Name:    "worker",
+	Summary: "Run this pipeline's steps for runs submitted with run --orchestrator temporal; start any number, anywhere.",
+	NArgs:   0,
+	Examples: [][2]string{
+		{"worker --temporal temporal.example.com:7233", "take this pipeline's steps from the server"},
+		{"worker --parallel 4", "run up to 4 steps at once"},
+	},
+	Flags: func(fs *pflag.FlagSet) {
+		connectionFlags(fs, &workerFlags.conn)
+		fs.IntVar(&workerFlags.parallel, "parallel", goruntime.NumCPU(), "run up to `N` steps at once")
+	},
+	Run: runWorker,
+}
+
+// runWorker serves the pipeline's task queue until interrupted: the
+// workflow of its runs and the activities of its steps, recording into
+// the store the command's flags and environment choose, which every
+// worker and submitter of a run must share.
+func runWorker(ctx context.Context, env cli.Env, args []string) error {
+	wf := workerFlags
+	wf.conn = wf.conn.resolved()
+	if wf.parallel < 1 {
+		return fmt.Errorf("--parallel must be at least 1")
+	}
+	p := env.Pipeline
+	st, err := env.Backends.OpenStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for k, v := range p.Env {
+		if _, ok := os.LookupEnv(k); !ok {
+			os.Setenv(k, v)
+		}
+	}
+	if p.Setup != nil {
+		p.Setup()
+	}
+	cl, err := wf.conn.dial()
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	queue := wf.conn.queue(p)
+	w := worker.New(cl, queue, worker.Options{MaxConcurrentActivityExecutionSize: wf.parallel})
+	w.RegisterWorkflowWithOptions(runWorkflow(p), workflow.RegisterOptions{Name: workflowName})
+	a := &activities{p: p, st: st, params: newParamsGate()}
+	w.RegisterActivityWithOptions(a.Step, activity.RegisterOptions{Name: stepActivity})
+	w.RegisterActivityWithOptions(a.Close, activity.RegisterOptions{Name: closeActivity})
+	where := st.Home
+	if st.DB != "" || env.Backends.Store != "" {
+		where = "the team stack"
+	}
+	fmt.Fprintf(env.Stderr, "worker of %s: task queue %s on %s (namespace %s), up to %d steps at once, recording in %s\n",
+		p.Name, queue, wf.conn.hostPort, wf.conn.namespace, wf.parallel, where)
+	stop := make(chan any)
+	go func() {
+		<-ctx.Done()
+		close(stop)
+	}()
+	return w.Run(stop)
+}
