@@ -321,3 +321,59 @@ func TestDefaultCommandLeavesTemporalOut(t *testing.T) {
 		t.Errorf("the default command lists a worker command:\n%s", help)
 	}
 }
+
+// TestTemporalChurnOnTheTeamStack runs the churn example on Temporal with
+// two worker processes that share only the team stack (PostgreSQL for the
+// records, S3 for the artifacts), as workers on other machines would: the
+// run's artifacts are those of a local run, digest for digest, and the
+// commands that read runs read it.
+func TestTemporalChurnOnTheTeamStack(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a generated command and starts a Temporal server; skipped with -short")
+	}
+	dsn := servertest.Postgres(t)
+	_, store := servertest.S3Bucket(t)
+	srv := servertest.StartTemporal(t)
+	out := filepath.Join(t.TempDir(), "churn")
+	args := []string{"generate", caseNotebook(t, "repl_churn"), "-o", out, "--module", "example.com/churn", "--runtime-replace", repoRoot, "--stack", "--temporal"}
+	if status, _, stderr := runZengen(t, args...); status != exitOK {
+		t.Fatalf("generate --stack --temporal: exit %d\n%s", status, stderr)
+	}
+	bin := filepath.Join(t.TempDir(), "churn")
+	if output, err := goCommand(t, out, "build", "-o", bin, "./cmd/churn"); err != nil {
+		t.Fatalf("go build: %v\n%s", err, output)
+	}
+	// Each worker has a home of its own: only the stack is shared.
+	env := []string{"ZEN_TEMPORAL=" + srv.HostPort, "ZEN_DB=" + dsn, "ZEN_STORE=" + store}
+	for range 2 {
+		startWorker(t, bin, append(env, "ZEN_HOME="+t.TempDir()))
+	}
+	env = append(env, "ZEN_HOME="+t.TempDir())
+	run := exec.Command(bin, "run", "--orchestrator", "temporal")
+	run.Env = append(os.Environ(), env...)
+	if b, err := run.CombinedOutput(); err != nil {
+		t.Fatalf("run --orchestrator temporal: %v\n%s", err, b)
+	}
+	remote := showRun(t, bin, env, "latest")
+	if remote.Run.Status != "succeeded" {
+		t.Fatalf("run: %+v", remote)
+	}
+	home := t.TempDir()
+	local := exec.Command(bin, "run", "--home", home)
+	local.Env = append(os.Environ(), "ZEN_HOME="+home)
+	if b, err := local.CombinedOutput(); err != nil {
+		t.Fatalf("local run: %v\n%s", err, b)
+	}
+	localRun := showRun(t, bin, []string{"ZEN_HOME=" + home}, "latest")
+	want, got := localRun.digests(), remote.digests()
+	if len(want) == 0 || fmt.Sprint(want) != fmt.Sprint(got) {
+		t.Errorf("artifacts on Temporal %v, locally %v", got, want)
+	}
+	for _, c := range [][]string{{"runs"}, {"logs", "latest", "evaluate"}, {"explain", "latest", "evaluate"}, {"diff", "latest", "latest"}} {
+		cmd := exec.Command(bin, c...)
+		cmd.Env = append(os.Environ(), env...)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("%v on the Temporal run: %v\n%s", c, err, b)
+		}
+	}
+}
