@@ -60,7 +60,7 @@ func startWorker(t *testing.T, bin string, env []string, args ...string) *exec.C
 // shown is what show --json says of a run.
 type shown struct {
 	Run struct {
-		ID, Status, Error string
+		ID, Status, Error, Orchestrator string
 	}
 	Steps []struct {
 		Step, Status, Error string
@@ -168,8 +168,13 @@ func TestTemporalWorkerKilledMidStep(t *testing.T) {
 		}
 	}
 	remote := showRun(t, bin, env, "latest")
-	if remote.Run.Status != "succeeded" {
+	if remote.Run.Status != "succeeded" || remote.Run.Orchestrator != "temporal://"+srv.HostPort+"/default" {
 		t.Fatalf("run: %+v", remote)
+	}
+	for _, st := range remote.Steps {
+		if st.Step == "slow" && st.Attempt != 2 {
+			t.Errorf("slow, run again after its worker was killed: attempt %d, want 2", st.Attempt)
+		}
 	}
 
 	local := exec.Command(bin, "run", "--home", filepath.Join(t.TempDir(), "local"))

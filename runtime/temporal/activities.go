@@ -47,6 +47,7 @@ func (a *activities) Step(ctx context.Context, rs engine.RemoteStep) (meta.StepR
 		return meta.StepRun{}, temporal.NewNonRetryableApplicationError(err.Error(), "zen.params", nil)
 	}
 	defer release()
+	rs.Lost = int(activity.GetInfo(ctx).Attempt) - 1
 	return engine.RunRemoteStep(ctx, a.p, a.st, rs)
 }
 

@@ -82,14 +82,17 @@ type runView struct {
 	Duration    string          `json:"duration,omitempty"`
 	Params      json.RawMessage `json:"params"`
 	ResumedFrom string          `json:"resumed_from,omitempty"`
-	Error       string          `json:"error,omitempty"`
+	// Orchestrator says where a run of another orchestrator than the
+	// local scheduler lives (temporal://HOST:PORT/NAMESPACE).
+	Orchestrator string `json:"orchestrator,omitempty"`
+	Error        string `json:"error,omitempty"`
 	// Metrics are the run's metrics by STEP.NAME; runs fills them in.
 	Metrics map[string]float64 `json:"metrics,omitempty"`
 }
 
 func newRunView(r meta.Run) runView {
 	v := runView{ID: r.ID, Pipeline: r.Pipeline, Status: r.Status, StartedAt: r.StartedAt, EndedAt: r.EndedAt,
-		Params: json.RawMessage(r.Params), ResumedFrom: r.ResumedFrom, Error: r.Error}
+		Params: json.RawMessage(r.Params), ResumedFrom: r.ResumedFrom, Orchestrator: r.Orchestrator, Error: r.Error}
 	if !r.EndedAt.IsZero() {
 		v.Duration = engine.FormatDuration(r.EndedAt.Sub(r.StartedAt))
 	}

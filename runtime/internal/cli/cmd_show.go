@@ -32,6 +32,9 @@ var showCommand = &command{
 			fmt.Fprintf(c.stdout, "  %s", view.Run.Duration)
 		}
 		fmt.Fprintf(c.stdout, "\nstarted %s  params %s\n", run.StartedAt.Local().Format(time.DateTime), run.Params)
+		if run.Orchestrator != "" {
+			fmt.Fprintf(c.stdout, "ran on %s\n", run.Orchestrator)
+		}
 		if run.ResumedFrom != "" {
 			fmt.Fprintf(c.stdout, "resumed from %s\n", run.ResumedFrom)
 		}

@@ -171,6 +171,8 @@ type RemoteStep struct {
 	Sources map[string]string
 	// Refused, when set, fails the step without running it.
 	Refused string
+	// Lost counts the processes that took this step before and were lost.
+	Lost int `json:"-"`
 }
 
 // LostStep is the final record of a step whose process was lost, as many
@@ -254,7 +256,7 @@ func RunRemoteStep(ctx context.Context, p *pipeline.Pipeline, st *Store, rs Remo
 			return meta.StepRun{}, err
 		}
 	}
-	end := r.execStep(ctx, &launch{pl: pl, inputs: inputs, sr: sr})
+	end := r.execStep(ctx, &launch{pl: pl, inputs: inputs, sr: sr, lost: rs.Lost})
 	if end.Kind == Finished {
 		for _, m := range end.Record.Metrics {
 			r.emit(dbctx, Event{Kind: Metric, Step: s.Name, Name: m.Name, Value: m.Value})

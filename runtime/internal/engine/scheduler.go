@@ -65,6 +65,9 @@ type launch struct {
 	inputs map[string]meta.Artifact
 	sr     meta.StepRun // its record, running; the worker completes it
 	alone  bool         // nothing else runs: os.Stdout may be captured
+	// lost counts the earlier runs of the step's code that ended with
+	// their process (a remote worker lost): they count as attempts.
+	lost int
 }
 
 // NewRunner prepares a run of p recorded in st, shown to observers (the

@@ -116,7 +116,7 @@ func (r *Runner) execStep(ctx context.Context, l *launch) Event {
 	}
 	var res attemptResult
 	for attempt := 1; ; attempt++ {
-		sr.Attempt = attempt
+		sr.Attempt = l.lost + attempt
 		res = r.attempt(ctx, s, inputs, stdout, stderr, offsets)
 		if res.err == nil || res.cancelled || attempt > s.Options.Retries {
 			break
