@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -21,7 +22,7 @@ func runFlags(fs *pflag.FlagSet) cli.OpenOrchestrator {
 	connectionFlags(fs, &o.conn)
 	fs.BoolVar(&o.detach, "detach", false, "with --orchestrator temporal: print the run's id and return once it is submitted")
 	return func(ctx context.Context, env cli.Env, st *engine.Store) (engine.Orchestrator, error) {
-		o.st, o.conn = st, o.conn.resolved()
+		o.st, o.conn, o.stderr, o.prog = st, o.conn.resolved(), env.Stderr, env.Prog
 		return o, nil
 	}
 }
@@ -31,7 +32,14 @@ type orchestrator struct {
 	conn   connection
 	detach bool
 	st     *engine.Store
+	// stderr, when set, hears that no worker has taken the run yet.
+	stderr io.Writer
+	prog   string
 }
+
+// noWorkerAfter is how long a followed run may go without any step
+// starting before the command says it waits for a worker.
+const noWorkerAfter = 5 * time.Second
 
 // pollEvery is how often a followed run's records are read.
 const pollEvery = 200 * time.Millisecond
@@ -67,6 +75,8 @@ func (o *orchestrator) Execute(ctx context.Context, p *pipeline.Pipeline, opts e
 	tick := time.NewTicker(pollEvery)
 	defer tick.Stop()
 	interrupted := ctx.Done()
+	idle := time.After(noWorkerAfter)
+	var unanswered <-chan time.Time
 	var wfErr error
 wait:
 	for {
@@ -74,8 +84,19 @@ wait:
 		case <-interrupted:
 			interrupted = nil
 			cl.CancelWorkflow(context.WithoutCancel(ctx), run.ID, "")
+			unanswered = time.After(cancelAnswer)
+		case <-unanswered:
+			// No worker took the cancellation: none may be running. The
+			// workflow is ended here and the run closed from what the
+			// store holds.
+			return o.terminate(context.WithoutCancel(ctx), cl, p, plan, f)
 		case <-tick.C:
 			f.poll(context.WithoutCancel(ctx))
+		case <-idle:
+			if len(f.seen) == 0 && o.stderr != nil {
+				fmt.Fprintf(o.stderr, "… no worker has taken run %s yet: start one with '%s worker --temporal %s' (task queue %s)\n",
+					run.ID, o.prog, o.conn.hostPort, o.conn.queue(p))
+			}
 		case wfErr = <-ended:
 			break wait
 		}
@@ -90,6 +111,36 @@ wait:
 		return engine.Outcome{}, fmt.Errorf("run %s: its workflow ended without closing it: %v", run.ID, wfErr)
 	}
 	return engine.Outcome{Run: final}, nil
+}
+
+// cancelAnswer is how long a cancelled run's workflow may take to end
+// before the command that cancelled it ends it itself.
+const cancelAnswer = 10 * time.Second
+
+// terminate ends a run whose workflow did not answer a cancellation (no
+// worker serves its queue): Temporal terminates the workflow, and the run
+// is closed here, cancelled, keeping the steps the store has finished.
+func (o *orchestrator) terminate(ctx context.Context, cl client.Client, p *pipeline.Pipeline, plan engine.RemotePlan, f *follower) (engine.Outcome, error) {
+	why := "cancelled; no worker answered, so the workflow was terminated"
+	if err := cl.TerminateWorkflow(ctx, plan.RunID, "", why); err != nil {
+		return engine.Outcome{}, fmt.Errorf("run %s: terminating its workflow: %w", plan.RunID, err)
+	}
+	steps, err := o.st.Meta.StepRuns(ctx, plan.RunID)
+	if err != nil {
+		return engine.Outcome{}, err
+	}
+	rc := engine.RemoteClose{Plan: plan, Stopped: why}
+	for _, sr := range steps {
+		if sr.Status != meta.StepRunning {
+			rc.Settled = append(rc.Settled, sr)
+		}
+	}
+	run, err := engine.CloseRemoteRun(ctx, p, o.st, rc)
+	if err != nil {
+		return engine.Outcome{}, err
+	}
+	f.poll(ctx)
+	return engine.Outcome{Run: run}, nil
 }
 
 // follower turns the step records workers write into the events a local

@@ -2,8 +2,11 @@ package temporal
 
 import (
 	"context"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/worker"
@@ -96,4 +99,54 @@ func TestCancelRemoteRun(t *testing.T) {
 	if sr, _ := st.Meta.StepRun(t.Context(), out.Run.ID, "wait"); sr.Status != meta.StepCancelled {
 		t.Errorf("its running step: %s %q", sr.Status, sr.Error)
 	}
+}
+
+// With no worker on the run's queue, the command says so after a few
+// seconds; interrupted, it waits for a worker to take the cancellation,
+// then ends the workflow itself and records the run cancelled, so an
+// interrupt never leaves the command hanging.
+func TestRunWithoutWorker(t *testing.T) {
+	srv := servertest.StartTemporal(t)
+	st, err := engine.OpenStore(t.Context(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	p := &pipeline.Pipeline{Name: "alone", Steps: []*pipeline.Step{{Name: "a", CodeHash: "a",
+		Run: func(context.Context, *pipeline.StepContext) error { return nil }}}}
+	var stderr syncBuffer
+	o := &orchestrator{conn: connection{hostPort: srv.HostPort, namespace: srv.Namespace, taskQueue: "nobody-serves-this"},
+		st: st, stderr: &stderr, prog: "alone"}
+	ctx, cancel := context.WithTimeout(t.Context(), noWorkerAfter+time.Second)
+	defer cancel()
+	out, err := o.Execute(ctx, p, engine.RunOptions{}, map[string]string{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Run.Status != meta.RunCancelled || !strings.Contains(out.Run.Error, "no worker answered") {
+		t.Errorf("run: %s %q; want cancelled, saying no worker answered", out.Run.Status, out.Run.Error)
+	}
+	if !strings.Contains(stderr.String(), "no worker has taken run "+out.Run.ID+" yet: start one with 'alone worker") {
+		t.Errorf("stderr: %q", stderr.String())
+	}
+	if sr, err := st.Meta.StepRun(t.Context(), out.Run.ID, "a"); err != nil || sr.Status != meta.StepCancelled {
+		t.Errorf("step a: %s %v", sr.Status, err)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
