@@ -74,8 +74,13 @@ func TestGoImportsAsGoNB(t *testing.T) {
 	// choice cannot load: a positioned error at the first use.
 	out := filepath.Join(gomodtest.Module(t, "example.com/lab"), "generic")
 	status, _, stderr := runZengen(t, "generate", generic, "-o", out)
-	want := generic + `:cell 1:1:12: constraints is not imported, and goimports' choice fails: cannot import "golang.org/x/exp/constraints": no required module provides it`
-	if status != exitFindings || !strings.HasPrefix(stderr, want) {
+	want := generic + `:cell 1:1:12: constraints is not imported, and goimports' choice fails: cannot import "golang.org/x/exp/constraints": `
+	// Which of go's reasons comes depends on whether a dependency of
+	// zengen's (the Temporal SDK's gRPC middleware) puts golang.org/x/exp
+	// in the module graph: then go knows the module but not its checksum.
+	why := strings.TrimPrefix(stderr, want)
+	if status != exitFindings || why == stderr ||
+		!strings.HasPrefix(why, "no required module provides it") && !strings.HasPrefix(why, "missing go.sum entry for module providing package golang.org/x/exp/constraints") {
 		t.Errorf("generate in a module without golang.org/x/exp: exit %d, stderr\n%s\nwant it to start with\n%s", status, stderr, want)
 	}
 }
