@@ -133,7 +133,10 @@ func (g *RemoteDAG) Next() RemoteStep {
 	pl := g.d.ready[0]
 	g.d.ready = g.d.ready[1:]
 	rs := RemoteStep{Plan: g.plan, Step: pl.step.Name, Sources: map[string]string{}}
-	rs.Plan.Prior = nil
+	// A step needs neither the plan's step list nor its prior results:
+	// left in, every step's input would grow with the pipeline, and the
+	// workflow's history with its square.
+	rs.Plan.Prior, rs.Plan.Steps = nil, nil
 	inputs := make(map[string]meta.Artifact, len(pl.step.Inputs))
 	for _, in := range pl.step.Inputs {
 		a, ok := g.d.produced[in.From][in.Name]
