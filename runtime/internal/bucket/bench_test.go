@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"io"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/zengen-dev/zengen/internal/servertest"
 	zblob "github.com/zengen-dev/zengen/runtime/internal/blob"
+	"github.com/zengen-dev/zengen/runtime/internal/bucket"
 )
 
 // gib is the artifact size of the throughput benchmarks.
@@ -39,17 +41,31 @@ func patternDigest(n int64) string {
 	return zblob.DigestPrefix + hex.EncodeToString(h.Sum(nil))
 }
 
-// BenchmarkS3Upload1GiB writes a 1 GiB artifact through the store
-// (hashed and kept in a local file, then uploaded in parts to its
-// digest's key); BenchmarkS3RawPut1GiB is the server's own PUT of the same bytes
-// through the SDK's multipart uploader with the same part size. The
-// target is ≥ 70 % of the raw throughput.
+// BenchmarkS3Upload1GiB writes a 1 GiB artifact through the store as a
+// step's output goes: hashed beside the writer and kept in a local file
+// until its digest is known, then uploaded in parts to the digest's key.
+// The target is a %raw of at least 70 (see againstRawPut).
 func BenchmarkS3Upload1GiB(b *testing.B) {
-	_, u := servertest.S3Bucket(b)
+	againstRawPut(b, func(s *bucket.Store, _ string) (zblob.Writer, error) {
+		return s.Create(context.Background())
+	})
+}
+
+// againstRawPut times 1 GiB written through the writer create returns
+// and, in the same iteration, the same bytes put raw through the SDK's
+// multipart uploader with the same part size. On a shared machine two
+// benchmarks run apart drift by more than the gap between them, so each
+// iteration times both, in alternating order, and the benchmark reports
+// their ratio as %raw.
+func againstRawPut(b *testing.B, create func(s *bucket.Store, digest string) (zblob.Writer, error)) {
+	bkt, u := servertest.S3Bucket(b)
+	client := servertest.S3Client(b)
 	s := open(b, u+"&request_checksum_calculation=when_required")
-	b.SetBytes(gib)
-	for range b.N {
-		w, err := s.Create(context.Background())
+	d := patternDigest(gib)
+	var store, raw time.Duration
+	putStore := func() {
+		start := time.Now()
+		w, err := create(s, d)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -59,21 +75,31 @@ func BenchmarkS3Upload1GiB(b *testing.B) {
 		if _, _, err := w.Commit(); err != nil {
 			b.Fatal(err)
 		}
-		b.StopTimer()
-		s.Raw().Delete(context.Background(), "objects/"+patternDigest(gib)[7:9]+"/"+patternDigest(gib)[9:])
-		b.StartTimer()
+		store += time.Since(start)
+		s.Raw().Delete(context.Background(), bucket.Key(d))
 	}
-}
-
-func BenchmarkS3RawPut1GiB(b *testing.B) {
-	bucket, _ := servertest.S3Bucket(b)
-	client := servertest.S3Client(b)
-	b.SetBytes(gib)
-	for range b.N {
-		if err := rawPut(client, bucket, "raw", &pattern{n: gib}); err != nil {
+	putRaw := func() {
+		start := time.Now()
+		if err := rawPut(client, bkt, "raw", &pattern{n: gib}); err != nil {
 			b.Fatal(err)
 		}
+		raw += time.Since(start)
+		s.Raw().Delete(context.Background(), "raw")
 	}
+	for i := range b.N {
+		s0, r0 := store, raw
+		if i%2 == 0 {
+			putRaw()
+			putStore()
+		} else {
+			putStore()
+			putRaw()
+		}
+		b.Logf("pair %d: store %.0f MB/s, raw %.0f MB/s: %.0f %%", i+1, gib/1e6/(store-s0).Seconds(), gib/1e6/(raw-r0).Seconds(), 100*(raw-r0).Seconds()/(store-s0).Seconds())
+	}
+	b.ReportMetric(float64(b.N)*gib/1e6/store.Seconds(), "store-MB/s")
+	b.ReportMetric(float64(b.N)*gib/1e6/raw.Seconds(), "raw-MB/s")
+	b.ReportMetric(100*raw.Seconds()/store.Seconds(), "%raw")
 }
 
 // BenchmarkS3Download1GiB reads a 1 GiB artifact through the store,

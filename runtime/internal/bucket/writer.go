@@ -3,11 +3,9 @@ package bucket
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"os"
 
@@ -16,9 +14,9 @@ import (
 	zblob "github.com/zengen-dev/zengen/runtime/internal/blob"
 )
 
-// writer hashes a blob's bytes as they come and keeps them until Commit
-// knows their digest: in memory up to one part, beyond that in a local
-// temporary file. Commit then uploads them straight to the digest's name.
+// writer hashes a blob's bytes as they come (beside the caller: see
+// hasher) and keeps them until Commit knows their digest: in memory up to
+// one part, beyond that in a local temporary file. Commit then uploads them straight to the digest's name.
 // Every driver publishes an object only when its upload completes (S3's
 // PUT and multipart completion, a rename for file://), so no reader ever
 // sees part of one under that name; and writing the final key directly
@@ -27,7 +25,7 @@ import (
 type writer struct {
 	ctx   context.Context // the step's: cancelling it stops the upload
 	s     *Store
-	hash  hash.Hash
+	hash  *hasher
 	size  int64
 	buf   []byte   // the bytes while they fit one part
 	spill *os.File // the bytes beyond that, nil until then
@@ -38,14 +36,14 @@ type writer struct {
 }
 
 func newWriter(ctx context.Context, s *Store) *writer {
-	return &writer{ctx: ctx, s: s, hash: sha256.New()}
+	return &writer{ctx: ctx, s: s, hash: newHasher()}
 }
 
 func (w *writer) Write(p []byte) (int, error) {
 	if w.done {
 		return 0, errors.New("write to a finished blob")
 	}
-	w.hash.Write(p)
+	w.hash.write(p)
 	w.size += int64(len(p))
 	if w.spill == nil && len(w.buf)+len(p) <= partSize {
 		w.buf = append(w.buf, p...)
@@ -78,7 +76,7 @@ func (w *writer) Commit() (string, int64, error) {
 	}
 	w.done = true
 	defer w.discard()
-	w.digest = zblob.DigestPrefix + hex.EncodeToString(w.hash.Sum(nil))
+	w.digest = zblob.DigestPrefix + hex.EncodeToString(w.hash.close())
 	k, _ := key(w.digest)
 	ctx := w.ctx
 	exists, err := w.s.bucket.Exists(ctx, k)
@@ -121,6 +119,7 @@ func (w *writer) upload(ctx context.Context, key string, body io.Reader) error {
 func (w *writer) Abort() error {
 	if !w.done {
 		w.done = true
+		w.hash.close()
 		w.discard()
 	}
 	return nil
