@@ -346,6 +346,32 @@ func TestPush(t *testing.T) {
 	}
 }
 
+// TestPushStreamsLargeArtifacts: a push knows each artifact's digest, so
+// an artifact larger than a part goes straight to its object as it is
+// read, with no local copy: with $TMPDIR gone the push still succeeds,
+// and the team stack reads back the same bytes.
+func TestPushStreamsLargeArtifacts(t *testing.T) {
+	local, team := stacks(t)[0], stacks(t)[1]
+	const size = 40 << 20 // more than two parts of the upload
+	p := &zen.Pipeline{Name: "large", Steps: []*zen.Step{{
+		Name: "a", Func: "A", CodeHash: "code-a", Pos: "large.ipynb:cell 1",
+		Outputs: []zen.Output{{Name: "out", Type: "string", Codec: "raw"}},
+		Run: func(ctx context.Context, sc *zen.StepContext) error {
+			return zen.Save(sc, "out", zen.Raw[string](), strings.Repeat("large ", size/6))
+		},
+	}}}
+	local.mustRun(t, p)
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "gone"))
+	out, errb, code := local.exec(t, p, "push", "--to-db", team.args[1], "--to-store", team.args[3], "latest")
+	if code != 0 || !strings.Contains(out, "1 artifacts uploaded") {
+		t.Fatalf("push of a %d-byte artifact with $TMPDIR gone: exit %d\n%s%s", size, code, out, errb)
+	}
+	got, errb, code := team.exec(t, p, "cat", "latest", "a.out")
+	if code != 0 || strings.TrimSuffix(got, "\n") != strings.Repeat("large ", size/6) {
+		t.Errorf("cat on the team stack: exit %d, %d bytes\n%s", code, len(got), errb)
+	}
+}
+
 // TestOrchestratorOnEveryStack runs the orchestrator's conformance suite
 // on the four combinations of metadata and artifact stores.
 func TestOrchestratorOnEveryStack(t *testing.T) {

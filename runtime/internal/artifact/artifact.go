@@ -37,6 +37,7 @@ type localWriter struct {
 	blobs blob.Store
 	buf   []byte
 	spill blob.Writer // nil while the bytes fit inline
+	want  string      // the digest the bytes must have, when the caller knows it
 }
 
 // Local is today's artifact store: encoded bytes up to InlineThreshold
@@ -54,13 +55,19 @@ func (l Local) Create(ctx context.Context) Writer {
 	return &localWriter{ctx: ctx, blobs: l.blobs}
 }
 
+// CreateKnown starts an artifact whose bytes must hash to digest; when
+// large they go to the blob store's CreateKnown.
+func (l Local) CreateKnown(ctx context.Context, digest string) Writer {
+	return &localWriter{ctx: ctx, blobs: l.blobs, want: digest}
+}
+
 func (w *localWriter) Write(p []byte) (int, error) {
 	if w.spill == nil && len(w.buf)+len(p) <= InlineThreshold {
 		w.buf = append(w.buf, p...)
 		return len(p), nil
 	}
 	if w.spill == nil {
-		bw, err := w.blobs.Create(w.ctx)
+		bw, err := w.create()
 		if err != nil {
 			return 0, StoreErr(err)
 		}
@@ -74,6 +81,13 @@ func (w *localWriter) Write(p []byte) (int, error) {
 	return n, StoreErr(err)
 }
 
+func (w *localWriter) create() (blob.Writer, error) {
+	if w.want != "" {
+		return w.blobs.CreateKnown(w.ctx, w.want)
+	}
+	return w.blobs.Create(w.ctx)
+}
+
 // Commit finishes the artifact: a spilled one is committed to the blob
 // store, a small one is hashed and returned with its bytes in Inline, to be
 // stored with the step's record. Digests are the same either way.
@@ -83,11 +97,15 @@ func (w *localWriter) Commit() (meta.Artifact, error) {
 		return meta.Artifact{Digest: digest, Size: size}, StoreErr(err)
 	}
 	sum := sha256.Sum256(w.buf)
+	digest := blob.DigestPrefix + hex.EncodeToString(sum[:])
+	if w.want != "" && digest != w.want {
+		return meta.Artifact{}, blob.Mismatch(w.want, digest)
+	}
 	inline := w.buf
 	if inline == nil {
 		inline = []byte{} // an empty artifact is inline too, not a blob
 	}
-	return meta.Artifact{Digest: blob.DigestPrefix + hex.EncodeToString(sum[:]), Size: int64(len(inline)), Inline: inline}, nil
+	return meta.Artifact{Digest: digest, Size: int64(len(inline)), Inline: inline}, nil
 }
 
 // Abort discards the artifact.

@@ -19,6 +19,12 @@ import (
 type Store interface {
 	// Create starts an artifact. Nothing is visible until Commit.
 	Create(ctx context.Context) Writer
+	// CreateKnown starts an artifact whose digest the caller already
+	// knows, as a copy from another store does. Its Commit fails, keeping
+	// nothing, when the bytes are not those of digest (ErrCorrupt). A
+	// store whose objects are named by their digest sends large ones
+	// straight there, without waiting for the last byte to learn it.
+	CreateKnown(ctx context.Context, digest string) Writer
 	// Open returns a reader of a's bytes that guarantees them: a reader
 	// that reaches io.EOF has delivered exactly the bytes of a.Digest, and
 	// otherwise fails with ErrCorrupt at the latest on its last Read. It

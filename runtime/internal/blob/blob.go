@@ -36,6 +36,13 @@ type Store interface {
 	// Commit. Cancelling ctx stops a Commit that is still sending the
 	// bytes somewhere (an object store's upload) and makes it fail.
 	Create(ctx context.Context) (Writer, error)
+	// CreateKnown starts a blob whose digest the caller already knows, as
+	// a copy from another store does. Commit fails, keeping nothing, when
+	// the bytes written do not hash to digest; the error wraps
+	// ErrCorrupt. An object store sends the bytes straight to the
+	// digest's name as they come, without the local copy Create keeps
+	// until the digest is known.
+	CreateKnown(ctx context.Context, digest string) (Writer, error)
 	// Open returns a reader that verifies the digest while reading. When the
 	// bytes do not match, the Read that would deliver the last of them
 	// returns an error wrapping ErrCorrupt (naming the digest) instead; no
@@ -64,6 +71,12 @@ type Writer interface {
 	// Abort discards the blob and its temporary file. It is a no-op after
 	// Commit or a previous Abort.
 	Abort() error
+}
+
+// Mismatch is the error of a Commit whose bytes do not hash to the
+// digest the caller gave CreateKnown.
+func Mismatch(want, got string) error {
+	return fmt.Errorf("blob %s: the bytes written hash to %s: %w", want, got, ErrCorrupt)
 }
 
 // ParseDigest checks that digest is "sha256:" followed by 64 lowercase hex

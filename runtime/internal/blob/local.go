@@ -120,6 +120,21 @@ func (l *Local) Create(context.Context) (Writer, error) {
 	return &localWriter{store: l, file: f, hash: sha256.New()}, nil
 }
 
+// CreateKnown starts a blob whose Commit checks that its bytes hash to
+// digest. Locally it costs what Create costs: the temporary file is
+// under DIR either way.
+func (l *Local) CreateKnown(ctx context.Context, digest string) (Writer, error) {
+	if _, err := ParseDigest(digest); err != nil {
+		return nil, err
+	}
+	w, err := l.Create(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w.(*localWriter).want = digest
+	return w, nil
+}
+
 // Open returns a reader of the blob that checks its digest as it reads.
 func (l *Local) Open(digest string) (io.ReadCloser, error) {
 	name, err := l.objectPath(digest)
@@ -255,6 +270,7 @@ type localWriter struct {
 	hash  hash.Hash
 	size  int64
 	state writerState
+	want  string // the digest the bytes must have, when the caller knows it
 
 	// The result of the first Commit, returned again by later calls. err
 	// is also set by a failed Write, which dooms the blob.
@@ -314,6 +330,11 @@ func (w *localWriter) Commit() (string, int64, error) {
 
 func (w *localWriter) commit() (string, error) {
 	tmpName := w.file.Name()
+	hexSum := hex.EncodeToString(w.hash.Sum(nil))
+	if w.want != "" && DigestPrefix+hexSum != w.want {
+		w.file.Close()
+		return "", Mismatch(w.want, DigestPrefix+hexSum)
+	}
 	if err := w.file.Sync(); err != nil {
 		w.file.Close()
 		return "", fmt.Errorf("commit blob: %w", err)
@@ -321,7 +342,6 @@ func (w *localWriter) commit() (string, error) {
 	if err := w.file.Close(); err != nil {
 		return "", fmt.Errorf("commit blob: %w", err)
 	}
-	hexSum := hex.EncodeToString(w.hash.Sum(nil))
 	dir, err := w.store.ensureFanout(hexSum[:2])
 	if err != nil {
 		return "", fmt.Errorf("commit blob: %w", err)

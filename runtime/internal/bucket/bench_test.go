@@ -51,6 +51,14 @@ func BenchmarkS3Upload1GiB(b *testing.B) {
 	})
 }
 
+// BenchmarkS3Push1GiB writes a 1 GiB artifact whose digest is known, as
+// push does: straight to the digest's key, hashed as it goes.
+func BenchmarkS3Push1GiB(b *testing.B) {
+	againstRawPut(b, func(s *bucket.Store, digest string) (zblob.Writer, error) {
+		return s.CreateKnown(context.Background(), digest)
+	})
+}
+
 // againstRawPut times 1 GiB written through the writer create returns
 // and, in the same iteration, the same bytes put raw through the SDK's
 // multipart uploader with the same part size. On a shared machine two

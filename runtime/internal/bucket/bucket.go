@@ -9,9 +9,12 @@
 // they come and kept (in memory up to one part, beyond that in a local
 // temporary file) until their digest is known, then uploaded to that name
 // (a multipart upload for large ones, which the server completes only when
-// every part arrived). An object already under that name is kept, unless
-// it no longer matches its digest, which the upload then repairs. Every
-// read is checked against the digest.
+// every part arrived). A caller that knows the digest already (a push
+// from another store) sends the bytes straight to that name as they come,
+// and the upload completes only if they hash to it (known.go). An object
+// already under that name is kept, unless it no longer matches its
+// digest, which the upload then repairs. Every read is checked against
+// the digest.
 //
 // The package knows nothing about codecs, steps or runs, nor which
 // drivers are linked: a binary imports the drivers it wants.

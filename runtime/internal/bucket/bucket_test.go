@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -305,6 +306,74 @@ func TestCancelledUpload(t *testing.T) {
 		}
 		if left, _ := os.ReadDir(tmp); len(left) != 0 {
 			t.Errorf("a cancelled upload left %d local files", len(left))
+		}
+	})
+}
+
+// TestKnownDigest: bytes whose digest the caller knows go straight to
+// that digest's object, with no local copy ($TMPDIR is gone here, except
+// for file://, whose driver keeps its own temporary file there); bytes
+// that do not hash to it, over several parts, fail the Commit with
+// ErrCorrupt and leave no object, nor does an abort; an intact object
+// already there is not written again.
+func TestKnownDigest(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s *bucket.Store) {
+		if !strings.HasPrefix(s.Name(), "file://") {
+			t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "gone"))
+		}
+		b := bytes.Repeat([]byte("known "), 40<<20/6) // more than two parts
+		d := digestOf(b)
+		bad := append([]byte(nil), b...)
+		bad[len(bad)-1] ^= 1
+		w, err := s.CreateKnown(t.Context(), d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(bad); err != nil {
+			t.Fatal(err)
+		}
+		if got, _, err := w.Commit(); got != "" || !errors.Is(err, zblob.ErrCorrupt) {
+			t.Errorf("commit of bytes that are not the digest's: %q, %v; want ErrCorrupt", got, err)
+		}
+		if got := keys(t, s); len(got) != 0 {
+			t.Errorf("a refused upload left %v", got)
+		}
+		if w, err = s.CreateKnown(t.Context(), d); err != nil {
+			t.Fatal(err)
+		}
+		w.Write(b[:20<<20])
+		if err := w.Abort(); err != nil {
+			t.Fatal(err)
+		}
+		if got := keys(t, s); len(got) != 0 {
+			t.Errorf("an aborted upload left %v", got)
+		}
+		if w, err = s.CreateKnown(t.Context(), d); err != nil {
+			t.Fatal(err)
+		}
+		for rest := b; len(rest) > 0; rest = rest[min(len(rest), 3<<20+1):] {
+			if _, err := w.Write(rest[:min(len(rest), 3<<20+1)]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got, size, err := w.Commit(); got != d || size != int64(len(b)) || err != nil {
+			t.Fatalf("commit: %q %d %v", got, size, err)
+		}
+		if err := s.Verify(d); err != nil {
+			t.Fatal(err)
+		}
+		before, _ := s.Raw().Attributes(t.Context(), bucket.Key(d))
+		w, _ = s.CreateKnown(t.Context(), d)
+		w.Write(b)
+		if _, _, err := w.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		after, _ := s.Raw().Attributes(t.Context(), bucket.Key(d))
+		if !after.ModTime.Equal(before.ModTime) || after.ETag != before.ETag {
+			t.Errorf("an intact object was written again")
+		}
+		if got := keys(t, s); len(got) != 1 || got[0] != bucket.Key(d) {
+			t.Errorf("bucket holds %v, want only %s", got, bucket.Key(d))
 		}
 	})
 }

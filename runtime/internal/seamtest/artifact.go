@@ -85,6 +85,40 @@ func TestArtifactStore(t *testing.T, open func(t *testing.T) artifact.Store) {
 			t.Errorf("verify of an aborted artifact: %v, want ErrNotFound", err)
 		}
 	})
+	t.Run("KnownDigest", func(t *testing.T) {
+		for _, n := range []int{100, 3*artifact.InlineThreshold + 7} {
+			t.Run(fmt.Sprint(n), func(t *testing.T) {
+				s := open(t)
+				b := pattern(n)
+				d := digestOf(b)
+				bad := append([]byte(nil), b...)
+				bad[n/2] ^= 1
+				w := s.CreateKnown(t.Context(), d)
+				w.Write(bad)
+				if _, err := w.Commit(); !errors.Is(err, artifact.ErrCorrupt) {
+					t.Errorf("commit of bytes that are not the digest's: %v, want ErrCorrupt", err)
+				}
+				if n > artifact.InlineThreshold {
+					if err := s.Verify(t.Context(), meta.Artifact{Digest: d, Size: int64(n)}); !errors.Is(err, artifact.ErrNotFound) {
+						t.Errorf("after a refused commit: %v, want ErrNotFound", err)
+					}
+				}
+				w = s.CreateKnown(t.Context(), d)
+				w.Write(b[:n/3])
+				w.Write(b[n/3:])
+				a, err := w.Commit()
+				if err != nil {
+					t.Fatalf("commit of the digest's bytes: %v", err)
+				}
+				if a.Digest != d || a.Size != int64(n) {
+					t.Fatalf("committed %s, %d bytes; want %s, %d", a.Digest, a.Size, d, n)
+				}
+				if got := read(t, s, a); !bytes.Equal(got, b) {
+					t.Fatalf("read %d bytes back, not the %d written", len(got), n)
+				}
+			})
+		}
+	})
 	t.Run("ConcurrentWriters", func(t *testing.T) {
 		s := open(t)
 		var wg sync.WaitGroup
