@@ -149,18 +149,18 @@ func (a *analysis) typeCheck() bool {
 	for round := 0; ; round++ {
 		var typeErrs []types.Error
 		chk.fset, chk.file, chk.src = fset, file, src
-		chk.info = &types.Info{
-			Types:      map[ast.Expr]types.TypeAndValue{},
-			Defs:       map[*ast.Ident]types.Object{},
-			Uses:       map[*ast.Ident]types.Object{},
-			Selections: map[*ast.SelectorExpr]*types.Selection{},
-			Implicits:  map[ast.Node]types.Object{},
-		}
+		chk.info = newCheckInfo()
 		conf := types.Config{
 			Importer: importerOf(chk.loaded),
 			Error:    func(err error) { typeErrs = append(typeErrs, err.(types.Error)) },
 		}
+		hidden := hideData(file)
 		chk.pkg, _ = conf.Check(checkPackage, fset, []*ast.File{file}, chk.info)
+		if !hidden.restore(chk.info) {
+			typeErrs = nil
+			chk.info = newCheckInfo()
+			chk.pkg, _ = conf.Check(checkPackage, fset, []*ast.File{file}, chk.info)
+		}
 		added := false
 		if round == 0 {
 			added = a.addMissingImports(typeErrs, candidates)
@@ -192,6 +192,17 @@ func (a *analysis) typeCheck() bool {
 	return !hasSyntaxErrors(a.errs) && len(a.errs) == 0
 }
 
+// newCheckInfo is what the analysis reads of a type check.
+func newCheckInfo() *types.Info {
+	return &types.Info{
+		Types:      map[ast.Expr]types.TypeAndValue{},
+		Defs:       map[*ast.Ident]types.Object{},
+		Uses:       map[*ast.Ident]types.Object{},
+		Selections: map[*ast.SelectorExpr]*types.Selection{},
+		Implicits:  map[ast.Node]types.Object{},
+	}
+}
+
 // resolvedSource checks the file with only the later declarations of
 // redeclared names renamed, points every use at its version and returns
 // the check file with those renames.
@@ -206,7 +217,11 @@ func (a *analysis) resolvedSource(fset *token.FileSet, decls []*item, imports []
 	chk.fset, chk.file = fset, file
 	chk.info = &types.Info{Uses: map[*ast.Ident]types.Object{}}
 	conf := types.Config{Importer: importerOf(chk.loaded), Error: func(error) {}}
+	// Only uses are read here, and a literal's elements use no names:
+	// whether go/types accepts them is proved in the full check.
+	hidden := hideData(file)
 	chk.pkg, _ = conf.Check(checkPackage, fset, []*ast.File{file}, chk.info)
+	hidden.restore(chk.info)
 	if a.resolveVersions(versions) {
 		chk.src = a.syntheticSource(decls, imports)
 		if file, err = goparser.ParseFile(fset, "zen_check.go", chk.src, goparser.SkipObjectResolution); err != nil {
