@@ -291,7 +291,7 @@ func (e *emitter) goFile(f *jen.File, content fileContent) ([]byte, error) {
 	if content == generatedOnly {
 		imports = nil
 	}
-	return addImports(b.Bytes(), imports, content == notebookDecls)
+	return formatGo(b.Bytes(), imports, content == notebookDecls)
 }
 
 // GoGenerateConstraint is the build constraint every generated Go file
