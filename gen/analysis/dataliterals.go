@@ -35,7 +35,7 @@ type hiddenElements struct {
 }
 
 // hideData hides from a type check all elements but the first of every
-// large slice-looking literal of basic literals in file: its type is a
+// large slice-looking literal of basic literals, signed or not, in file: its type is a
 // slice type written out, or elided or a name that a proof checks after the
 // check (an array's type depends on its element count, so it is never
 // hidden when written as one). restore must follow the check.
@@ -50,7 +50,7 @@ func hideData(file *ast.File) dataLiterals {
 			return true
 		}
 		for _, e := range lit.Elts {
-			if _, ok := e.(*ast.BasicLit); !ok {
+			if _, _, ok := signedLiteral(e); !ok {
 				return true
 			}
 		}
@@ -91,20 +91,30 @@ func elementsAccepted(t types.Type, elts []ast.Expr) bool {
 		return false
 	}
 	for _, e := range elts {
-		if !constantFits(e.(*ast.BasicLit), elem) {
+		if sign, lit, _ := signedLiteral(e); !constantFits(sign, lit, elem) {
 			return false
 		}
 	}
 	return true
 }
 
-// constantFits reports whether the untyped constant lit is representable
-// as t. It answers false whenever it is not sure: the caller then asks
-// go/types.
-func constantFits(lit *ast.BasicLit, t *types.Basic) bool {
+// signedLiteral splits a data element, a basic literal with or without a
+// sign: -1.5 is a unary minus on 1.5. sign is "", "-" or "+".
+func signedLiteral(e ast.Expr) (sign string, lit *ast.BasicLit, ok bool) {
+	if u, isUnary := e.(*ast.UnaryExpr); isUnary && (u.Op == token.SUB || u.Op == token.ADD) {
+		sign, e = u.Op.String(), u.X
+	}
+	lit, ok = e.(*ast.BasicLit)
+	return sign, lit, ok
+}
+
+// constantFits reports whether the untyped constant lit, with its sign,
+// is representable as t. It answers false whenever it is not sure: the
+// caller then asks go/types.
+func constantFits(sign string, lit *ast.BasicLit, t *types.Basic) bool {
 	switch {
 	case t.Info()&types.IsString != 0:
-		if lit.Kind != token.STRING {
+		if sign != "" || lit.Kind != token.STRING {
 			return false
 		}
 		_, err := strconv.Unquote(lit.Value)
@@ -118,10 +128,14 @@ func constantFits(lit *ast.BasicLit, t *types.Basic) bool {
 			return false
 		}
 		var err error
-		if t.Info()&types.IsUnsigned != 0 {
+		switch {
+		case t.Info()&types.IsUnsigned == 0:
+			_, err = strconv.ParseInt(sign+lit.Value, 10, bits)
+		case sign == "-":
+			// Only -0 fits; rare enough to leave to go/types.
+			return false
+		default:
 			_, err = strconv.ParseUint(lit.Value, 10, bits)
-		} else {
-			_, err = strconv.ParseInt(lit.Value, 10, bits)
 		}
 		return err == nil
 	case t.Kind() == types.Float64 || t.Kind() == types.Float32:

@@ -18,8 +18,8 @@ var dataElementTypes = []string{
 }
 
 // dataLiteralSeeds are literals near every edge of the proof: bases,
-// underscores, octal zeros, exponents, the limits of each size, runes,
-// imaginaries and strings.
+// underscores, octal zeros, exponents, signs, the limits of each size,
+// runes, imaginaries and strings.
 var dataLiteralSeeds = []string{
 	"0", "1", "00", "07", "08.5", "0777", "0x1F", "0X1p-2", "0b101", "0o17", "1_000", "1_000.5",
 	"1.5", ".5", "5.", "1e3", "1E3", "1e+3", "1e-3", "2.5e-3", "1e308", "1e309", "1.8e308", "1e300", "9.99e299",
@@ -29,6 +29,9 @@ var dataLiteralSeeds = []string{
 	"9223372036854775807", "9223372036854775808", "18446744073709551615", "18446744073709551616",
 	"123456789012345678901234567890", "1.0", "2.000", "'a'", "'\\n'", "1i", "0i", "1.5i",
 	`"x"`, "`raw`", `"tab\t"`, `"\u00e9"`, `""`, "\"\\xff\"", "true", "nil",
+	"-1", "+1", "-0", "+0", "-128", "-129", "-32768", "-32769", "-2147483648", "-2147483649",
+	"-9223372036854775808", "-9223372036854775809", "-1.5", "-.5", "-1e308", "-1e309", "-3.5e38",
+	"-0x1F", "-07", "-'a'", "-1i", `-"x"`, "+1.5",
 }
 
 // TestDataLiteralProofAgreesWithGoTypes checks, for every seed and element
@@ -72,8 +75,8 @@ func checkDataElement(t *testing.T, lit, typ string) bool {
 	if err != nil {
 		return false
 	}
-	basic, ok := e.(*ast.BasicLit)
-	if !ok || basic.Value != lit {
+	sign, basic, ok := signedLiteral(e)
+	if !ok || sign+basic.Value != lit {
 		return false
 	}
 	src := "package p\ntype celsius float64\nvar _ = []" + typ + "{" + lit + "}\n"
@@ -121,12 +124,13 @@ func TestDataLiteralsKeepTypesAndErrors(t *testing.T) {
 		return b.String()
 	}
 	nb := notebook(t, "gophernotes",
-		code("//zen:step load\nxs := []float64{"+list(minDataElements, nil)+"}\ngrid := [...]int8{"+list(minDataElements+1, nil)+"}"),
+		code("//zen:step load\nxs := []float64{"+list(minDataElements, map[int]string{7: "-2.5", 8: "+1"})+"}\ngrid := [...]int8{"+list(minDataElements+1, nil)+"}"),
 		code("//zen:step use\nprintln(len(xs), len(grid))"))
 	p := analyze(t, nb, Config{})
 	if got := strings.Join(portSummary(stepNamed(t, p, "use").Inputs), " "); got != "xs []float64 numeric from=load grid [257]int8 value from=load" {
 		t.Errorf("inputs of use: %s, want xs []float64 numeric from=load grid [257]int8 value from=load", got)
 	}
-	analyzeError(t, "", []cell{code("//zen:step load\nxs := []int8{" + list(minDataElements, map[int]string{200: "128"}) + "}\nprintln(len(xs))")},
-		"nb.ipynb:cell 1:2:813: cannot use 128 (untyped int constant) as int8 value in array or slice literal (overflows)")
+	analyzeError(t, "", []cell{code("//zen:step load\nxs := []int8{" + list(minDataElements, map[int]string{100: "-128", 200: "128", 210: "-129"}) + "}\nprintln(len(xs))")},
+		"nb.ipynb:cell 1:2:815: cannot use 128 (untyped int constant) as int8 value in array or slice literal (overflows)\n"+
+			"nb.ipynb:cell 1:2:856: cannot use -129 (untyped int constant) as int8 value in array or slice literal (overflows)")
 }

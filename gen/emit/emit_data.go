@@ -126,9 +126,18 @@ func (t *tableScanner) tableAfter(open int) (first, last int, lines []string, ok
 	var line strings.Builder
 	for {
 		tok = t.next()
+		sign := ""
+		if tok == token.SUB || tok == token.ADD {
+			// A signed number: gofmt writes the sign against it.
+			sign = tok.String()
+			signOff := t.off
+			if tok = t.next(); tok != token.INT && tok != token.FLOAT || t.off != signOff+1 {
+				return 0, 0, nil, false, tok
+			}
+		}
 		switch tok {
 		case token.INT, token.FLOAT, token.STRING, token.CHAR:
-			lit := t.lit
+			lit := sign + t.lit
 			// gofmt rewrites the upper-case letters of a number's prefix
 			// and exponent; a literal of several lines is no table line.
 			if tok != token.STRING && tok != token.CHAR && strings.ContainsAny(lit, "EPXOB") || strings.Contains(lit, "\n") || t.off >= lineEnd {
