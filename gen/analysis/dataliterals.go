@@ -14,9 +14,9 @@ import (
 // a cell, parsing every constant into an exact value and recording its type,
 // which nothing after the check reads. So the check sees only the first
 // element of a large slice literal of plain constants, and each hidden
-// element is then proved to be one go/types accepts: a decimal literal
-// that fits the element type by a margin no rounding can cross, or a
-// string. When any hidden element cannot be proved so (a hex literal, an
+// element is then proved to be one go/types accepts: a decimal number
+// that fits the element type (a float by a margin no rounding can cross),
+// or a string. When any hidden element cannot be proved so (a hex literal, an
 // int that does not fit, a literal whose type is not a slice of a basic
 // type), the whole file is checked again with every element, so that a
 // type error and its wording are go/types' own.
@@ -35,10 +35,10 @@ type hiddenElements struct {
 }
 
 // hideData hides from a type check all elements but the first of every
-// large slice-looking literal of basic literals, signed or not, in file: its type is a
-// slice type written out, or elided or a name that a proof checks after the
-// check (an array's type depends on its element count, so it is never
-// hidden when written as one). restore must follow the check.
+// large literal in file whose elements are basic literals, signed or not,
+// and whose type may be a slice: written as one, or elided or named, which
+// restore checks (an array's type depends on its element count, so one
+// written as an array is never hidden). restore must follow the check.
 func hideData(file *ast.File) dataLiterals {
 	var hidden dataLiterals
 	ast.Inspect(file, func(n ast.Node) bool {
@@ -76,8 +76,8 @@ func (d dataLiterals) restore(info *types.Info) bool {
 	return ok
 }
 
-// elementsAccepted reports whether every element, all basic literals, is
-// provably assignable to the element type of a literal of type t.
+// elementsAccepted reports whether every element, each a basic literal
+// with or without a sign, is provably assignable to the element type of a literal of type t.
 func elementsAccepted(t types.Type, elts []ast.Expr) bool {
 	if t == nil {
 		return false
