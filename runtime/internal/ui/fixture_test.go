@@ -109,12 +109,15 @@ func (f *fixture) run(start time.Time, status, params string, steps ...meta.Step
 
 // trained is the step records of a succeeded run of churn with loss.
 func trained(loss float64) []meta.StepRun {
+	rows := meta.Artifact{Name: "rows", Digest: "sha256:" + strings.Repeat("a", 64), Size: 24, Codec: "numeric", Type: "[]float64"}
+	lossOut := meta.Artifact{Name: "loss", Digest: fmt.Sprintf("sha256:%064x", int(loss*1000)), Size: 8, Codec: "json", Type: "float64"}
+	rowsIn, lossIn := rows, lossOut
+	rowsIn.FromStep, lossIn.FromStep = "load", "train"
 	return []meta.StepRun{
-		{Step: "load", Status: meta.StepSucceeded, Log: "read 3 rows\n",
-			Outputs: []meta.Artifact{{Name: "rows", Digest: "sha256:" + strings.Repeat("a", 64), Size: 24, Codec: "numeric", Type: "[]float64"}}},
+		{Step: "load", Status: meta.StepSucceeded, Log: "read 3 rows\n", Outputs: []meta.Artifact{rows}},
 		{Step: "train", Status: meta.StepSucceeded, Metrics: []meta.Metric{{Name: "loss", Value: loss}},
-			Outputs: []meta.Artifact{{Name: "loss", Digest: fmt.Sprintf("sha256:%064x", int(loss*1000)), Size: 8, Codec: "json", Type: "float64"}}},
-		{Step: "report", Status: meta.StepSucceeded},
+			Inputs: []meta.Artifact{rowsIn}, Outputs: []meta.Artifact{lossOut}},
+		{Step: "report", Status: meta.StepSucceeded, Inputs: []meta.Artifact{lossIn}},
 	}
 }
 

@@ -111,6 +111,7 @@ var funcs = template.FuncMap{
 	"metric":   metricText,
 	"short":    engine.Short,
 	"bytes":    byteSize,
+	"label":    nodeLabel,
 	// metricCell is one metric of a run, "–" when the run lacks it.
 	"metricCell": func(ms map[string]float64, key string) string {
 		if v, ok := ms[key]; ok {

@@ -76,6 +76,7 @@ type Server struct {
 	opts  Options
 	csrf  string // the token state-changing requests carry
 	pages map[string]*template.Template
+	live  *hub
 	mux   *http.ServeMux
 }
 
@@ -94,6 +95,7 @@ func New(st *engine.Store, p *pipeline.Pipeline, opts Options) (*Server, error) 
 		return nil, err
 	}
 	s := &Server{st: st, db: db, p: p, opts: opts, csrf: randomToken(), pages: pages}
+	s.live = newHub(db, opts.Poll)
 	s.routes()
 	return s, nil
 }
@@ -105,6 +107,9 @@ func (s *Server) routes() {
 	assets, _ := fs.Sub(files, "assets")
 	s.mux.Handle("GET /assets/", http.StripPrefix("/assets/", assetServer(assets)))
 	s.mux.HandleFunc("GET /{$}", s.runsPage)
+	s.mux.HandleFunc("GET /runs/{id}", s.runPage)
+	s.mux.HandleFunc("GET /runs/{id}/steps/{step}", s.stepFragment)
+	s.mux.HandleFunc("GET /runs/{id}/events", s.events)
 }
 
 // ServeHTTP guards every request (host, token, method) and sets the
@@ -216,7 +221,7 @@ func assetServer(assets fs.FS) http.Handler {
 }
 
 // Close stops the live watchers.
-func (s *Server) Close() {}
+func (s *Server) Close() { s.live.close() }
 
 // Serve listens on addr and serves the dashboard until ctx ends, printing
 // its URL to out. A non-loopback addr needs a token: token, or one it

@@ -1,11 +1,79 @@
-// live.js keeps a running run's page current: it listens to the run's
-// server-sent events (the server reads the store; the browser never polls)
-// and redraws the statuses of the DAG's nodes and the step sections, and
-// swaps in a step's details when the step ends. Pages without data-live
-// load it and do nothing.
+// live.js keeps a running run's page current. It listens to the run's
+// server-sent events (the server reads the store; the browser never
+// polls), redraws the statuses of the DAG's nodes, the step sections and
+// the run's badge, and swaps in a step's section from the server when the
+// step's status changes, so its log, metrics and artifacts appear as soon
+// as the store has them. Pages without data-live do nothing here.
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
-  var main = document.getElementById("main");
-  var src = main && main.dataset.live;
-  if (!src) return;
+  var run = document.getElementById("run");
+  var src = run && run.dataset.live;
+  if (!src || !window.EventSource) return;
+
+  function setStatus(el, status) {
+    if (!el) return;
+    var cls = el.getAttribute("class") || "";
+    el.setAttribute("class", cls.replace(/\bstatus-[a-z]+\b/, "status-" + status));
+    el.dataset.status = status;
+  }
+
+  function refreshStep(step) {
+    var url = "/runs/" + encodeURIComponent(run.dataset.run) + "/steps/" + encodeURIComponent(step);
+    fetch(url, { credentials: "same-origin" }).then(function (resp) {
+      if (!resp.ok) return null;
+      return resp.text();
+    }).then(function (html) {
+      if (html === null) return;
+      var old = document.getElementById("step-" + step);
+      if (!old) return;
+      var tpl = document.createElement("template");
+      tpl.innerHTML = html.trim();
+      var fresh = tpl.content.firstElementChild;
+      if (fresh) old.replaceWith(fresh);
+    });
+  }
+
+  var shown = {};
+  document.querySelectorAll("#steps .step").forEach(function (el) {
+    shown[el.dataset.step] = el.dataset.status;
+  });
+
+  var es = new EventSource(src);
+  es.addEventListener("state", function (ev) {
+    var st = JSON.parse(ev.data);
+    var badge = document.getElementById("run-status");
+    setStatus(badge, st.status);
+    if (badge) badge.textContent = st.status;
+    var dur = document.getElementById("run-duration");
+    if (dur) dur.textContent = st.duration;
+    st.steps.forEach(function (s) {
+      var node = document.getElementById("node-" + s.step);
+      setStatus(node, s.status);
+      if (node) {
+        var title = node.querySelector("title");
+        if (title) title.textContent = s.step + ": " + s.status;
+      }
+      if (shown[s.step] !== s.status) {
+        shown[s.step] = s.status;
+        var sec = document.getElementById("step-" + s.step);
+        setStatus(sec, s.status);
+        if (sec) {
+          var badge2 = sec.querySelector(".step-status");
+          setStatus(badge2, s.status);
+          if (badge2) badge2.textContent = s.status;
+        }
+        refreshStep(s.step);
+      }
+    });
+  });
+  es.addEventListener("end", function () {
+    es.close();
+    // Steps the run never reached read "not run" now, as on a reload.
+    Object.keys(shown).forEach(function (step) {
+      if (shown[step] === "pending") refreshStep(step);
+    });
+    run.removeAttribute("data-live");
+    var note = document.getElementById("live-note");
+    if (note) note.textContent = "The run has ended.";
+  });
 });

@@ -1,0 +1,113 @@
+package ui
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zengen-dev/zengen/runtime/internal/meta"
+)
+
+// node is the DAG node of step on a run page, as its status reads.
+func nodeStatus(body, step string) string {
+	m := regexp.MustCompile(`<g class="node status-[a-z]+" id="node-` + step + `" data-step="` + step + `" data-status="([a-z]+)">`).FindStringSubmatch(body)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+func TestRunPageDrawsTheDAGAndEachStep(t *testing.T) {
+	f := newFixture(t, Options{Explain: func(ctx context.Context, sr meta.StepRun) (string, error) {
+		return "explained " + sr.Step, nil
+	}})
+	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	first := f.run(t0, meta.RunSucceeded, `{"lr":0.1,"seed":7}`, trained(0.5)...)
+	steps := trained(0.25)
+	steps[0].Status, steps[0].CachedFrom, steps[0].Log = meta.StepCached, first, ""
+	steps[2] = meta.StepRun{Step: "report", Status: meta.StepFailed, Error: "index out of range", Position: "churn.ipynb:cell 6:4"}
+	id := f.run(t0.Add(time.Hour), meta.RunFailed, `{"lr":0.2,"seed":7}`, steps...)
+	body := f.mustGet("/runs/" + id)
+	for step, want := range map[string]string{"load": "cached", "train": "succeeded", "report": "failed"} {
+		if got := nodeStatus(body, step); got != want {
+			t.Errorf("DAG node %s: status %q, want %q", step, got, want)
+		}
+	}
+	for _, want := range []string{
+		`<path class="edge" data-from="load" data-to="train"`,
+		`<path class="edge" data-from="train" data-to="report"`,
+		`<section class="step" id="step-train" data-step="train" data-status="succeeded">`,
+		`<tr data-metric="loss"><td>loss</td><td class="num">0.25</td></tr>`,
+		`<p class="decision">explained train</p>`,
+		`<code>lr=0.2</code>`,
+		`<span class="mono">churn.ipynb:cell 6:4</span>: index out of range`,
+		`href="/artifacts/sha256:` + strings.Repeat("a", 64) + `?run=` + id + `&amp;step=load&amp;name=rows"`,
+		// A cached step shows the log of the run it reused.
+		"read 3 rows\n</pre>",
+		`in run <a class="mono" href="/runs/` + first + `">`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("run page lacks %s", want)
+		}
+	}
+	if strings.Contains(body, `data-live=`) {
+		t.Errorf("a finished run's page listens for live updates")
+	}
+	if resp, _ := f.get("/runs/nope"); resp.StatusCode != 404 {
+		t.Errorf("GET /runs/nope: %s, want 404", resp.Status)
+	}
+}
+
+// A run in progress: steps not started yet are pending, the running one
+// says its log comes at its end, and the page listens for events.
+func TestRunningRunPageIsLive(t *testing.T) {
+	f := newFixture(t, Options{})
+	steps := trained(0.5)[:1]
+	steps = append(steps, meta.StepRun{Step: "train", Status: meta.StepRunning})
+	id := f.run(time.Now(), meta.RunRunning, `{}`, steps...)
+	body := f.mustGet("/runs/" + id)
+	for step, want := range map[string]string{"load": "succeeded", "train": "running", "report": "pending"} {
+		if got := nodeStatus(body, step); got != want {
+			t.Errorf("DAG node %s: status %q, want %q", step, got, want)
+		}
+	}
+	for _, want := range []string{`data-live="/runs/` + id + `/events"`, "Its log is recorded when it ends.", "Not started yet."} {
+		if !strings.Contains(body, want) {
+			t.Errorf("running run's page lacks %s", want)
+		}
+	}
+}
+
+// Logs, errors and stacks are the notebook's code's output: shown as
+// text, whatever they hold.
+func TestRunPageEscapesHostileStrings(t *testing.T) {
+	f := newFixture(t, Options{})
+	hostile := `<script>alert(1)</script><img src=x onerror=alert(2)>`
+	steps := trained(0.5)
+	steps[0].Log = hostile
+	steps[2] = meta.StepRun{Step: "report", Status: meta.StepFailed, Error: hostile, Position: hostile, Stack: hostile}
+	id := f.run(time.Now(), meta.RunFailed, `{"note":"<script>alert(3)</script>"}`, steps...)
+	body := f.mustGet("/runs/" + id)
+	for _, bad := range []string{"<script>alert", "<img src=x"} {
+		if strings.Contains(body, bad) {
+			t.Errorf("run page holds %q unescaped", bad)
+		}
+	}
+	if !strings.Contains(body, "&lt;img src=x onerror=alert(2)&gt;") {
+		t.Errorf("run page does not show the hostile log as text")
+	}
+}
+
+// A run of a pipeline this binary does not describe (another pipeline in
+// a shared store) is drawn from its records.
+func TestRunOfAnotherPipelineIsDrawnFromItsRecords(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.p.Name = "other"
+	id := f.run(time.Now(), meta.RunSucceeded, `{}`, trained(0.5)...)
+	body := f.mustGet("/runs/" + id)
+	if nodeStatus(body, "train") != "succeeded" || !strings.Contains(body, `data-from="load" data-to="train"`) {
+		t.Errorf("the run's DAG is not drawn from its records:\n%s", body)
+	}
+}
