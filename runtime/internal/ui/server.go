@@ -110,6 +110,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /runs/{id}", s.runPage)
 	s.mux.HandleFunc("GET /runs/{id}/steps/{step}", s.stepFragment)
 	s.mux.HandleFunc("GET /runs/{id}/events", s.events)
+	s.mux.HandleFunc("GET /pipelines/{name}", s.pipelinePage)
 }
 
 // ServeHTTP guards every request (host, token, method) and sets the
