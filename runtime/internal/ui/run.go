@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"unicode/utf8"
@@ -42,10 +43,14 @@ type stepView struct {
 	RunStatus string
 	Recorded  bool   // the store has a record of the step in this run
 	Pos       string // where the step is in the notebook, from the pipeline's description
-	Decision  string // why it ran or was cached
-	Params    []param
-	Truncated int    // bytes of log left out at its start
-	LogFrom   string // the run whose log of the step this is, when it was cached
+	Decision  string // why it ran or was cached, when that is cheap to say
+	// ExplainURL, when set, says why the step ran: explain compares its
+	// key with its previous run's, a lookup that costs too much to repeat
+	// for every step of every page view.
+	ExplainURL string
+	Params     []param
+	Truncated  int    // bytes of log left out at its start
+	LogFrom    string // the run whose log of the step this is, when it was cached
 }
 
 func (s *Server) runPage(w http.ResponseWriter, r *http.Request) {
@@ -163,18 +168,40 @@ func notRun(runStatus string) string {
 	return "skipped"
 }
 
+// explain is the step's explanation, or why there is none.
+func (s *Server) explain(ctx context.Context, sr meta.StepRun) string {
+	if s.opts.Explain == nil {
+		return ""
+	}
+	why, err := s.opts.Explain(ctx, sr)
+	if err != nil {
+		return "cannot say: " + err.Error()
+	}
+	return why
+}
+
+// explainPage says why a step ran, as text: the run page loads it when
+// asked.
+func (s *Server) explainPage(w http.ResponseWriter, r *http.Request) {
+	sr, err := s.db.StepRun(r.Context(), r.PathValue("id"), r.PathValue("step"))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	io.WriteString(w, s.explain(r.Context(), sr)+"\n")
+}
+
 // explainStep fills a recorded step's cache decision and the log it
 // shows: a cached step's log is the one recorded when it ran.
 func (s *Server) explainStep(ctx context.Context, v *stepView) error {
 	switch {
 	case v.Status == meta.StepRunning:
 		v.Decision = "running"
+	case v.Status == meta.StepCached || v.Components == "":
+		v.Decision = s.explain(ctx, v.StepRun)
 	case s.opts.Explain != nil:
-		why, err := s.opts.Explain(ctx, v.StepRun)
-		if err != nil {
-			why = "cannot say: " + err.Error()
-		}
-		v.Decision = why
+		v.ExplainURL = "/runs/" + url.PathEscape(v.RunID) + "/steps/" + url.PathEscape(v.Step) + "/explain"
 	}
 	if v.CachedFrom != "" && v.Log == "" {
 		ran, err := s.db.StepRun(ctx, v.CachedFrom, v.Step)

@@ -111,3 +111,30 @@ func TestRunOfAnotherPipelineIsDrawnFromItsRecords(t *testing.T) {
 		t.Errorf("the run's DAG is not drawn from its records:\n%s", body)
 	}
 }
+
+// Why a keyed step ran takes a lookup of its previous run: the run page
+// links it, and it is read when asked.
+func TestWhyAStepRanIsReadWhenAsked(t *testing.T) {
+	calls := 0
+	f := newFixture(t, Options{Explain: func(ctx context.Context, sr meta.StepRun) (string, error) {
+		calls++
+		return "ran: param lr changed: 0.1 → <b>0.2</b>", nil
+	}})
+	steps := trained(0.5)
+	for i := range steps {
+		steps[i].Components, steps[i].CacheKey = `{"code":"h"}`, "k"
+	}
+	id := f.run(time.Now(), meta.RunSucceeded, `{}`, steps...)
+	body := f.mustGet("/runs/" + id)
+	if calls != 0 {
+		t.Errorf("the run page explained %d steps, want none", calls)
+	}
+	link := `/runs/` + id + `/steps/train/explain`
+	if !strings.Contains(body, `<details class="explain" data-explain="`+link+`">`) {
+		t.Errorf("run page lacks the explain link of train")
+	}
+	resp, why := f.get(link)
+	if resp.Header.Get("Content-Type") != "text/plain; charset=utf-8" || why != "ran: param lr changed: 0.1 → <b>0.2</b>\n" {
+		t.Errorf("GET %s: %s %q", link, resp.Header.Get("Content-Type"), why)
+	}
+}

@@ -78,6 +78,11 @@ func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	data.Pipelines = names
 	mq, err := f.query()
+	if mq.Pipeline == "" && len(names) == 1 {
+		// The same runs, read through the store's index by pipeline
+		// instead of sorted from all of them.
+		mq.Pipeline = names[0]
+	}
 	if err == nil {
 		mq.Before = q.Get("before")
 		// One more than the page: whether it exists says if there is an

@@ -109,6 +109,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /{$}", s.runsPage)
 	s.mux.HandleFunc("GET /runs/{id}", s.runPage)
 	s.mux.HandleFunc("GET /runs/{id}/steps/{step}", s.stepFragment)
+	s.mux.HandleFunc("GET /runs/{id}/steps/{step}/explain", s.explainPage)
 	s.mux.HandleFunc("GET /runs/{id}/events", s.events)
 	s.mux.HandleFunc("GET /pipelines/{name}", s.pipelinePage)
 }

@@ -77,3 +77,18 @@ document.addEventListener("DOMContentLoaded", function () {
     if (note) note.textContent = "The run has ended.";
   });
 });
+
+// A step's "Why it ran" is read from the server when it is opened: it
+// compares the step's cache key with its previous run's, which costs too
+// much to do for every step of every view.
+document.addEventListener("toggle", function (ev) {
+  var d = ev.target;
+  if (!d.matches || !d.matches("details.explain") || !d.open || d.dataset.loaded) return;
+  d.dataset.loaded = "1";
+  fetch(d.dataset.explain, { credentials: "same-origin" }).then(function (resp) {
+    return resp.text();
+  }).then(function (text) {
+    var p = d.querySelector(".decision");
+    if (p) p.textContent = text.trim();
+  });
+}, true);
