@@ -108,6 +108,7 @@ const (
 	charW   = 8 // a generous width of one character of the node font
 	minW    = 96
 	maxName = 28 // longer names are cut with an ellipsis
+	arcH    = 36 // the band above the steps where long edges run
 )
 
 // layoutDAG places g's steps; status gives each its status and href its
@@ -172,11 +173,19 @@ func layoutDAG(g graph, status func(step string) string, href func(step string) 
 	for _, steps := range byCol {
 		rows = max(rows, len(steps))
 	}
-	v := dagView{Width: max(x-colGap+margin, 2*margin), Height: 2*margin + rows*nodeH + max(rows-1, 0)*rowGap}
+	// An edge that skips columns arcs over the steps between, in a band
+	// above them.
+	band := 0
+	for _, e := range g.Edges {
+		if col[e.To]-col[e.From] > 1 {
+			band = arcH
+		}
+	}
+	v := dagView{Width: max(x-colGap+margin, 2*margin), Height: 2*margin + band + rows*nodeH + max(rows-1, 0)*rowGap}
 	place := map[string]dagNode{}
 	for c, steps := range byCol {
 		// A column with fewer steps is centred on the tallest.
-		top := margin + (rows-len(steps))*(nodeH+rowGap)/2
+		top := margin + band + (rows-len(steps))*(nodeH+rowGap)/2
 		for i, s := range steps {
 			n := dagNode{Step: s, Status: status(s), Href: href(s), X: xs[c], Y: top + i*(nodeH+rowGap), W: widths[c], H: nodeH}
 			n.TX, n.TY = n.X+n.W/2, n.Y+n.H/2
@@ -194,14 +203,20 @@ func layoutDAG(g graph, status func(step string) string, href func(step string) 
 		}
 		x1, y1, x2, y2 := a.X+a.W, a.Y+a.H/2, b.X-4, b.Y+b.H/2
 		mid := (x1 + x2) / 2
+		d := fmt.Sprintf("M%d %d C%d %d %d %d %d %d", x1, y1, mid, y1, mid, y2, x2, y2)
+		if col[e.To]-col[e.From] > 1 {
+			// From the top of one to the top of the other, over the band.
+			x1, y1, x2, y2 = a.X+a.W/2, a.Y, b.X+b.W/2, b.Y-4
+			top := margin + band/4
+			d = fmt.Sprintf("M%d %d C%d %d %d %d %d %d", x1, y1, x1, top, x2, top, x2, y2)
+		}
 		title := e.From + " → " + e.To
 		if len(e.Vars) > 0 {
 			title += ": " + fmt.Sprint(e.Vars)
 		} else {
 			title += " (order only)"
 		}
-		v.Edges = append(v.Edges, dagPath{From: e.From, To: e.To, Title: title,
-			D: fmt.Sprintf("M%d %d C%d %d %d %d %d %d", x1, y1, mid, y1, mid, y2, x2, y2)})
+		v.Edges = append(v.Edges, dagPath{From: e.From, To: e.To, Title: title, D: d})
 	}
 	return v
 }
