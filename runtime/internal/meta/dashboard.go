@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // This file holds the queries of the dashboard (runtime/internal/ui): a
@@ -147,9 +148,17 @@ func (d *DB) QueryRuns(ctx context.Context, q RunQuery) ([]Run, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	// A run whose process is gone reads as interrupted, as in RunState.
 	for i := range runs {
-		if err := d.showInterrupted(ctx, &runs[i]); err != nil {
+		if runs[i].Status != RunRunning {
+			continue
+		}
+		gone, err := d.runGone(ctx, runs[i].ID)
+		if err != nil {
 			return nil, err
+		}
+		if gone {
+			runs[i].Status, runs[i].Error = RunInterrupted, InterruptedError
 		}
 	}
 	return runs, nil
@@ -200,12 +209,14 @@ func (d *DB) Pipelines(ctx context.Context) ([]PipelineRecord, error) {
 
 // RunState returns a run's status and the state of each of its steps in
 // the order they started: one indexed read of a few rows, which a live
-// view repeats.
+// view repeats. A running run whose process is gone reads as interrupted,
+// with its running steps, as the next writable open will record it: a
+// dashboard that stays open must not show a dead run running forever.
 func (d *DB) RunState(ctx context.Context, runID string) (Run, []StepState, error) {
 	var r Run
-	var started, ended int64
-	err := d.queryRow(ctx, `SELECT id, pipeline, status, started_at, ended_at, error FROM runs WHERE id = ?`, runID).
-		Scan(&r.ID, &r.Pipeline, &r.Status, &started, &ended, &r.Error)
+	var started, ended, beat int64
+	err := d.queryRow(ctx, `SELECT id, pipeline, status, started_at, ended_at, error, pid, hostname, heartbeat_at FROM runs WHERE id = ?`, runID).
+		Scan(&r.ID, &r.Pipeline, &r.Status, &started, &ended, &r.Error, &r.PID, &r.Hostname, &beat)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Run{}, nil, fmt.Errorf("run %q: %w", runID, ErrNotFound)
 	}
@@ -213,9 +224,7 @@ func (d *DB) RunState(ctx context.Context, runID string) (Run, []StepState, erro
 		return Run{}, nil, err
 	}
 	r.StartedAt, r.EndedAt = FromNanos(started), FromNanos(ended)
-	if err := d.showInterrupted(ctx, &r); err != nil {
-		return Run{}, nil, err
-	}
+	ShowGone(&r, d.hostname, beat)
 	rows, err := d.query(ctx, `SELECT run_id, step, status, started_at, ended_at FROM step_runs WHERE run_id = ? ORDER BY id`, runID)
 	if err != nil {
 		return Run{}, nil, err
@@ -233,6 +242,14 @@ func (d *DB) RunState(ctx context.Context, runID string) (Run, []StepState, erro
 		steps = append(steps, s)
 	}
 	return r, steps, rows.Err()
+}
+
+// ShowGone shows a running run whose process is gone, as seen from
+// thisHost, as interrupted; beat is its heartbeat (Nanos).
+func ShowGone(r *Run, thisHost string, beat int64) {
+	if r.Status == RunRunning && ProcessGone(thisHost, r.PID, r.Hostname, beat, time.Now()) {
+		r.Status, r.Error = RunInterrupted, InterruptedError
+	}
 }
 
 // StepHistory returns the step states of a pipeline's latest runs

@@ -53,7 +53,21 @@ func (d *DB) QueryRuns(ctx context.Context, q meta.RunQuery) ([]meta.Run, error)
 		return nil, d.wrap(err)
 	}
 	runs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (meta.Run, error) { return scanRun(r) })
-	return runs, d.wrap(err)
+	if err != nil {
+		return nil, d.wrap(err)
+	}
+	// A run whose process is gone reads as interrupted, as in RunState.
+	for i := range runs {
+		if runs[i].Status != meta.RunRunning {
+			continue
+		}
+		var beat int64
+		if err := d.pool.QueryRow(ctx, `SELECT heartbeat_at FROM runs WHERE id = $1`, runs[i].ID).Scan(&beat); err != nil {
+			return nil, d.wrap(err)
+		}
+		meta.ShowGone(&runs[i], d.hostname, beat)
+	}
+	return runs, nil
 }
 
 // RunMetrics returns the metrics of the given runs' steps.
@@ -88,10 +102,11 @@ func (d *DB) Pipelines(ctx context.Context) ([]meta.PipelineRecord, error) {
 // RunState returns a run's status and its steps' states.
 func (d *DB) RunState(ctx context.Context, runID string) (meta.Run, []meta.StepState, error) {
 	var r meta.Run
-	var started, ended int64
+	var started, ended, beat int64
 	var errText []byte
-	err := d.pool.QueryRow(ctx, `SELECT id, pipeline, status, started_at, ended_at, error FROM runs WHERE id = $1`, runID).
-		Scan(&r.ID, &r.Pipeline, &r.Status, &started, &ended, &errText)
+	err := d.pool.QueryRow(ctx, `SELECT id, pipeline, status, started_at, ended_at, error, pid, hostname, heartbeat_at
+		FROM runs WHERE id = $1`, runID).
+		Scan(&r.ID, &r.Pipeline, &r.Status, &started, &ended, &errText, &r.PID, &r.Hostname, &beat)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return meta.Run{}, nil, fmt.Errorf("run %q: %w", runID, meta.ErrNotFound)
 	}
@@ -99,11 +114,17 @@ func (d *DB) RunState(ctx context.Context, runID string) (meta.Run, []meta.StepS
 		return meta.Run{}, nil, d.wrap(err)
 	}
 	r.StartedAt, r.EndedAt, r.Error = meta.FromNanos(started), meta.FromNanos(ended), string(errText)
+	meta.ShowGone(&r, d.hostname, beat)
 	rows, err := d.pool.Query(ctx, `SELECT run_id, step, status, started_at, ended_at FROM step_runs WHERE run_id = $1 ORDER BY id`, runID)
 	if err != nil {
 		return meta.Run{}, nil, d.wrap(err)
 	}
 	steps, err := pgx.CollectRows(rows, scanStepState)
+	for i := range steps {
+		if r.Status == meta.RunInterrupted && steps[i].Status == meta.StepRunning {
+			steps[i].Status = meta.StepInterrupted
+		}
+	}
 	return r, steps, d.wrap(err)
 }
 

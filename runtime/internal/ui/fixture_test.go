@@ -12,8 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zengen-dev/zengen/internal/servertest"
 	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
+	"github.com/zengen-dev/zengen/runtime/internal/pgmeta"
 	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 )
 
@@ -60,6 +62,20 @@ func newFixture(t testing.TB, opts Options) *fixture {
 		t.Fatal(err)
 	}
 	return newFixtureOn(t, &engine.Store{Home: home, Meta: engine.SQLiteMetadata(db)}, opts)
+}
+
+// storeFixture serves a store of the kind named: "sqlite", or "postgres"
+// (a database of the test's own on $ZEN_TEST_POSTGRES; skipped without).
+func storeFixture(t *testing.T, kind string, opts Options) *fixture {
+	t.Helper()
+	if kind == "sqlite" {
+		return newFixture(t, opts)
+	}
+	db, err := pgmeta.Open(t.Context(), servertest.Postgres(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newFixtureOn(t, &engine.Store{Home: t.TempDir(), Meta: db}, opts)
 }
 
 // newFixtureOn serves the store st, which it closes at the test's end.

@@ -94,7 +94,7 @@ func (s *Server) runData(ctx context.Context, id string) (runData, error) {
 	if err != nil {
 		return runData{}, err
 	}
-	full.Status = run.Status
+	full.Status, full.Error = run.Status, run.Error
 	d := runData{Run: full, Compare: "/compare?" + url.Values{"run": {id}}.Encode()}
 	names, values := paramValues(full.Params)
 	for _, n := range names {

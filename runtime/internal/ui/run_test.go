@@ -138,3 +138,28 @@ func TestWhyAStepRanIsReadWhenAsked(t *testing.T) {
 		t.Errorf("GET %s: %s %q", link, resp.Header.Get("Content-Type"), why)
 	}
 }
+
+// A run whose process died while the dashboard was open reads as
+// interrupted, on every page and in its live events, though no writer
+// has recorded it yet.
+func TestDeadRunReadsInterrupted(t *testing.T) {
+	for _, store := range []string{"sqlite", "postgres"} {
+		t.Run(store, func(t *testing.T) {
+			f := storeFixture(t, store, Options{Poll: 10 * time.Millisecond})
+			steps := trained(0.5)[:1]
+			steps = append(steps, meta.StepRun{Step: "train", Status: meta.StepRunning})
+			id := f.run(time.Now().Add(-time.Hour), meta.RunRunning, `{}`, steps...)
+			if err := f.db.Heartbeat(context.Background(), id, time.Now().Add(-time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if body := f.mustGet("/"); !strings.Contains(body, `data-run="`+id+`" data-status="interrupted"`) {
+				t.Errorf("runs page does not show the dead run interrupted")
+			}
+			body := f.mustGet("/runs/" + id)
+			if nodeStatus(body, "train") != "interrupted" || strings.Contains(body, "data-live=") ||
+				!strings.Contains(body, meta.InterruptedError) {
+				t.Errorf("run page of a dead run: train %q, live %v", nodeStatus(body, "train"), strings.Contains(body, "data-live="))
+			}
+		})
+	}
+}

@@ -6,10 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zengen-dev/zengen/internal/servertest"
-	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
-	"github.com/zengen-dev/zengen/runtime/internal/pgmeta"
 )
 
 // runOrder is the data-run attributes of a runs page, in page order.
@@ -48,14 +45,9 @@ func TestRunsPageListsRunsNewestFirstWithParamsAndMetrics(t *testing.T) {
 }
 
 func TestRunsPageFiltersInTheStore(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) { testRunsFilters(t, newFixture(t, Options{})) })
-	t.Run("postgres", func(t *testing.T) {
-		db, err := pgmeta.Open(t.Context(), servertest.Postgres(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		testRunsFilters(t, newFixtureOn(t, &engine.Store{Home: t.TempDir(), Meta: db}, Options{}))
-	})
+	for _, store := range []string{"sqlite", "postgres"} {
+		t.Run(store, func(t *testing.T) { testRunsFilters(t, storeFixture(t, store, Options{})) })
+	}
 }
 
 func testRunsFilters(t *testing.T, f *fixture) {
