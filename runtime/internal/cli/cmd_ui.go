@@ -14,7 +14,8 @@ var uiCommand = &command{
 	nargs: 0,
 	summary: "Serve the dashboard of the store in use (every pipeline's runs, their DAGs, artifacts and metrics) " +
 		"and print its URL; Ctrl-C stops it.",
-	examples: []example{{cmd: "ui --open"}, {cmd: "ui --addr 0.0.0.0:8765", note: "# reachable from other hosts, behind a printed token"}},
+	examples: []example{{cmd: "ui --open", note: "serve on 127.0.0.1:8765 and open a browser"},
+		{cmd: "ui --addr 0.0.0.0:8765", note: "reachable from other hosts, behind a token it prints in the URL"}},
 	flags: func(fs *pflag.FlagSet, c *cli, st *cmdState) error {
 		fs.StringVar(&st.ui.addr, "addr", "127.0.0.1:8765", "listen on `HOST:PORT`; beyond loopback a token is required (given or generated)")
 		fs.BoolVar(&st.ui.open, "open", false, "open the dashboard in a browser")
