@@ -63,6 +63,11 @@ type layout struct {
 // render writes a page, or a 500 when its template fails: rendered into
 // a buffer first, so a failure never leaves half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, page string, l layout) {
+	s.renderStatus(w, r, http.StatusOK, page, l)
+}
+
+// renderStatus is render with another status than 200.
+func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, code int, page string, l layout) {
 	t := s.pages[page]
 	if t == nil {
 		http.Error(w, "no page "+page, http.StatusInternalServerError)
@@ -83,6 +88,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, page string, l l
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(code)
 	w.Write(b.Bytes())
 }
 
@@ -101,8 +107,7 @@ func (s *Server) renderPart(w http.ResponseWriter, page, name string, data any) 
 
 // fail answers a request with a plain error page.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, code int, msg string) {
-	w.WriteHeader(code)
-	s.render(w, r, "error.html", layout{Title: http.StatusText(code), Data: msg})
+	s.renderStatus(w, r, code, "error.html", layout{Title: http.StatusText(code), Data: msg})
 }
 
 var funcs = template.FuncMap{

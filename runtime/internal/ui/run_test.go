@@ -55,8 +55,9 @@ func TestRunPageDrawsTheDAGAndEachStep(t *testing.T) {
 	if strings.Contains(body, `data-live=`) {
 		t.Errorf("a finished run's page listens for live updates")
 	}
-	if resp, _ := f.get("/runs/nope"); resp.StatusCode != 404 {
-		t.Errorf("GET /runs/nope: %s, want 404", resp.Status)
+	if resp, body := f.get("/runs/nope"); resp.StatusCode != 404 || resp.Header.Get("Content-Type") != "text/html; charset=utf-8" ||
+		!strings.Contains(body, `<p class="error" id="error">run &#34;nope&#34;: not found</p>`) {
+		t.Errorf("GET /runs/nope: %s %s, want a 404 page saying why:\n%s", resp.Status, resp.Header.Get("Content-Type"), body)
 	}
 }
 
