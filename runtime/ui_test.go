@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -43,11 +44,12 @@ func TestUIBeyondLoopbackNeedsAToken(t *testing.T) {
 	mustRun(t, p, home)
 	url, stop := startUI(t, p, home, "--addr", "0.0.0.0:0")
 	defer stop()
-	m := regexp.MustCompile(`^http://[^/]+/\?token=[0-9a-f]{32}$`).FindString(url)
-	if m == "" {
-		t.Fatalf("URL %q carries no generated token", url)
+	host, _ := os.Hostname()
+	m := regexp.MustCompile(`^http://` + regexp.QuoteMeta(host) + `:([0-9]+)/\?token=[0-9a-f]{32}$`).FindStringSubmatch(url)
+	if m == nil {
+		t.Fatalf("URL %q does not name this host or carries no generated token", url)
 	}
-	bare, _, _ := strings.Cut(url, "?")
+	bare := "http://127.0.0.1:" + m[1] + "/"
 	resp, err := http.Get(bare)
 	if err != nil {
 		t.Fatal(err)

@@ -29,8 +29,10 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"os/exec"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -245,7 +247,7 @@ func Serve(ctx context.Context, st *engine.Store, p *pipeline.Pipeline, addr, to
 		return err
 	}
 	defer s.Close()
-	link := "http://" + ln.Addr().String() + "/"
+	link := "http://" + linkHost(ln.Addr()) + "/"
 	if token != "" {
 		link += "?token=" + url.QueryEscape(token)
 	}
@@ -256,7 +258,10 @@ func Serve(ctx context.Context, st *engine.Store, p *pipeline.Pipeline, addr, to
 	if open {
 		openBrowser(link)
 	}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	// Requests live in ctx, so that Ctrl-C also ends the event streams
+	// of open pages instead of waiting for them.
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second,
+		BaseContext: func(net.Listener) context.Context { return ctx }}
 	go func() {
 		<-ctx.Done()
 		s.Close()
@@ -268,6 +273,20 @@ func Serve(ctx context.Context, st *engine.Store, p *pipeline.Pipeline, addr, to
 		return err
 	}
 	return nil
+}
+
+// linkHost is the host:port a browser can reach the listener at: for
+// every address (0.0.0.0, ::), this machine's name.
+func linkHost(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return a.String()
+	}
+	host, err := os.Hostname()
+	if err != nil {
+		return a.String()
+	}
+	return net.JoinHostPort(host, strconv.Itoa(tcp.Port))
 }
 
 func loopbackListener(a net.Addr) bool {
