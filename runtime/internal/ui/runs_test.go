@@ -31,10 +31,10 @@ func TestRunsPageListsRunsNewestFirstWithParamsAndMetrics(t *testing.T) {
 	}
 	for _, want := range []string{
 		`data-run="` + failed + `" data-status="failed"`,
-		`<th class="num metric" title="train.loss">loss</th>`,
-		`<td class="num metric" data-metric="train.loss">0.25</td>`,
+		`<th class="num metric first" title="train.loss">loss</th>`,
+		`<td class="num metric first" data-metric="train.loss">0.25</td>`,
 		`<td class="param" data-param="optimizer">sgd</td>`,
-		`<td class="param" data-param="lr">0.3</td>`,
+		`<td class="param first" data-param="lr">0.3</td>`,
 		`<a href="/runs/` + newest + `">`,
 		`<form id="compare" method="get" action="/compare">`,
 	} {
