@@ -60,6 +60,19 @@ func TestUIBeyondLoopbackNeedsAToken(t *testing.T) {
 	}
 }
 
+// A taken port is refused with the way to choose another.
+func TestUIOnATakenPort(t *testing.T) {
+	home := t.TempDir()
+	p := paramPipeline(&cacheParams{Epochs: 3, Seed: 1})
+	mustRun(t, p, home)
+	url, _ := startUI(t, p, home, "--addr", "127.0.0.1:0")
+	addr := strings.TrimSuffix(strings.TrimPrefix(url, "http://"), "/")
+	r := execIn(t, context.Background(), p, home, "ui", "--addr", addr)
+	if r.code != 1 || !strings.Contains(r.stderr, "address already in use (--addr HOST:PORT chooses another address; port 0 takes a free one)") {
+		t.Errorf("ui on a taken port: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
 // startUI runs ui with args against home until stop, which returns its
 // exit status; url is the URL it printed.
 func startUI(t *testing.T, p *Pipeline, home string, args ...string) (url string, stop func() int) {

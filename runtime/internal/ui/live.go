@@ -93,6 +93,7 @@ func (h *hub) subscribe(run string) (<-chan liveState, func()) {
 func (h *hub) watch(run string, w *watcher) {
 	t := time.NewTicker(h.poll)
 	defer t.Stop()
+	var lastErr string
 	for {
 		st, err := h.read(run)
 		h.mu.Lock()
@@ -106,8 +107,12 @@ func (h *hub) watch(run string, w *watcher) {
 				ch <- st
 			}
 		}
-		if err != nil {
+		if err != nil && err.Error() != lastErr {
+			// Once per kind of failure, not once per poll.
 			log.Printf("ui: watching run %s: %v", run, err)
+		}
+		if err != nil {
+			lastErr = err.Error()
 		}
 		if len(w.subs) == 0 || st.final || errors.Is(err, meta.ErrNotFound) {
 			if st.final {

@@ -235,7 +235,7 @@ func Serve(ctx context.Context, st *engine.Store, p *pipeline.Pipeline, addr, to
 	explain func(context.Context, meta.StepRun) (string, error), out io.Writer) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w (--addr HOST:PORT chooses another address; port 0 takes a free one)", err)
 	}
 	loopback := loopbackListener(ln.Addr())
 	if !loopback && token == "" {
