@@ -67,6 +67,19 @@ func TestStateChangingRequestsNeedOriginAndToken(t *testing.T) {
 			t.Errorf("POST %s: status %d, want %d", c.name, got, c.want)
 		}
 	}
+	// No page takes another method than GET, even with both.
+	id := f.run(time.Now(), meta.RunSucceeded, `{}`, trained(0.5)...)
+	for _, path := range []string{"/runs/" + id, "/runs/" + id + "/steps/train", "/runs/" + id + "/steps/train/explain",
+		"/runs/" + id + "/events", "/pipelines/churn", "/assets/style.css"} {
+		for _, method := range []string{"POST", "PUT", "DELETE", "PATCH"} {
+			req := httptest.NewRequest(method, "http://127.0.0.1:8765"+path, nil)
+			req.Header.Set("Origin", "http://127.0.0.1:8765")
+			req.Header.Set("X-Zen-Token", f.srv.csrf)
+			if resp, _ := f.do(req); resp.StatusCode != http.StatusMethodNotAllowed {
+				t.Errorf("%s %s: %s, want 405", method, path, resp.Status)
+			}
+		}
+	}
 	// The pages carry the token for their own requests.
 	if body := f.mustGet("/"); !strings.Contains(body, f.srv.csrf) {
 		t.Errorf("the runs page does not carry the dashboard's token")
