@@ -117,6 +117,11 @@ func (s *Server) runData(ctx context.Context, id string) (runData, error) {
 		records[st.Step] = sr
 		recorded = append(recorded, sr)
 	}
+	if def != nil && !describes(def, recorded) {
+		// The run is of another version of the pipeline: what it
+		// recorded is what it ran.
+		def = nil
+	}
 	var g graph
 	if def != nil {
 		g = pipelineGraph(def)
@@ -157,6 +162,20 @@ func (s *Server) runData(ctx context.Context, id string) (runData, error) {
 		d.Live = "/runs/" + url.PathEscape(id) + "/events"
 	}
 	return d, nil
+}
+
+// describes reports whether every step a run recorded is a step of p.
+func describes(p *pipeline.Pipeline, recorded []meta.StepRun) bool {
+	names := map[string]bool{}
+	for _, s := range p.Steps {
+		names[s.Name] = true
+	}
+	for _, sr := range recorded {
+		if !names[sr.Step] {
+			return false
+		}
+	}
+	return true
 }
 
 // notRun is the status shown for a step with no record in a run: pending

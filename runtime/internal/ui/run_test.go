@@ -101,6 +101,22 @@ func TestRunPageEscapesHostileStrings(t *testing.T) {
 	}
 }
 
+// A run of an older version of the pipeline, with a step the binary no
+// longer has, shows every step it recorded.
+func TestRunOfAnOlderVersionShowsWhatItRecorded(t *testing.T) {
+	f := newFixture(t, Options{})
+	steps := trained(0.5)
+	steps[2].Step = "summarise"
+	id := f.run(time.Now(), meta.RunSucceeded, `{}`, steps...)
+	body := f.mustGet("/runs/" + id)
+	if nodeStatus(body, "summarise") != "succeeded" || !strings.Contains(body, `id="step-summarise"`) {
+		t.Errorf("the run's recorded step summarise is not shown")
+	}
+	if nodeStatus(body, "report") != "" {
+		t.Errorf("the run shows step report, which it did not record")
+	}
+}
+
 // A run of a pipeline this binary does not describe (another pipeline in
 // a shared store) is drawn from its records.
 func TestRunOfAnotherPipelineIsDrawnFromItsRecords(t *testing.T) {
