@@ -60,8 +60,8 @@ func TestPipelinePageSanitisesHostileMarkdown(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		`<a href="https://example.com/docs" rel="nofollow">ok</a>`,
-		`<a href="https://example.com/p.png" rel="nofollow">image: remote</a>`,
+		`<a href="https://example.com/docs" rel="nofollow noreferrer">ok</a>`,
+		`<a href="https://example.com/p.png" rel="nofollow noreferrer">image: remote</a>`,
 		"<code>&lt;b&gt;code&lt;/b&gt;</code>",
 	} {
 		if !strings.Contains(doc, want) {
@@ -78,5 +78,19 @@ func TestPipelinePageOfAnotherPipeline(t *testing.T) {
 	body := f.mustGet("/pipelines/churn")
 	if !strings.Contains(body, `id="undescribed"`) || !strings.Contains(body, `id="doc-train" data-step="train"`) {
 		t.Errorf("pipeline page of a pipeline the binary does not describe:\n%s", body)
+	}
+}
+
+// The allowlist behind gomarkdown keeps only markdown's elements and
+// inert attributes, whatever HTML reaches it.
+func TestSanitizeKeepsOnlyMarkdownsHTML(t *testing.T) {
+	in := `<p onclick="x" style="color:red">hi<script>alert(1)</script><a href="javascript:alert(2)" title="t">a</a>` +
+		`<a href="https://e.example/x?a=1&amp;b=2">b</a><img src=x onerror=y><iframe src="https://e.example"></iframe>` +
+		`<code class="language-go">x</code><code class="x onload">y</code><td align="left">c</td><!-- c --></p>`
+	want := `<p>hialert(1)<a title="t" rel="nofollow noreferrer">a</a>` +
+		`<a href="https://e.example/x?a=1&amp;b=2" rel="nofollow noreferrer">b</a>` +
+		`<code class="language-go">x</code><code>y</code><td align="left">c</td></p>`
+	if got := sanitize([]byte(in)); got != want {
+		t.Errorf("sanitize:\n got %s\nwant %s", got, want)
 	}
 }
