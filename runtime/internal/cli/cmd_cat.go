@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/zengen-dev/zengen/runtime/internal/layout"
+	"github.com/zengen-dev/zengen/runtime/internal/valuetext"
 )
 
 var catCommand = &command{
@@ -121,7 +122,12 @@ func DisplayArtifact(w io.Writer, codec string, r io.Reader, show func(codec str
 	if show != nil {
 		v, err := callShow(show, codec, b)
 		if err == nil {
-			return showValue(w, v)
+			text, err := valuetext.Text(v)
+			if err != nil {
+				return err
+			}
+			_, err = io.WriteString(w, text+"\n")
+			return err
 		}
 		why = err.Error()
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/layout"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
+	"github.com/zengen-dev/zengen/runtime/internal/valuetext"
 )
 
 // A run ends with what it produced, so that nobody has to run show and cat
@@ -103,7 +104,7 @@ func (c *cli) briefly(ctx context.Context, st *engine.Store, sr meta.StepRun, o 
 	text := strings.TrimSuffix(b.String(), "\n")
 	switch o.Codec {
 	case layout.Raw, layout.Error:
-		text = quote(text)
+		text = valuetext.Quote(text)
 	default:
 		var compact bytes.Buffer
 		if json.Compact(&compact, []byte(text)) == nil {

@@ -1,4 +1,4 @@
-package cli
+package valuetext
 
 import (
 	"encoding"
@@ -47,7 +47,7 @@ func renderTo(b *strings.Builder, v reflect.Value, indent string) {
 		return
 	}
 	if text, ok := textOf(v); ok {
-		b.WriteString(quote(text))
+		b.WriteString(Quote(text))
 		return
 	}
 	inner := indent + "  "
@@ -63,7 +63,7 @@ func renderTo(b *strings.Builder, v reflect.Value, indent string) {
 	case reflect.Complex64, reflect.Complex128:
 		b.WriteString(strconv.Quote(strconv.FormatComplex(v.Complex(), 'g', -1, v.Type().Bits())))
 	case reflect.String:
-		b.WriteString(quote(v.String()))
+		b.WriteString(Quote(v.String()))
 	case reflect.Slice, reflect.Array:
 		if v.Kind() == reflect.Slice && v.IsNil() {
 			b.WriteString("null")
@@ -113,7 +113,7 @@ func renderTo(b *strings.Builder, v reflect.Value, indent string) {
 		renderObject(b, indent, t.NumField(), func(i int) (string, string) {
 			var val strings.Builder
 			renderTo(&val, reflectvalue.Settable(v.Field(i)), inner)
-			return quote(t.Field(i).Name), val.String()
+			return Quote(t.Field(i).Name), val.String()
 		})
 	default:
 		b.WriteString(strconv.Quote(v.Type().String()))
@@ -171,9 +171,9 @@ func renderFloat(f float64, bits int) string {
 	return strconv.FormatFloat(f, 'g', -1, bits)
 }
 
-// quote writes s as a JSON string when it is UTF-8, else Go-quoted so
+// Quote writes s as a JSON string when it is UTF-8, else Go-quoted so
 // that every byte shows.
-func quote(s string) string {
+func Quote(s string) string {
 	if !utf8.ValidString(s) {
 		return strconv.Quote(s)
 	}
