@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/zengen-dev/zengen/runtime/internal/cli"
+	"github.com/zengen-dev/zengen/runtime/internal/engine"
 )
 
 func TestCommandsTextAndJSON(t *testing.T) {
@@ -85,17 +85,17 @@ func TestDiff(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	var d cli.RunDiff
+	var d engine.RunDiff
 	if err := json.Unmarshal([]byte(r.stdout), &d); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]cli.DiffRow{{Name: "epochs", A: "3", B: "4"}}, d.Params); diff != "" {
+	if diff := cmp.Diff([]engine.DiffRow{{Name: "epochs", A: "3", B: "4"}}, d.Params); diff != "" {
 		t.Errorf("params (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]cli.DiffRow{{Name: "load", A: "succeeded", B: "cached"}}, d.Steps); diff != "" {
+	if diff := cmp.Diff([]engine.DiffRow{{Name: "load", A: "succeeded", B: "cached"}}, d.Steps); diff != "" {
 		t.Errorf("steps (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]cli.DiffRow{{Name: "train.loss", A: "0.3333333333333333", B: "0.25"}}, d.Metrics); diff != "" {
+	if diff := cmp.Diff([]engine.DiffRow{{Name: "train.loss", A: "0.3333333333333333", B: "0.25"}}, d.Metrics); diff != "" {
 		t.Errorf("metrics (-want +got):\n%s", diff)
 	}
 	if len(d.Artifacts) != 1 || d.Artifacts[0].Name != "train.train_out" {
