@@ -114,6 +114,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /runs/{id}/steps/{step}/explain", s.explainPage)
 	s.mux.HandleFunc("GET /runs/{id}/events", s.events)
 	s.mux.HandleFunc("GET /pipelines/{name}", s.pipelinePage)
+	s.artifactRoutes()
 }
 
 // ServeHTTP guards every request (host, token, method) and sets the

@@ -14,17 +14,17 @@ import (
 type Display struct {
 	MediaType string // as recorded, parameters included
 	Size      int64  // of the call's bytes
-	// Embed says how the page shows it: "img" for raster images, "frame"
-	// for HTML and SVG (in a sandboxed iframe, since they may hold
-	// script), "text" for text shown in Preview.Text, "" for a download
-	// link only.
+	// Embed says how the page shows it: "img" for images, SVG included
+	// (an image runs no script), "frame" for HTML (in a sandboxed iframe,
+	// since it may hold script), "text" for text shown in Preview.Text, ""
+	// for a download link only.
 	Embed string
 }
 
 // Media types the page embeds. Any other display is offered as a download.
 var (
-	imageTypes = map[string]bool{"image/png": true, "image/jpeg": true, "image/gif": true, "image/webp": true}
-	frameTypes = map[string]bool{"text/html": true, "image/svg+xml": true}
+	imageTypes = map[string]bool{"image/png": true, "image/jpeg": true, "image/gif": true, "image/webp": true, "image/svg+xml": true}
+	frameTypes = map[string]bool{"text/html": true}
 	textTypes  = map[string]bool{"text/plain": true, "text/markdown": true, "application/json": true, "text/csv": true}
 )
 
@@ -46,7 +46,7 @@ func BaseMediaType(mediaType string) string {
 func ServedMediaType(mediaType string) string {
 	base := BaseMediaType(mediaType)
 	switch {
-	case imageTypes[base], base == "image/svg+xml":
+	case imageTypes[base]:
 		return base
 	case frameTypes[base], textTypes[base]:
 		return base + "; charset=utf-8"

@@ -232,7 +232,7 @@ func TestDisplaysAreEmbeddedByMediaType(t *testing.T) {
 	for _, c := range []struct{ mediaType, embed, served string }{
 		{"image/png", "img", "image/png"},
 		{"text/html", "frame", "text/html; charset=utf-8"},
-		{"image/svg+xml", "frame", "image/svg+xml"},
+		{"image/svg+xml", "img", "image/svg+xml"},
 		{"text/markdown; charset=latin1", "text", "text/markdown; charset=utf-8"},
 		{"application/x-evil", "", "application/octet-stream"},
 		{"text/html<script>", "", "application/octet-stream"},

@@ -1,0 +1,269 @@
+package ui
+
+import (
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/zengen-dev/zengen/runtime/internal/ui/preview"
+)
+
+// Charts are drawn on the server as SVG, laid out here in plain numbers
+// that the templates only place: no script, and nothing from a store
+// reaches an attribute but through html/template's escaping.
+
+const (
+	chartW, chartH   = 640, 220
+	padL, padR       = 56, 16
+	padTop, padBot   = 12, 40
+	plotW, plotH     = chartW - padL - padR, chartH - padTop - padBot
+	chartMaxXLabels  = 12
+	chartLabelLength = 14
+)
+
+// chart is one SVG chart: bars (a histogram) or points joined by a line
+// (a metric across runs).
+type chart struct {
+	W, H   int
+	Left   int // x of the plot's left edge
+	Bottom int // y of the plot's bottom edge
+	Right  int
+	Top    int
+	Bars   []bar
+	Points []point
+	Line   string // the polyline's points attribute
+	XTicks []tick
+	YTicks []tick
+	XTitle string
+}
+
+type bar struct {
+	X, Y, W, H string
+	Title      string
+}
+
+type point struct {
+	X, Y  string
+	Run   string
+	Title string
+}
+
+type tick struct {
+	Pos   string // x for XTicks, y for YTicks
+	Label string
+	// Anchor is the text-anchor of an x label: the first and last sit
+	// inside the plot's edges.
+	Anchor string
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
+
+func newChart() *chart {
+	return &chart{W: chartW, H: chartH, Left: padL, Bottom: padTop + plotH, Right: padL + plotW, Top: padTop}
+}
+
+// histogramChart draws a histogram's bins as bars.
+func histogramChart(h preview.Histogram, integers bool) *chart {
+	c := newChart()
+	if len(h.Counts) == 0 {
+		return nil
+	}
+	var top int64
+	for _, n := range h.Counts {
+		top = max(top, n)
+	}
+	bw := float64(plotW) / float64(len(h.Counts))
+	for i, n := range h.Counts {
+		ht := float64(plotH) * float64(n) / float64(top)
+		lo := h.Lo + float64(i)*h.Width()
+		c.Bars = append(c.Bars, bar{
+			X: num(padL + float64(i)*bw + 0.5), Y: num(padTop + plotH - ht),
+			W: num(math.Max(bw-1, 1)), H: num(ht),
+			Title: binLabel(lo, lo+h.Width(), integers) + ": " + strconv.FormatInt(n, 10),
+		})
+	}
+	c.XTicks = []tick{
+		{Pos: num(padL), Label: metricText(h.Lo), Anchor: "start"},
+		{Pos: num(padL + plotW/2), Label: metricText((h.Lo + h.Hi) / 2), Anchor: "middle"},
+		{Pos: num(padL + plotW), Label: metricText(h.Hi), Anchor: "end"},
+	}
+	c.YTicks = []tick{{Pos: num(padTop + plotH), Label: "0"}, {Pos: num(padTop), Label: strconv.FormatInt(top, 10)}}
+	return c
+}
+
+// binLabel names a bin's range; integer bins are centred on their value.
+func binLabel(lo, hi float64, integers bool) string {
+	if integers && hi-lo == 1 {
+		return metricText(lo + 0.5)
+	}
+	return "[" + metricText(lo) + ", " + metricText(hi) + ")"
+}
+
+// xAxis places the runs of a comparison along x: by their order, or by a
+// param's value (numerically when every run has a number, else by the
+// sorted distinct values).
+type xAxis struct {
+	Title  string
+	pos    []float64 // per run, in [0,1]; NaN for a run without the param
+	ticks  []tick
+	sorted []int // run indexes in x order, for the line
+}
+
+func runOrderAxis(ids []string) xAxis {
+	a := xAxis{Title: "run"}
+	for i, id := range ids {
+		a.pos = append(a.pos, spread(i, len(ids)))
+		a.sorted = append(a.sorted, i)
+		a.ticks = append(a.ticks, tick{Pos: num(padL + spread(i, len(ids))*plotW), Label: shortLabel(id)})
+	}
+	a.ticks = thin(a.ticks)
+	return a
+}
+
+// spread is the position of the i-th of n evenly placed items.
+func spread(i, n int) float64 {
+	if n == 1 {
+		return 0.5
+	}
+	return float64(i) / float64(n-1)
+}
+
+func paramAxis(name string, values []string) xAxis {
+	a := xAxis{Title: name, pos: make([]float64, len(values))}
+	nums := make([]float64, len(values))
+	numeric := true
+	for i, v := range values {
+		f, err := strconv.ParseFloat(v, 64)
+		if v != "" && (err != nil || math.IsNaN(f) || math.IsInf(f, 0)) {
+			numeric = false
+		}
+		nums[i] = f
+	}
+	var order []int
+	for i, v := range values {
+		if v != "" {
+			order = append(order, i)
+		}
+	}
+	if numeric {
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, i := range order {
+			lo, hi = min(lo, nums[i]), max(hi, nums[i])
+		}
+		sort.SliceStable(order, func(x, y int) bool { return nums[order[x]] < nums[order[y]] })
+		for i := range values {
+			a.pos[i] = math.NaN()
+		}
+		for _, i := range order {
+			a.pos[i] = 0.5
+			if hi > lo {
+				a.pos[i] = (nums[i] - lo) / (hi - lo)
+			}
+		}
+		if len(order) > 0 {
+			a.ticks = []tick{{Pos: num(padL), Label: metricText(lo)}, {Pos: num(padL + plotW), Label: metricText(hi)}}
+			if hi == lo {
+				a.ticks = []tick{{Pos: num(padL + plotW/2), Label: metricText(lo)}}
+			}
+		}
+		a.sorted = order
+		return a
+	}
+	var distinct []string
+	seen := map[string]bool{}
+	for _, i := range order {
+		if !seen[values[i]] {
+			seen[values[i]] = true
+			distinct = append(distinct, values[i])
+		}
+	}
+	sort.Strings(distinct)
+	at := map[string]float64{}
+	for j, v := range distinct {
+		at[v] = spread(j, len(distinct))
+		a.ticks = append(a.ticks, tick{Pos: num(padL + at[v]*plotW), Label: shortLabel(v)})
+	}
+	for i, v := range values {
+		a.pos[i] = math.NaN()
+		if v != "" {
+			a.pos[i] = at[v]
+		}
+	}
+	sort.SliceStable(order, func(x, y int) bool { return a.pos[order[x]] < a.pos[order[y]] })
+	a.sorted = order
+	a.ticks = thin(a.ticks)
+	return a
+}
+
+// thin keeps at most chartMaxXLabels labels, evenly, and anchors the
+// first and last inside the plot.
+func thin(ts []tick) []tick {
+	if len(ts) > chartMaxXLabels {
+		step := (len(ts) + chartMaxXLabels - 1) / chartMaxXLabels
+		var kept []tick
+		for i := 0; i < len(ts); i += step {
+			kept = append(kept, ts[i])
+		}
+		ts = kept
+	}
+	for i := range ts {
+		ts[i].Anchor = "middle"
+	}
+	if len(ts) > 1 {
+		ts[0].Anchor, ts[len(ts)-1].Anchor = "start", "end"
+	}
+	return ts
+}
+
+// shortLabel cuts a label to fit under the axis; the point's title keeps
+// the whole of it.
+func shortLabel(s string) string {
+	if r := []rune(s); len(r) > chartLabelLength {
+		return string(r[:chartLabelLength-1]) + "…"
+	}
+	return s
+}
+
+// metricChart draws one metric's values across runs along x. Runs that
+// lack the metric, or hold NaN or an infinity, have no point; skipped
+// says how many.
+func metricChart(ids []string, values []float64, has []bool, x xAxis) (c *chart, skipped int) {
+	c = newChart()
+	c.XTitle = x.Title
+	lo, hi := math.Inf(1), math.Inf(-1)
+	ok := func(i int) bool {
+		return has[i] && !math.IsNaN(values[i]) && !math.IsInf(values[i], 0) && !math.IsNaN(x.pos[i])
+	}
+	for i := range ids {
+		if ok(i) {
+			lo, hi = min(lo, values[i]), max(hi, values[i])
+		} else {
+			skipped++
+		}
+	}
+	if math.IsInf(lo, 1) {
+		return nil, skipped
+	}
+	if lo == hi { // one value: centre it
+		pad := math.Abs(lo) / 2
+		if pad == 0 {
+			pad = 1
+		}
+		lo, hi = lo-pad, hi+pad
+	}
+	y := func(v float64) float64 { return padTop + plotH - (v-lo)/(hi-lo)*plotH }
+	var line []string
+	for _, i := range x.sorted {
+		if !ok(i) {
+			continue
+		}
+		px, py := num(padL+x.pos[i]*plotW), num(y(values[i]))
+		c.Points = append(c.Points, point{X: px, Y: py, Run: ids[i], Title: ids[i] + ": " + metricText(values[i])})
+		line = append(line, px+","+py)
+	}
+	c.Line = strings.Join(line, " ")
+	c.XTicks = x.ticks
+	c.YTicks = []tick{{Pos: num(y(lo)), Label: metricText(lo)}, {Pos: num(y((lo + hi) / 2)), Label: metricText((lo + hi) / 2)}, {Pos: num(y(hi)), Label: metricText(hi)}}
+	return c, skipped
+}
