@@ -115,6 +115,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /runs/{id}/events", s.events)
 	s.mux.HandleFunc("GET /pipelines/{name}", s.pipelinePage)
 	s.artifactRoutes()
+	s.compareRoutes()
 }
 
 // ServeHTTP guards every request (host, token, method) and sets the
