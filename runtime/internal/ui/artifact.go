@@ -64,7 +64,7 @@ type artifactData struct {
 	NextPage    string
 	RawURL      string
 	DownloadURL string
-	Writers     []meta.ArtifactUse
+	Writers     []meta.ArtifactUse // other step runs that wrote the same bytes
 	Readers     []meta.ArtifactUse
 	LineageNote string
 }
@@ -162,9 +162,10 @@ func (s *Server) artifactPage(w http.ResponseWriter, r *http.Request) {
 			d.LineageNote = "lineage unavailable: " + err.Error()
 		}
 		for _, u := range uses {
-			if u.Read {
+			switch {
+			case u.Read:
 				d.Readers = append(d.Readers, u)
-			} else {
+			case u.Run != run.ID || u.Step != step:
 				d.Writers = append(d.Writers, u)
 			}
 		}

@@ -108,6 +108,22 @@ func TestArtifactPageSummarisesNumbers(t *testing.T) {
 	}
 }
 
+// Lineage names the other runs that wrote the same bytes, not the run
+// whose page it is.
+func TestArtifactLineageListsOtherWriters(t *testing.T) {
+	f := newArtifactFixture(t)
+	a := f.save("xs", "numeric", "[]float64", numeric([]float64{1}))
+	first := f.record(a)
+	second := f.run(time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC), meta.RunSucceeded, `{}`,
+		meta.StepRun{Step: "load", Status: meta.StepCached, CachedFrom: first, Outputs: []meta.Artifact{a}})
+	body := f.mustGet(ArtifactPath(second, "load", "xs"))
+	mustContain(t, body, `reused from run <a href="/runs/`+first+`">`, `class="writer" data-run="`+first+`" data-step="load"`,
+		`class="reader" data-run="`+first+`" data-step="train"`)
+	if strings.Contains(body, `class="writer" data-run="`+second+`"`) {
+		t.Error("the page's own run is listed as another writer")
+	}
+}
+
 // Past the sample, quartiles carry ≈ and a note says they are estimated.
 func TestArtifactPageMarksEstimatedQuartiles(t *testing.T) {
 	f := newArtifactFixture(t)

@@ -112,10 +112,10 @@ type xAxis struct {
 
 func runOrderAxis(ids []string) xAxis {
 	a := xAxis{Title: "run"}
-	for i, id := range ids {
+	for i := range ids {
 		a.pos = append(a.pos, spread(i, len(ids)))
 		a.sorted = append(a.sorted, i)
-		a.ticks = append(a.ticks, tick{Pos: num(padL + spread(i, len(ids))*plotW), Label: shortLabel(id)})
+		a.ticks = append(a.ticks, tick{Pos: num(padL + spread(i, len(ids))*plotW), Label: "#" + strconv.Itoa(i+1)})
 	}
 	a.ticks = thin(a.ticks)
 	return a
@@ -259,7 +259,7 @@ func metricChart(ids []string, values []float64, has []bool, x xAxis) (c *chart,
 			continue
 		}
 		px, py := num(padL+x.pos[i]*plotW), num(y(values[i]))
-		c.Points = append(c.Points, point{X: px, Y: py, Run: ids[i], Title: ids[i] + ": " + metricText(values[i])})
+		c.Points = append(c.Points, point{X: px, Y: py, Run: ids[i], Title: "#" + strconv.Itoa(i+1) + " " + ids[i] + ": " + metricText(values[i])})
 		line = append(line, px+","+py)
 	}
 	c.Line = strings.Join(line, " ")

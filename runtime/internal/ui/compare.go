@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/zengen-dev/zengen/runtime/internal/engine"
@@ -16,7 +17,8 @@ import (
 // values that differ from the first run marked, a chart per metric across
 // the runs (along run order or a chosen param), and the steps whose code
 // or inputs differ, as explain words it (engine.CompareRuns). It is a GET
-// of /compare?run=A&run=B…&x=PARAM: it changes nothing.
+// of /compare?run=A&run=B…&x=PARAM: it changes nothing. Runs are shown
+// oldest first and numbered #1, #2… on the page and the charts.
 //
 // DOM hooks for browser tests: table#compare-runs with th[data-run] per
 // run; table#compare-params with tr.param[data-param] (class differs when
@@ -32,7 +34,7 @@ import (
 const maxCompared = 50
 
 type compareData struct {
-	Runs     []meta.Run
+	Runs     []numberedRun
 	Problem  string
 	Params   []compareRow
 	Metrics  []compareRow
@@ -41,6 +43,12 @@ type compareData struct {
 	XChoices []string // the params one may choose
 	Charts   []metricChartData
 	RunQuery string // run=A&run=B…, to link back with another x
+}
+
+// numberedRun is a compared run with its number on the page, from 1.
+type numberedRun struct {
+	meta.Run
+	N int
 }
 
 type compareRow struct {
@@ -107,6 +115,18 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request) {
 		}
 		runs, steps = append(runs, run), append(steps, srs)
 	}
+	// Oldest first: the first run is the baseline, and run order on a
+	// chart is the order the runs were made in.
+	order := make([]int, len(runs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return runs[order[a]].StartedAt.Before(runs[order[b]].StartedAt) })
+	sortedRuns, sortedSteps := make([]meta.Run, len(runs)), make([][]meta.StepRun, len(runs))
+	for i, j := range order {
+		sortedRuns[i], sortedSteps[i] = runs[j], steps[j]
+	}
+	runs, steps = sortedRuns, sortedSteps
 	if len(missing) > 0 {
 		problems = append(problems, fmt.Sprintf("No run %s in this store.", strings.Join(missing, ", ")))
 	}
@@ -116,7 +136,9 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request) {
 		v.Add("run", run.ID)
 	}
 	d.RunQuery = v.Encode()
-	d.Runs = runs
+	for i, run := range runs {
+		d.Runs = append(d.Runs, numberedRun{run, i + 1})
+	}
 	if len(runs) > 0 {
 		d.fill(engine.CompareRuns(runs, steps), q.Get("x"))
 	}

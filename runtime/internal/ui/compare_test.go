@@ -50,8 +50,11 @@ func compareURL(x string, ids ...string) string {
 func TestComparePageMarksWhatDiffers(t *testing.T) {
 	f := newFixture(t, Options{})
 	ids := compareRuns(t, f)
-	body := f.mustGet(compareURL("", ids...))
+	// Chosen in any order, runs are shown oldest first: the first is the
+	// baseline.
+	body := f.mustGet(compareURL("", ids[2], ids[0], ids[1]))
 	mustContain(t, body, "Compare 3 runs",
+		`<th data-run="`+ids[0]+`">#1 `, `<th data-run="`+ids[2]+`">#3 `,
 		`<tr class="param differs" data-param="lr">`,
 		`<td class="v changed" data-run="`+ids[1]+`"><code>0.1</code></td>`,
 		`<tr class="param" data-param="label">`,
