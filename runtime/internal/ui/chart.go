@@ -162,9 +162,9 @@ func paramAxis(name string, values []string) xAxis {
 			}
 		}
 		if len(order) > 0 {
-			a.ticks = []tick{{Pos: num(padL), Label: metricText(lo)}, {Pos: num(padL + plotW), Label: metricText(hi)}}
+			a.ticks = []tick{{Pos: num(padL), Label: metricText(lo), Anchor: "start"}, {Pos: num(padL + plotW), Label: metricText(hi), Anchor: "end"}}
 			if hi == lo {
-				a.ticks = []tick{{Pos: num(padL + plotW/2), Label: metricText(lo)}}
+				a.ticks = []tick{{Pos: num(padL + plotW/2), Label: metricText(lo), Anchor: "middle"}}
 			}
 		}
 		a.sorted = order
