@@ -14,10 +14,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zengen-dev/zengen/internal/servertest"
 	"github.com/zengen-dev/zengen/runtime/internal/artifact"
 	"github.com/zengen-dev/zengen/runtime/internal/blob"
+	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	textlayout "github.com/zengen-dev/zengen/runtime/internal/layout"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
+	"github.com/zengen-dev/zengen/runtime/internal/pgmeta"
 	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 )
 
@@ -29,12 +32,17 @@ const hostile = `"><script>alert(1)</script><img src=x onerror=alert(2)><a href=
 func newArtifactFixture(t *testing.T) *fixture {
 	t.Helper()
 	f := newFixture(t, Options{})
-	blobs, err := blob.OpenLocal(filepath.Join(f.st.Home, "blobs"))
+	f.st.Artifacts = localArtifacts(t, f.st.Home) // the server shares f.st
+	return f
+}
+
+func localArtifacts(t *testing.T, home string) artifact.Store {
+	t.Helper()
+	blobs, err := blob.OpenLocal(filepath.Join(home, "blobs"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.st.Artifacts = artifact.NewLocal(blobs) // the server shares f.st
-	return f
+	return artifact.NewLocal(blobs)
 }
 
 // save stores b as an artifact and returns its record as output name.
@@ -109,9 +117,20 @@ func TestArtifactPageSummarisesNumbers(t *testing.T) {
 }
 
 // Lineage names the other runs that wrote the same bytes, not the run
-// whose page it is.
+// whose page it is, and the steps that read them, from either store.
 func TestArtifactLineageListsOtherWriters(t *testing.T) {
-	f := newArtifactFixture(t)
+	t.Run("sqlite", func(t *testing.T) { testLineage(t, newArtifactFixture(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		db, err := pgmeta.Open(t.Context(), servertest.Postgres(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		home := t.TempDir()
+		testLineage(t, newFixtureOn(t, &engine.Store{Home: home, Meta: db, Artifacts: localArtifacts(t, home)}, Options{}))
+	})
+}
+
+func testLineage(t *testing.T, f *fixture) {
 	a := f.save("xs", "numeric", "[]float64", numeric([]float64{1}))
 	first := f.record(a)
 	second := f.run(time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC), meta.RunSucceeded, `{}`,
