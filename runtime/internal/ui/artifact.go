@@ -149,7 +149,7 @@ func (s *Server) artifactPage(w http.ResponseWriter, r *http.Request) {
 	base := ArtifactPath(run.ID, step, name)
 	d := artifactData{Run: run, Step: step, Art: a, CachedFrom: sr.CachedFrom, RawURL: base + "/raw", DownloadURL: base + "/download"}
 	d.Preview, err = preview.Build(preview.Input{
-		Codec: a.Codec, Type: a.Type, Page: page, Show: s.shower(run.Pipeline, step, name),
+		Codec: a.Codec, Page: page, Show: s.shower(run.Pipeline, step, name),
 		Open: func() (io.ReadCloser, error) { return s.st.Artifacts.Open(ctx, a) },
 	})
 	if err != nil {

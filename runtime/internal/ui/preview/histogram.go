@@ -14,8 +14,9 @@ type Histogram struct {
 	Counts []int64
 }
 
-// Width is the width of one bin.
-func (h Histogram) Width() float64 { return (h.Hi - h.Lo) / float64(len(h.Counts)) }
+// Width is the width of one bin. Halves keep Hi−Lo finite for values
+// that span nearly all of float64.
+func (h Histogram) Width() float64 { return (h.Hi/2 - h.Lo/2) / float64(len(h.Counts)) * 2 }
 
 // newHistogram prepares the bins for finite values in [lo, hi]. Integers
 // spanning fewer values than Bins get one bin per value, centred on it, so
@@ -42,6 +43,6 @@ func (h Histogram) add(x float64) {
 	if x != x || math.IsInf(x, 0) {
 		return
 	}
-	i := int((x - h.Lo) / (h.Hi - h.Lo) * float64(len(h.Counts)))
+	i := int((x/2 - h.Lo/2) / (h.Hi/2 - h.Lo/2) * float64(len(h.Counts)))
 	h.Counts[min(max(i, 0), len(h.Counts)-1)]++
 }

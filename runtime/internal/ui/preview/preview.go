@@ -40,7 +40,6 @@ const (
 // Input is an artifact to preview.
 type Input struct {
 	Codec string
-	Type  string // the Go type recorded with it
 	// Open returns a new reader of the artifact's bytes from the start;
 	// the numeric preview reads twice when the artifact is large.
 	Open func() (io.ReadCloser, error)

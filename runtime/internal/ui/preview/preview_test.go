@@ -126,6 +126,15 @@ func TestNumbersOfSmallIntegersGetABinEach(t *testing.T) {
 	}
 }
 
+// Values spanning all of float64 still fall in the end bins.
+func TestNumbersSpanningFloat64(t *testing.T) {
+	p := build(t, preview.Input{Codec: layout.Numeric, Open: opener(encode(t, zen.Numeric[[]float64](), []float64{-math.MaxFloat64, 0, math.MaxFloat64}))})
+	h := p.Numbers.Histogram
+	if c := h.Counts; c[0] != 1 || c[len(c)-1] != 1 || c[len(c)/2] != 1 || math.IsInf(h.Width(), 0) {
+		t.Errorf("histogram %+v, width %v", h, h.Width())
+	}
+}
+
 // 64-bit integers are listed exactly, not through float64.
 func TestNumbersListLargeIntegersExactly(t *testing.T) {
 	p := build(t, preview.Input{Codec: layout.Numeric, Open: opener(encode(t, zen.Numeric[[]int64](), []int64{1<<62 + 1, -1 << 63}))})
