@@ -176,6 +176,18 @@ type person struct {
 	Age  float64
 }
 
+// valueOfPeople is the value codec's layout of people (runtime/codec_value.go).
+func valueOfPeople(people []person) []byte {
+	b := append([]byte("ZVAL"), 1)
+	b = binary.AppendUvarint(b, uint64(len(people))+1)
+	for _, p := range people {
+		b = binary.AppendUvarint(b, uint64(len(p.Name)))
+		b = append(b, p.Name...)
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(p.Age))
+	}
+	return b
+}
+
 // A slice of structs is a paged table with per-column statistics; the
 // pipeline's Show hook decodes it.
 func TestArtifactPagePagesTables(t *testing.T) {
@@ -191,7 +203,7 @@ func TestArtifactPagePagesTables(t *testing.T) {
 			_, err := io.Copy(io.Discard, r)
 			return people, err
 		}})
-	run := f.record(f.save("people", "value", "[]person", []byte("stands for the value layout")))
+	run := f.record(f.save("people", "value", "[]person", valueOfPeople(people)))
 	body := f.mustGet(ArtifactPath(run, "load", "people") + "?page=2")
 	mustContain(t, body, `data-kind="table"`, "120 rows", "page 2 of 3",
 		`id="prev-page" href="/runs/`+run+`/artifacts/load/people?page=1"`,

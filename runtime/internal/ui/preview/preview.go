@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 
@@ -181,6 +182,16 @@ func previewDecoded(in Input) (*Preview, error) {
 	}
 	defer r.Close()
 	why := "this binary's pipeline has no such output to decode it"
+	if in.Codec == layout.Value && in.Show != nil {
+		t := probeType(in.Show)
+		if row, ok := streamable(t); ok {
+			t, err := streamTable(r, row, t.Elem().Kind() == reflect.Pointer, in.Page)
+			if err != nil {
+				return nil, err
+			}
+			return &Preview{Kind: KindTable, Table: t}, nil
+		}
+	}
 	if in.Show != nil {
 		v, err := callShow(in.Show, in.Codec, bufio.NewReader(r))
 		if err == nil {

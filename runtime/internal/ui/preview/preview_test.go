@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	zen "github.com/zengen-dev/zengen/runtime"
 	"github.com/zengen-dev/zengen/runtime/internal/layout"
 	"github.com/zengen-dev/zengen/runtime/internal/ui/preview"
@@ -327,5 +330,107 @@ func TestValuesWithoutADecoderAreAHexDump(t *testing.T) {
 	p := build(t, preview.Input{Codec: "mine", Open: opener([]byte("abc"))})
 	if p.Kind != preview.KindBinary || !strings.Contains(p.Text, "61 62 63") || p.Note == "" {
 		t.Errorf("%s %q %q", p.Kind, p.Text, p.Note)
+	}
+}
+
+type plainRow struct {
+	B      bool
+	I8     int8
+	I      int
+	U16    uint16
+	P      uintptr
+	F32    float32
+	F      float64
+	S      string
+	hidden int32
+}
+
+// celsius has a text form of its own, which the value codec stores.
+type celsius float64
+
+func (c celsius) MarshalText() ([]byte, error) { return []byte("warm"), nil }
+func (c *celsius) UnmarshalText([]byte) error  { *c = 20; return nil }
+
+type withText struct{ T celsius }
+
+// shows returns the output's Show hook for T, counting the decodes it
+// does beyond the first call, the probe for the type; with whole set, it
+// refuses the probe, so that the value is decoded whole.
+func shows[T any](decodes *int, whole bool) func(string, io.Reader) (any, error) {
+	show := zen.Shower(zen.Value[T]())
+	probed := false
+	return func(codec string, r io.Reader) (any, error) {
+		if !probed {
+			probed = true
+			if whole {
+				return nil, errors.New("probe refused")
+			}
+		} else {
+			*decodes++
+		}
+		return show(codec, r)
+	}
+}
+
+// sameTable checks that v's table is the same read row by row as decoded
+// whole, and whether it was read row by row.
+func sameTable[T any](t *testing.T, name string, v T, page int, streamed bool) {
+	t.Helper()
+	b := encode(t, zen.Value[T](), v)
+	var decodes, wholeDecodes int
+	got := build(t, preview.Input{Codec: layout.Value, Open: opener(b), Show: shows[T](&decodes, false), Page: page})
+	want := build(t, preview.Input{Codec: layout.Value, Open: opener(b), Show: shows[T](&wholeDecodes, true), Page: page})
+	if got.Kind != preview.KindTable || want.Kind != preview.KindTable {
+		t.Fatalf("%s: kinds %s and %s", name, got.Kind, want.Kind)
+	}
+	if diff := cmp.Diff(want.Table, got.Table, cmpopts.EquateNaNs()); diff != "" {
+		t.Errorf("%s: table read row by row differs from the decoded one (-whole +stream):\n%s", name, diff)
+	}
+	if streamed != (decodes == 0) {
+		t.Errorf("%s: decoded whole %d times, want streamed=%v", name, decodes, streamed)
+	}
+}
+
+// Tables of plain rows are read row by row, and show exactly what the
+// decoded value shows; rows with anything else are decoded whole.
+func TestTablesStreamAsTheyDecode(t *testing.T) {
+	rows := make([]plainRow, 70)
+	for i := range rows {
+		rows[i] = plainRow{B: i%2 == 0, I8: int8(-i), I: i * 1000, U16: uint16(i), P: uintptr(i), F32: float32(i) / 3, F: float64(i) / 7,
+			S: "row " + strings.Repeat("é", i), hidden: int32(i)}
+	}
+	rows[3].F, rows[4].F32 = math.NaN(), float32(math.Inf(1))
+	rows[5].S = strings.Repeat("é", 1000)
+	rows[6].S = "a\xffb"
+	sameTable(t, "structs page 1", rows, 1, true)
+	sameTable(t, "structs page 2", rows, 2, true)
+	sameTable(t, "pointers", []*plainRow{&rows[0], nil, &rows[1]}, 1, true)
+	sameTable(t, "nil slice of structs", []plainRow(nil), 1, true)
+	sameTable(t, "float matrix", [][]float64{{1, 2}, nil, {3, 4, 5}, {}}, 1, true)
+	sameTable(t, "int matrix", [][]int{{-1, 1 << 40}, {7}}, 1, true)
+	sameTable(t, "byte arrays", [][3]uint8{{1, 2, 3}, {255, 0, 9}}, 1, true)
+	wide := make([][]float32, 3)
+	for i := range wide {
+		wide[i] = make([]float32, 100+i)
+		for j := range wide[i] {
+			wide[i][j] = float32(i*j) / 2
+		}
+	}
+	sameTable(t, "wide matrix", wide, 1, true)
+	sameTable(t, "rows with a slice", []row{{Name: "a", Tags: []string{"x"}}}, 1, false)
+	sameTable(t, "rows with a text form", []withText{{T: 5}}, 1, false)
+}
+
+// A damaged or truncated value artifact read row by row is an error.
+func TestStreamedTablesRejectDamage(t *testing.T) {
+	b := encode(t, zen.Value[[]plainRow](), []plainRow{{S: "x"}, {S: "y"}})
+	for name, bad := range map[string][]byte{
+		"trailing":  append(append([]byte{}, b...), 0),
+		"truncated": b[:len(b)-3],
+		"version":   append([]byte("ZVAL\x02"), b[5:]...),
+	} {
+		if _, err := preview.Build(preview.Input{Codec: layout.Value, Open: opener(bad), Show: shows[[]plainRow](new(int), false)}); err == nil {
+			t.Errorf("%s: no error", name)
+		}
 	}
 }

@@ -41,6 +41,22 @@ const (
 	maxCell = 120
 )
 
+// tableElem returns the row type of a table of slices of et: et itself
+// or what it points to, when it is a struct or a slice or array of
+// numbers.
+func tableElem(et reflect.Type) (reflect.Type, bool) {
+	if et.Kind() == reflect.Pointer {
+		et = et.Elem()
+	}
+	switch {
+	case et.Kind() == reflect.Struct && et != reflect.TypeFor[time.Time]():
+		return et, true
+	case (et.Kind() == reflect.Slice || et.Kind() == reflect.Array) && isNumber(et.Elem().Kind()):
+		return et, true
+	}
+	return nil, false
+}
+
 // newTable makes a table of v when it is a slice or array of structs (or
 // pointers to them) or of slices or arrays of numbers.
 func newTable(v any, page int) (*Table, bool) {
@@ -49,101 +65,123 @@ func newTable(v any, page int) (*Table, bool) {
 		return nil, false
 	}
 	rv = reflectvalue.Addressable(rv)
-	et := rv.Type().Elem()
-	if et.Kind() == reflect.Pointer {
-		et = et.Elem()
-	}
-	var t *Table
-	switch {
-	case et.Kind() == reflect.Struct && et != reflect.TypeFor[time.Time]():
-		t = structColumns(et)
-	case (et.Kind() == reflect.Slice || et.Kind() == reflect.Array) && isNumber(et.Elem().Kind()):
-		t = matrixColumns(rv, et)
-	default:
+	row, ok := tableElem(rv.Type().Elem())
+	if !ok {
 		return nil, false
 	}
-	t.Total = rv.Len()
-	t.Pages = max(1, (t.Total+PageSize-1)/PageSize)
+	b := newTableBuilder(row, rv.Len(), page)
+	for r := range rv.Len() {
+		cells, width := rowCells(rv.Index(r))
+		b.add(r, cells, width)
+	}
+	return b.finish(), true
+}
+
+// tableBuilder makes a Table from its rows in order, keeping the cells of
+// the page's rows and the statistics of every numeric column: the same
+// table whether the rows come from a decoded value or a stream.
+type tableBuilder struct {
+	t      *Table
+	accs   []*accumulator
+	matrix reflect.Type // the number type of a matrix's cells; nil for structs
+}
+
+func newTableBuilder(row reflect.Type, total, page int) *tableBuilder {
+	t := &Table{Total: total}
+	t.Pages = max(1, (total+PageSize-1)/PageSize)
 	t.Page = min(max(page, 1), t.Pages)
 	t.First = (t.Page - 1) * PageSize
-	accs := make([]*accumulator, len(t.Columns))
-	for i, c := range t.Columns {
-		if c.Stats != nil {
-			accs[i] = newAccumulator()
+	b := &tableBuilder{t: t}
+	if row.Kind() != reflect.Struct {
+		b.matrix = row.Elem()
+		return b
+	}
+	for i := range row.NumField() {
+		if len(t.Columns) == maxColumns {
+			t.Cut = true
+			break
+		}
+		f := row.Field(i)
+		t.Columns = append(t.Columns, Column{Name: f.Name, Type: f.Type.String()})
+		var acc *accumulator
+		if isNumber(f.Type.Kind()) {
+			acc = newAccumulator()
+		}
+		b.accs = append(b.accs, acc)
+	}
+	return b
+}
+
+// add takes row r: its first cells (at most maxColumns; an invalid Value
+// for a field of a nil row) and how many fields or elements it has.
+func (b *tableBuilder) add(r int, cells []reflect.Value, width int) {
+	t := b.t
+	if b.matrix != nil {
+		if width > maxColumns {
+			t.Cut = true
+		}
+		for len(t.Columns) < min(width, maxColumns) {
+			t.Columns = append(t.Columns, Column{Name: strconv.Itoa(len(t.Columns)), Type: b.matrix.String()})
+			b.accs = append(b.accs, newAccumulator())
 		}
 	}
-	for r := range t.Total {
-		cells := rowCells(rv.Index(r), len(t.Columns))
-		onPage := r >= t.First && r < t.First+PageSize
-		var texts []string
-		for i, c := range cells {
-			if accs[i] != nil && c.IsValid() {
-				accs[i].add(number(c))
-			}
-			if onPage {
-				texts = append(texts, cellText(c))
-			}
+	onPage := r >= t.First && r < t.First+PageSize
+	var texts []string
+	for i := range t.Columns {
+		var c reflect.Value
+		if i < len(cells) {
+			c = cells[i]
+		}
+		if b.accs[i] != nil && c.IsValid() {
+			b.accs[i].add(number(c))
 		}
 		if onPage {
-			t.Rows = append(t.Rows, texts)
+			texts = append(texts, cellText(c))
 		}
 	}
-	for i, a := range accs {
+	if onPage {
+		t.Rows = append(t.Rows, texts)
+	}
+}
+
+// finish returns the table, with the page's rows as wide as the widest row
+// of the artifact.
+func (b *tableBuilder) finish() *Table {
+	t := b.t
+	for i, row := range t.Rows {
+		for len(row) < len(t.Columns) {
+			row = append(row, "")
+		}
+		t.Rows[i] = row
+	}
+	for i, a := range b.accs {
 		if a != nil {
 			s, _ := a.summary()
 			t.Columns[i].Stats = &s
 		}
 	}
-	return t, true
-}
-
-func structColumns(et reflect.Type) *Table {
-	t := &Table{}
-	for i := range et.NumField() {
-		if len(t.Columns) == maxColumns {
-			t.Cut = true
-			break
-		}
-		f := et.Field(i)
-		c := Column{Name: f.Name, Type: f.Type.String()}
-		if isNumber(f.Type.Kind()) {
-			c.Stats = &Summary{}
-		}
-		t.Columns = append(t.Columns, c)
-	}
 	return t
 }
 
-func matrixColumns(rv reflect.Value, et reflect.Type) *Table {
-	width := 0
-	for r := range rv.Len() {
-		width = max(width, rv.Index(r).Len())
-	}
-	t := &Table{Cut: width > maxColumns}
-	for i := range min(width, maxColumns) {
-		t.Columns = append(t.Columns, Column{Name: strconv.Itoa(i), Type: et.Elem().String(), Stats: &Summary{}})
-	}
-	return t
-}
-
-// rowCells returns the first n fields or elements of a row; an invalid
-// Value stands for a nil row or a short one.
-func rowCells(row reflect.Value, n int) []reflect.Value {
-	cells := make([]reflect.Value, n)
+// rowCells returns the first maxColumns fields or elements of a row, none
+// for a nil row, and how many the row has.
+func rowCells(row reflect.Value) ([]reflect.Value, int) {
 	if row.Kind() == reflect.Pointer {
 		if row.IsNil() {
-			return cells
+			return nil, row.Type().Elem().NumField()
 		}
 		row = row.Elem()
 	}
-	for i := range min(n, rowLen(row)) {
+	n := rowLen(row)
+	cells := make([]reflect.Value, min(n, maxColumns))
+	for i := range cells {
 		if row.Kind() == reflect.Struct {
 			cells[i] = reflectvalue.Settable(row.Field(i))
 		} else {
 			cells[i] = row.Index(i)
 		}
 	}
-	return cells
+	return cells, n
 }
 
 func rowLen(row reflect.Value) int {
