@@ -177,18 +177,23 @@ func (f failingReader) Read(p []byte) (int, error) {
 // instead of a preview of the first bytes.
 func TestEveryPreviewReadsToTheEnd(t *testing.T) {
 	long := strings.Repeat("x", preview.MaxText*2)
-	cases := map[string][]byte{
-		layout.Raw:     encode(t, zen.Raw[string](), long),
-		layout.JSON:    encode(t, zen.JSON[string](), long),
-		layout.Numeric: encode(t, zen.Numeric[[]float64](), []float64{1}),
-		layout.Value:   encode(t, zen.Value[[]row](), []row{{Name: "a"}}),
-		layout.Display: display(t, "image/png", []byte("png")),
+	cases := []struct {
+		name, codec string
+		b           []byte
+		show        func(string, io.Reader) (any, error)
+	}{
+		{"raw", layout.Raw, encode(t, zen.Raw[string](), long), nil},
+		{"json", layout.JSON, encode(t, zen.JSON[string](), long), nil},
+		{"numeric", layout.Numeric, encode(t, zen.Numeric[[]float64](), []float64{1}), nil},
+		{"value decoded whole", layout.Value, encode(t, zen.Value[[]row](), []row{{Name: "a"}}), zen.Shower(zen.Value[[]row]())},
+		{"value read row by row", layout.Value, encode(t, zen.Value[[]plainRow](), []plainRow{{S: long}}), zen.Shower(zen.Value[[]plainRow]())},
+		{"display", layout.Display, display(t, "image/png", []byte("png")), nil},
 	}
-	for codec, b := range cases {
-		_, err := preview.Build(preview.Input{Codec: codec, Show: zen.Shower(zen.Value[[]row]()),
-			Open: func() (io.ReadCloser, error) { return io.NopCloser(failingReader{bytes.NewReader(b)}), nil }})
+	for _, c := range cases {
+		_, err := preview.Build(preview.Input{Codec: c.codec, Show: c.show,
+			Open: func() (io.ReadCloser, error) { return io.NopCloser(failingReader{bytes.NewReader(c.b)}), nil }})
 		if !errors.Is(err, errCorrupt) {
-			t.Errorf("%s: err %v, want the reader's", codec, err)
+			t.Errorf("%s: err %v, want the reader's", c.name, err)
 		}
 	}
 }

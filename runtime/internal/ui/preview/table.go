@@ -125,7 +125,7 @@ func (b *tableBuilder) add(r int, cells []reflect.Value, width int) {
 			b.accs = append(b.accs, newAccumulator())
 		}
 	}
-	onPage := r >= t.First && r < t.First+PageSize
+	onPage := b.onPage(r)
 	var texts []string
 	for i := range t.Columns {
 		var c reflect.Value
@@ -143,6 +143,9 @@ func (b *tableBuilder) add(r int, cells []reflect.Value, width int) {
 		t.Rows = append(t.Rows, texts)
 	}
 }
+
+// onPage reports whether row r is on the table's page.
+func (b *tableBuilder) onPage(r int) bool { return r >= b.t.First && r < b.t.First+PageSize }
 
 // finish returns the table, with the page's rows as wide as the widest row
 // of the artifact.

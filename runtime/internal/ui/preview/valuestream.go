@@ -98,92 +98,119 @@ func ownCodec(t reflect.Type) bool {
 // errValueShort is a value artifact that ends inside its value.
 var errValueShort = errors.New("value: the artifact ends inside the value")
 
-// valueStream reads the value layout's pieces.
-type valueStream struct{ r *bufio.Reader }
-
-func (s valueStream) uvarint() (uint64, error) {
-	u, err := binary.ReadUvarint(s.r)
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return 0, errValueShort
-	}
-	return u, err
+// valueStream reads the value layout's pieces, into cells it reuses from
+// row to row: a row's cells become text or statistics before the next.
+type valueStream struct {
+	r      *bufio.Reader
+	row    reflect.Type
+	fields []reflect.Type // of a struct row; nil for a matrix
+	cells  []reflect.Value
 }
 
-func (s valueStream) full(b []byte) error {
-	_, err := io.ReadFull(s.r, b)
+func newValueStream(r io.Reader, row reflect.Type) *valueStream {
+	s := &valueStream{r: bufio.NewReaderSize(r, 64<<10), row: row}
+	if row.Kind() == reflect.Struct {
+		for i := range row.NumField() {
+			s.fields = append(s.fields, row.Field(i).Type)
+		}
+	}
+	return s
+}
+
+// short names an end of the artifact inside the value as such; any other
+// error (the store's, a digest that does not match) stays as it is.
+func short(err error) error {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return errValueShort
 	}
 	return err
 }
 
+func (s *valueStream) uvarint() (uint64, error) {
+	u, err := binary.ReadUvarint(s.r)
+	return u, short(err)
+}
+
+func (s *valueStream) full(b []byte) error {
+	_, err := io.ReadFull(s.r, b)
+	return short(err)
+}
+
 // maxCellBytes is how much of a string a cell keeps: enough for maxCell
 // characters of UTF-8.
 const maxCellBytes = 4*maxCell + 4
 
-// plainValue reads one plain value of type t. A string longer than a cell
-// shows is kept only in part, and the cut is marked.
-func (s valueStream) plainValue(t reflect.Type) (reflect.Value, error) {
-	v := reflect.New(t).Elem()
-	switch k := t.Kind(); {
+// plainValue reads one plain value into v. A string is kept only when
+// keep is set, and then only as much as a cell shows, the cut marked.
+func (s *valueStream) plainValue(v reflect.Value, keep bool) error {
+	switch k := v.Kind(); {
 	case k == reflect.Bool:
 		c, err := s.r.ReadByte()
 		if err != nil {
-			return v, errValueShort
+			return short(err)
 		}
 		if c > 1 {
-			return v, fmt.Errorf("value: invalid bool %d", c)
+			return fmt.Errorf("value: invalid bool %d", c)
 		}
 		v.SetBool(c == 1)
 	case k == reflect.Float32:
 		var b [4]byte
 		if err := s.full(b[:]); err != nil {
-			return v, err
+			return err
 		}
+		// Bits as they are: SetFloat would round through float64.
 		*(*float32)(v.Addr().UnsafePointer()) = math.Float32frombits(binary.LittleEndian.Uint32(b[:]))
 	case k == reflect.Float64:
 		var b [8]byte
 		if err := s.full(b[:]); err != nil {
-			return v, err
+			return err
 		}
 		v.SetFloat(math.Float64frombits(binary.LittleEndian.Uint64(b[:])))
 	case v.CanInt():
 		i, err := binary.ReadVarint(s.r)
 		if err != nil {
-			return v, errValueShort
+			return short(err)
 		}
 		if v.OverflowInt(i) {
-			return v, fmt.Errorf("value: %d overflows %s", i, t)
+			return fmt.Errorf("value: %d overflows %s", i, v.Type())
 		}
 		v.SetInt(i)
 	case v.CanUint():
 		u, err := s.uvarint()
 		if err != nil {
-			return v, err
+			return err
 		}
 		if v.OverflowUint(u) {
-			return v, fmt.Errorf("value: %d overflows %s", u, t)
+			return fmt.Errorf("value: %d overflows %s", u, v.Type())
 		}
 		v.SetUint(u)
 	case k == reflect.String:
 		n, err := s.uvarint()
 		if err != nil {
-			return v, err
+			return err
 		}
-		keep := make([]byte, min(n, maxCellBytes))
-		if err := s.full(keep); err != nil {
-			return v, err
+		var kept []byte
+		if keep {
+			kept = make([]byte, min(n, maxCellBytes))
+			if err := s.full(kept); err != nil {
+				return err
+			}
 		}
-		if _, err := io.CopyN(io.Discard, s.r, int64(n-uint64(len(keep)))); err != nil {
-			return v, errValueShort
+		if rest := n - uint64(len(kept)); rest > 0 {
+			if rest > math.MaxInt64 {
+				return errValueShort
+			}
+			if _, err := io.CopyN(io.Discard, s.r, int64(rest)); err != nil {
+				return short(err)
+			}
 		}
-		text := string(keep)
-		if uint64(len(keep)) < n {
+		text := string(kept)
+		if keep && uint64(len(kept)) < n {
 			text += "…"
 		}
 		v.SetString(text)
 	}
-	return v, nil
+	return nil
 }
 
 // fixedWidth reports whether the value layout writes a slice of t as its
@@ -199,51 +226,57 @@ func fixedWidth(t reflect.Type) bool {
 	return false
 }
 
-// fixedValue reads one element of a fixed-width slice.
-func (s valueStream) fixedValue(t reflect.Type) (reflect.Value, error) {
-	b := make([]byte, t.Size())
-	if err := s.full(b); err != nil {
-		return reflect.Value{}, err
+// fixedValue reads one element of a fixed-width slice into v.
+func (s *valueStream) fixedValue(v reflect.Value) error {
+	var b [8]byte
+	size := int(v.Type().Size())
+	if err := s.full(b[:size]); err != nil {
+		return err
 	}
-	v := reflect.New(t).Elem()
-	var u uint64
-	for i := range b {
-		u |= uint64(b[i]) << (8 * i)
-	}
-	switch k := t.Kind(); {
+	u := binary.LittleEndian.Uint64(b[:])
+	switch k := v.Kind(); {
 	case k == reflect.Float32:
 		*(*float32)(v.Addr().UnsafePointer()) = math.Float32frombits(uint32(u))
 	case k == reflect.Float64:
 		v.SetFloat(math.Float64frombits(u))
 	case v.CanInt():
-		shift := 64 - 8*uint(len(b))
+		shift := 64 - 8*uint(size)
 		v.SetInt(int64(u<<shift) >> shift)
 	default:
 		v.SetUint(u)
 	}
-	return v, nil
+	return nil
 }
 
-// row reads one row of type row (or a pointer to it when pointer): its
-// first maxColumns cells and its width.
-func (s valueStream) row(row reflect.Type, pointer bool) ([]reflect.Value, int, error) {
+// cell returns the reusable value of column i, of type t.
+func (s *valueStream) cell(i int, t reflect.Type) reflect.Value {
+	for len(s.cells) <= i {
+		s.cells = append(s.cells, reflect.New(t).Elem())
+	}
+	return s.cells[i]
+}
+
+// next reads one row (a pointer to one when pointer): its first
+// maxColumns cells and its width. Strings are kept only when keep is set,
+// for a row on the page.
+func (s *valueStream) next(pointer, keep bool) ([]reflect.Value, int, error) {
 	if pointer {
 		tag, err := s.r.ReadByte()
 		switch {
 		case err != nil:
-			return nil, 0, errValueShort
+			return nil, 0, short(err)
 		case tag == 0:
-			return nil, row.NumField(), nil
+			return nil, len(s.fields), nil
 		case tag != 1:
 			return nil, 0, fmt.Errorf("value: invalid pointer tag %d", tag)
 		}
 	}
-	n, read := 0, s.plainValue
-	switch row.Kind() {
+	read := s.plainValue
+	n := len(s.fields)
+	switch s.row.Kind() {
 	case reflect.Struct:
-		n = row.NumField()
 	case reflect.Array:
-		n = row.Len()
+		n = s.row.Len()
 	default:
 		u, err := s.uvarint()
 		if err != nil {
@@ -256,33 +289,38 @@ func (s valueStream) row(row reflect.Type, pointer bool) ([]reflect.Value, int, 
 			return nil, 0, fmt.Errorf("value: a row claims %d elements", u-1)
 		}
 		n = int(u - 1)
-		if fixedWidth(row.Elem()) {
-			read = s.fixedValue
+		if fixedWidth(s.row.Elem()) {
+			read = func(v reflect.Value, _ bool) error { return s.fixedValue(v) }
 		}
 	}
-	var cells []reflect.Value
+	var scratch reflect.Value
 	for i := range n {
-		var t reflect.Type
-		if row.Kind() == reflect.Struct {
-			t = row.Field(i).Type
+		t := s.row
+		if s.fields != nil {
+			t = s.fields[i]
 		} else {
-			t = row.Elem()
+			t = t.Elem()
 		}
-		v, err := read(t)
-		if err != nil {
+		var v reflect.Value
+		if i < maxColumns {
+			v = s.cell(i, t)
+		} else {
+			if !scratch.IsValid() {
+				scratch = reflect.New(t).Elem()
+			}
+			v = scratch
+		}
+		if err := read(v, keep); err != nil {
 			return nil, 0, err
 		}
-		if i < maxColumns {
-			cells = append(cells, v)
-		}
 	}
-	return cells, n, nil
+	return s.cells[:min(n, maxColumns)], n, nil
 }
 
 // streamTable reads a value artifact of a slice of row (or of pointers to
 // row, when pointer) as a table page.
 func streamTable(r io.Reader, row reflect.Type, pointer bool, page int) (*Table, error) {
-	s := valueStream{bufio.NewReaderSize(r, 64<<10)}
+	s := newValueStream(r, row)
 	head := make([]byte, len(valueMagic)+1)
 	if err := s.full(head); err != nil || string(head[:4]) != valueMagic {
 		return nil, errors.New("value: not a value artifact (bad magic)")
@@ -303,7 +341,7 @@ func streamTable(r io.Reader, row reflect.Type, pointer bool, page int) (*Table,
 	}
 	b := newTableBuilder(row, total, page)
 	for i := range total {
-		cells, width, err := s.row(row, pointer)
+		cells, width, err := s.next(pointer, b.onPage(i))
 		if err != nil {
 			return nil, fmt.Errorf("row %d: %w", i, err)
 		}
