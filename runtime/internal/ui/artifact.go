@@ -55,6 +55,7 @@ type artifactData struct {
 	CachedFrom  string
 	Preview     *preview.Preview
 	Problem     string // why there is no preview
+	TypeNote    string // why a decoded value may not be the stored one
 	Stats       []stat
 	StatsNote   string
 	Histogram   *chart
@@ -119,22 +120,24 @@ func (s *Server) outputFailure(w http.ResponseWriter, r *http.Request, err error
 }
 
 // shower is the Show hook of a step's output when the run is of this
-// binary's pipeline and it still has that output.
-func (s *Server) shower(pipelineName, step, name string) func(string, io.Reader) (any, error) {
+// binary's pipeline and it still has that output, and whether the step's
+// code has changed since sr ran: then the output's Go type may have too,
+// and a value decoded by today's type may not be the one stored.
+func (s *Server) shower(pipelineName string, sr meta.StepRun, name string) (func(string, io.Reader) (any, error), bool) {
 	if s.p == nil || s.p.Name != pipelineName {
-		return nil
+		return nil, false
 	}
 	for _, st := range s.p.Steps {
-		if st.Name != step {
+		if st.Name != sr.Step {
 			continue
 		}
 		for _, o := range st.Outputs {
 			if o.Name == name {
-				return o.Show
+				return o.Show, o.Show != nil && st.CodeHash != sr.CodeHash
 			}
 		}
 	}
-	return nil
+	return nil, false
 }
 
 func (s *Server) artifactPage(w http.ResponseWriter, r *http.Request) {
@@ -148,12 +151,17 @@ func (s *Server) artifactPage(w http.ResponseWriter, r *http.Request) {
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	base := ArtifactPath(run.ID, step, name)
 	d := artifactData{Run: run, Step: step, Art: a, CachedFrom: sr.CachedFrom, RawURL: base + "/raw", DownloadURL: base + "/download"}
+	show, changed := s.shower(run.Pipeline, sr, name)
 	d.Preview, err = preview.Build(preview.Input{
-		Codec: a.Codec, Page: page, Show: s.shower(run.Pipeline, step, name),
+		Codec: a.Codec, Page: page, Show: show,
 		Open: func() (io.ReadCloser, error) { return s.st.Artifacts.Open(ctx, a) },
 	})
 	if err != nil {
 		d.Preview, d.Problem = nil, "no preview: "+err.Error()
+	}
+	if changed && d.Preview != nil && (d.Preview.Kind == preview.KindTable || d.Preview.Kind == preview.KindValue) {
+		d.TypeNote = fmt.Sprintf("Decoded with this binary's type for %s.%s (%s). The step's code has changed since this run: "+
+			"if that changed the type, this view does not show what was stored.", step, name, a.Type)
 	}
 	d.fill(base)
 	if ls, ok := s.db.(lineageStore); ok {

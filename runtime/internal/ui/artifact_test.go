@@ -224,6 +224,26 @@ func TestArtifactPagePagesTables(t *testing.T) {
 	}
 }
 
+// A value decoded by a step whose code has changed since the run is shown
+// with a warning: the Go type the binary decodes with may not be the one
+// that wrote it.
+func TestArtifactPageWarnsOfAChangedType(t *testing.T) {
+	f := newArtifactFixture(t)
+	people := []person{{Name: "a", Age: 1}}
+	f.p.Steps[0].CodeHash = "new"
+	f.p.Steps[0].Outputs = append(f.p.Steps[0].Outputs, pipeline.Output{Name: "people", Type: "[]person", Codec: "value",
+		Show: func(codec string, r io.Reader) (any, error) { return people, nil }})
+	a := f.save("people", "value", "[]person", valueOfPeople(people))
+	same := f.run(time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC), meta.RunSucceeded, `{}`,
+		meta.StepRun{Step: "load", Status: meta.StepSucceeded, CodeHash: "new", Outputs: []meta.Artifact{a}})
+	old := f.run(time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC), meta.RunSucceeded, `{}`,
+		meta.StepRun{Step: "load", Status: meta.StepSucceeded, CodeHash: "old", Outputs: []meta.Artifact{a}})
+	if body := f.mustGet(ArtifactPath(same, "load", "people")); strings.Contains(body, `id="type-note"`) {
+		t.Error("a run of today's code is warned about")
+	}
+	mustContain(t, f.mustGet(ArtifactPath(old, "load", "people")), `id="type-note"`, `data-kind="table"`)
+}
+
 // An HTML display is framed in a sandbox and served with a sandboxing
 // policy of its own, so its script never runs in the dashboard's origin;
 // an image is an <img> of its own bytes.
