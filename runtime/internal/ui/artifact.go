@@ -73,7 +73,14 @@ type artifactData struct {
 // numberedRow is a table row with its index in the artifact, from 0.
 type numberedRow struct {
 	N     int
-	Cells []string
+	Cells []tableCell
+}
+
+// tableCell is a cell's text and whether its column holds numbers, which
+// are aligned right.
+type tableCell struct {
+	Text string
+	Num  bool
 }
 
 // columnStat is the statistics of a numeric table column.
@@ -204,8 +211,12 @@ func (d *artifactData) fill(base string) {
 		d.Histogram = histogramChart(n.Histogram, !strings.HasPrefix(n.Element, "float"))
 	}
 	if t := p.Table; t != nil {
-		for i, cells := range t.Rows {
-			d.Rows = append(d.Rows, numberedRow{t.First + i, cells})
+		for i, texts := range t.Rows {
+			row := numberedRow{N: t.First + i}
+			for j, text := range texts {
+				row.Cells = append(row.Cells, tableCell{text, t.Columns[j].Stats != nil})
+			}
+			d.Rows = append(d.Rows, row)
 		}
 		for _, c := range t.Columns {
 			if c.Stats != nil {

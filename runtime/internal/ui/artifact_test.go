@@ -208,7 +208,7 @@ func TestArtifactPagePagesTables(t *testing.T) {
 	mustContain(t, body, `data-kind="table"`, "120 rows", "page 2 of 3",
 		`id="prev-page" href="/runs/`+run+`/artifacts/load/people?page=1"`,
 		`id="next-page" href="/runs/`+run+`/artifacts/load/people?page=3"`,
-		`<td class="num muted">50</td><td>py</td><td>50</td>`,
+		`<td class="num muted">50</td><td>py</td><td class="num">50</td>`,
 		`<tr data-column="Age">`, "&lt;script&gt;")
 	if n := strings.Count(body, `<tr class="row">`); n != 50 {
 		t.Errorf("page 2 has %d rows, want 50", n)
