@@ -27,12 +27,53 @@ import (
 // and a#next-page, table#columns with per-column statistics; img#display
 // or iframe#display[sandbox] for displays; a#download; section#lineage
 // with li.writer and li.reader[data-run][data-step].
+//
+// /artifacts/DIGEST[?run=&step=&name=] redirects to the page of the output
+// that holds DIGEST, for links that know the digest.
 
 // artifactRoutes adds the artifact page and its bytes.
 func (s *Server) artifactRoutes() {
 	s.mux.HandleFunc("GET /runs/{run}/artifacts/{step}/{name}", s.artifactPage)
 	s.mux.HandleFunc("GET /runs/{run}/artifacts/{step}/{name}/raw", s.artifactRaw)
 	s.mux.HandleFunc("GET /runs/{run}/artifacts/{step}/{name}/download", s.artifactDownload)
+	s.mux.HandleFunc("GET /artifacts/{digest}", s.artifactByDigest)
+}
+
+// artifactByDigest sends a link by digest to the page of the output that
+// holds it: the one named by ?run=&step=&name= when it holds that digest,
+// else the newest step run that wrote it (a step's input names only the
+// digest and the step it came from).
+func (s *Server) artifactByDigest(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	digest := r.PathValue("digest")
+	q := r.URL.Query()
+	if run, step, name := q.Get("run"), q.Get("step"), q.Get("name"); run != "" && step != "" && name != "" {
+		_, _, a, err := s.findOutput(ctx, run, step, name)
+		if err != nil {
+			s.outputFailure(w, r, err)
+			return
+		}
+		if a.Digest != digest {
+			s.fail(w, r, http.StatusNotFound, fmt.Sprintf("output %s.%s of run %s is %s, not %s", step, name, run, a.Digest, digest))
+			return
+		}
+		http.Redirect(w, r, ArtifactPath(run, step, name), http.StatusFound)
+		return
+	}
+	if ls, ok := s.db.(lineageStore); ok {
+		uses, err := ls.ArtifactUses(ctx, digest)
+		if err != nil {
+			s.fail(w, r, http.StatusInternalServerError, err.Error())
+			return
+		}
+		for _, u := range uses {
+			if !u.Read {
+				http.Redirect(w, r, ArtifactPath(u.Run, u.Step, u.Name), http.StatusFound)
+				return
+			}
+		}
+	}
+	s.fail(w, r, http.StatusNotFound, fmt.Sprintf("no step run wrote artifact %s", digest))
 }
 
 // ArtifactPath is the page of output name of step in run; the run page

@@ -333,6 +333,31 @@ func TestArtifactPageRefusesADamagedBlob(t *testing.T) {
 	}
 }
 
+// A link by digest leads to the output named with it, or to the newest
+// step run that wrote it; a digest nothing wrote, or one the named output
+// does not hold, is not found.
+func TestArtifactLinksByDigest(t *testing.T) {
+	f := newArtifactFixture(t)
+	a := f.save("xs", "numeric", "[]float64", numeric([]float64{1}))
+	first := f.record(a)
+	second := f.record(a)
+	for path, want := range map[string]string{
+		"/artifacts/" + a.Digest + "?run=" + first + "&step=load&name=xs": ArtifactPath(first, "load", "xs"),
+		"/artifacts/" + a.Digest:                                          ArtifactPath(second, "load", "xs"),
+	} {
+		resp, _ := f.get(path)
+		if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != want {
+			t.Errorf("GET %s: %s to %q, want a redirect to %s", path, resp.Status, resp.Header.Get("Location"), want)
+		}
+	}
+	other := "sha256:" + strings.Repeat("0", 64)
+	for _, path := range []string{"/artifacts/" + other, "/artifacts/" + other + "?run=" + first + "&step=load&name=xs"} {
+		if resp, _ := f.get(path); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s: %s, want 404", path, resp.Status)
+		}
+	}
+}
+
 func TestArtifactPageOfAMissingArtifact(t *testing.T) {
 	f := newArtifactFixture(t)
 	run := f.record(f.save("xs", "numeric", "[]float64", numeric(nil)))
