@@ -343,7 +343,7 @@ func TestArtifactLinksByDigest(t *testing.T) {
 	second := f.record(a)
 	for path, want := range map[string]string{
 		"/artifacts/" + a.Digest + "?run=" + first + "&step=load&name=xs": ArtifactPath(first, "load", "xs"),
-		"/artifacts/" + a.Digest:                                          ArtifactPath(second, "load", "xs"),
+		"/artifacts/" + a.Digest: ArtifactPath(second, "load", "xs"),
 	} {
 		resp, _ := f.get(path)
 		if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != want {
