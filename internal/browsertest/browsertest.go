@@ -77,6 +77,9 @@ func Open(t testing.TB) *Page {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("no-first-run", true),
+		// A sandboxed iframe (a display shown as it is) would otherwise be
+		// a target of its own, whose console this tab never hears.
+		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,IsolateSandboxedIframes"),
 	)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	p := &Page{t: t}

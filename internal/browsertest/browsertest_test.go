@@ -13,7 +13,7 @@ import (
 // dashboard page must never do, and checks that the harness reports it,
 // so that a browser test that passes means the page did none of them.
 func TestPageReportsWhatAPageDoesWrong(t *testing.T) {
-	const csp = "default-src 'self'"
+	const csp = "default-src 'self'; frame-src 'self'"
 	pages := map[string]string{
 		"/clean":      `<p id=p>before</p><script src=/own.js></script>`,
 		"/own.js":     `document.getElementById('p').textContent = 'after';`,
@@ -24,6 +24,8 @@ func TestPageReportsWhatAPageDoesWrong(t *testing.T) {
 		"/inline":     `<script>document.title = 'ran'</script>`,
 		"/alert":      `<script src=/alert.js></script>`,
 		"/alert.js":   `alert('hi');`,
+		"/framed":     `<iframe sandbox src=/display></iframe>`,
+		"/display":    `<script>zenTripwire('display')</script>`,
 		"/payload":    `<svg><image href=/own.js onerror="zenTripwire('svg image')"/></svg><img src=/own.js onerror="zenTripwire('img', 2)">`,
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -36,12 +38,15 @@ func TestPageReportsWhatAPageDoesWrong(t *testing.T) {
 			http.NotFound(w, r)
 			return
 		}
+		if r.URL.Path == "/display" {
+			w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'")
+		}
 		if strings.HasSuffix(r.URL.Path, ".js") {
 			w.Header().Set("Content-Type", "text/javascript")
 		} else {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		}
-		if r.URL.Path != "/payload" {
+		if r.URL.Path != "/payload" && r.URL.Path != "/display" {
 			w.Header().Set("Content-Security-Policy", csp)
 		}
 		fmt.Fprint(w, body)
@@ -56,6 +61,7 @@ func TestPageReportsWhatAPageDoesWrong(t *testing.T) {
 		{"/inline", "Content-Security-Policy violation: script-src-elem blocked inline"},
 		{"/alert", `a alert dialog opened: "hi"`},
 		{"/payload", `a payload ran: zenTripwire("img",2)`},
+		{"/framed", "Blocked script execution in '" + srv.URL + "/display' because the document's frame is sandboxed"},
 	}
 	for _, c := range cases {
 		p.Go(srv.URL + c.path)
