@@ -108,6 +108,7 @@ func (s *Server) routes() {
 	s.mux = http.NewServeMux()
 	assets, _ := fs.Sub(files, "assets")
 	s.mux.Handle("GET /assets/", http.StripPrefix("/assets/", assetServer(assets)))
+	s.mux.Handle("GET /favicon.ico", faviconServer(assets))
 	s.mux.HandleFunc("GET /{$}", s.runsPage)
 	s.mux.HandleFunc("GET /runs/{id}", s.runPage)
 	s.mux.HandleFunc("GET /runs/{id}/steps/{step}", s.stepFragment)
@@ -223,6 +224,17 @@ func assetServer(assets fs.FS) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		fsrv.ServeHTTP(w, r)
+	})
+}
+
+// faviconServer answers /favicon.ico with the dashboard's icon: a browser
+// asks for it on an answer that is not a page (plain text, an artifact's
+// raw bytes), and a 404 there is an error in its console.
+func faviconServer(assets fs.FS) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/svg+xml")
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		http.ServeFileFS(w, r, assets, "favicon.svg")
 	})
 }
 
