@@ -34,8 +34,8 @@ var pictures = flag.Bool("pictures", false, "write the README's pictures of the 
 // pictureWidth, pictureHeight and pictureLimit keep the README's pictures
 // readable and the repository small.
 const (
-	pictureWidth  = 1200
-	pictureHeight = 700
+	pictureWidth  = 1280
+	pictureHeight = 720
 	pictureLimit  = 150 << 10
 )
 
