@@ -377,6 +377,9 @@ func checkLiveRun(t *testing.T, d *dashboard, p *browsertest.Page) {
 	browsertest.Run(p, chromedp.Poll[bool](`[...document.querySelectorAll('svg [data-step]')].length == 4 &&
 		[...document.querySelectorAll('svg [data-step]')].every(n => n.dataset.status == 'succeeded' || n.dataset.status == 'cached')`,
 		chromedp.WithPollingTimeout(pipelineTimeout)))
+	// Each step's section follows too: its log appears once it ended.
+	browsertest.Run(p, chromedp.Poll[bool](`(document.querySelector('#step-plot pre.log')?.textContent ?? '').includes('plotted 200 samples')`,
+		chromedp.WithPollingTimeout(30*time.Second)))
 	if !browsertest.Eval[bool](p, `window.zenSamePage === true`) {
 		t.Error("the run page reloaded to show the run's progress")
 	}
