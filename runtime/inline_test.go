@@ -216,7 +216,8 @@ func TestStoreMigratedFromVersion2(t *testing.T) {
 	if moved != 2 {
 		t.Fatalf("%d inline artifacts, want 2", moved)
 	}
-	for _, q := range []string{`DROP TABLE inline_artifacts`, `ALTER TABLE step_logs DROP COLUMN stdout`, `ALTER TABLE step_logs DROP COLUMN displays`, `ALTER TABLE runs DROP COLUMN orchestrator`, `PRAGMA user_version = 2`} {
+	for _, q := range []string{`DROP TABLE inline_artifacts`, `ALTER TABLE step_logs DROP COLUMN stdout`, `ALTER TABLE step_logs DROP COLUMN displays`,
+		`ALTER TABLE runs DROP COLUMN orchestrator`, `ALTER TABLE runs DROP COLUMN cancel_requested_at`, `PRAGMA user_version = 2`} {
 		if _, err := raw.Exec(q); err != nil {
 			t.Fatal(err)
 		}

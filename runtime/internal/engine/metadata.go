@@ -26,6 +26,12 @@ type MetadataStore interface {
 	FinishRun(ctx context.Context, id, status, errText string, ended time.Time) error
 	// Heartbeat says the run's process is alive at t.
 	Heartbeat(ctx context.Context, id string, t time.Time) error
+	// RequestCancel records that run id is to be cancelled, asked at t,
+	// and reports whether it was running: a run that has ended gets no
+	// request; one never recorded is meta.ErrNotFound.
+	RequestCancel(ctx context.Context, id string, t time.Time) (bool, error)
+	// CancelRequested reports whether a cancel of run id was requested.
+	CancelRequested(ctx context.Context, id string) (bool, error)
 	// Begin starts a transaction of step records.
 	Begin(ctx context.Context) (MetadataTx, error)
 

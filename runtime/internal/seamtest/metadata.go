@@ -88,6 +88,48 @@ func TestMetadataStore(t *testing.T, open func(t *testing.T) engine.MetadataStor
 		}
 	})
 
+	t.Run("CancelRequests", func(t *testing.T) {
+		s := open(t)
+		defer s.Close()
+		start := time.Now().Add(-time.Minute).Truncate(time.Millisecond)
+		run, other := begin(t, s, start), begin(t, s, start.Add(time.Second))
+		if asked, err := s.CancelRequested(t.Context(), run.ID); err != nil || asked {
+			t.Errorf("a run nobody asked to cancel: requested %v, %v", asked, err)
+		}
+		if took, err := s.RequestCancel(t.Context(), run.ID, start.Add(2*time.Second)); err != nil || !took {
+			t.Errorf("request to cancel a running run: took %v, %v; want true", took, err)
+		}
+		if asked, err := s.CancelRequested(t.Context(), run.ID); err != nil || !asked {
+			t.Errorf("after the request: requested %v, %v; want true", asked, err)
+		}
+		if asked, err := s.CancelRequested(t.Context(), other.ID); err != nil || asked {
+			t.Errorf("another run after the request: requested %v, %v; want false", asked, err)
+		}
+		// The process running it records how it ends; the request alone
+		// changes nothing else.
+		if got, err := s.ResolveRun(t.Context(), pipeline, run.ID); err != nil || got.Status != meta.RunRunning {
+			t.Errorf("a run asked to cancel reads back as %q (%v), want running", got.Status, err)
+		}
+		if err := s.FinishRun(t.Context(), other.ID, meta.RunSucceeded, "", start.Add(3*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if took, err := s.RequestCancel(t.Context(), other.ID, start.Add(4*time.Second)); err != nil || took {
+			t.Errorf("request to cancel a finished run: took %v, %v; want false", took, err)
+		}
+		if asked, err := s.CancelRequested(t.Context(), other.ID); err != nil || asked {
+			t.Errorf("a finished run took a request: requested %v, %v", asked, err)
+		}
+		if got, err := s.ResolveRun(t.Context(), pipeline, other.ID); err != nil || got.Status != meta.RunSucceeded {
+			t.Errorf("a finished run asked to cancel reads back as %q (%v), want succeeded", got.Status, err)
+		}
+		if _, err := s.RequestCancel(t.Context(), "no-such-run", start); !errors.Is(err, meta.ErrNotFound) {
+			t.Errorf("request to cancel an unknown run: %v, want ErrNotFound", err)
+		}
+		if _, err := s.CancelRequested(t.Context(), "no-such-run"); !errors.Is(err, meta.ErrNotFound) {
+			t.Errorf("cancel requested of an unknown run: %v, want ErrNotFound", err)
+		}
+	})
+
 	t.Run("StepRecords", func(t *testing.T) {
 		s := open(t)
 		defer s.Close()

@@ -1,0 +1,5 @@
+-- A run's cancel request: when another process asked (NAME cancel RUN) to
+-- stop it, in Unix nanoseconds, 0 when nobody has. The process running it,
+-- on any host, looks for it beside its heartbeat and stops the run as
+-- Ctrl-C would.
+ALTER TABLE runs ADD COLUMN cancel_requested_at BIGINT NOT NULL DEFAULT 0;
