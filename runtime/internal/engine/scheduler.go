@@ -128,9 +128,11 @@ func (r *Runner) Execute(ctx context.Context) (meta.Run, error) {
 	}
 	reportRunStart(r.st, r.run.ID)
 	r.osCapture.Store(true)
-	stopBeat := r.heartbeat()
-	status, runErr := r.schedule(ctx, plan, prior)
-	stopBeat()
+	runCtx, cancelRun := context.WithCancelCause(ctx)
+	defer cancelRun(nil)
+	stopWatch := r.watch(cancelRun)
+	status, runErr := r.schedule(runCtx, plan, prior)
+	stopWatch()
 	// The run's own context may be cancelled by now; the record must still
 	// be written.
 	errText := ""
@@ -146,20 +148,33 @@ func (r *Runner) Execute(ctx context.Context) (meta.Run, error) {
 	return r.run, nil
 }
 
-// heartbeat refreshes the run's heartbeat until the returned func is called.
-func (r *Runner) heartbeat() (stop func()) {
+// watch keeps the run's heartbeat fresh and looks for a cancel request
+// (another process's NAME cancel RUN) every CancelPoll, until the returned
+// func is called. A request stops the run, with ErrCancelRequested as the
+// cause, as Ctrl-C stops it.
+func (r *Runner) watch(cancel context.CancelCauseFunc) (stop func()) {
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
-		t := time.NewTicker(meta.StaleHeartbeat / 8)
+		t := time.NewTicker(min(CancelPoll, meta.StaleHeartbeat/8))
 		defer t.Stop()
+		beat, asked := r.run.StartedAt, false
 		for {
 			select {
 			case <-done:
 				return
 			case now := <-t.C:
-				r.st.Meta.Heartbeat(context.Background(), r.run.ID, now)
+				if now.Sub(beat) >= meta.StaleHeartbeat/8 {
+					r.st.Meta.Heartbeat(context.Background(), r.run.ID, now)
+					beat = now
+				}
+				if !asked {
+					asked, _ = r.st.Meta.CancelRequested(context.Background(), r.run.ID)
+					if asked {
+						cancel(ErrCancelRequested)
+					}
+				}
 			}
 		}
 	}()

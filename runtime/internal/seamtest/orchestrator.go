@@ -114,6 +114,51 @@ func TestOrchestratorOn(t *testing.T, openStore func(t *testing.T) *engine.Store
 		}
 	})
 
+	t.Run("CancelRequest", func(t *testing.T) {
+		st, o := setup(t)
+		var ran atomic.Int32
+		p := chainPipeline(&ran, nil)
+		started := make(chan struct{})
+		// a runs until the run is cancelled, as a long step would, while
+		// another process asks (NAME cancel RUN).
+		p.Steps[0].Run = func(stepCtx context.Context, sc *pipeline.StepContext) error {
+			close(started)
+			<-stepCtx.Done()
+			return stepCtx.Err()
+		}
+		ctx, stop := context.WithCancel(t.Context())
+		defer stop()
+		done := make(chan engine.Outcome, 1)
+		go func() {
+			out, err := o.Execute(ctx, p, opts, map[string]string{})
+			if err != nil {
+				t.Error(err)
+			}
+			done <- out
+		}()
+		<-started
+		run, err := st.Meta.ResolveRun(t.Context(), p.Name, "latest")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := engine.CancelRun(t.Context(), st, run)
+		if err != nil || got.Status != meta.RunCancelled {
+			t.Errorf("cancel of a running run: %s, %v; want it cancelled", got.Status, err)
+			stop() // as Ctrl-C would, so that the run ends
+		}
+		out := <-done
+		if out.Run.Status != meta.RunCancelled || ran.Load() != 0 {
+			t.Errorf("run %s: %q after b or c ran %d times, want cancelled before them", out.Run.Status, out.Run.Error, ran.Load())
+		}
+		want := map[string]string{"a": meta.StepCancelled, "b": meta.StepSkipped, "c": meta.StepSkipped}
+		if got := statusesOf(t, st, out.Run.ID); !cmp.Equal(got, want) {
+			t.Errorf("statuses %v, want %v", got, want)
+		}
+		if _, err := engine.CancelRun(t.Context(), st, out.Run); !errors.Is(err, engine.ErrNotRunning) {
+			t.Errorf("cancel of a cancelled run: %v, want ErrNotRunning", err)
+		}
+	})
+
 	t.Run("RefusedPlan", func(t *testing.T) {
 		st, o := setup(t)
 		p := &pipeline.Pipeline{Name: "broken", Steps: []*pipeline.Step{{Name: "a", After: []string{"nowhere"}, Run: func(context.Context, *pipeline.StepContext) error { return nil }}}}
