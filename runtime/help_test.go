@@ -19,7 +19,7 @@ func TestHelpExamplesNameThisPipeline(t *testing.T) {
 	p := &Pipeline{Name: "sales", Notebook: "sales.ipynb", Params: &salesParams{Region: "emea", Horizon: 30},
 		Steps: []*Step{fetch, forecast}}
 	var all strings.Builder
-	for _, cmd := range []string{"run", "runs", "show", "logs", "artifacts", "cat", "diff", "explain", "dag", "doctor", "recover"} {
+	for _, cmd := range []string{"run", "runs", "show", "logs", "artifacts", "cat", "diff", "explain", "cancel", "dag", "doctor", "recover"} {
 		r := execIn(t, t.Context(), p, t.TempDir(), cmd, "--help")
 		if r.code != 0 {
 			t.Fatalf("%s --help: exit %d: %s", cmd, r.code, r.stderr)

@@ -110,7 +110,7 @@ type cmdState struct {
 var commands []*command
 
 func init() {
-	commands = []*command{runCommand, runsCommand, showCommand, logsCommand, artifactsCommand,
+	commands = []*command{runCommand, cancelCommand, runsCommand, showCommand, logsCommand, artifactsCommand,
 		catCommand, diffCommand, explainCommand, dagCommand, doctorCommand, recoverCommand, stackCommand, pushCommand, uiCommand}
 }
 
