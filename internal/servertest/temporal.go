@@ -60,7 +60,9 @@ type Temporal struct {
 // StartTemporal starts a Temporal dev server (in memory, no UI) on a free
 // port of 127.0.0.1 and stops it when t ends. The dev server's default
 // history.transferProcessorMaxPollRPS (20/s) paces a chain of activities
-// at about 100 ms each after the first ten; tests raise it, as the
+// at about 100 ms each after the first ten, and its default task-queue
+// partitions now and then leave an activity task waiting 2 s before a
+// poller takes it; tests raise the one and use a single partition, as the
 // deployment notes tell teams to.
 func StartTemporal(t testing.TB) *Temporal {
 	t.Helper()
@@ -73,6 +75,8 @@ func StartTemporal(t testing.TB) *Temporal {
 		ClientOptions: &client.Options{HostPort: freeHostPort(t), Namespace: "default", Logger: QuietTemporalLogger()},
 		LogLevel:      "error",
 		ExtraArgs: []string{"--dynamic-config-value", "history.transferProcessorMaxPollRPS=10000",
+			"--dynamic-config-value", "matching.numTaskqueueReadPartitions=1",
+			"--dynamic-config-value", "matching.numTaskqueueWritePartitions=1",
 			"--http-port", freePort(t), "--metrics-port", freePort(t)},
 		Stdout: &logs,
 		Stderr: &logs,
