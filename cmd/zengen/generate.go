@@ -83,7 +83,7 @@ func declareGenerateFlags(fs *pflag.FlagSet, o *generateOptions) {
 	fs.BoolVar(&o.noLineDirectives, "no-line-directives", false, "omit the //line directives that map generated code back to notebook cells")
 	fs.BoolVar(&o.noTests, "no-tests", false, "omit the generated parity test")
 	fs.BoolVar(&o.teamStack, "stack", false, "link the team stores into the generated command (--store s3://…, --db postgres://…)")
-	fs.BoolVar(&o.temporal, "temporal", false, "link the Temporal orchestrator into the generated command (run --orchestrator temporal, worker)")
+	fs.BoolVar(&o.temporal, "temporal", false, "link the Temporal orchestrator into the generated command (run --orchestrator temporal, worker, schedule)")
 }
 
 func runGenerate(args []string, env *environment) int {

@@ -17,6 +17,9 @@ type activities struct {
 	p      *pipeline.Pipeline
 	st     *engine.Store
 	params *paramsGate
+	// orchestrator is the connection's orchestratorURL, which the runs a
+	// schedule starts record.
+	orchestrator string
 }
 
 // Step prepares, runs and records one step, heartbeating meanwhile so that

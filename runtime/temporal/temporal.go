@@ -25,7 +25,7 @@ func init() {
 	cli.Register(cli.Extension{
 		Orchestrator: "temporal",
 		RunFlags:     runFlags,
-		Commands:     []cli.Command{workerCommand},
+		Commands:     []cli.Command{workerCommand, scheduleCommand},
 	})
 	engine.RegisterCanceller(scheme, cancelRun)
 }

@@ -66,10 +66,7 @@ func runWorker(ctx context.Context, env cli.Env, args []string) error {
 	defer cl.Close()
 	queue := wf.conn.queue(p)
 	w := worker.New(cl, queue, worker.Options{MaxConcurrentActivityExecutionSize: wf.parallel})
-	w.RegisterWorkflowWithOptions(runWorkflow(p), workflow.RegisterOptions{Name: workflowName})
-	a := &activities{p: p, st: st, params: newParamsGate()}
-	w.RegisterActivityWithOptions(a.Step, activity.RegisterOptions{Name: stepActivity})
-	w.RegisterActivityWithOptions(a.Close, activity.RegisterOptions{Name: closeActivity})
+	register(w, &activities{p: p, st: st, params: newParamsGate(), orchestrator: wf.conn.orchestratorURL()})
 	where := st.Home
 	if st.DB != "" || env.Backends.Store != "" {
 		where = "the team stack"
@@ -82,4 +79,13 @@ func runWorker(ctx context.Context, env cli.Env, args []string) error {
 		close(stop)
 	}()
 	return w.Run(stop)
+}
+
+// register has w serve the workflows and activities of a's pipeline.
+func register(w worker.Worker, a *activities) {
+	w.RegisterWorkflowWithOptions(runWorkflow(a.p), workflow.RegisterOptions{Name: workflowName})
+	w.RegisterWorkflowWithOptions(scheduledWorkflow, workflow.RegisterOptions{Name: scheduledWorkflowName})
+	w.RegisterActivityWithOptions(a.Step, activity.RegisterOptions{Name: stepActivity})
+	w.RegisterActivityWithOptions(a.Close, activity.RegisterOptions{Name: closeActivity})
+	w.RegisterActivityWithOptions(a.Submit, activity.RegisterOptions{Name: submitActivity})
 }

@@ -104,6 +104,8 @@ type cmdState struct {
 	// push is push's --to-store and --to-db.
 	push teamFlags
 	ui   uiFlags
+	// params are an extension command's param flags (Command.Params).
+	params []paramField
 }
 
 // commands in the order --help lists them.

@@ -39,7 +39,10 @@ type Command struct {
 	// NArgs is the exact number of positional arguments, or -1 for any.
 	NArgs int
 	Flags func(fs *pflag.FlagSet)
-	Run   func(ctx context.Context, env Env, args []string) error
+	// Params adds one flag per param, as run has; Env.Params holds the
+	// run's params they choose.
+	Params bool
+	Run    func(ctx context.Context, env Env, args []string) error
 }
 
 // Env is what an extension's code gets of the invocation.
@@ -50,6 +53,9 @@ type Env struct {
 	// Backends are the stores chosen by --home, --store, --db, the
 	// environment and zen.yaml, as for every command.
 	Backends engine.Backends
+	// Params are the canonical params the flags chose, defaults for the
+	// rest, when the command takes them (Command.Params).
+	Params map[string]string
 }
 
 var extensions struct {
@@ -79,15 +85,45 @@ func (c *cli) env() Env {
 
 func extensionCommand(x Command) *command {
 	cmd := &command{name: x.Name, args: x.Args, summary: x.Summary, nargs: x.NArgs,
-		run: func(ctx context.Context, c *cli, st *cmdState, args []string) error { return x.Run(ctx, c.env(), args) }}
+		run: func(ctx context.Context, c *cli, st *cmdState, args []string) error {
+			env := c.env()
+			if x.Params {
+				given := map[string]bool{}
+				for _, f := range st.params {
+					given[f.name] = st.fs.Changed(f.name)
+				}
+				scopeParams(st.params, given)
+				params, err := canonicalParams(st.params)
+				if err != nil {
+					return err
+				}
+				env.Params = params
+			}
+			return x.Run(ctx, env, args)
+		}}
 	for _, e := range x.Examples {
 		cmd.examples = append(cmd.examples, example{e[0], e[1]})
 	}
-	if x.Flags != nil {
-		cmd.flags = func(fs *pflag.FlagSet, c *cli, st *cmdState) error {
+	cmd.flags = func(fs *pflag.FlagSet, c *cli, st *cmdState) error {
+		if x.Flags != nil {
 			x.Flags(fs)
+		}
+		if !x.Params {
 			return nil
 		}
+		fields, err := paramFields(c.p.Params)
+		if err != nil {
+			return err
+		}
+		st.params = fields
+		for _, f := range fields {
+			// As for run: pflag panics on a flag defined twice.
+			if f.name == "help" || fs.Lookup(f.name) != nil {
+				return fmt.Errorf("param %s: the %s command has a flag --%s of its own", f.name, x.Name, f.name)
+			}
+		}
+		addParamFlags(fs, fields)
+		return nil
 	}
 	return cmd
 }
