@@ -108,7 +108,7 @@ func analyze(j job, dir string) (*ir.Pipeline, parser.ErrorList, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg := analysis.Config{Dir: abs, Module: o.module, Split: ir.Split(o.split), Package: o.pkg}
+	cfg := analysis.Config{Dir: abs, Module: o.module, Split: ir.Split(o.split), Package: o.pkg, Temporal: o.temporal}
 	if o.runtimeReplace != "" {
 		if cfg.RuntimeReplace, err = filepath.Abs(o.runtimeReplace); err != nil {
 			return nil, nil, err

@@ -22,4 +22,8 @@ type Config struct {
 	// import zengen's packages (its codecs, its versions of the kernels'
 	// display APIs).
 	RuntimeReplace string
+	// Temporal says the command links the Temporal orchestrator (zengen
+	// generate --temporal), whose run and schedule commands have flags of
+	// their own that a param cannot take.
+	Temporal bool
 }

@@ -73,6 +73,14 @@ func exemptFieldNames(exempt map[*ast.Ident]bool, fields *ast.FieldList) {
 // names (runtime.ReservedParamNames lists the same).
 var runFlags = []string{"help", "home", "store", "db", "params", "no-cache", "only", "from", "resume", "parallel", "keep-going", "quiet", "json"}
 
+// temporalFlags are the flags a command generated with --temporal adds
+// beside the params': run's, and the schedule command's, which binds the
+// params too (runtime/temporal defines the same).
+var temporalFlags = map[string][]string{
+	"run":      {"orchestrator", "temporal", "namespace", "task-queue", "detach"},
+	"schedule": {"cron", "every", "overlap"},
+}
+
 // checkParamNames rejects params whose flag the run command already has,
 // whose flag or field another param has, or that have no flag name.
 func (a *analysis) checkParamNames() {
@@ -87,6 +95,14 @@ func (a *analysis) checkParamNames() {
 		case slices.Contains(runFlags, p.Flag):
 			a.errs.Add(p.Pos, "parameter %s would be the flag --%s, which the run command has already", p.Name, p.Flag).Hint =
 				"rename the parameter; the run command's own flags are --" + strings.Join(runFlags, ", --")
+			continue
+		case a.cfg.Temporal && slices.Contains(temporalFlags["run"], p.Flag):
+			a.errs.Add(p.Pos, "parameter %s would be the flag --%s, which the run command of a command generated with --temporal has already", p.Name, p.Flag).Hint =
+				"rename the parameter; with --temporal the run command also has --" + strings.Join(temporalFlags["run"], ", --")
+			continue
+		case a.cfg.Temporal && slices.Contains(temporalFlags["schedule"], p.Flag):
+			a.errs.Add(p.Pos, "parameter %s would be the flag --%s, which the schedule command of a command generated with --temporal has already", p.Name, p.Flag).Hint =
+				"rename the parameter; the schedule command, which takes the params as flags, also has --" + strings.Join(temporalFlags["schedule"], ", --")
 			continue
 		case clash:
 			a.errs.Add(p.Pos, "parameter %s would be the flag --%s, as parameter %s (at %s) is", p.Name, p.Flag, first.Name, first.Pos).Hint =
