@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -138,5 +139,68 @@ func TestScheduleParamTakingAFlag(t *testing.T) {
 	code, _, stderr := exec(t, p, "schedule", "list")
 	if want := "param cron: the schedule command has a flag --cron of its own"; code != 1 || !strings.Contains(stderr, want) {
 		t.Errorf("exit %d, stderr %q; want exit 1 and %q", code, stderr, want)
+	}
+}
+
+// By default a firing that finds the schedule's previous run still
+// running is skipped, so runs of one schedule never overlap; --overlap
+// takes Temporal's other policies by name and refuses others.
+func TestScheduleSkipsOverlappingFirings(t *testing.T) {
+	srv := servertest.StartTemporal(t)
+	home := t.TempDir()
+	st, err := engine.OpenStore(t.Context(), home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var running, most atomic.Int32
+	p := &pipeline.Pipeline{Name: "slow", Steps: []*pipeline.Step{{Name: "a", CodeHash: "a", Pos: "s.ipynb:cell 1",
+		Run: func(ctx context.Context, _ *pipeline.StepContext) error {
+			n := running.Add(1)
+			defer running.Add(-1)
+			for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+			}
+			select {
+			case <-time.After(3 * time.Second):
+			case <-ctx.Done():
+			}
+			return nil
+		}}}}
+	conn := connection{hostPort: srv.HostPort, namespace: srv.Namespace, taskQueue: "slow"}
+	wk := worker.New(srv.Client, conn.taskQueue, worker.Options{})
+	register(wk, &activities{p: p, st: st, params: newParamsGate(), orchestrator: conn.orchestratorURL()})
+	if err := wk.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer wk.Stop()
+	flags := []string{"--temporal", srv.HostPort, "--task-queue", conn.taskQueue, "--home", home}
+	if code, _, stderr := exec(t, p, append([]string{"schedule", "create", "x", "--every", "1s", "--overlap", "sometimes"}, flags...)...); code != 1 || !strings.Contains(stderr, `--overlap "sometimes"`) {
+		t.Errorf("--overlap sometimes: exit %d, %q", code, stderr)
+	}
+	if code, _, stderr := exec(t, p, append([]string{"schedule", "create", "often", "--every", "1s"}, flags...)...); code != 0 {
+		t.Fatalf("create: exit %d, %s", code, stderr)
+	}
+	h := srv.Client.ScheduleClient().GetHandle(t.Context(), scheduleID(p, "often"))
+	deadline := time.Now().Add(time.Minute)
+	for {
+		d, err := h.Describe(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Info.NumActionsSkippedOverlap >= 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no firing skipped within a minute: %+v", d.Info)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if err := h.Delete(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	// Later firings find a cached step; the first run is the one that
+	// overlaps them.
+	if most.Load() != 1 {
+		t.Errorf("%d runs of the schedule ran at once; want 1", most.Load())
 	}
 }
