@@ -1,10 +1,15 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/zengen-dev/zengen/internal/servertest"
 )
 
 // With --temporal, a param named like a flag of the Temporal run or
@@ -37,5 +42,56 @@ func TestTemporalFlagNamesRefusedAsParams(t *testing.T) {
 	}
 	if status, _, stderr := runZengen(t, "generate", script, "-o", filepath.Join(out, "without"), "--module", "example.com/clash", "--runtime-replace", repoRoot); status != exitOK {
 		t.Errorf("generate without --temporal: exit %d\n%s", status, stderr)
+	}
+}
+
+// A command generated with --temporal schedules runs of its pipeline: a
+// worker process runs each firing, recorded with the schedule's params,
+// and show reads it like any run.
+func TestTemporalScheduleFiresOnAWorkerProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a generated command and starts a Temporal server; skipped with -short")
+	}
+	srv := servertest.StartTemporal(t)
+	script := filepath.Join(t.TempDir(), "nightly.go")
+	src := "//go:build ignore\n\n// %% tags=[\"parameters\"]\nepochs := 3\nlabel := \"x\"\n\n// %%\nimport \"fmt\"\n\n" +
+		"// %% tags=[\"step:train\"]\nscore := epochs * 2\nfmt.Println(label, score)\n"
+	if err := os.WriteFile(script, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bin := temporalBinary(t, script, "nightly")
+	env := []string{"ZEN_TEMPORAL=" + srv.HostPort, "ZEN_HOME=" + filepath.Join(t.TempDir(), "home")}
+	startWorker(t, bin, env)
+	cmd := exec.Command(bin, "schedule", "create", "often", "--every", "1s", "--epochs", "5")
+	cmd.Env = append(os.Environ(), env...)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("schedule create: %v\n%s", err, b)
+	}
+	t.Cleanup(func() {
+		del := exec.Command(bin, "schedule", "delete", "often")
+		del.Env = append(os.Environ(), env...)
+		del.Run()
+	})
+	deadline := time.Now().Add(time.Minute)
+	for {
+		show := exec.Command(bin, "show", "--json", "latest")
+		show.Env = append(os.Environ(), env...)
+		b, _ := show.Output()
+		var s struct {
+			Run struct {
+				Status, Orchestrator string
+				Params               map[string]any
+			}
+		}
+		if json.Unmarshal(b, &s) == nil && s.Run.Status == "succeeded" {
+			if s.Run.Params["epochs"] != 5.0 || s.Run.Params["label"] != "x" || !strings.HasSuffix(s.Run.Orchestrator, "?schedule=often") {
+				t.Errorf("scheduled run: %+v; want epochs 5, label x, started by schedule often", s.Run)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no scheduled run succeeded within a minute:\n%s", b)
+		}
+		time.Sleep(300 * time.Millisecond)
 	}
 }

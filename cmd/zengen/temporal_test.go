@@ -322,8 +322,8 @@ func TestDefaultCommandLeavesTemporalOut(t *testing.T) {
 		t.Errorf("ZEN_ORCHESTRATOR=temporal without the link: %v\n%s", err, got)
 	}
 	help, _ := exec.Command(bin, "--help").Output()
-	if strings.Contains(string(help), "worker") {
-		t.Errorf("the default command lists a worker command:\n%s", help)
+	if strings.Contains(string(help), "worker") || strings.Contains(string(help), "schedule") {
+		t.Errorf("the default command lists a worker or schedule command:\n%s", help)
 	}
 }
 
