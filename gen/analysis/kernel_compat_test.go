@@ -112,15 +112,16 @@ func TestKernelCompatBuilds(t *testing.T) {
 }
 
 // TestGoNBDroppedName checks the error for a name that disappeared with
-// the declaration it shared, which would otherwise read "undefined: a"
-// next to its visible declaration.
+// the tuple declaration it shared, which would otherwise read "undefined:
+// a" next to its visible declaration; cell 1, run before the tuple was
+// replaced, used a rightly.
 func TestGoNBDroppedName(t *testing.T) {
 	nb := notebook(t, "gonb",
 		code("func tupleFn() (x, y, z int) {\n\treturn 3, 5, 7\n}\n\nvar a, _, c = tupleFn()\n\n%%\nfmt.Printf(\"a=%d, c=%d\\n\", a, c)"),
-		code("var c = float32(1.5)\n\n%%\nfmt.Printf(\"c=%g\\n\", c)"),
+		code("var c = float32(1.5)\n\n%%\nfmt.Printf(\"a=%d, c=%g\\n\", a, c)"),
 	)
 	_, err := Analyze(nb, Config{Dir: t.TempDir()})
-	want := "nb.ipynb:cell 1:8:28: a is undefined here: its declaration in cell 1 is replaced by the one of cell 2, which declares c again\n" +
+	want := "nb.ipynb:cell 2:4:28: a is undefined here: its declaration in cell 1 is replaced by the one of cell 2, which declares c again\n" +
 		"\thint: GoNB drops a whole declaration when one of its names is declared again; declare a on its own"
 	if err == nil {
 		t.Fatal("no error")

@@ -60,9 +60,10 @@ type program struct {
 	// resolved the imports, unset when a scratch module holding the
 	// notebook's requirements did.
 	inModule bool
-	// dropped are names whose declaration a later declaration replaced.
-	dropped map[string]droppedName
-	df      *dataflow
+	// gonbKept are the GoNB declarations the generated package holds, nil
+	// until gonbResolve decided (every declaration then).
+	gonbKept map[*item]bool
+	df       *dataflow
 	// userCodecs are the notebook's //zen:codec functions.
 	userCodecs []*userCodec
 }
@@ -110,7 +111,7 @@ func (a *analysis) findSteps(c *chunked) *layout {
 // code does not type-check.
 func (a *analysis) checkProgram(c *chunked, l *layout) (*program, bool) {
 	a.chunked, a.layout = c, l
-	a.program = &program{dropped: map[string]droppedName{}}
+	a.program = &program{}
 	if !a.typeCheck() || !a.forgottenUses() {
 		return nil, false
 	}

@@ -120,6 +120,15 @@ func (a *analysis) typeCheck() bool {
 			return false
 		}
 	}
+	if a.nb.Dialect == parser.DialectGoNB {
+		gonbSrc, gonbFile, ok := a.gonbResolve(fset, imports)
+		if !ok {
+			return false
+		}
+		if gonbFile != nil {
+			src, file, decls = gonbSrc, gonbFile, a.packageDecls()
+		}
+	}
 	before := len(a.errs)
 	versions := a.versionDecls(decls)
 	if len(a.errs) > before {
@@ -242,12 +251,14 @@ func hasSyntaxErrors(l parser.ErrorList) bool {
 }
 
 // packageDecls returns the declarations that reach package level. GoNB
-// compiles all declarations again for every cell, so there the last
-// declaration of a name wins; the REPL kernels keep every version, each
-// from its cell on (versions.go). A REPL's func main is a function like
-// any other: gophernotes and lgo do not run it by themselves, and a cell
-// that calls main() runs it then (the generated package is not package
-// main, so the name is free).
+// compiles the declarations memorised when a cell runs with that cell, so
+// there the versions of a redeclared name that some cell ran with are kept
+// (gonbversions.go), and a method or init declared again replaces the
+// earlier one; the REPL kernels keep every version, each from its cell on
+// (versions.go). A REPL's func main is a function like any other:
+// gophernotes and lgo do not run it by themselves, and a cell that calls
+// main() runs it then (the generated package is not package main, so the
+// name is free).
 func (a *analysis) packageDecls() []*item {
 	var decls []*item
 	if a.nb.Dialect == parser.DialectREPL {
@@ -258,42 +269,31 @@ func (a *analysis) packageDecls() []*item {
 		}
 		return decls
 	}
-	// declaredBy is the latest declaration of each name seen so far,
-	// walking backwards.
+	// declaredBy is the latest declaration of each method and init seen
+	// so far, walking backwards.
 	declaredBy := map[string]*item{}
 	for i := len(a.items) - 1; i >= 0; i-- {
 		it := a.items[i]
-		if it.kind != itemDecl {
+		if it.kind != itemDecl || it.keyword == "func" && it.name == "main" && !it.method {
 			continue
 		}
-		var replacedBy *item
-		for _, k := range it.keys {
-			if later := declaredBy[k]; later != nil && replacedBy == nil {
-				replacedBy = later
+		if gonbVersioned(it) {
+			if a.gonbKept == nil || a.gonbKept[it] {
+				decls = append(decls, it)
 			}
-		}
-		for _, k := range it.keys {
-			if replacedBy != nil && declaredBy[k] == nil {
-				// A name that disappears with the declaration it shared.
-				a.dropped[k] = droppedName{decl: it, by: replacedBy}
-			}
-			if declaredBy[k] == nil {
-				declaredBy[k] = it
-			}
-		}
-		if replacedBy != nil || it.keyword == "func" && it.name == "main" && !it.method {
 			continue
 		}
-		decls = append(decls, it)
+		replaced := false
+		for _, k := range it.keys {
+			replaced = replaced || declaredBy[k] != nil
+			declaredBy[k] = it
+		}
+		if !replaced {
+			decls = append(decls, it)
+		}
 	}
 	slices.Reverse(decls)
 	return decls
-}
-
-// droppedName is a name whose declaration a later one replaced although the
-// later one does not declare that name: `var a, _, c = f()` then `var c = 1`.
-type droppedName struct {
-	decl, by *item
 }
 
 // explicitImports parses the import declarations of the notebook, merging

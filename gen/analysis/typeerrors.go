@@ -64,11 +64,6 @@ func (a *analysis) reportTypeErrors(errs []types.Error) {
 		pos, _, _ := a.locate(off)
 		msg := e.Msg
 		if name, ok := strings.CutPrefix(msg, "undefined: "); ok {
-			if d, ok := a.dropped[name]; ok {
-				last = a.errs.Add(pos, "%s is undefined here: its declaration in cell %d is replaced by the one of cell %d, which declares %s again", name, a.cellNumber(d.decl.cell), a.cellNumber(d.by.cell), strings.Join(commonKeys(d.decl, d.by), ", "))
-				last.Hint = "GoNB drops a whole declaration when one of its names is declared again; declare " + name + " on its own"
-				continue
-			}
 			if cell := a.definedInSkipped(name); cell != 0 {
 				last = a.errs.Add(pos, "%s is defined only in skipped cell %d", name, cell)
 				last.Hint = "remove the skip marker from that cell or define " + name + " in a step"
