@@ -31,13 +31,15 @@ import (
 // would need a second copy of the declaration: that is refused. Methods,
 // imports and init keep "last declaration wins".
 
-// gonbEvent is what one declaration does to a name: declares a version,
-// or drops the name with the tuple it belonged to (decl nil).
+// gonbEvent is what one declaration or removal does to a name: declares
+// a version, drops the name with the tuple it belonged to, or forgets it
+// (%rm, %reset); decl is nil for the last two.
 type gonbEvent struct {
-	index int   // in a.items
-	decl  *item // the version; nil when dropped
-	by    *item // the declaration that dropped it
-	from  *item // the tuple it was dropped with
+	index   int   // in a.items
+	decl    *item // the version; nil when dropped or forgotten
+	by      *item // the declaration that dropped it
+	from    *item // the tuple it was dropped with
+	removed bool  // forgotten by a removal magic (declmemory.go)
 }
 
 // gonbTimeline is every name's events in notebook order.
@@ -72,7 +74,40 @@ func (a *analysis) gonbTimeline() gonbTimeline {
 	tl := gonbTimeline{}
 	live := map[string]*item{}
 	tuple := map[*item]bool{}
+	// A cell's removals run before its code, so they act at the index of
+	// its first item, or of the next cell's when it has none.
+	removalsAt := map[int][]parser.Magic{}
+	order := map[*parser.Cell]int{}
+	for i, c := range a.nb.Cells {
+		order[c] = i
+	}
+	next := 0
+	for ci, c := range a.nb.Cells {
+		for next < len(a.items) && order[a.items[next].cell] < ci {
+			next++
+		}
+		if c.Kind != parser.Code || a.roles[c] == roleSkip {
+			continue
+		}
+		for _, m := range c.Magics {
+			if declarationMagic(m) {
+				removalsAt[next] = append(removalsAt[next], m)
+			}
+		}
+	}
+	forget := func(i int) {
+		for _, m := range removalsAt[i] {
+			for _, name := range sortedKeys(live) {
+				if live[name] != nil && (m.Name == "reset" || slices.Contains(m.Args, name)) {
+					live[name] = nil
+					tl[name] = append(tl[name], gonbEvent{index: i, removed: true})
+				}
+			}
+		}
+	}
+	defer func() { forget(len(a.items)) }()
 	for i, it := range a.items {
+		forget(i)
 		if !gonbVersioned(it) {
 			continue
 		}
@@ -136,7 +171,11 @@ func (tl gonbTimeline) lastLive(it *item, end int, cellStart func(index int) int
 			if i+1 == len(evs) {
 				return end
 			}
-			last = max(last, cellStart(evs[i+1].index)-1)
+			if n := evs[i+1].index; n > end {
+				last = end
+			} else {
+				last = max(last, cellStart(n)-1)
+			}
 		}
 	}
 	return last
@@ -257,6 +296,9 @@ func (a *analysis) gonbResolve(fset *token.FileSet, imports []*userImport) (stri
 		}
 		e, declared := tl.at(id.Name, point(it))
 		want := tl.latest(id.Name) // used before its first declaration: as before
+		if declared && e.removed {
+			continue // forgottenUses reports it as GoNB did
+		}
 		if declared {
 			want = e.decl
 		}
@@ -287,7 +329,7 @@ func (a *analysis) gonbResolve(fset *token.FileSet, imports []*userImport) (stri
 			continue
 		}
 		for _, k := range it.keys {
-			if e, _ := tl.at(k, end); e.decl == it {
+			if tl.latest(k) == it {
 				keep(it)
 			}
 		}
@@ -296,7 +338,9 @@ func (a *analysis) gonbResolve(fset *token.FileSet, imports []*userImport) (stri
 		it := queue[0]
 		queue = queue[1:]
 		for _, u := range uses[it] {
-			keep(u.want)
+			if u.want != nil {
+				keep(u.want)
+			}
 		}
 	}
 
@@ -316,7 +360,7 @@ func (a *analysis) gonbResolve(fset *token.FileSet, imports []*userImport) (stri
 			}
 			seen[d] = true
 			for _, u := range uses[d] {
-				if e, declared := tl.at(u.name, at); declared && e.decl != nil && e.decl != u.want {
+				if e, declared := tl.at(u.name, at); declared && e.decl != nil && u.want != nil && e.decl != u.want {
 					key := fmt.Sprint(u.id.Pos(), " ", s.cell.Number)
 					if !reported[key] {
 						reported[key], ok = true, false
@@ -325,11 +369,15 @@ func (a *analysis) gonbResolve(fset *token.FileSet, imports []*userImport) (stri
 							"declare " + declName(d) + " again in a cell after the last " + u.name + " it should use, so that each version has its own declaration"
 					}
 				}
-				walk(u.want)
+				if u.want != nil {
+					walk(u.want)
+				}
 			}
 		}
 		for _, u := range uses[s] {
-			walk(u.want)
+			if u.want != nil {
+				walk(u.want)
+			}
 		}
 	}
 	// An earlier version of a type would lose the methods GoNB gave it.

@@ -120,7 +120,14 @@ func (a *analysis) typeCheck() bool {
 			return false
 		}
 	}
-	if a.nb.Dialect == parser.DialectGoNB {
+	importsLoaded := true
+	for _, u := range imports {
+		if p := chk.loaded[u.path]; p != nil && len(p.Errors) > 0 {
+			importsLoaded = false
+		}
+	}
+	// An import that did not load is the one error reported (below).
+	if a.nb.Dialect == parser.DialectGoNB && importsLoaded {
 		gonbSrc, gonbFile, ok := a.gonbResolve(fset, imports)
 		if !ok {
 			return false

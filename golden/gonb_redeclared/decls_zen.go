@@ -27,9 +27,12 @@ func describe_1(v int) string {
 var hi = float32(1.5)
 
 //line ../../testdata/notebooks/gonb_redeclared/versions.ipynb:cell 3:1
-const unit = "cm"
+const unit_2 = "cm"
 
 //line ../../testdata/notebooks/gonb_redeclared/versions.ipynb:cell 3:3
 func describe(v int) string {
-	return fmt.Sprint(v, unit)
+	return fmt.Sprint(v, unit_2)
 }
+
+//line ../../testdata/notebooks/gonb_redeclared/versions.ipynb:cell 5:1
+const unit = "km"

@@ -36,4 +36,5 @@ var zg_steps = [...]func(*Params) *zen.Step{
 	zg_describeCell1,
 	zg_describeCell2,
 	zg_describeCell3,
+	zg_describeCell5,
 }

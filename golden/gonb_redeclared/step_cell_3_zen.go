@@ -23,11 +23,11 @@ func zg_describeCell3(zg_params *Params) *zen.Step {
 		Name:     "cell_3",
 		Func:     "Cell3",
 		Pos:      "../../testdata/notebooks/gonb_redeclared/versions.ipynb:cell 3",
-		CodeHash: "5ec9fa7ebac99bd663c65c4bfb5f3d54af9b79d86cc1373ca5cdcd987bdaf547",
+		CodeHash: "486f51329cd8313adc18504d79c7489e09fa3b8792e318b6f52d460f5f5c5849",
 		CodeParts: []zen.CodePart{
 			{Pos: "../../testdata/notebooks/gonb_redeclared/versions.ipynb:cell 3", Digest: "46ec5f301c335dd9"},
-			{Name: "describe", Pos: "../../testdata/notebooks/gonb_redeclared/versions.ipynb:cell 3", Digest: "bc2f9a5712a282e9"},
-			{Name: "unit", Pos: "../../testdata/notebooks/gonb_redeclared/versions.ipynb:cell 3", Digest: "05267407ff4cefe0"},
+			{Name: "describe", Pos: "../../testdata/notebooks/gonb_redeclared/versions.ipynb:cell 3", Digest: "b99f95e913be790a"},
+			{Name: "unit", Pos: "../../testdata/notebooks/gonb_redeclared/versions.ipynb:cell 3", Digest: "9c90966c8ea5910d"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			Cell3(zg_ctx)

@@ -22,5 +22,6 @@ func TestNotebookParity(t *testing.T) {
 `},
 		{Step: "cell_2", Cell: "../../testdata/notebooks/gonb_redeclared/versions.ipynb:cell 2", Text: "hi=1.5\n"},
 		{Step: "cell_3", Cell: "../../testdata/notebooks/gonb_redeclared/versions.ipynb:cell 3", Text: "12cm\n"},
+		{Step: "cell_5", Cell: "../../testdata/notebooks/gonb_redeclared/versions.ipynb:cell 5", Text: "3 km\n"},
 	})
 }
