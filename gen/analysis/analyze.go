@@ -29,6 +29,10 @@ type analysis struct {
 	p *ir.Pipeline
 	// reservedSeen are the zg_ names already reported.
 	reservedSeen map[string]bool
+	// typeRejected are the cells, by number, that an earlier pass found
+	// the kernel had rejected with the type errors zengen finds in them
+	// (typerejected.go), with their notes.
+	typeRejected map[int]*ir.Note
 
 	*chunked
 	*layout
@@ -40,21 +44,44 @@ type analysis struct {
 // and infers the typed dataflow between the steps. Problems in the notebook
 // come back together as a sorted parser.ErrorList.
 func Analyze(nb *parser.Notebook, cfg Config) (*ir.Pipeline, error) {
-	a := &analysis{nb: nb, cfg: cfg, p: &ir.Pipeline{Notebook: nb.Path, Dialect: string(nb.Dialect)}, reservedSeen: map[string]bool{}}
+	rejected := map[int]*ir.Note{}
+	for {
+		p, a, typeErrs, err := analyzeOnce(nb, cfg, rejected)
+		if !typeErrs {
+			return p, err
+		}
+		// Cells the kernel rejected with the type errors found in them
+		// never ran: analyse again without them.
+		more := a.typeRejectedCells(a.errs)
+		if len(more) == 0 {
+			return p, err
+		}
+		for n, note := range more {
+			rejected[n] = note
+		}
+	}
+}
+
+// analyzeOnce is one pass of Analyze, with the cells numbered in rejected
+// left out as the kernel rejected them. typeErrs reports that the type
+// check failed.
+func analyzeOnce(nb *parser.Notebook, cfg Config, rejected map[int]*ir.Note) (p *ir.Pipeline, a *analysis, typeErrs bool, err error) {
+	a = &analysis{nb: nb, cfg: cfg, p: &ir.Pipeline{Notebook: nb.Path, Dialect: string(nb.Dialect)}, reservedSeen: map[string]bool{}, typeRejected: rejected}
 	if nb.Dialect != parser.DialectGoNB && nb.Dialect != parser.DialectREPL {
 		a.errs.Add(ir.Pos{File: nb.Path}, "unknown notebook dialect %q", nb.Dialect)
-		return nil, a.errs.Err()
+		return nil, a, false, a.errs.Err()
 	}
 	cells, ok := a.readCells()
 	if !ok {
-		return nil, a.errs.Err()
+		return nil, a, false, a.errs.Err()
 	}
 	steps := a.findSteps(cells)
 	prog, ok := a.checkProgram(cells, steps)
 	if !ok {
-		return nil, a.errs.Err()
+		return nil, a, true, a.errs.Err()
 	}
-	return a.buildIR(a.inferDataflow(prog))
+	p, err = a.buildIR(a.inferDataflow(prog))
+	return p, a, false, err
 }
 
 // chunkCells splits every code cell into items and records each cell's
@@ -99,6 +126,11 @@ func (a *analysis) chunkCells() bool {
 				a.p.Notes = append(a.p.Notes, a.setupNote(c, leftOut))
 				continue
 			}
+		}
+		if note := a.typeRejected[c.Number]; note != nil && a.roles[c] == roleCode {
+			a.roles[c] = roleRejected
+			a.p.Notes = append(a.p.Notes, note)
+			continue
 		}
 		before := len(a.errs)
 		ch := &chunker{nb: a.nb, errs: &a.errs}

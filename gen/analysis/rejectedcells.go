@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 
@@ -72,29 +71,12 @@ func (a *analysis) rejectedCell(c *parser.Cell, errs parser.ErrorList) (*ir.Note
 	if !syntax {
 		return nil, false
 	}
-	for _, m := range c.Magics {
-		switch {
-		case m.Kind == parser.MagicMain && len(m.Args) == 0:
-		case m.Kind == parser.MagicOther && cellMagic(m) && m.Pos != a.nb.Pos(c, 1, 1):
-		default:
-			return nil, false
-		}
+	if !a.kernelCompiledOnly(c) {
+		return nil, false
 	}
 	msg := kernelRejection(a.nb.Kernel, c)
 	if msg == "" {
 		return nil, false
 	}
-	msg, _, _ = strings.Cut(strings.TrimSpace(msg), "\n")
-	// GoNB's temporary folder says nothing: its main.go is the cell.
-	if i := strings.Index(msg, "/main.go:"); i >= 0 {
-		msg = msg[i+1:]
-	}
-	if r := []rune(msg); len(r) > 60 {
-		msg = string(r[:57]) + "…"
-	}
-	return &ir.Note{
-		Pos:  a.nb.Pos(c, 1, 1),
-		Msg:  fmt.Sprintf("left out of the pipeline: the kernel rejected the cell, so none of it ran (it recorded `%s`)", msg),
-		Hint: "a cell the kernel could not compile declared nothing for the cells after it; fix it, or tag it skip (or add a //zen:skip line) to keep it out and silence this note",
-	}, true
+	return a.rejectionNote(c, msg), true
 }

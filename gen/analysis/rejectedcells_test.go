@@ -68,6 +68,60 @@ func TestKernelRejectedCells(t *testing.T) {
 	}
 }
 
+// TestKernelTypeRejectedCells: a cell in which zengen finds only type
+// errors that the kernel recorded as its compile error of the cell (same
+// message in today's go/types words, same place where the kernel gives
+// the cell's) never ran either; it is left out with a note.
+func TestKernelTypeRejectedCells(t *testing.T) {
+	for _, tc := range []struct {
+		name, kernel string
+		cells        []cell
+		want         string
+	}{
+		{
+			name:   "lgo, older go/types wording",
+			kernel: "lgo",
+			cells: []cell{
+				{src: "x := 10\ny := 3.4\nz := x + y", stderr: "3:6: invalid operation: mismatched types int and float64\n"},
+				code("x := 1\nprintln(x)"),
+			},
+			want: "nb.ipynb:cell 1:1:1: note: left out of the pipeline: the kernel rejected the cell, so none of it ran (it recorded `3:6: invalid operation: mismatched types int and float64`)",
+		},
+		{
+			name:   "lgo, several errors",
+			kernel: "lgo",
+			cells: []cell{
+				{src: "{\n\ta := missing\n\tfor i := 0; i; i++ {}\n\tunused := 1\n\t_ = a\n}", stderr: "2:7: undeclared name: missing\n3:14: non-boolean condition in for statement\n4:2: unused declared but not used\n"},
+				code("println(1)"),
+			},
+			want: "nb.ipynb:cell 1:1:1: note: left out of the pipeline: the kernel rejected the cell, so none of it ran (it recorded `2:7: undeclared name: missing`)",
+		},
+		{
+			name:   "GoNB",
+			kernel: "gonb",
+			cells: []cell{
+				{src: "%%\nfmt.Println(missing)", kernelError: "/tmp/gonb_1/main.go:6:14: undefined: missing"},
+				code("%%\nfmt.Println(1)"),
+			},
+			want: "nb.ipynb:cell 1:1:1: note: left out of the pipeline: the kernel rejected the cell, so none of it ran (it recorded `main.go:6:14: undefined: missing`)",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := analyze(t, notebook(t, tc.kernel, tc.cells...), Config{})
+			var notes []string
+			for _, n := range p.Notes {
+				notes = append(notes, n.String())
+			}
+			if got := strings.Join(notes, "\n"); got != tc.want {
+				t.Errorf("notes:\n%s\nwant:\n%s", got, tc.want)
+			}
+			if len(p.Steps) == 0 {
+				t.Error("no steps")
+			}
+		})
+	}
+}
+
 // TestNotKernelRejectedCells: a syntax error stays an error unless the
 // recording proves the kernel refused the whole cell before running any of it.
 func TestNotKernelRejectedCells(t *testing.T) {
@@ -95,6 +149,32 @@ func TestNotKernelRejectedCells(t *testing.T) {
 			kernel: "gophernotes",
 			cells:  []cell{code("var x uint"), {src: "x = -1", kernelError: "repl.go:1:1: error compiling assignment: x = -1"}, code("println(x)")},
 			want:   "nb.ipynb:cell 2:1:5: cannot use -1 (untyped int constant) as uint value in assignment (overflows)",
+		},
+		{
+			// The kernel ran the cell (zengen sees other declarations than
+			// the kernel had): its type error is zengen's alone.
+			name:   "kernel ran the cell",
+			kernel: "lgo",
+			cells:  []cell{code("c := \"x\""), {src: "a := 3\na == c", stdout: "false\n"}},
+			want:   "nb.ipynb:cell 2:2:6: invalid operation: a == c (mismatched types int and string)",
+		},
+		{
+			name:   "kernel's error elsewhere in the cell",
+			kernel: "lgo",
+			cells:  []cell{{src: "a := missing\n_ = a", stderr: "2:1: undeclared name: missing\n"}, code("println(1)")},
+			want:   "nb.ipynb:cell 1:1:6: undefined: missing",
+		},
+		{
+			name:   "an error the kernel did not record",
+			kernel: "lgo",
+			cells:  []cell{{src: "a := missing\nb := alsoMissing\n_, _ = a, b", stderr: "1:6: undeclared name: missing\n"}, code("println(1)")},
+			want:   "nb.ipynb:cell 1:1:6: undefined: missing",
+		},
+		{
+			name:   "GoNB's message differs",
+			kernel: "gonb",
+			cells:  []cell{{src: "%%\nfmt.Println(missing)", kernelError: "/tmp/gonb_1/main.go:6:14: undefined: other"}, code("%%\nfmt.Println(1)")},
+			want:   "nb.ipynb:cell 1:2:13: undefined: missing",
 		},
 		{
 			name:   "another kernel's message",
