@@ -89,7 +89,7 @@ func TestFlagParams(t *testing.T) {
 func TestFlagRedeclared(t *testing.T) {
 	nb := notebook(t, "gonb",
 		code("var steps = flag.Int(\"steps\", 1, \"\")"),
-		code("var steps = flag.Int(\"steps\", 7, \"\")\n\nvar rate float64\n\nfunc init() {\n\tn := 1\n\tfmt.Println(\"init\", n)\n\tflag.Float64Var(&rate, \"rate\", 0.5, \"\")\n}"),
+		code("var steps = flag.Int(\"steps\", 7, \"\")\n\nvar rate float64\n\nfunc init() {\n\tn := 1\n\t_ = n\n\tflag.Float64Var(&rate, \"rate\", 0.5, \"\")\n}"),
 		code("%% --rate=2\nfmt.Println(*steps, rate)"),
 	)
 	p := analyze(t, nb, Config{})

@@ -46,10 +46,10 @@ type gonbEvent struct {
 type gonbTimeline map[string][]gonbEvent
 
 // gonbVersioned reports whether a declaration's names have versions: plain
-// funcs, types, consts and ungrouped vars.
+// funcs, types, consts and ungrouped vars; not init functions (gonbinit.go).
 func gonbVersioned(it *item) bool {
 	return it.kind == itemDecl && it.keyword != "import" && !it.method && len(it.keys) > 0 &&
-		(it.keyword != "func" || it.name != "main" && it.name != "init")
+		(it.keyword != "func" || it.name != "main") && !gonbInitFunc(it)
 }
 
 // isTupleVar reports whether a var declaration gives its names one value,

@@ -112,7 +112,7 @@ func (a *analysis) findSteps(c *chunked) *layout {
 func (a *analysis) checkProgram(c *chunked, l *layout) (*program, bool) {
 	a.chunked, a.layout = c, l
 	a.program = &program{}
-	if !a.typeCheck() || !a.forgottenUses() {
+	if !a.typeCheck() || !a.forgottenUses() || !a.gonbInitChanges() || !a.gonbCarriedState() {
 		return nil, false
 	}
 	a.renameVars()

@@ -93,6 +93,7 @@ func (a *analysis) routePrints() {
 		}
 	}
 	a.displaysOutsideSteps(decls)
+	a.gonbInitPrints(decls, logRedirected)
 	calls := map[*item][]types.Object{} // the candidates each item calls
 	for it := range sites {
 		ast.Inspect(it.node.(ast.Node), func(n ast.Node) bool {

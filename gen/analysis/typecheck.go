@@ -64,6 +64,7 @@ func (u *userImport) localName() string {
 // reports false when the notebook has type errors.
 func (a *analysis) typeCheck() bool {
 	decls := a.packageDecls()
+	a.renameGoNBInits(decls)
 	imports := a.explicitImports(decls)
 	rewriteKernelImports(imports)
 	if hasSyntaxErrors(a.errs) {
