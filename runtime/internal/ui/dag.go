@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
@@ -108,7 +109,8 @@ const (
 	charW   = 8 // a generous width of one character of the node font
 	minW    = 96
 	maxName = 28 // longer names are cut with an ellipsis
-	arcH    = 36 // the band above the steps where long edges run
+	arcH    = 24 // the band above the steps where long edges run
+	laneGap = 6  // between two long edges' lanes in that band
 )
 
 // layoutDAG places g's steps; status gives each its status and href its
@@ -173,13 +175,17 @@ func layoutDAG(g graph, status func(step string) string, href func(step string) 
 	for _, steps := range byCol {
 		rows = max(rows, len(steps))
 	}
-	// An edge that skips columns arcs over the steps between, in a band
-	// above them.
-	band := 0
+	// An edge that skips columns runs in a band above the steps, each in
+	// its own lane so that two such edges never share a line.
+	long := 0
 	for _, e := range g.Edges {
 		if col[e.To]-col[e.From] > 1 {
-			band = arcH
+			long++
 		}
+	}
+	band := 0
+	if long > 0 {
+		band = arcH + (long-1)*laneGap
 	}
 	v := dagView{Width: max(x-colGap+margin, 2*margin), Height: 2*margin + band + rows*nodeH + max(rows-1, 0)*rowGap}
 	place := map[string]dagNode{}
@@ -195,6 +201,7 @@ func layoutDAG(g graph, status func(step string) string, href func(step string) 
 	for _, s := range g.Steps {
 		v.Nodes = append(v.Nodes, place[s])
 	}
+	lane := 0
 	for _, e := range g.Edges {
 		a, okA := place[e.From]
 		b, okB := place[e.To]
@@ -205,10 +212,14 @@ func layoutDAG(g graph, status func(step string) string, href func(step string) 
 		mid := (x1 + x2) / 2
 		d := fmt.Sprintf("M%d %d C%d %d %d %d %d %d", x1, y1, mid, y1, mid, y2, x2, y2)
 		if col[e.To]-col[e.From] > 1 {
-			// From the top of one to the top of the other, over the band.
-			x1, y1, x2, y2 = a.X+a.W/2, a.Y, b.X+b.W/2, b.Y-4
-			top := margin + band/4
-			d = fmt.Sprintf("M%d %d C%d %d %d %d %d %d", x1, y1, x1, top, x2, top, x2, y2)
+			// Out of the step's side into the empty gap after its column,
+			// up into its lane, across, and down the gap before the
+			// target's column into the target's side: it never crosses a
+			// step, and its arrow points into the step it feeds.
+			off := 14 + (lane%4)*6
+			ly := margin + 6 + lane*laneGap
+			lane++
+			d = roundedPath([][2]int{{x1, y1}, {x1 + off, y1}, {x1 + off, ly}, {b.X - off, ly}, {b.X - off, y2}, {x2, y2}}, 8)
 		}
 		title := e.From + " → " + e.To
 		if len(e.Vars) > 0 {
@@ -233,4 +244,40 @@ func nodeLabel(name string) string {
 		return name
 	}
 	return string(r[:maxName-1]) + "…"
+}
+
+// roundedPath is an SVG path through the points, straight between them,
+// its corners rounded with radius r (less where a segment is short).
+func roundedPath(pts [][2]int, r int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "M%d %d", pts[0][0], pts[0][1])
+	for i := 1; i < len(pts)-1; i++ {
+		p, c, n := pts[i-1], pts[i], pts[i+1]
+		rr := min(r, dist(p, c)/2, dist(c, n)/2)
+		in := toward(c, p, rr)
+		out := toward(c, n, rr)
+		fmt.Fprintf(&b, " L%d %d Q%d %d %d %d", in[0], in[1], c[0], c[1], out[0], out[1])
+	}
+	last := pts[len(pts)-1]
+	fmt.Fprintf(&b, " L%d %d", last[0], last[1])
+	return b.String()
+}
+
+// dist is the length of an axis-parallel segment.
+func dist(a, b [2]int) int {
+	return max(a[0]-b[0], b[0]-a[0]) + max(a[1]-b[1], b[1]-a[1])
+}
+
+// toward is the point d along the axis-parallel segment from a to b.
+func toward(a, b [2]int, d int) [2]int {
+	step := func(from, to int) int {
+		switch {
+		case to > from:
+			return from + d
+		case to < from:
+			return from - d
+		}
+		return from
+	}
+	return [2]int{step(a[0], b[0]), step(a[1], b[1])}
 }
