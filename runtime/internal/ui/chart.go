@@ -15,11 +15,16 @@ import (
 
 const (
 	chartW, chartH   = 640, 220
-	padL, padR       = 56, 16
+	padR             = 16
 	padTop, padBot   = 12, 40
-	plotW, plotH     = chartW - padL - padR, chartH - padTop - padBot
+	plotH            = chartH - padTop - padBot
 	chartMaxXLabels  = 12
 	chartLabelLength = 14
+	// labelCharW is a generous width of one character of an axis label
+	// (11px sans-serif, whose digits are about 6px wide), and labelGap
+	// the room between a y label and the axis plus the label's margin
+	// from the SVG's left border.
+	labelCharW, labelGap = 7, 12
 )
 
 // chart is one SVG chart: bars (a histogram) or points joined by a line
@@ -51,6 +56,7 @@ type point struct {
 
 type tick struct {
 	Pos   string // x for XTicks, y for YTicks
+	at    float64
 	Label string
 	// Anchor is the text-anchor of an x label: the first and last sit
 	// inside the plot's edges.
@@ -59,13 +65,34 @@ type tick struct {
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
 
-func newChart() *chart {
-	return &chart{W: chartW, H: chartH, Left: padL, Bottom: padTop + plotH, Right: padL + plotW, Top: padTop}
+// newChart is an empty chart whose plot leaves room on its left for the
+// widest of its y labels, so that none is cut off by the SVG's border.
+func newChart(yLabels ...string) *chart {
+	widest := 0
+	for _, l := range yLabels {
+		widest = max(widest, len([]rune(l)))
+	}
+	left := max(32, widest*labelCharW+labelGap)
+	return &chart{W: chartW, H: chartH, Left: left, Bottom: padTop + plotH, Right: chartW - padR, Top: padTop}
+}
+
+// x is the abscissa of a position in [0,1] along the plot.
+func (c *chart) x(at float64) float64 {
+	return float64(c.Left) + at*float64(c.Right-c.Left)
+}
+
+// place sets the x of ticks laid out as positions along the plot.
+func (c *chart) place(ts []tick) []tick {
+	out := make([]tick, len(ts))
+	for i, t := range ts {
+		t.Pos = num(c.x(t.at))
+		out[i] = t
+	}
+	return out
 }
 
 // histogramChart draws a histogram's bins as bars.
 func histogramChart(h preview.Histogram, integers bool) *chart {
-	c := newChart()
 	if len(h.Counts) == 0 {
 		return nil
 	}
@@ -73,21 +100,22 @@ func histogramChart(h preview.Histogram, integers bool) *chart {
 	for _, n := range h.Counts {
 		top = max(top, n)
 	}
-	bw := float64(plotW) / float64(len(h.Counts))
+	c := newChart("0", strconv.FormatInt(top, 10))
+	bw := float64(c.Right-c.Left) / float64(len(h.Counts))
 	for i, n := range h.Counts {
 		ht := float64(plotH) * float64(n) / float64(top)
 		lo := h.Lo + float64(i)*h.Width()
 		c.Bars = append(c.Bars, bar{
-			X: num(padL + float64(i)*bw + 0.5), Y: num(padTop + plotH - ht),
+			X: num(float64(c.Left) + float64(i)*bw + 0.5), Y: num(padTop + plotH - ht),
 			W: num(math.Max(bw-1, 1)), H: num(ht),
 			Title: binLabel(lo, lo+h.Width(), integers) + ": " + strconv.FormatInt(n, 10),
 		})
 	}
-	c.XTicks = []tick{
-		{Pos: num(padL), Label: metricText(h.Lo), Anchor: "start"},
-		{Pos: num(padL + plotW/2), Label: metricText((h.Lo + h.Hi) / 2), Anchor: "middle"},
-		{Pos: num(padL + plotW), Label: metricText(h.Hi), Anchor: "end"},
-	}
+	c.XTicks = c.place([]tick{
+		{at: 0, Label: metricText(h.Lo), Anchor: "start"},
+		{at: 0.5, Label: metricText((h.Lo + h.Hi) / 2), Anchor: "middle"},
+		{at: 1, Label: metricText(h.Hi), Anchor: "end"},
+	})
 	c.YTicks = []tick{{Pos: num(padTop + plotH), Label: "0"}, {Pos: num(padTop), Label: strconv.FormatInt(top, 10)}}
 	return c
 }
@@ -115,7 +143,7 @@ func runOrderAxis(ids []string) xAxis {
 	for i := range ids {
 		a.pos = append(a.pos, spread(i, len(ids)))
 		a.sorted = append(a.sorted, i)
-		a.ticks = append(a.ticks, tick{Pos: num(padL + spread(i, len(ids))*plotW), Label: "#" + strconv.Itoa(i+1)})
+		a.ticks = append(a.ticks, tick{at: spread(i, len(ids)), Label: "#" + strconv.Itoa(i+1)})
 	}
 	a.ticks = thin(a.ticks)
 	return a
@@ -162,9 +190,9 @@ func paramAxis(name string, values []string) xAxis {
 			}
 		}
 		if len(order) > 0 {
-			a.ticks = []tick{{Pos: num(padL), Label: metricText(lo), Anchor: "start"}, {Pos: num(padL + plotW), Label: metricText(hi), Anchor: "end"}}
+			a.ticks = []tick{{at: 0, Label: metricText(lo), Anchor: "start"}, {at: 1, Label: metricText(hi), Anchor: "end"}}
 			if hi == lo {
-				a.ticks = []tick{{Pos: num(padL + plotW/2), Label: metricText(lo), Anchor: "middle"}}
+				a.ticks = []tick{{at: 0.5, Label: metricText(lo), Anchor: "middle"}}
 			}
 		}
 		a.sorted = order
@@ -182,7 +210,7 @@ func paramAxis(name string, values []string) xAxis {
 	at := map[string]float64{}
 	for j, v := range distinct {
 		at[v] = spread(j, len(distinct))
-		a.ticks = append(a.ticks, tick{Pos: num(padL + at[v]*plotW), Label: shortLabel(v)})
+		a.ticks = append(a.ticks, tick{at: at[v], Label: shortLabel(v)})
 	}
 	for i, v := range values {
 		a.pos[i] = math.NaN()
@@ -229,8 +257,6 @@ func shortLabel(s string) string {
 // lack the metric, or hold NaN or an infinity, have no point; skipped
 // says how many.
 func metricChart(ids []string, values []float64, has []bool, x xAxis) (c *chart, skipped int) {
-	c = newChart()
-	c.XTitle = x.Title
 	lo, hi := math.Inf(1), math.Inf(-1)
 	ok := func(i int) bool {
 		return has[i] && !math.IsNaN(values[i]) && !math.IsInf(values[i], 0) && !math.IsNaN(x.pos[i])
@@ -252,18 +278,27 @@ func metricChart(ids []string, values []float64, has []bool, x xAxis) (c *chart,
 		}
 		lo, hi = lo-pad, hi+pad
 	}
+	ys := []float64{lo, (lo + hi) / 2, hi}
+	labels := make([]string, len(ys))
+	for i, v := range ys {
+		labels[i] = metricText(v)
+	}
+	c = newChart(labels...)
+	c.XTitle = x.Title
 	y := func(v float64) float64 { return padTop + plotH - (v-lo)/(hi-lo)*plotH }
 	var line []string
 	for _, i := range x.sorted {
 		if !ok(i) {
 			continue
 		}
-		px, py := num(padL+x.pos[i]*plotW), num(y(values[i]))
+		px, py := num(c.x(x.pos[i])), num(y(values[i]))
 		c.Points = append(c.Points, point{X: px, Y: py, Run: ids[i], Title: "#" + strconv.Itoa(i+1) + " " + ids[i] + ": " + metricText(values[i])})
 		line = append(line, px+","+py)
 	}
 	c.Line = strings.Join(line, " ")
-	c.XTicks = x.ticks
-	c.YTicks = []tick{{Pos: num(y(lo)), Label: metricText(lo)}, {Pos: num(y((lo + hi) / 2)), Label: metricText((lo + hi) / 2)}, {Pos: num(y(hi)), Label: metricText(hi)}}
+	c.XTicks = c.place(x.ticks)
+	for i, v := range ys {
+		c.YTicks = append(c.YTicks, tick{Pos: num(y(v)), Label: labels[i]})
+	}
 	return c, skipped
 }

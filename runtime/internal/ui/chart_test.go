@@ -40,3 +40,26 @@ func TestMetricChartSkipsWhatItCannotPlace(t *testing.T) {
 		t.Errorf("a chart of nothing: %+v", c)
 	}
 }
+
+// Every y label fits left of the plot: a label is drawn 6px left of the
+// axis, ending there, and at labelCharW a character it must not start
+// before the SVG's border. "0.228331" once showed as ".228331".
+func TestMetricChartLeavesRoomForItsYLabels(t *testing.T) {
+	ids := []string{"a", "b", "c"}
+	for _, values := range [][]float64{
+		{0.228331, 0.100785, 0.100785},
+		{0.0586229, 0.0101575, 0.0101575},
+		{-1.234567e15, 3, 7},
+		{1, 2, 3},
+	} {
+		c, _ := metricChart(ids, values, []bool{true, true, true}, runOrderAxis(ids))
+		for _, tk := range c.YTicks {
+			if w := len([]rune(tk.Label))*labelCharW + 6; w > c.Left {
+				t.Errorf("values %v: y label %q is about %dpx wide with its gap, the plot starts at x %d", values, tk.Label, w, c.Left)
+			}
+		}
+		if first := c.Points[0].X; first != num(float64(c.Left)) {
+			t.Errorf("values %v: the first run is at x %s, the plot starts at %d", values, first, c.Left)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -87,11 +88,17 @@ func TestCompareChartsAlongAParam(t *testing.T) {
 		xs[m[1]] = m[2]
 	}
 	// lr 0.1 at the left edge, 0.3 at the right, 0.2 in the middle.
-	if xs[ids[1]] != num(padL) || xs[ids[0]] != num(padL+plotW) || xs[ids[2]] != num(padL+plotW/2.0) {
+	axis := regexp.MustCompile(`<line class="axis" x1="([0-9]+)" y1="[0-9]+" x2="([0-9]+)"`).FindStringSubmatch(body)
+	if axis == nil {
+		t.Fatal("no x axis")
+	}
+	left, _ := strconv.ParseFloat(axis[1], 64)
+	right, _ := strconv.ParseFloat(axis[2], 64)
+	if xs[ids[1]] != num(left) || xs[ids[0]] != num(right) || xs[ids[2]] != num((left+right)/2) {
 		t.Errorf("x of runs lr=0.3, 0.1, 0.2: %s, %s, %s", xs[ids[0]], xs[ids[1]], xs[ids[2]])
 	}
 	line := regexp.MustCompile(`<polyline class="line" points="([^"]+)"`).FindStringSubmatch(body)
-	if line == nil || !strings.HasPrefix(line[1], num(padL)+",") {
+	if line == nil || !strings.HasPrefix(line[1], num(left)+",") {
 		t.Errorf("line %q does not start at the smallest lr", line)
 	}
 	// An x that is no param is ignored, not echoed into the page.
