@@ -20,11 +20,14 @@ import (
 // of /compare?run=A&run=B…&x=PARAM: it changes nothing. Runs are shown
 // oldest first and numbered #1, #2… on the page and the charts.
 //
+// Params and metrics are sections of the runs' table, so that each run's
+// values sit under its header.
+//
 // DOM hooks for browser tests: table#compare-runs with th[data-run] per
-// run; table#compare-params with tr.param[data-param] (class differs when
-// a value differs) and td.v[data-run] (class changed when it differs from
-// the first run); table#compare-metrics with tr.metric[data-metric] and
-// td.v[data-run]; form#compare-x with select#x; svg.metric-chart
+// run; its tbody#compare-params with tr.param[data-param] (class differs
+// when a value differs) and td.v[data-run] (class changed when it differs
+// from the first run); its tbody#compare-metrics with
+// tr.metric[data-metric] and td.v[data-run]; form#compare-x with select#x; svg.metric-chart
 // [data-metric] per metric, with a circle.point[data-run] per run;
 // table#compare-steps with tr.step[data-step] (class differs) and
 // td.v[data-run] holding li.change items.
@@ -35,6 +38,7 @@ const maxCompared = 50
 
 type compareData struct {
 	Runs     []numberedRun
+	Cols     int // the runs' table's columns: a name's and one per run
 	Problem  string
 	Params   []compareRow
 	Metrics  []compareRow
@@ -139,6 +143,7 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request) {
 	for i, run := range runs {
 		d.Runs = append(d.Runs, numberedRun{run, i + 1})
 	}
+	d.Cols = len(runs) + 1
 	if len(runs) > 0 {
 		d.fill(engine.CompareRuns(runs, steps), q.Get("x"))
 	}

@@ -76,6 +76,24 @@ func TestComparePageMarksWhatDiffers(t *testing.T) {
 	}
 }
 
+// Params and metrics are rows of the table whose header names the runs,
+// so each run's values sit under its column: as tables of their own they
+// sized their columns apart and drifted from the header.
+func TestCompareValuesShareTheRunsColumns(t *testing.T) {
+	f := newFixture(t, Options{})
+	ids := compareRuns(t, f)
+	body := f.mustGet(compareURL("", ids...))
+	table := regexp.MustCompile(`(?s)<table id="compare-runs".*?</table>`).FindString(body)
+	for _, row := range []string{`<th data-run="` + ids[0] + `">`, `data-param="lr"`, `data-param="label"`, `data-metric="train.loss"`} {
+		if !strings.Contains(table, row) {
+			t.Errorf("the runs' table holds no %s:\n%s", row, table)
+		}
+	}
+	if n := strings.Count(body, "<table"); n != 2 {
+		t.Errorf("the page has %d tables, want 2: the runs with their params and metrics, and the steps", n)
+	}
+}
+
 // Along a param, the chart orders the runs by its value: the line goes
 // from lr 0.1 to 0.2 to 0.3, left to right.
 func TestCompareChartsAlongAParam(t *testing.T) {
