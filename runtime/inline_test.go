@@ -217,7 +217,8 @@ func TestStoreMigratedFromVersion2(t *testing.T) {
 		t.Fatalf("%d inline artifacts, want 2", moved)
 	}
 	for _, q := range []string{`DROP TABLE inline_artifacts`, `ALTER TABLE step_logs DROP COLUMN stdout`, `ALTER TABLE step_logs DROP COLUMN displays`,
-		`ALTER TABLE runs DROP COLUMN orchestrator`, `ALTER TABLE runs DROP COLUMN cancel_requested_at`, `PRAGMA user_version = 2`} {
+		`ALTER TABLE runs DROP COLUMN orchestrator`, `ALTER TABLE runs DROP COLUMN cancel_requested_at`,
+		`DROP INDEX runs_by_start`, `DROP INDEX step_runs_by_step_id`, `PRAGMA user_version = 2`} {
 		if _, err := raw.Exec(q); err != nil {
 			t.Fatal(err)
 		}

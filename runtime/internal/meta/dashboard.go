@@ -93,6 +93,42 @@ func (d *DB) QueryRuns(ctx context.Context, q RunQuery) ([]Run, error) {
 	if err := CheckRunQuery(q); err != nil {
 		return nil, err
 	}
+	text, args := runsQuery(q)
+	rows, err := d.query(ctx, text, args...)
+	if err != nil {
+		return nil, err
+	}
+	var runs []Run
+	for rows.Next() {
+		r, err := scanRun(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		runs = append(runs, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// A run whose process is gone reads as interrupted, as in RunState.
+	for i := range runs {
+		if runs[i].Status != RunRunning {
+			continue
+		}
+		gone, err := d.runGone(ctx, runs[i].ID)
+		if err != nil {
+			return nil, err
+		}
+		if gone {
+			runs[i].Status, runs[i].Error = RunInterrupted, InterruptedError
+		}
+	}
+	return runs, nil
+}
+
+// runsQuery is the SQL of the page of runs q selects, and its arguments.
+func runsQuery(q RunQuery) (string, []any) {
 	var where []string
 	var args []any
 	if q.Pipeline != "" {
@@ -130,38 +166,7 @@ func (d *DB) QueryRuns(ctx context.Context, q RunQuery) ([]Run, error) {
 		text += " WHERE " + strings.Join(where, " AND ")
 	}
 	text += " ORDER BY started_at DESC, id DESC LIMIT ?"
-	args = append(args, max(q.Limit, 1))
-	rows, err := d.query(ctx, text, args...)
-	if err != nil {
-		return nil, err
-	}
-	var runs []Run
-	for rows.Next() {
-		r, err := scanRun(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		runs = append(runs, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	// A run whose process is gone reads as interrupted, as in RunState.
-	for i := range runs {
-		if runs[i].Status != RunRunning {
-			continue
-		}
-		gone, err := d.runGone(ctx, runs[i].ID)
-		if err != nil {
-			return nil, err
-		}
-		if gone {
-			runs[i].Status, runs[i].Error = RunInterrupted, InterruptedError
-		}
-	}
-	return runs, nil
+	return text, append(args, max(q.Limit, 1))
 }
 
 // RunMetrics returns the metrics of the given runs' steps, by run, step

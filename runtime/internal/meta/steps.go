@@ -335,6 +335,10 @@ func (d *DB) LatestSuccess(ctx context.Context, pipeline, step string) (*StepRun
 // PreviousKeyed returns the newest step run of the same step that started
 // before sr and recorded cache components, or nil.
 func (d *DB) PreviousKeyed(ctx context.Context, sr StepRun) (*StepRun, error) {
-	return d.queryStep(ctx, `pipeline = ? AND step = ? AND components != '' AND id < ?
-		ORDER BY id DESC LIMIT 1`, sr.Pipeline, sr.Step, sr.ID)
+	return d.queryStep(ctx, previousKeyed, sr.Pipeline, sr.Step, sr.ID)
 }
+
+// previousKeyed is PreviousKeyed's condition, which the index
+// step_runs_by_step_id serves in order.
+const previousKeyed = `pipeline = ? AND step = ? AND components != '' AND id < ?
+		ORDER BY id DESC LIMIT 1`

@@ -19,6 +19,31 @@ func (d *DB) QueryRuns(ctx context.Context, q meta.RunQuery) ([]meta.Run, error)
 	if err := meta.CheckRunQuery(q); err != nil {
 		return nil, err
 	}
+	text, args := runsQuery(q)
+	rows, err := d.pool.Query(ctx, text, args...)
+	if err != nil {
+		return nil, d.wrap(err)
+	}
+	runs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (meta.Run, error) { return scanRun(r) })
+	if err != nil {
+		return nil, d.wrap(err)
+	}
+	// A run whose process is gone reads as interrupted, as in RunState.
+	for i := range runs {
+		if runs[i].Status != meta.RunRunning {
+			continue
+		}
+		var beat int64
+		if err := d.pool.QueryRow(ctx, `SELECT heartbeat_at FROM runs WHERE id = $1`, runs[i].ID).Scan(&beat); err != nil {
+			return nil, d.wrap(err)
+		}
+		meta.ShowGone(&runs[i], d.hostname, beat)
+	}
+	return runs, nil
+}
+
+// runsQuery is the SQL of the page of runs q selects, and its arguments.
+func runsQuery(q meta.RunQuery) (string, []any) {
 	var where []string
 	var args []any
 	arg := func(v any) string {
@@ -48,26 +73,7 @@ func (d *DB) QueryRuns(ctx context.Context, q meta.RunQuery) ([]meta.Run, error)
 		text += " WHERE " + strings.Join(where, " AND ")
 	}
 	text += " ORDER BY started_at DESC, id DESC LIMIT " + arg(max(q.Limit, 1))
-	rows, err := d.pool.Query(ctx, text, args...)
-	if err != nil {
-		return nil, d.wrap(err)
-	}
-	runs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (meta.Run, error) { return scanRun(r) })
-	if err != nil {
-		return nil, d.wrap(err)
-	}
-	// A run whose process is gone reads as interrupted, as in RunState.
-	for i := range runs {
-		if runs[i].Status != meta.RunRunning {
-			continue
-		}
-		var beat int64
-		if err := d.pool.QueryRow(ctx, `SELECT heartbeat_at FROM runs WHERE id = $1`, runs[i].ID).Scan(&beat); err != nil {
-			return nil, d.wrap(err)
-		}
-		meta.ShowGone(&runs[i], d.hostname, beat)
-	}
-	return runs, nil
+	return text, args
 }
 
 // RunMetrics returns the metrics of the given runs' steps.

@@ -254,9 +254,13 @@ func (d *DB) LatestSuccess(ctx context.Context, pipeline, step string) (*meta.St
 // PreviousKeyed returns the newest step run of the same step that started
 // before sr and recorded cache components, or nil.
 func (d *DB) PreviousKeyed(ctx context.Context, sr meta.StepRun) (*meta.StepRun, error) {
-	return d.queryStep(ctx, `pipeline = $1 AND step = $2 AND components != '' AND id < $3
-		ORDER BY id DESC LIMIT 1`, sr.Pipeline, sr.Step, sr.ID)
+	return d.queryStep(ctx, previousKeyed, sr.Pipeline, sr.Step, sr.ID)
 }
+
+// previousKeyed is PreviousKeyed's condition, which the index
+// step_runs_by_step_id serves in order.
+const previousKeyed = `pipeline = $1 AND step = $2 AND components != '' AND id < $3
+		ORDER BY id DESC LIMIT 1`
 
 // BlobDigests lists the digests of every artifact recorded outside the
 // records themselves (not inline), sorted.

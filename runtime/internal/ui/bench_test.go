@@ -163,8 +163,21 @@ func BenchmarkRunsPage(b *testing.B) {
 }
 
 func BenchmarkRunPage(b *testing.B) {
-	// The store's part of explain: the step's previous keyed run, which
-	// the CLI's explain compares the components with.
+	s, run := explainServer(b)
+	benchPage(b, s, "/runs/"+run)
+}
+
+// BenchmarkExplainPage is what the run page loads when one opens "Why it
+// ran" of a step of the newest run: the store's part of explain.
+func BenchmarkExplainPage(b *testing.B) {
+	s, run := explainServer(b)
+	benchPage(b, s, "/runs/"+run+"/steps/s10/explain")
+}
+
+// explainServer serves the big store with the store's part of explain,
+// the step's previous keyed run that the CLI's explain compares the
+// components with, and names the newest run.
+func explainServer(b *testing.B) (*Server, string) {
 	var s *Server
 	s = benchServer(b, Options{Explain: func(ctx context.Context, sr meta.StepRun) (string, error) {
 		prev, err := s.db.PreviousKeyed(ctx, sr)
@@ -177,5 +190,5 @@ func BenchmarkRunPage(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchPage(b, s, "/runs/"+runs[0].ID)
+	return s, runs[0].ID
 }
