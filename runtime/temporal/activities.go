@@ -33,12 +33,12 @@ func (a *activities) Step(ctx context.Context, rs engine.RemoteStep) (meta.StepR
 		t := time.NewTicker(heartbeatEvery)
 		defer t.Stop()
 		for {
-			activity.RecordHeartbeat(ctx)
 			select {
 			case <-done:
 				return
 			case <-t.C:
 			}
+			activity.RecordHeartbeat(ctx)
 		}
 	}()
 	defer func() {
