@@ -3,49 +3,11 @@ package temporalbench
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/zengen-dev/zengen/internal/servertest"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
-	"go.temporal.io/sdk/workflow"
 )
-
-// addOne is the trivial activity: the work of a no-op step.
-func addOne(_ context.Context, v int) (int, error) { return v + 1, nil }
-
-var activityOptions = workflow.ActivityOptions{StartToCloseTimeout: time.Minute}
-
-// chainWorkflow runs n activities one after another, each on the previous
-// one's result.
-func chainWorkflow(ctx workflow.Context, n int) (int, error) {
-	ctx = workflow.WithActivityOptions(ctx, activityOptions)
-	v := 0
-	for range n {
-		if err := workflow.ExecuteActivity(ctx, addOne, v).Get(ctx, &v); err != nil {
-			return 0, err
-		}
-	}
-	return v, nil
-}
-
-// fanOutWorkflow starts n activities at once and waits for all of them.
-func fanOutWorkflow(ctx workflow.Context, n int) (int, error) {
-	ctx = workflow.WithActivityOptions(ctx, activityOptions)
-	futures := make([]workflow.Future, n)
-	for i := range futures {
-		futures[i] = workflow.ExecuteActivity(ctx, addOne, i)
-	}
-	sum := 0
-	for _, f := range futures {
-		var v int
-		if err := f.Get(ctx, &v); err != nil {
-			return 0, err
-		}
-		sum += v
-	}
-	return sum, nil
-}
 
 // BenchmarkBareTemporal runs the two shapes as plain Temporal workflows on
 // a dev server of its own (transfer poll rate raised as the deployment
@@ -55,9 +17,9 @@ func BenchmarkBareTemporal(b *testing.B) {
 	srv := servertest.StartTemporal(b)
 	const queue = "temporalbench"
 	w := worker.New(srv.Client, queue, worker.Options{})
-	w.RegisterWorkflow(chainWorkflow)
-	w.RegisterWorkflow(fanOutWorkflow)
-	w.RegisterActivity(addOne)
+	w.RegisterWorkflow(ChainWorkflow)
+	w.RegisterWorkflow(FanOutWorkflow)
+	w.RegisterActivity(AddOne)
 	if err := w.Start(); err != nil {
 		b.Fatal(err)
 	}
@@ -76,19 +38,19 @@ func BenchmarkBareTemporal(b *testing.B) {
 		}
 	}
 	b.Run("chain100", func(b *testing.B) {
-		run(b, chainWorkflow, chainSteps, chainSteps) // the worker's caches warm up untimed
+		run(b, ChainWorkflow, chainSteps, chainSteps) // the worker's caches warm up untimed
 		b.ResetTimer()
 		for range b.N {
-			run(b, chainWorkflow, chainSteps, chainSteps)
+			run(b, ChainWorkflow, chainSteps, chainSteps)
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*chainSteps), "ns/step")
 	})
 	b.Run("fanout50", func(b *testing.B) {
 		want := fanOutWide * (fanOutWide + 1) / 2
-		run(b, fanOutWorkflow, fanOutWide, want)
+		run(b, FanOutWorkflow, fanOutWide, want)
 		b.ResetTimer()
 		for range b.N {
-			run(b, fanOutWorkflow, fanOutWide, want)
+			run(b, FanOutWorkflow, fanOutWide, want)
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*fanOutWide), "ns/step")
 	})

@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 
 	"github.com/zengen-dev/zengen/internal/servertest"
+	"github.com/zengen-dev/zengen/internal/temporalbench"
 	"github.com/zengen-dev/zengen/runtime"
 	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
@@ -41,20 +44,31 @@ func benchStep(name, from string) *pipeline.Step {
 	return s
 }
 
-// BenchmarkTemporalRun is zengen on Temporal's cost per step: whole runs
-// of trivial steps (--no-cache, so every step runs and is recorded) on a
-// real dev server, submitted and followed as run --orchestrator temporal
-// does, with one worker in this process on the local store.
+// BenchmarkTemporalRun is zengen on Temporal's cost per step beside bare
+// Temporal's: whole runs of trivial steps (--no-cache, so every step runs
+// and is recorded) submitted and followed as run --orchestrator temporal
+// does, and the same shape as a bare workflow of trivial activities
+// (internal/temporalbench), on one dev server, each iteration running one
+// of each so that both see the same machine load. Each has a worker of its
+// own in this process with the same (default) options; zengen's records
+// into a local store. Reported: ns/step for zengen, bare-ns/step, and
+// x-bare, their ratio.
 //
-//	go test ./runtime/temporal -run XXX -bench TemporalRun -benchtime 3x
+//	go test ./runtime/temporal -run XXX -bench TemporalRun -benchtime 5x
 //
-// Measured here (2 shared cores, load 18–23, -benchtime 2x): 48 ms per
-// chain step, 52 ms per fan-out step, on servertest's dev server, whose
-// task queue partitions now and then hold an activity task 2 s (see
-// internal/temporalbench for bare Temporal on the same server).
+// Figures are in docs/decisions.md (Temporal).
 func BenchmarkTemporalRun(b *testing.B) {
 	srv := servertest.StartTemporal(b)
-	bench := func(b *testing.B, p *pipeline.Pipeline) {
+	const bareQueue = "bench-bare"
+	bw := worker.New(srv.Client, bareQueue, worker.Options{})
+	bw.RegisterWorkflow(temporalbench.ChainWorkflow)
+	bw.RegisterWorkflow(temporalbench.FanOutWorkflow)
+	bw.RegisterActivity(temporalbench.AddOne)
+	if err := bw.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer bw.Stop()
+	bench := func(b *testing.B, p *pipeline.Pipeline, bare any, want int) {
 		st, err := engine.OpenStore(b.Context(), b.TempDir())
 		if err != nil {
 			b.Fatal(err)
@@ -68,18 +82,38 @@ func BenchmarkTemporalRun(b *testing.B) {
 		}
 		defer wk.Stop()
 		o := &orchestrator{conn: conn, st: st}
-		run := func() {
+		zen := func() time.Duration {
+			start := time.Now()
 			out, err := o.Execute(b.Context(), p, engine.RunOptions{NoCache: true, Parallel: 1}, map[string]string{})
 			if err != nil || out.Run.Status != meta.RunSucceeded {
 				b.Fatalf("run: %+v, %v", out.Run, err)
 			}
+			return time.Since(start)
 		}
-		run() // the store, the queue and the worker's caches warm up untimed
+		bareRun := func() time.Duration {
+			start := time.Now()
+			r, err := srv.Client.ExecuteWorkflow(b.Context(), client.StartWorkflowOptions{TaskQueue: bareQueue}, bare, len(p.Steps))
+			if err != nil {
+				b.Fatal(err)
+			}
+			var got int
+			if err := r.Get(b.Context(), &got); err != nil || got != want {
+				b.Fatalf("bare workflow %s: %d, %v; want %d", r.GetID(), got, err, want)
+			}
+			return time.Since(start)
+		}
+		zen() // the store, the queues and the workers' caches warm up untimed
+		bareRun()
+		var zenTook, bareTook time.Duration
 		b.ResetTimer()
 		for range b.N {
-			run()
+			bareTook += bareRun()
+			zenTook += zen()
 		}
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(p.Steps)), "ns/step")
+		steps := float64(b.N * len(p.Steps))
+		b.ReportMetric(float64(zenTook.Nanoseconds())/steps, "ns/step")
+		b.ReportMetric(float64(bareTook.Nanoseconds())/steps, "bare-ns/step")
+		b.ReportMetric(float64(zenTook)/float64(bareTook), "x-bare")
 	}
 	b.Run("chain100", func(b *testing.B) {
 		p := &pipeline.Pipeline{Name: "chain"}
@@ -90,13 +124,13 @@ func BenchmarkTemporalRun(b *testing.B) {
 			}
 			p.Steps = append(p.Steps, benchStep(fmt.Sprintf("s%04d", i), from))
 		}
-		bench(b, p)
+		bench(b, p, temporalbench.ChainWorkflow, benchChain)
 	})
 	b.Run("fanout50", func(b *testing.B) {
 		p := &pipeline.Pipeline{Name: "fanout"}
 		for i := range benchFanOut {
 			p.Steps = append(p.Steps, benchStep(fmt.Sprintf("s%04d", i), ""))
 		}
-		bench(b, p)
+		bench(b, p, temporalbench.FanOutWorkflow, benchFanOut*(benchFanOut+1)/2)
 	})
 }
