@@ -54,7 +54,7 @@ func benchStep(name, from string) *pipeline.Step {
 // zengen's records into a local store. Reported: ns/step for zengen,
 // bare-ns/step, and x-bare, their ratio.
 //
-//	go test ./runtime/temporal -run XXX -bench TemporalRun -benchtime 5x
+//	go test ./runtime/temporal -run XXX -bench TemporalRun -benchtime 6x
 //
 // Figures are in docs/decisions.md (Temporal).
 func BenchmarkTemporalRun(b *testing.B) {
