@@ -220,8 +220,8 @@ func (d *DB) Pipelines(ctx context.Context) ([]PipelineRecord, error) {
 func (d *DB) RunState(ctx context.Context, runID string) (Run, []StepState, error) {
 	var r Run
 	var started, ended, beat int64
-	err := d.queryRow(ctx, `SELECT id, pipeline, status, started_at, ended_at, error, pid, hostname, heartbeat_at FROM runs WHERE id = ?`, runID).
-		Scan(&r.ID, &r.Pipeline, &r.Status, &started, &ended, &r.Error, &r.PID, &r.Hostname, &beat)
+	err := d.queryRow(ctx, `SELECT id, pipeline, status, started_at, ended_at, error, pid, hostname, heartbeat_at, orchestrator FROM runs WHERE id = ?`, runID).
+		Scan(&r.ID, &r.Pipeline, &r.Status, &started, &ended, &r.Error, &r.PID, &r.Hostname, &beat, &r.Orchestrator)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Run{}, nil, fmt.Errorf("run %q: %w", runID, ErrNotFound)
 	}
@@ -250,9 +250,10 @@ func (d *DB) RunState(ctx context.Context, runID string) (Run, []StepState, erro
 }
 
 // ShowGone shows a running run whose process is gone, as seen from
-// thisHost, as interrupted; beat is its heartbeat (Nanos).
+// thisHost, as interrupted; beat is its heartbeat (Nanos). A run of
+// another orchestrator goes on without the process that submitted it.
 func ShowGone(r *Run, thisHost string, beat int64) {
-	if r.Status == RunRunning && ProcessGone(thisHost, r.PID, r.Hostname, beat, time.Now()) {
+	if r.Status == RunRunning && r.Orchestrator == "" && ProcessGone(thisHost, r.PID, r.Hostname, beat, time.Now()) {
 		r.Status, r.Error = RunInterrupted, InterruptedError
 	}
 }

@@ -122,14 +122,15 @@ func (d *DB) showStepsInterrupted(ctx context.Context, runID string, steps []Ste
 }
 
 // runGone reports whether run id is recorded running by a process that is
-// gone.
+// gone. A run of another orchestrator never is: it goes on without the
+// process that submitted it.
 func (d *DB) runGone(ctx context.Context, id string) (bool, error) {
-	var status, host string
+	var status, host, orchestrator string
 	var pid int
 	var beat int64
-	err := d.queryRow(ctx, `SELECT status, pid, hostname, heartbeat_at FROM runs WHERE id = ? AND orchestrator = ''`, id).Scan(&status, &pid, &host, &beat)
+	err := d.queryRow(ctx, `SELECT status, pid, hostname, heartbeat_at, orchestrator FROM runs WHERE id = ?`, id).Scan(&status, &pid, &host, &beat, &orchestrator)
 	if err != nil {
 		return false, err
 	}
-	return status == RunRunning && d.processGone(pid, host, beat, time.Now()), nil
+	return status == RunRunning && orchestrator == "" && d.processGone(pid, host, beat, time.Now()), nil
 }

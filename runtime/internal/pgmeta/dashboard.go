@@ -110,9 +110,9 @@ func (d *DB) RunState(ctx context.Context, runID string) (meta.Run, []meta.StepS
 	var r meta.Run
 	var started, ended, beat int64
 	var errText []byte
-	err := d.pool.QueryRow(ctx, `SELECT id, pipeline, status, started_at, ended_at, error, pid, hostname, heartbeat_at
+	err := d.pool.QueryRow(ctx, `SELECT id, pipeline, status, started_at, ended_at, error, pid, hostname, heartbeat_at, orchestrator
 		FROM runs WHERE id = $1`, runID).
-		Scan(&r.ID, &r.Pipeline, &r.Status, &started, &ended, &errText, &r.PID, &r.Hostname, &beat)
+		Scan(&r.ID, &r.Pipeline, &r.Status, &started, &ended, &errText, &r.PID, &r.Hostname, &beat, &r.Orchestrator)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return meta.Run{}, nil, fmt.Errorf("run %q: %w", runID, meta.ErrNotFound)
 	}

@@ -180,3 +180,30 @@ func TestDeadRunReadsInterrupted(t *testing.T) {
 		})
 	}
 }
+
+// A run of another orchestrator (Temporal) goes on without the process
+// that submitted it and writes no local heartbeat, so the dashboard must
+// not read it as interrupted, as the stores' own liveness rules do not.
+func TestRemoteRunIsNotReadAsDead(t *testing.T) {
+	for _, store := range []string{"sqlite", "postgres"} {
+		t.Run(store, func(t *testing.T) {
+			f := storeFixture(t, store, Options{Poll: 10 * time.Millisecond})
+			ctx := context.Background()
+			start := time.Now().Add(-time.Hour)
+			r := &meta.Run{ID: meta.NewRunID(start), Pipeline: "churn", Params: `{}`, Args: "[]", StartedAt: start,
+				Orchestrator: "temporal://127.0.0.1:7233/default"}
+			if err := f.db.CreateRun(ctx, r); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.db.Heartbeat(ctx, r.ID, start); err != nil {
+				t.Fatal(err)
+			}
+			if body := f.mustGet("/"); !strings.Contains(body, `data-run="`+r.ID+`" data-status="running"`) {
+				t.Errorf("runs page does not show the Temporal run running")
+			}
+			if body := f.mustGet("/runs/" + r.ID); !strings.Contains(body, "data-live=") || strings.Contains(body, meta.InterruptedError) {
+				t.Errorf("run page reads the Temporal run as dead")
+			}
+		})
+	}
+}
