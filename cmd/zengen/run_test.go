@@ -247,3 +247,66 @@ func TestOSExitFailsTheRun(t *testing.T) {
 		t.Errorf("show latest: %v, want the run and train failed with %q:\n%s", err, want, show)
 	}
 }
+
+// panicScript is a percent script whose steps panic on lines the test
+// knows: deep in the step body, under a loop, and in a helper a cell
+// defines. A script's //line file ends in .go like the generated files, so
+// only the notebook's own name tells its frames apart.
+const panicScript = `// %% tags=["parameters"]
+where := "body"
+
+// %%
+import "fmt"
+
+// %%
+func check(n int) int {
+	if n > 2 {
+		panic(fmt.Sprintf("helper: n = %d", n)) // line 10
+	}
+	return n
+}
+
+// %% tags=["step:count"]
+total := 0
+for i := 0; i < 5; i++ {
+	if where == "body" && i == 3 {
+		panic("body: i = 3") // line 19
+	}
+	if where == "helper" {
+		total += check(i)
+	}
+}
+fmt.Println(total)
+`
+
+// TestScriptPanicsPointAtTheLine runs a script notebook whose step panics
+// in its body and in a helper: the run, show and the store name the line
+// that panicked, not the step's first line.
+func TestScriptPanicsPointAtTheLine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a generated pipeline; skipped with -short")
+	}
+	notebook := filepath.Join(t.TempDir(), "panics.go")
+	writeFile(t, notebook, panicScript)
+	bin, _ := generateAndBuild(t, notebook)
+	for _, c := range []struct{ where, line string }{
+		{"body", "panics.go:19: panic: body: i = 3"},
+		{"helper", "panics.go:10: panic: helper: n = 3"},
+	} {
+		home := t.TempDir()
+		output, err := runBinary(t, bin, "run", "--home", home, "--where", c.where)
+		if err == nil {
+			t.Fatalf("run --where %s succeeded despite a panic:\n%s", c.where, output)
+		}
+		if !strings.Contains(output, c.line) {
+			t.Errorf("run --where %s does not name %s:\n%s", c.where, c.line, output)
+		}
+		shown, err := runBinary(t, bin, "show", "--home", home, "latest")
+		if err != nil {
+			t.Fatalf("show: %v\n%s", err, shown)
+		}
+		if !strings.Contains(shown, c.line) {
+			t.Errorf("show after --where %s does not name %s:\n%s", c.where, c.line, shown)
+		}
+	}
+}

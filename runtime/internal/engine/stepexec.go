@@ -251,7 +251,7 @@ func (r *Runner) attempt(ctx context.Context, s *pipeline.Step, inputs map[strin
 	go func() {
 		defer func() {
 			if v := recover(); v != nil {
-				done <- panicResult(v)
+				done <- panicResult(v, r.p.Notebook)
 			}
 		}()
 		done <- attemptResult{err: s.Run(actx, sc)}
@@ -304,17 +304,28 @@ func missingOutputs(s *pipeline.Step, saved []meta.Artifact) error {
 	return nil
 }
 
-// panicResult turns a recovered panic into a failure that names the first
-// frame inside the notebook. Generated code carries //line directives, so a
-// frame whose file is not a .go file ("churn.ipynb:cell 4") is notebook code.
-func panicResult(v any) attemptResult {
+// panicResult turns a recovered panic into a failure that names the
+// innermost frame inside the notebook: the line that panicked, in the step
+// or in a helper the notebook defines. Generated code carries //line
+// directives naming the notebook's file (a script's "fit.go") or one of its
+// cells ("churn.ipynb:cell 4"), so a frame whose file is notebook, alone or
+// followed by ':', is notebook code; a script ends in .go as the generated
+// files do, so the name's ending is no test. A pipeline that names no
+// notebook has its notebook frames told by a file that is not Go.
+func panicResult(v any, notebook string) attemptResult {
 	res := attemptResult{err: fmt.Errorf("panic: %v", v), stack: string(debug.Stack())}
+	inNotebook := func(file string) bool {
+		if notebook == "" {
+			return file != "" && !strings.HasSuffix(file, ".go") && !strings.HasSuffix(file, ".s")
+		}
+		return file == notebook || strings.HasPrefix(file, notebook+":")
+	}
 	pcs := make([]uintptr, 64)
 	n := goruntime.Callers(3, pcs)
 	frames := goruntime.CallersFrames(pcs[:n])
 	for {
 		f, more := frames.Next()
-		if f.File != "" && !strings.HasSuffix(f.File, ".go") && !strings.HasSuffix(f.File, ".s") {
+		if inNotebook(f.File) {
 			res.position = fmt.Sprintf("%s:%d", f.File, f.Line)
 			break
 		}
