@@ -24,10 +24,11 @@ import (
 )
 
 // notebookText is the text of a notebook that is not code, placed into the
-// churn pipeline: the markdown before a step (headings included), a
-// parameter's doc, the notebook's path, a recorded output, the
-// module@version of a `!go get` line ("" for none) and a cell title or
-// heading that names the first step ("" keeps "load").
+// churn pipeline: the markdown before a step (headings included) and at
+// the notebook's top (the pipeline's doc), a parameter's doc, the
+// notebook's path, a recorded output, the module@version of a `!go get`
+// line ("" for none) and a cell title or heading that names the first step
+// ("" keeps "load").
 type notebookText struct {
 	markdown, paramDoc, path, output, require, title string
 }
@@ -36,7 +37,7 @@ type notebookText struct {
 // such text.
 func textPipeline(t notebookText) *ir.Pipeline {
 	p := irtest.Churn()
-	p.Notebook = t.path
+	p.Notebook, p.Doc = t.path, t.markdown
 	setFile := func(pos *ir.Pos) { pos.File = t.path }
 	for _, prm := range p.Params {
 		setFile(&prm.Pos)

@@ -74,3 +74,30 @@ func (a *analysis) docBefore(c *parser.Cell) string {
 	}
 	return strings.Join(parts, "\n\n")
 }
+
+// openingDoc is the pipeline's documentation: the markdown cells before the
+// notebook's first code cell (its title and introduction), as written; raw
+// cells are left out. When that code cell starts a step, the markdown cells
+// directly before it are already the step's documentation (docBefore) and
+// stay out, so that no text is shown twice.
+func (a *analysis) openingDoc() string {
+	var parts []string
+	taken := 0 // how many of parts are directly before the next cell
+	for _, c := range a.nb.Cells {
+		switch c.Kind {
+		case parser.Markdown:
+			parts = append(parts, strings.TrimSpace(c.Source))
+			taken++
+		case parser.Code:
+			if sb := a.cellStep[c]; sb != nil && len(sb.cells) > 0 && sb.cells[0] == c {
+				parts = parts[:len(parts)-taken]
+			}
+			parts = slices.DeleteFunc(parts, func(md string) bool { return md == "" })
+			return strings.Join(parts, "\n\n")
+		default:
+			taken = 0
+		}
+	}
+	// A notebook without code has no pipeline to document.
+	return ""
+}

@@ -144,6 +144,7 @@ func (a *analysis) inferDataflow(p *program) *flow {
 func (a *analysis) buildIR(f *flow) (*ir.Pipeline, error) {
 	a.flow = f
 	a.assemble()
+	a.p.Doc = a.openingDoc()
 	a.hashSteps()
 	a.flagParams()
 	a.expectations()

@@ -75,8 +75,12 @@ func (e *emitter) pipelineFunc() jen.Code {
 	fields := []jen.Code{
 		jen.Id("Name").Op(":").Lit(e.p.Name),
 		jen.Id("Notebook").Op(":").Lit(e.p.Notebook),
-		jen.Id("Params").Op(":").Op("&").Id("zg_params"),
 	}
+	if doc := strings.TrimSpace(e.p.Doc); doc != "" {
+		// A string literal only: notebook text stays inert.
+		fields = append(fields, jen.Id("Doc").Op(":").Lit(doc))
+	}
+	fields = append(fields, jen.Id("Params").Op(":").Op("&").Id("zg_params"))
 	if len(e.p.Env) > 0 {
 		var env []jen.Code
 		for _, kv := range sortedEnv(e.p.Env) {

@@ -13,6 +13,9 @@ type Pipeline struct {
 	Notebook string `json:"notebook"` // path as given; used in headers and //line
 	Dialect  string `json:"dialect"`  // "gonb" or "repl"
 	Split    Split  `json:"split"`    // how steps were found
+	// Doc is the notebook's opening markdown, before its first code cell,
+	// unless that cell starts a step (whose Doc it then is).
+	Doc string `json:"doc,omitempty"`
 
 	Params []*Param `json:"params"`
 	Steps  []*Step  `json:"steps"` // topological order, ties broken by notebook order

@@ -22,6 +22,7 @@ func Pipeline() *zen.Pipeline {
 	zg_pipeline := &zen.Pipeline{
 		Name:     "notes",
 		Notebook: "../../testdata/notebooks/cell_comments/notes.go",
+		Doc:      "# Comments\n\nThe comments of a step's code are the notebook's text: they stay in the\ngenerated step, where they are comments and nothing else.",
 		Params:   &zg_params,
 		Steps:    make([]*zen.Step, len(zg_steps)),
 	}

@@ -22,6 +22,7 @@ func Pipeline() *zen.Pipeline {
 	zg_pipeline := &zen.Pipeline{
 		Name:     "greeting",
 		Notebook: "../../testdata/notebooks/gonb_colab_setup/greeting.ipynb",
+		Doc:      "# Greeting\n\nThe first cell installs the tools, Colab style; run it once.",
 		Params:   &zg_params,
 		Steps:    make([]*zen.Step, len(zg_steps)),
 	}

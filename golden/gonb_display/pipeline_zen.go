@@ -27,6 +27,7 @@ func Pipeline() *zen.Pipeline {
 	zg_pipeline := &zen.Pipeline{
 		Name:     "sensors",
 		Notebook: "../../testdata/notebooks/gonb_display/sensors.ipynb",
+		Doc:      "# Sensor report\n\nA chart of the readings, shown with GoNB's gonbui.",
 		Params:   &zg_params,
 		Setup: func() {
 			size = zg_params.Size

@@ -49,6 +49,7 @@ func Pipeline() *zen.Pipeline {
 	zg_pipeline := &zen.Pipeline{
 		Name:     "rounds",
 		Notebook: "../../testdata/notebooks/gonb_flags/rounds.ipynb",
+		Doc:      "# Rounds\n\nA game whose flags each cell sets as GoNB runs it: `%%`, `%args` and\n`%exec` pass the cell's own values to `flag.Parse`.",
 		Params:   &zg_params,
 		Steps:    make([]*zen.Step, len(zg_steps)),
 	}

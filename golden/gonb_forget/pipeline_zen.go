@@ -22,6 +22,7 @@ func Pipeline() *zen.Pipeline {
 	zg_pipeline := &zen.Pipeline{
 		Name:     "forget",
 		Notebook: "../../testdata/notebooks/gonb_forget/forget.ipynb",
+		Doc:      "# Scaling\n\nGoNB remembers declarations from cell to cell; `%rm` and `%reset` forget them.",
 		Params:   &zg_params,
 		Steps:    make([]*zen.Step, len(zg_steps)),
 	}

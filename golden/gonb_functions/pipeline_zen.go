@@ -29,6 +29,7 @@ func Pipeline() *zen.Pipeline {
 	zg_pipeline := &zen.Pipeline{
 		Name:     "words",
 		Notebook: "../../testdata/notebooks/gonb_functions/pipeline.ipynb",
+		Doc:      "# Word frequencies\n\nFunction steps, composed by plain calls in one pipeline cell.",
 		Params:   &zg_params,
 		Setup: func() {
 			corpusSize = zg_params.CorpusSize

@@ -22,6 +22,7 @@ func Pipeline() *zen.Pipeline {
 	zg_pipeline := &zen.Pipeline{
 		Name:     "sums",
 		Notebook: "../../testdata/notebooks/gonb_goimports/sums.ipynb",
+		Doc:      "# Matrix sums\n\nGoNB's goimports finds the packages this notebook never imports, and drops the one it misspelt.",
 		Params:   &zg_params,
 		Steps:    make([]*zen.Step, len(zg_steps)),
 	}

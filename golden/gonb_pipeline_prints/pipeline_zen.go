@@ -28,6 +28,7 @@ func Pipeline() *zen.Pipeline {
 	zg_pipeline := &zen.Pipeline{
 		Name:     "stats",
 		Notebook: "../../testdata/notebooks/gonb_pipeline_prints/stats.ipynb",
+		Doc:      "# Summary statistics\n\nThe pipeline cell shows results as it goes, as GoNB lets a `%%` cell do.",
 		Params:   &zg_params,
 		Setup: func() {
 			samples = zg_params.Samples

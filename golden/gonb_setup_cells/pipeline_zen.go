@@ -22,6 +22,7 @@ func Pipeline() *zen.Pipeline {
 	zg_pipeline := &zen.Pipeline{
 		Name:     "setup",
 		Notebook: "../../testdata/notebooks/gonb_setup_cells/setup.ipynb",
+		Doc:      "# Word lengths\n\nThe first cells prepare the kernel: a go.work for a local checkout, and a look around.",
 		Params:   &zg_params,
 		Steps:    make([]*zen.Step, len(zg_steps)),
 	}

@@ -22,6 +22,7 @@ func Pipeline() *zen.Pipeline {
 	zg_pipeline := &zen.Pipeline{
 		Name:     "shout",
 		Notebook: "../../testdata/notebooks/gonb_step_main/shout.ipynb",
+		Doc:      "# Two programs, each a step",
 		Params:   &zg_params,
 		Steps:    make([]*zen.Step, len(zg_steps)),
 	}

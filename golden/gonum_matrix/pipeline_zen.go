@@ -28,6 +28,7 @@ func Pipeline() *zen.Pipeline {
 	zg_pipeline := &zen.Pipeline{
 		Name:     "matrices",
 		Notebook: "../../testdata/notebooks/gonum_matrix/matrices.ipynb",
+		Doc:      "# Matrices between steps\n\nA gonum `*mat.Dense`, and a struct of matrices, handed from step to step.",
 		Params:   &zg_params,
 		Setup: func() {
 			trainRows = zg_params.TrainRows

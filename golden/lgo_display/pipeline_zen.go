@@ -24,6 +24,7 @@ func Pipeline() *zen.Pipeline {
 	zg_pipeline := &zen.Pipeline{
 		Name:     "tile",
 		Notebook: "../../testdata/notebooks/lgo_display/tile.ipynb",
+		Doc:      "# Tile\n\nlgo shows pictures through `_ctx.Display`.",
 		Params:   &zg_params,
 		Steps:    make([]*zen.Step, len(zg_steps)),
 	}

@@ -22,6 +22,7 @@ func Pipeline() *zen.Pipeline {
 	zg_pipeline := &zen.Pipeline{
 		Name:     "values",
 		Notebook: "../../testdata/notebooks/lgo_shown/values.ipynb",
+		Doc:      "# Looking at values in lgo",
 		Params:   &zg_params,
 		Steps:    make([]*zen.Step, len(zg_steps)),
 	}

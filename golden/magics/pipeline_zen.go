@@ -25,6 +25,7 @@ func Pipeline() *zen.Pipeline {
 	zg_pipeline := &zen.Pipeline{
 		Name:     "magics",
 		Notebook: "../../testdata/notebooks/magics/magics.ipynb",
+		Doc:      "# Magics\n\nRequirements, environment, go flags and shipped files.",
 		Params:   &zg_params,
 		Env:      map[string]string{"GREETING": "hello"},
 		Files: map[string]string{

@@ -22,6 +22,7 @@ func Pipeline() *zen.Pipeline {
 	zg_pipeline := &zen.Pipeline{
 		Name:     "batches",
 		Notebook: "../../testdata/notebooks/repl_cell_exits_last/batches.ipynb",
+		Doc:      "# Batch sizes\n\nEarly exits where the kernel and the step agree: in a step's last cell, when the step passes nothing on.",
 		Params:   &zg_params,
 		Steps:    make([]*zen.Step, len(zg_steps)),
 	}

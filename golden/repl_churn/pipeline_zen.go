@@ -26,6 +26,7 @@ func Pipeline() *zen.Pipeline {
 	zg_pipeline := &zen.Pipeline{
 		Name:     "churn",
 		Notebook: "../../testdata/notebooks/repl_churn/churn.ipynb",
+		Doc:      "# Churn model\n\nA toy logistic regression on synthetic customers: does a customer's\ntenure score predict churn? Run the whole notebook top to bottom.",
 		Params:   &zg_params,
 		Steps:    make([]*zen.Step, len(zg_steps)),
 	}

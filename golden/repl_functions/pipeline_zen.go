@@ -28,6 +28,7 @@ func Pipeline() *zen.Pipeline {
 	zg_pipeline := &zen.Pipeline{
 		Name:     "weather",
 		Notebook: "../../testdata/notebooks/repl_functions/weather.ipynb",
+		Doc:      "# Weather alerts\n\nFunction steps in a gophernotes notebook: each `//zen:step` function is an\nordinary function of the notebook, and the last cell composes them with\nplain REPL statements.",
 		Params:   &zg_params,
 		Steps:    make([]*zen.Step, len(zg_steps)),
 	}

@@ -22,6 +22,7 @@ func Pipeline() *zen.Pipeline {
 	zg_pipeline := &zen.Pipeline{
 		Name:     "primes",
 		Notebook: "../../testdata/notebooks/repl_main_called/primes.ipynb",
+		Doc:      "# Primes below a bound\n\nWritten as a Go program first: `main` is declared here and called below, as gophernotes needs.",
 		Params:   &zg_params,
 		Steps:    make([]*zen.Step, len(zg_steps)),
 	}

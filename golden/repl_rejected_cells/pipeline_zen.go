@@ -22,6 +22,7 @@ func Pipeline() *zen.Pipeline {
 	zg_pipeline := &zen.Pipeline{
 		Name:     "basket",
 		Notebook: "../../testdata/notebooks/repl_rejected_cells/basket.ipynb",
+		Doc:      "# Basket\n\nTwo cells below failed to compile in the kernel and were fixed in the next cell.",
 		Params:   &zg_params,
 		Steps:    make([]*zen.Step, len(zg_steps)),
 	}

@@ -22,6 +22,7 @@ func Pipeline() *zen.Pipeline {
 	zg_pipeline := &zen.Pipeline{
 		Name:     "values",
 		Notebook: "../../testdata/notebooks/repl_shown/values.ipynb",
+		Doc:      "# Looking at values\n\nEach cell ends with the value it shows, as a REPL user writes it.",
 		Params:   &zg_params,
 		Steps:    make([]*zen.Step, len(zg_steps)),
 	}

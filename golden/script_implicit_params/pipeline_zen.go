@@ -25,6 +25,7 @@ func Pipeline() *zen.Pipeline {
 	zg_pipeline := &zen.Pipeline{
 		Name:     "latency",
 		Notebook: "../../testdata/notebooks/script_implicit_params/latency.go",
+		Doc:      "Request latencies: which requests were slow, and how slow on average.",
 		Params:   &zg_params,
 		Steps:    make([]*zen.Step, len(zg_steps)),
 	}

@@ -25,6 +25,7 @@ func Pipeline() *zen.Pipeline {
 	zg_pipeline := &zen.Pipeline{
 		Name:     "weather",
 		Notebook: "../../testdata/notebooks/script_light/weather.go",
+		Doc:      "# Weekly temperatures\n\nSummarises a week of readings: the mean, and the days warmer than it.\nThe `//go:build ignore` line keeps this scratch file out of `go build ./...`.",
 		Params:   &zg_params,
 		Env:      map[string]string{"LC_ALL": "C"},
 		Steps:    make([]*zen.Step, len(zg_steps)),

@@ -24,6 +24,7 @@ func Pipeline() *zen.Pipeline {
 	zg_pipeline := &zen.Pipeline{
 		Name:     "tally",
 		Notebook: "../../testdata/notebooks/script_paired/tally.go",
+		Doc:      "# Tally\n\nA percent script paired with tally.ipynb: Jupyter runs the notebook and\nsaves its outputs there, and the parity test compares with them.",
 		Params:   &zg_params,
 		Steps:    make([]*zen.Step, len(zg_steps)),
 	}

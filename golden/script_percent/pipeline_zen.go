@@ -25,6 +25,7 @@ func Pipeline() *zen.Pipeline {
 	zg_pipeline := &zen.Pipeline{
 		Name:     "wordcount",
 		Notebook: "../../testdata/notebooks/script_percent/wordcount.go",
+		Doc:      "# Word count\n\nCounts the words of a short text and ranks the most frequent ones.\nThe `//go:build ignore` line keeps this scratch file out of `go build ./...`.",
 		Params:   &zg_params,
 		Env:      map[string]string{"LC_ALL": "C"},
 		Steps:    make([]*zen.Step, len(zg_steps)),

@@ -22,6 +22,7 @@ func Pipeline() *zen.Pipeline {
 	zg_pipeline := &zen.Pipeline{
 		Name:     "readings",
 		Notebook: "../../testdata/notebooks/user_codec/readings.ipynb",
+		Doc:      "# A codec of the notebook's own\n\nReadings cross between steps as CSV, through a `//zen:codec` function.",
 		Params:   &zg_params,
 		Steps:    make([]*zen.Step, len(zg_steps)),
 	}
