@@ -130,11 +130,11 @@ func compactValue(v json.RawMessage) string {
 		if s != "" && !strings.ContainsAny(s, " \t\n\"'=,") {
 			return s
 		}
-		return string(v)
+		return engine.ParamText(string(v))
 	}
 	var b bytes.Buffer
 	if err := json.Compact(&b, v); err != nil {
 		return string(v)
 	}
-	return b.String()
+	return engine.ParamText(b.String())
 }

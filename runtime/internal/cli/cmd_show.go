@@ -31,7 +31,7 @@ var showCommand = &command{
 		if view.Run.Duration != "" {
 			fmt.Fprintf(c.stdout, "  %s", view.Run.Duration)
 		}
-		fmt.Fprintf(c.stdout, "\nstarted %s  params %s\n", run.StartedAt.Local().Format(time.DateTime), run.Params)
+		fmt.Fprintf(c.stdout, "\nstarted %s  params %s\n", run.StartedAt.Local().Format(time.DateTime), engine.ParamText(run.Params))
 		if run.Orchestrator != "" {
 			fmt.Fprintf(c.stdout, "ran on %s\n", run.Orchestrator)
 		}

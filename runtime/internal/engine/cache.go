@@ -131,7 +131,7 @@ func (c Components) Changes(prev Components) []string {
 		out = append(out, line)
 	}
 	out = append(out, diffParts("input", prev.Inputs, c.Inputs, Short)...)
-	out = append(out, diffParts("param", prev.Params, c.Params, same)...)
+	out = append(out, diffParts("param", prev.Params, c.Params, ParamText)...)
 	out = append(out, diffParts("codec of output", prev.Codecs, c.Codecs, same)...)
 	out = append(out, diffParts("codec of input", prev.InputCodecs, c.InputCodecs, same)...)
 	out = append(out, diffParts("env", prev.Env, c.Env, Short)...)
@@ -160,7 +160,7 @@ func (c Components) Parts() []NamedPart {
 	}
 	same := func(s string) string { return s }
 	add("input", c.Inputs, Short)
-	add("param", c.Params, same)
+	add("param", c.Params, ParamText)
 	add("codec of output", c.Codecs, same)
 	add("codec of input", c.InputCodecs, same)
 	add("env", c.Env, Short)

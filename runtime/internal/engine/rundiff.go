@@ -54,13 +54,14 @@ func DiffRuns(a, b meta.Run, as, bs []meta.StepRun) RunDiff {
 	return d
 }
 
-// ParamStrings flattens a recorded params object into name → JSON text.
+// ParamStrings flattens a recorded params object into name → JSON text,
+// as ParamText shows it.
 func ParamStrings(obj string) map[string]string {
 	var raw map[string]json.RawMessage
 	json.Unmarshal([]byte(obj), &raw)
 	out := map[string]string{}
 	for k, v := range raw {
-		out[k] = string(v)
+		out[k] = ParamText(string(v))
 	}
 	return out
 }
