@@ -54,14 +54,14 @@ var runsCommand = &command{
 		tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprint(tw, "RUN\tSTATUS\tSTARTED\tDURATION")
 		for _, col := range cols {
-			fmt.Fprintf(tw, "\t%s", strings.ToUpper(col.title))
+			fmt.Fprintf(tw, "\t%s", strings.ToUpper(col.Title))
 		}
 		fmt.Fprintln(tw, "\tPARAMS")
 		for _, v := range views {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s", v.ID, v.Status, v.StartedAt.Local().Format("2006-01-02 15:04:05"), dash(v.Duration))
 			for _, col := range cols {
 				text := "-"
-				if m, ok := v.Metrics[col.key]; ok {
+				if m, ok := v.Metrics[col.Key]; ok {
 					text = formatMetric(m)
 				}
 				fmt.Fprintf(tw, "\t%s", text)

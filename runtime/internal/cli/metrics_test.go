@@ -21,8 +21,8 @@ func TestMetricColumnsNameByStepOnlyWhenNeeded(t *testing.T) {
 		{Metrics: map[string]float64{"train.loss": 1, "eval.loss": 2, "old.rmse": 3}},
 		{Metrics: map[string]float64{"train.auc": 0.5}},
 	}
-	want := []metricColumn{{"train.loss", "train.loss"}, {"train.auc", "auc"}, {"eval.loss", "eval.loss"}, {"old.rmse", "rmse"}}
-	if diff := cmp.Diff(want, metricColumns(p, views), cmp.AllowUnexported(metricColumn{})); diff != "" {
+	want := []pipeline.MetricColumn{{Key: "train.loss", Title: "train.loss"}, {Key: "train.auc", Title: "auc"}, {Key: "eval.loss", Title: "eval.loss"}, {Key: "old.rmse", Title: "rmse"}}
+	if diff := cmp.Diff(want, metricColumns(p, views)); diff != "" {
 		t.Errorf("columns (-want +got):\n%s", diff)
 	}
 	for v, want := range map[float64]string{0.230264123: "0.230264", 1e21: "1e+21", math.NaN(): "NaN", math.Inf(-1): "-Inf"} {

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
+	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 )
 
 // The runs page lists the store's runs newest first, a page at a time,
@@ -41,7 +41,7 @@ type runsData struct {
 	Statuses  []string
 	Pipelines []string
 	Params    []string // param columns, in the order first seen
-	Metrics   []metricColumn
+	Metrics   []pipeline.MetricColumn
 	Runs      []runRow
 	Older     string // URL of the next page, "" on the last
 	Newest    string // URL of the first page, "" on it
@@ -52,10 +52,6 @@ type runRow struct {
 	Params  map[string]string
 	Metrics map[string]float64
 }
-
-// metricColumn is a metric column: key STEP.NAME, title the name alone
-// when no other step on the page records one of that name.
-type metricColumn struct{ Key, Title string }
 
 func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -200,7 +196,7 @@ func (s *Server) fillRuns(r *http.Request, data *runsData, runs []meta.Run) erro
 		byRun[m.Run][key] = m.Value
 		seen[key] = true
 	}
-	data.Metrics = s.metricColumns(seen)
+	data.Metrics = s.p.MetricColumns(seen)
 	params := map[string]bool{}
 	for _, run := range runs {
 		names, values := paramValues(run.Params)
@@ -213,39 +209,6 @@ func (s *Server) fillRuns(r *http.Request, data *runsData, runs []meta.Run) erro
 		data.Runs = append(data.Runs, runRow{Run: run, Params: values, Metrics: byRun[run.ID]})
 	}
 	return nil
-}
-
-// metricColumns orders the metrics seen: the binary's pipeline's metrics
-// in step order first, then the others sorted.
-func (s *Server) metricColumns(seen map[string]bool) []metricColumn {
-	var keys []string
-	for _, st := range s.p.Steps {
-		for _, m := range st.Metrics {
-			if k := st.Name + "." + m; seen[k] {
-				keys = append(keys, k)
-				delete(seen, k)
-			}
-		}
-	}
-	var rest []string
-	for k := range seen {
-		rest = append(rest, k)
-	}
-	slices.Sort(rest)
-	keys = append(keys, rest...)
-	count := map[string]int{}
-	for _, k := range keys {
-		_, name, _ := strings.Cut(k, ".")
-		count[name]++
-	}
-	cols := make([]metricColumn, len(keys))
-	for i, k := range keys {
-		cols[i] = metricColumn{Key: k, Title: k}
-		if _, name, _ := strings.Cut(k, "."); count[name] == 1 {
-			cols[i].Title = name
-		}
-	}
-	return cols
 }
 
 // paramValues reads a run's params (a JSON object) into its names, in the
