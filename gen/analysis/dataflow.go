@@ -48,7 +48,8 @@ func (a *analysis) source(n ast.Node) string {
 
 // mutations returns the identifiers an item changes: assigned to (also
 // through a field, index or pointer), incremented, address taken, ranged
-// into, or receiver of a pointer method.
+// into, receiver of a pointer method, or changed in place by a call
+// (inplace.go).
 func (a *analysis) mutations(it *item) map[*ast.Ident]bool {
 	out := map[*ast.Ident]bool{}
 	mark := func(e ast.Expr) {
@@ -76,6 +77,9 @@ func (a *analysis) mutations(it *item) map[*ast.Ident]bool {
 				mark(n.Value)
 			}
 		case *ast.CallExpr:
+			if arg := a.changedArg(n); arg != nil {
+				mark(arg)
+			}
 			if sel, ok := n.Fun.(*ast.SelectorExpr); ok {
 				if s := a.chk.info.Selections[sel]; s != nil && s.Kind() == types.MethodVal {
 					if sig, ok := s.Obj().Type().(*types.Signature); ok && sig.Recv() != nil {
