@@ -159,6 +159,7 @@ func (a *analysis) functionDataflow() {
 			a.errs.Add(sb.step.Pos, "function step %s is never called in the //zen:pipeline cell", sb.step.Name)
 		}
 	}
+	a.funcStepSharedState()
 	a.pipelineDirectives(byName)
 }
 
