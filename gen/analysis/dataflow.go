@@ -48,13 +48,22 @@ func (a *analysis) source(n ast.Node) string {
 
 // mutations returns the identifiers an item changes: assigned to (also
 // through a field, index or pointer), incremented, address taken, ranged
-// into, receiver of a pointer method, or changed in place by a call
-// (inplace.go).
+// into, receiver of a pointer method, changed in place by a call
+// (inplace.go), or copied where the copy shares its memory (a pointer,
+// map or slice, which the code may change through the copy).
 func (a *analysis) mutations(it *item) map[*ast.Ident]bool {
 	out := map[*ast.Ident]bool{}
 	mark := func(e ast.Expr) {
 		if id := rootIdent(e); id != nil {
 			out[id] = true
+		}
+	}
+	// shared marks a variable that e copies while sharing its memory
+	// (`p := b` of a pointer, `row := grid[0]`, `ys := xs[1:]`): a change
+	// through the copy changes the variable, which the walk cannot follow.
+	shared := func(e ast.Expr) {
+		if t := a.chk.info.TypeOf(e); t != nil && holdsReferences(t) {
+			mark(e)
 		}
 	}
 	ast.Inspect(it.node.(ast.Node), func(n ast.Node) bool {
@@ -64,6 +73,13 @@ func (a *analysis) mutations(it *item) map[*ast.Ident]bool {
 				for _, l := range n.Lhs {
 					mark(l)
 				}
+			}
+			for _, r := range n.Rhs {
+				shared(r)
+			}
+		case *ast.ValueSpec:
+			for _, v := range n.Values {
+				shared(v)
 			}
 		case *ast.IncDecStmt:
 			mark(n.X)
@@ -75,6 +91,11 @@ func (a *analysis) mutations(it *item) map[*ast.Ident]bool {
 			if n.Tok == token.ASSIGN {
 				mark(n.Key)
 				mark(n.Value)
+			}
+			if n.Value != nil {
+				if t := a.chk.info.TypeOf(n.Value); t != nil && holdsReferences(t) {
+					mark(n.X)
+				}
 			}
 		case *ast.CallExpr:
 			if arg := a.changedArg(n); arg != nil {
