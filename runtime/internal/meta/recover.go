@@ -12,7 +12,7 @@ import (
 // is copied after the rows it refers to. TestRecoverKnowsEveryTable holds
 // it to the migrations.
 var recoverOrder = []string{"pipelines", "code_versions", "runs", "step_runs", "artifacts", "inline_artifacts",
-	"step_outputs", "step_inputs", "metrics", "step_logs"}
+	"step_outputs", "step_inputs", "metrics", "step_logs", "live_step_logs"}
 
 // ErrUnreadable is Recover finding not even the schema of the damaged
 // store readable.

@@ -104,6 +104,9 @@ func (d *DB) finishStep(ctx context.Context, tx *sql.Tx, sr *StepRun) error {
 		}
 	} else if _, err := d.txExec(ctx, tx, updateFinishedStep, append(values, sr.ID)...); err != nil {
 		return err
+	} else if _, err := d.txExec(ctx, tx, deleteLiveLog, sr.ID); err != nil {
+		// The final record replaces the output saved while it ran.
+		return err
 	}
 	// Inputs are outputs of earlier step runs, so only outputs can be new
 	// artifacts.
@@ -175,10 +178,11 @@ const (
 	// file; identical bytes write nothing.
 	upsertInline = `INSERT INTO inline_artifacts (digest, bytes) VALUES (?, ?)
 		ON CONFLICT (digest) DO UPDATE SET bytes = excluded.bytes WHERE bytes != excluded.bytes`
-	insertOutput = `INSERT INTO step_outputs (step_run_id, name, digest) VALUES (?, ?, ?)`
-	insertInput  = `INSERT INTO step_inputs (step_run_id, name, from_step, digest) VALUES (?, ?, ?, ?)`
-	insertMetric = `INSERT OR REPLACE INTO metrics (step_run_id, name, value) VALUES (?, ?, ?)`
-	insertLog    = `INSERT OR REPLACE INTO step_logs (step_run_id, text, stdout, displays) VALUES (?, ?, ?, ?)`
+	insertOutput  = `INSERT INTO step_outputs (step_run_id, name, digest) VALUES (?, ?, ?)`
+	insertInput   = `INSERT INTO step_inputs (step_run_id, name, from_step, digest) VALUES (?, ?, ?, ?)`
+	insertMetric  = `INSERT OR REPLACE INTO metrics (step_run_id, name, value) VALUES (?, ?, ?)`
+	insertLog     = `INSERT OR REPLACE INTO step_logs (step_run_id, text, stdout, displays) VALUES (?, ?, ?, ?)`
+	deleteLiveLog = `DELETE FROM live_step_logs WHERE step_run_id = ?`
 )
 
 const stepColumns = `id, run_id, pipeline, step, status, attempt, started_at, ended_at, code_hash, cache_key,

@@ -24,7 +24,7 @@ type Tx struct {
 // transaction holds the store's only connection, so a statement not
 // prepared before it would be parsed again on every use inside it.
 var hotStatements = []string{insertRunningStep, insertFinishedStep, updateFinishedStep, insertArtifact,
-	upsertInline, insertOutput, insertInput, insertMetric, insertLog, cacheHitQuery,
+	upsertInline, insertOutput, insertInput, insertMetric, insertLog, deleteLiveLog, cacheHitQuery,
 	savepointRecord, releaseRecord, rollbackRecord}
 
 // Begin starts a write transaction.

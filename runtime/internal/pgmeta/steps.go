@@ -41,6 +41,9 @@ func finishStep(ctx context.Context, q querier, sr *meta.StepRun) error {
 		code_hash = $5, cache_key = $6, components = $7, cache_note = $8, cached_from = $9, error = $10,
 		position = $11, stack = $12 WHERE id = $13`, append(values, sr.ID)...); err != nil {
 		return err
+	} else if _, err := q.Exec(ctx, `DELETE FROM live_step_logs WHERE step_run_id = $1`, sr.ID); err != nil {
+		// The final record replaces the output saved while it ran.
+		return err
 	}
 	b := &pgx.Batch{}
 	// In digest order, so that two processes recording the same artifacts

@@ -199,6 +199,57 @@ func TestMetadataStore(t *testing.T, open func(t *testing.T) engine.MetadataStor
 		}
 	})
 
+	t.Run("LiveLogs", func(t *testing.T) {
+		s := open(t)
+		defer s.Close()
+		run := begin(t, s, time.Now().Add(-time.Minute).Truncate(time.Millisecond))
+		load := &meta.StepRun{RunID: run.ID, Pipeline: pipeline, Step: "load", Status: meta.StepRunning, Attempt: 1,
+			StartedAt: run.StartedAt, CodeHash: codes["load"]}
+		train := &meta.StepRun{RunID: run.ID, Pipeline: pipeline, Step: "train", Status: meta.StepRunning, Attempt: 1,
+			StartedAt: run.StartedAt, CodeHash: codes["train"]}
+		record(t, s, func(tx engine.MetadataTx) error {
+			if err := tx.StartStep(t.Context(), load); err != nil {
+				return err
+			}
+			return tx.StartStep(t.Context(), train)
+		})
+		if got, err := s.LiveLogs(t.Context(), run.ID); err != nil || len(got) != 0 {
+			t.Errorf("live logs of steps that printed nothing: %+v, %v", got, err)
+		}
+		// A save replaces the one before; the bytes are the step's own.
+		for _, text := range []string{"epoch 1\n", "epoch 2\x00\xff\n"} {
+			if err := s.SaveLiveLog(t.Context(), load.ID, text, 8); err != nil {
+				t.Fatalf("save live log: %v", err)
+			}
+		}
+		if err := s.SaveLiveLog(t.Context(), train.ID, "fitting\n", 0); err != nil {
+			t.Fatalf("save live log: %v", err)
+		}
+		want := []meta.LiveLog{{Step: "load", Text: "epoch 2\x00\xff\n", LeftOut: 8}, {Step: "train", Text: "fitting\n"}}
+		got, err := s.LiveLogs(t.Context(), run.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("live logs while running (-want +got):\n%s", diff)
+		}
+		// The final record replaces the output saved while the step ran.
+		done := finished(run, "load", "key-load")
+		done.ID = load.ID
+		done.Log, done.Stdout = "epoch 1\nepoch 2\n", "epoch 1\nepoch 2\n"
+		record(t, s, func(tx engine.MetadataTx) error { return tx.FinishStep(t.Context(), done) })
+		got, err = s.LiveLogs(t.Context(), run.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want[1:], got); diff != "" {
+			t.Errorf("live logs once load ended (-want +got):\n%s", diff)
+		}
+		if sr, err := s.StepRun(t.Context(), run.ID, "load"); err != nil || sr.Log != done.Log {
+			t.Errorf("load's log reads back as %q (%v), want its final %q", sr.Log, err, done.Log)
+		}
+	})
+
 	t.Run("Transactions", func(t *testing.T) {
 		s := open(t)
 		defer s.Close()
