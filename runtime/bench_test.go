@@ -115,3 +115,24 @@ func BenchmarkHelpColdStart(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/op")
 }
+
+// BenchmarkStepPrintsALot runs one step that prints a million short lines
+// (about 30 MB, for a second or so), while its output so far is saved to
+// the store every LiveLogEvery; the time per line is the figure.
+func BenchmarkStepPrintsALot(b *testing.B) {
+	const lines = 1_000_000
+	s := &Step{Name: "chatty", CodeHash: "chatty"}
+	s.Run = func(ctx context.Context, sc *StepContext) error {
+		for i := range lines {
+			fmt.Println("epoch", i, "loss 0.25")
+		}
+		return nil
+	}
+	p := &Pipeline{Name: "chatty", Steps: []*Step{s}}
+	home := b.TempDir()
+	b.ResetTimer()
+	for range b.N {
+		benchRun(b, p, home, "--no-cache")
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*lines), "ns/line")
+}

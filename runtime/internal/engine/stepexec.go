@@ -114,6 +114,7 @@ func (r *Runner) execStep(ctx context.Context, l *launch) Event {
 			}
 		}
 	}
+	stopLive := r.saveLiveLog(ctx, sr.ID, out)
 	var res attemptResult
 	for attempt := 1; ; attempt++ {
 		sr.Attempt = l.lost + attempt
@@ -133,6 +134,7 @@ func (r *Runner) execStep(ctx context.Context, l *launch) Event {
 		// still be in the pipe.
 		captured.restore()
 	}
+	stopLive()
 	sr.EndedAt = time.Now()
 	sr.Log, sr.Stdout = out.text()
 	end := Event{Step: s.Name, Record: &sr, Took: sr.EndedAt.Sub(sr.StartedAt), Ran: true}

@@ -1,0 +1,73 @@
+package engine
+
+import (
+	"context"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/zengen-dev/zengen/runtime/internal/meta"
+)
+
+// LiveLogEvery is how often the output of a running step is saved to the
+// metadata store, for the dashboard to show while the step runs.
+var LiveLogEvery = 500 * time.Millisecond
+
+// saveLiveLog saves the end of a running step's output (at most
+// meta.MaxLiveLog bytes) every LiveLogEvery, when it has grown, until the
+// returned stop is called; stop returns once no save is under way, so the
+// step's final record, which replaces the saved output, comes after the
+// last save. The step's writers never wait for it: a save copies the end
+// of the output under the lock they take, once per interval. A save that
+// fails is not retried or reported: the final record is what counts.
+func (r *Runner) saveLiveLog(ctx context.Context, id int64, out *stepOutput) (stop func()) {
+	if id == 0 {
+		// Its start was not recorded: there is no row to attach it to.
+		return func() {}
+	}
+	ctx = context.WithoutCancel(ctx)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(LiveLogEvery)
+		defer t.Stop()
+		saved := 0
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			text, leftOut, n := out.tail(meta.MaxLiveLog, saved)
+			if n == saved {
+				continue
+			}
+			if r.st.Meta.SaveLiveLog(ctx, id, text, leftOut) == nil {
+				saved = n
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		wg.Wait()
+	}
+}
+
+// tail returns the last limit bytes the step has written to both streams,
+// cut at a rune's start, how many bytes came before them, and how many it
+// has written in all; when that is still seen, it copies nothing.
+func (o *stepOutput) tail(limit, seen int) (text string, leftOut int64, n int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	b := o.all.Bytes()
+	if len(b) == seen {
+		return "", 0, seen
+	}
+	cut := max(0, len(b)-limit)
+	for cut < len(b) && cut > 0 && !utf8.RuneStart(b[cut]) {
+		cut++
+	}
+	return string(b[cut:]), int64(cut), len(b)
+}
