@@ -16,7 +16,7 @@ import (
 // Live updates of a running run. The run executes in another process (on
 // another host, for a team stack), so its state comes from the store: one
 // watcher per watched run reads it (one run row and its step rows, by
-// index) every poll interval and hands each change to every page open on
+// index, and the output so far of its running steps) every poll interval and hands each change to every page open on
 // the run as a server-sent event. A hundred open pages cost one query per
 // interval, and browsers never poll. The watcher stops when the run ends
 // or its last page closes.
@@ -51,6 +51,11 @@ type liveStep struct {
 	Step     string `json:"step"`
 	Status   string `json:"status"`
 	Duration string `json:"duration"`
+	// Log is a running step's output so far, the end of it as the run
+	// saved it, and LeftOut the size of what came before, when anything
+	// did.
+	Log     string `json:"log,omitempty"`
+	LeftOut string `json:"left_out,omitempty"`
 }
 
 func newHub(db Store, poll time.Duration) *hub {
@@ -144,9 +149,26 @@ func (h *hub) read(run string) (liveState, error) {
 	if r.Status == meta.RunRunning {
 		st.Duration = duration(r.StartedAt, time.Now()) + " so far"
 	}
+	live := map[string]meta.LiveLog{}
+	if r.Status == meta.RunRunning {
+		logs, err := h.db.LiveLogs(h.ctx, run)
+		if err != nil {
+			return liveState{}, err
+		}
+		for _, l := range logs {
+			live[l.Step] = l
+		}
+	}
 	for _, s := range steps {
-		st.Steps = append(st.Steps, liveStep{Step: s.Step, Status: s.Status,
-			Duration: duration(meta.FromNanos(s.StartedAt), meta.FromNanos(s.EndedAt))})
+		ls := liveStep{Step: s.Step, Status: s.Status,
+			Duration: duration(meta.FromNanos(s.StartedAt), meta.FromNanos(s.EndedAt))}
+		if l, ok := live[s.Step]; ok && s.Status == meta.StepRunning {
+			ls.Log = l.Text
+			if l.LeftOut > 0 {
+				ls.LeftOut = byteSize(l.LeftOut)
+			}
+		}
+		st.Steps = append(st.Steps, ls)
 	}
 	st.final = r.Status != meta.RunRunning
 	st.raw, err = json.Marshal(st)

@@ -98,12 +98,35 @@ func TestLiveEventsFollowTheStore(t *testing.T) {
 		t.Errorf("two pages on one run: %d watchers with %d subscribers, want 1 with 2", watchers, subs)
 	}
 
+	// The running step's output so far comes with the states, as the run
+	// saves it.
 	ctx := context.Background()
 	train, err := f.db.StepRun(ctx, id, "train")
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := f.db.SaveLiveLog(ctx, train.ID, "epoch 1\n", 0); err != nil {
+		t.Fatal(err)
+	}
+	trainLog := func(st liveState) liveStep {
+		for _, s := range st.Steps {
+			if s.Step == "train" {
+				return s
+			}
+		}
+		return liveStep{}
+	}
+	a.nextState(func(st liveState, s map[string]string) bool { return trainLog(st).Log == "epoch 1\n" })
+	if err := f.db.SaveLiveLog(ctx, train.ID, "epoch 2\n", 2048); err != nil {
+		t.Fatal(err)
+	}
+	st := a.nextState(func(st liveState, s map[string]string) bool { return trainLog(st).Log == "epoch 2\n" })
+	if got := trainLog(st).LeftOut; got != "2.0 KiB" {
+		t.Errorf("the running step's left-out output reads %q, want 2.0 KiB", got)
+	}
+
 	train.Status, train.EndedAt = meta.StepSucceeded, time.Now()
+	train.Log, train.Stdout = "epoch 1\nepoch 2\n", "epoch 1\nepoch 2\n"
 	tx, err := f.db.Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -114,7 +137,10 @@ func TestLiveEventsFollowTheStore(t *testing.T) {
 	if err := tx.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
-	a.nextState(func(st liveState, s map[string]string) bool { return s["train"] == "succeeded" })
+	st = a.nextState(func(st liveState, s map[string]string) bool { return s["train"] == "succeeded" })
+	if got := trainLog(st).Log; got != "" {
+		t.Errorf("an ended step's state carries the output %q saved while it ran", got)
+	}
 
 	if err := f.db.FinishRun(ctx, id, meta.RunSucceeded, "", time.Now()); err != nil {
 		t.Fatal(err)
@@ -125,7 +151,8 @@ func TestLiveEventsFollowTheStore(t *testing.T) {
 	}
 	// The fragment a live page swaps in for a step that ended.
 	body := f.mustGet("/runs/" + id + "/steps/train")
-	if !strings.HasPrefix(body, `<section class="step" id="step-train" data-step="train" data-status="succeeded">`) {
+	if !strings.HasPrefix(body, `<section class="step" id="step-train" data-step="train" data-status="succeeded">`) ||
+		!strings.Contains(body, "<pre class=\"log\">epoch 1\nepoch 2\n</pre>") || strings.Contains(body, "so far") {
 		t.Errorf("step fragment:\n%s", body)
 	}
 }

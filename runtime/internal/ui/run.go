@@ -49,8 +49,11 @@ type stepView struct {
 	// for every step of every page view.
 	ExplainURL string
 	Params     []param
-	Truncated  int    // bytes of log left out at its start
+	Truncated  int64  // bytes of log left out at its start
 	LogFrom    string // the run whose log of the step this is, when it was cached
+	// LiveLog is set for a running step: Log is its output so far, as
+	// the run last saved it, which live.js keeps current.
+	LiveLog bool
 }
 
 func (s *Server) runPage(w http.ResponseWriter, r *http.Request) {
@@ -104,6 +107,16 @@ func (s *Server) runData(ctx context.Context, id string) (runData, error) {
 	if run.Pipeline == s.p.Name {
 		def = s.p
 	}
+	live := map[string]meta.LiveLog{}
+	if run.Status == meta.RunRunning {
+		logs, err := s.db.LiveLogs(ctx, id)
+		if err != nil {
+			return runData{}, err
+		}
+		for _, l := range logs {
+			live[l.Step] = l
+		}
+	}
 	records := map[string]meta.StepRun{}
 	var recorded []meta.StepRun
 	for _, st := range states {
@@ -145,6 +158,10 @@ func (s *Server) runData(ctx context.Context, id string) (runData, error) {
 					}
 				}
 			}
+		}
+		if ok && v.Status == meta.StepRunning && run.Status == meta.RunRunning {
+			l := live[name]
+			v.Log, v.Truncated, v.LiveLog = l.Text, l.LeftOut, true
 		}
 		if ok {
 			if err := s.explainStep(ctx, &v); err != nil {
@@ -233,7 +250,7 @@ func (s *Server) explainStep(ctx context.Context, v *stepView) error {
 		for cut < len(v.Log) && !utf8.RuneStart(v.Log[cut]) {
 			cut++
 		}
-		v.Truncated, v.Log = cut, v.Log[cut:]
+		v.Truncated, v.Log = v.Truncated+int64(cut), v.Log[cut:]
 	}
 	return nil
 }

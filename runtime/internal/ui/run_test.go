@@ -62,19 +62,27 @@ func TestRunPageDrawsTheDAGAndEachStep(t *testing.T) {
 }
 
 // A run in progress: steps not started yet are pending, the running one
-// says its log comes at its end, and the page listens for events.
+// shows its output so far, and the page listens for events.
 func TestRunningRunPageIsLive(t *testing.T) {
 	f := newFixture(t, Options{})
 	steps := trained(0.5)[:1]
 	steps = append(steps, meta.StepRun{Step: "train", Status: meta.StepRunning})
 	id := f.run(time.Now(), meta.RunRunning, `{}`, steps...)
+	train, err := f.db.StepRun(t.Context(), id, "train")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.SaveLiveLog(t.Context(), train.ID, "epoch 7 <b>\n", 1<<20); err != nil {
+		t.Fatal(err)
+	}
 	body := f.mustGet("/runs/" + id)
 	for step, want := range map[string]string{"load": "succeeded", "train": "running", "report": "pending"} {
 		if got := nodeStatus(body, step); got != want {
 			t.Errorf("DAG node %s: status %q, want %q", step, got, want)
 		}
 	}
-	for _, want := range []string{`data-live="/runs/` + id + `/events"`, "Its log is recorded when it ends.", "Not started yet."} {
+	for _, want := range []string{`data-live="/runs/` + id + `/events"`, "Not started yet.",
+		"Log so far", `The first <span class="left-out">1.0 MiB</span> are left out.`, `<pre class="log">epoch 7 &lt;b&gt;`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("running run's page lacks %s", want)
 		}

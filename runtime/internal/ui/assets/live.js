@@ -3,7 +3,9 @@
 // polls), redraws the statuses of the DAG's nodes, the step sections and
 // the run's badge, and swaps in a step's section from the server when the
 // step's status changes, so its log, metrics and artifacts appear as soon
-// as the store has them. Pages without data-live do nothing here.
+// as the store has them. A running step's output so far, which the run
+// saves while the step runs, comes with each state and replaces the text
+// of its log. Pages without data-live do nothing here.
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
   var run = document.getElementById("run");
@@ -31,6 +33,23 @@ document.addEventListener("DOMContentLoaded", function () {
       var fresh = tpl.content.firstElementChild;
       if (fresh) old.replaceWith(fresh);
     });
+  }
+
+  // showLiveLog puts a running step's output so far in its section; the
+  // section swapped in when the step ends brings its final log.
+  function showLiveLog(s) {
+    var sec = document.getElementById("step-" + s.step);
+    var pre = sec && sec.querySelector("pre.log");
+    if (!pre) return;
+    var follow = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+    pre.textContent = s.log;
+    if (follow) pre.scrollTop = pre.scrollHeight;
+    var note = sec.querySelector(".log-left-out");
+    if (note) {
+      note.hidden = !s.left_out;
+      var size = note.querySelector(".left-out");
+      if (size) size.textContent = s.left_out || "";
+    }
   }
 
   var shown = {};
@@ -63,6 +82,8 @@ document.addEventListener("DOMContentLoaded", function () {
           if (badge2) badge2.textContent = s.status;
         }
         refreshStep(s.step);
+      } else if (s.status === "running" && s.log !== undefined) {
+        showLiveLog(s);
       }
     });
   });
