@@ -363,7 +363,9 @@ func dagStatuses(p *browsertest.Page) map[string]string {
 }
 
 // checkLiveRun opens the page of a run whose train step takes its time and
-// watches the DAG follow the run to its end without a reload.
+// watches the DAG follow the run to its end without a reload, and the
+// train step's section show what it printed before its pauses while it
+// still runs, then its final log.
 func checkLiveRun(t *testing.T, d *dashboard, p *browsertest.Page) {
 	id := d.start("--lr", "0.2", "--pause-ms", "100") // 30 epochs: 3 s in train
 	p.Go(d.url + "runs/" + id)
@@ -373,12 +375,21 @@ func checkLiveRun(t *testing.T, d *dashboard, p *browsertest.Page) {
 	if before["train"] != "running" {
 		t.Fatalf("the page opened on a run whose train step is %q, not running: %v", before["train"], before)
 	}
+	// What train printed before its first pause shows while it runs.
+	browsertest.Run(p, chromedp.Poll[bool](`(() => { const s = document.querySelector('#step-train');
+		return s?.dataset.status == 'running' && (s.querySelector('pre.log')?.textContent ?? '').includes('training for 30 epochs') })()`,
+		chromedp.WithPollingTimeout(30*time.Second)))
+	p.Screenshot("run-live-log")
 	// The page must reach the run's final state by itself.
 	browsertest.Run(p, chromedp.Poll[bool](`[...document.querySelectorAll('svg [data-step]')].length == 4 &&
 		[...document.querySelectorAll('svg [data-step]')].every(n => n.dataset.status == 'succeeded' || n.dataset.status == 'cached')`,
 		chromedp.WithPollingTimeout(pipelineTimeout)))
 	// Each step's section follows too: its log appears once it ended.
 	browsertest.Run(p, chromedp.Poll[bool](`(document.querySelector('#step-plot pre.log')?.textContent ?? '').includes('plotted 200 samples')`,
+		chromedp.WithPollingTimeout(30*time.Second)))
+	// train's output so far gave way to its final log.
+	browsertest.Run(p, chromedp.Poll[bool](`(() => { const s = document.querySelector('#step-train');
+		return !s.textContent.includes('so far') && /training for 30 epochs at lr 0\.2\nw = [0-9.]+, loss/.test(s.querySelector('pre.log')?.textContent ?? '') })()`,
 		chromedp.WithPollingTimeout(30*time.Second)))
 	if !browsertest.Eval[bool](p, `window.zenSamePage === true`) {
 		t.Error("the run page reloaded to show the run's progress")

@@ -61,6 +61,7 @@ fmt.Println("loaded", len(xs), "samples")
 //zen:metric loss
 w := 0.0
 loss := 0.0
+fmt.Println("training for", epochs, "epochs at lr", lr)
 for e := 0; e < epochs; e++ {
 	time.Sleep(time.Duration(pauseMs) * time.Millisecond)
 	grad := 0.0
