@@ -5,7 +5,6 @@ import (
 	"go/ast"
 	goparser "go/parser"
 	"go/token"
-	"go/types"
 	"slices"
 	"strings"
 
@@ -246,16 +245,10 @@ func (a *analysis) gonbResolve(fset *token.FileSet, imports []*userImport) (stri
 	// Check with every version, each use resolving to the latest.
 	chk := a.chk
 	a.gonbKept = nil
-	chk.src = a.syntheticSource(a.packageDecls(), imports)
-	file, err := goparser.ParseFile(fset, "zen_check.go", chk.src, goparser.SkipObjectResolution)
-	if err != nil {
-		a.syntaxErrors(err)
+	if !a.checkUses(fset, a.syntheticSource(a.packageDecls(), imports)) {
 		return "", nil, false
 	}
-	chk.fset, chk.file = fset, file
-	chk.info = &types.Info{Uses: map[*ast.Ident]types.Object{}}
-	conf := types.Config{Importer: importerOf(chk.loaded), Error: func(error) {}}
-	chk.pkg, _ = conf.Check(checkPackage, fset, []*ast.File{file}, chk.info)
+	file := chk.file
 	scope := chk.pkg.Scope()
 
 	// point is where a use stands in GoNB's time: a cell's statements at
@@ -425,6 +418,7 @@ func (a *analysis) gonbResolve(fset *token.FileSet, imports []*userImport) (stri
 		r.it.addSynEdit(r.e)
 	}
 	chk.src = a.syntheticSource(a.packageDecls(), imports)
+	var err error
 	if file, err = goparser.ParseFile(fset, "zen_check.go", chk.src, goparser.SkipObjectResolution); err != nil {
 		a.syntaxErrors(err)
 		return "", nil, false

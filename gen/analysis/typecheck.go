@@ -225,21 +225,12 @@ func newCheckInfo() *types.Info {
 // the check file with those renames.
 func (a *analysis) resolvedSource(fset *token.FileSet, decls []*item, imports []*userImport, versions map[string][]declVersion) (string, *ast.File, bool) {
 	chk := a.chk
-	chk.src = a.syntheticSource(decls, imports)
-	file, err := goparser.ParseFile(fset, "zen_check.go", chk.src, goparser.SkipObjectResolution)
-	if err != nil {
-		a.syntaxErrors(err)
+	if !a.checkUses(fset, a.syntheticSource(decls, imports)) {
 		return "", nil, false
 	}
-	chk.fset, chk.file = fset, file
-	chk.info = &types.Info{Uses: map[*ast.Ident]types.Object{}}
-	conf := types.Config{Importer: importerOf(chk.loaded), Error: func(error) {}}
-	// Only uses are read here, and a literal's elements use no names:
-	// whether go/types accepts them is proved in the full check.
-	hidden := hideData(file)
-	chk.pkg, _ = conf.Check(checkPackage, fset, []*ast.File{file}, chk.info)
-	hidden.restore(chk.info)
+	file := chk.file
 	if a.resolveVersions(versions) {
+		var err error
 		chk.src = a.syntheticSource(decls, imports)
 		if file, err = goparser.ParseFile(fset, "zen_check.go", chk.src, goparser.SkipObjectResolution); err != nil {
 			a.syntaxErrors(err)
@@ -247,6 +238,28 @@ func (a *analysis) resolvedSource(fset *token.FileSet, decls []*item, imports []
 		}
 	}
 	return chk.src, file, true
+}
+
+// checkUses parses src as the check file and records only which object
+// each name uses, errors ignored: the later full check reports them. It
+// reports false, with the syntax errors reported, when src does not parse.
+func (a *analysis) checkUses(fset *token.FileSet, src string) bool {
+	chk := a.chk
+	chk.src = src
+	file, err := goparser.ParseFile(fset, "zen_check.go", src, goparser.SkipObjectResolution)
+	if err != nil {
+		a.syntaxErrors(err)
+		return false
+	}
+	chk.fset, chk.file = fset, file
+	chk.info = &types.Info{Uses: map[*ast.Ident]types.Object{}}
+	conf := types.Config{Importer: importerOf(chk.loaded), Error: func(error) {}}
+	// A literal's elements use no names: whether go/types accepts them
+	// is proved in the full check.
+	hidden := hideData(file)
+	chk.pkg, _ = conf.Check(checkPackage, fset, []*ast.File{file}, chk.info)
+	hidden.restore(chk.info)
+	return true
 }
 
 func hasSyntaxErrors(l parser.ErrorList) bool {
