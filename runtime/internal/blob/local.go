@@ -164,7 +164,7 @@ func (l *Local) Verify(digest string) error {
 		return err
 	}
 	defer r.Close()
-	buf := make([]byte, verifyBufferSize(r.(*verifyingReader).size))
+	buf := make([]byte, verifyBufferSize(r.(*verifyingReader).Size))
 	for {
 		_, err := r.Read(buf)
 		if err == io.EOF {

@@ -35,38 +35,48 @@ func verifyBufferSize(size int64) int {
 // checks the digest before handing that last chunk over: a reader never
 // sees the end of a corrupt blob as if it were intact.
 type verifyingReader struct {
-	file   *os.File
-	buf    *bufio.Reader
-	hash   hash.Hash
-	want   []byte // the SHA-256 the digest names
-	digest string
-	size   int64 // from fstat at Open; objects are never modified in place
-	off    int64 // bytes returned so far
-	done   bool  // the digest matched and every byte was returned
-	err    error // sticky
+	file *os.File
+	buf  *bufio.Reader
+	Check
 }
 
 func newVerifyingReader(f *os.File, size int64, digest string, want []byte) *verifyingReader {
 	return &verifyingReader{
-		file:   f,
-		buf:    bufio.NewReaderSize(f, verifyBufferSize(size)),
-		hash:   sha256.New(),
-		want:   want,
-		digest: digest,
-		size:   size,
+		file:  f,
+		buf:   bufio.NewReaderSize(f, verifyBufferSize(size)),
+		Check: NewCheck(size, digest, want), // size from fstat at Open; objects are never modified in place
 	}
 }
 
+// Check is what a reader that verifies a blob as it returns it keeps: the
+// hash of what it returned and the verdict, shared by the local store's
+// reader and the object store's.
+type Check struct {
+	Hash   hash.Hash
+	Want   []byte // the SHA-256 the digest names
+	Digest string
+	Size   int64 // the blob's size
+	Off    int64 // bytes returned so far
+	Done   bool  // the digest matched and every byte was returned
+	Err    error // sticky
+}
+
+// NewCheck starts the check of a blob of size bytes named digest, whose
+// SHA-256 is want.
+func NewCheck(size int64, digest string, want []byte) Check {
+	return Check{Hash: sha256.New(), Want: want, Digest: digest, Size: size}
+}
+
 func (r *verifyingReader) Read(p []byte) (int, error) {
-	if r.err != nil {
-		return 0, r.err
+	if r.Err != nil {
+		return 0, r.Err
 	}
-	if r.done {
+	if r.Done {
 		return 0, io.EOF
 	}
-	if r.off == r.size {
+	if r.Off == r.Size {
 		// An empty blob: there is no last chunk to hold back.
-		return 0, r.finish()
+		return 0, r.Finish()
 	}
 	var n int
 	var err error
@@ -76,28 +86,28 @@ func (r *verifyingReader) Read(p []byte) (int, error) {
 		// Chunked for the same reason as writes: hash what was just read
 		// while it is still in the CPU cache.
 		n, err = r.buf.Read(p[:min(len(p), ioChunk)])
-		r.hash.Write(p[:n])
+		r.Hash.Write(p[:n])
 	}
-	if r.off+int64(n) > r.size {
+	if r.Off+int64(n) > r.Size {
 		// The file grew after Open: what it holds now is not the blob.
-		return 0, r.fail()
+		return 0, r.Fail()
 	}
-	r.off += int64(n)
-	if r.off == r.size {
+	r.Off += int64(n)
+	if r.Off == r.Size {
 		// This Read reaches the last byte: p holds it already, but the
 		// count says nothing was read unless the digest matches.
-		if err := r.finish(); err != io.EOF {
+		if err := r.Finish(); err != io.EOF {
 			return 0, err
 		}
 		return n, nil
 	}
 	if err == io.EOF {
 		// The file ended before its size at Open: truncated underneath us.
-		return 0, r.fail()
+		return 0, r.Fail()
 	}
 	if err != nil {
-		r.err = fmt.Errorf("read blob %s: %w", r.digest, err)
-		return n, r.err
+		r.Err = fmt.Errorf("read blob %s: %w", r.Digest, err)
+		return n, r.Err
 	}
 	return n, nil
 }
@@ -121,13 +131,13 @@ const overlapChunk = 1 << 20
 // digest check of the last chunk sees all of them. It stops at the blob's
 // size: past it there is nothing to verify.
 func (r *verifyingReader) readOverlapped(p []byte) (int, error) {
-	remaining := r.size - r.off
+	remaining := r.Size - r.Off
 	toHash := make(chan []byte, 2)
 	hashed := make(chan struct{})
 	go func() {
 		defer close(hashed)
 		for chunk := range toHash {
-			r.hash.Write(chunk)
+			r.Hash.Write(chunk)
 		}
 	}()
 	n := 0
@@ -154,24 +164,25 @@ func (r *verifyingReader) readOverlapped(p []byte) (int, error) {
 	return n, err
 }
 
-// finish compares the hash of everything read with the digest. It returns
+// Finish compares the hash of everything read with the digest. It returns
 // io.EOF when they match and an error wrapping ErrCorrupt when not.
-func (r *verifyingReader) finish() error {
-	if !bytes.Equal(r.hash.Sum(nil), r.want) {
-		return r.fail()
+func (c *Check) Finish() error {
+	if !bytes.Equal(c.Hash.Sum(nil), c.Want) {
+		return c.Fail()
 	}
-	r.done = true
+	c.Done = true
 	return io.EOF
 }
 
-func (r *verifyingReader) fail() error {
-	r.err = fmt.Errorf("blob %s: %w", r.digest, ErrCorrupt)
-	return r.err
+// Fail records, and returns, that the blob is not the digest's.
+func (c *Check) Fail() error {
+	c.Err = fmt.Errorf("blob %s: %w", c.Digest, ErrCorrupt)
+	return c.Err
 }
 
 // Len reports how many bytes of the blob remain unread, like bytes.Reader.
 // Decoders use it to allocate once and to reject a header that promises
 // more data than the blob holds.
-func (r *verifyingReader) Len() int { return int(r.size - r.off) }
+func (c *Check) Len() int { return int(c.Size - c.Off) }
 
 func (r *verifyingReader) Close() error { return r.file.Close() }

@@ -1,10 +1,7 @@
 package bucket
 
 import (
-	"bytes"
-	"crypto/sha256"
 	"fmt"
-	"hash"
 	"io"
 
 	zblob "github.com/zengen-dev/zengen/runtime/internal/blob"
@@ -15,67 +12,44 @@ import (
 // last byte checks the digest before reporting that last chunk: a reader
 // never sees the end of a corrupt object as if it were intact.
 type verifyingReader struct {
-	r      io.ReadCloser
-	hash   hash.Hash
-	want   []byte
-	digest string
-	size   int64
-	off    int64
-	done   bool
-	err    error // sticky
+	r io.ReadCloser
+	zblob.Check
 }
 
 func newVerifyingReader(r io.ReadCloser, size int64, digest string, want []byte) *verifyingReader {
-	return &verifyingReader{r: r, hash: sha256.New(), want: want, digest: digest, size: size}
+	return &verifyingReader{r: r, Check: zblob.NewCheck(size, digest, want)}
 }
 
 func (r *verifyingReader) Read(p []byte) (int, error) {
-	if r.err != nil {
-		return 0, r.err
+	if r.Err != nil {
+		return 0, r.Err
 	}
-	if r.done {
+	if r.Done {
 		return 0, io.EOF
 	}
-	if r.off == r.size {
-		return 0, r.finish()
+	if r.Off == r.Size {
+		return 0, r.Finish()
 	}
 	n, err := r.r.Read(p)
-	r.hash.Write(p[:n])
-	if r.off+int64(n) > r.size {
-		return 0, r.fail() // longer than the server said
+	r.Hash.Write(p[:n])
+	if r.Off+int64(n) > r.Size {
+		return 0, r.Fail() // longer than the server said
 	}
-	r.off += int64(n)
-	if r.off == r.size {
-		if err := r.finish(); err != io.EOF {
+	r.Off += int64(n)
+	if r.Off == r.Size {
+		if err := r.Finish(); err != io.EOF {
 			return 0, err
 		}
 		return n, nil
 	}
 	if err == io.EOF {
-		return 0, r.fail() // shorter than the server said
+		return 0, r.Fail() // shorter than the server said
 	}
 	if err != nil {
-		r.err = fmt.Errorf("read blob %s: %w", r.digest, err)
-		return n, r.err
+		r.Err = fmt.Errorf("read blob %s: %w", r.Digest, err)
+		return n, r.Err
 	}
 	return n, nil
 }
-
-func (r *verifyingReader) finish() error {
-	if !bytes.Equal(r.hash.Sum(nil), r.want) {
-		return r.fail()
-	}
-	r.done = true
-	return io.EOF
-}
-
-func (r *verifyingReader) fail() error {
-	r.err = fmt.Errorf("blob %s: %w", r.digest, zblob.ErrCorrupt)
-	return r.err
-}
-
-// Len reports how many bytes remain unread, as the local store's reader
-// does.
-func (r *verifyingReader) Len() int { return int(r.size - r.off) }
 
 func (r *verifyingReader) Close() error { return r.r.Close() }
