@@ -41,6 +41,9 @@ type orchestrator struct {
 // starting before the command says it waits for a worker.
 const noWorkerAfter = 5 * time.Second
 
+// submitWithin bounds the submission of a recorded run's workflow.
+const submitWithin = 30 * time.Second
+
 // pollEvery is how often a followed run's records are read.
 const pollEvery = 200 * time.Millisecond
 
@@ -57,7 +60,13 @@ func (o *orchestrator) Execute(ctx context.Context, p *pipeline.Pipeline, opts e
 	if err != nil {
 		return engine.Outcome{}, err
 	}
-	we, err := cl.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: run.ID, TaskQueue: o.conn.queue(p)}, workflowName, plan)
+	// The run is recorded: an interrupt must not leave it without its
+	// workflow, or fail a workflow that already started (a fast step may
+	// end before the server's answer arrives). The submission completes,
+	// bounded, and an interrupt then cancels the workflow below.
+	subCtx, subDone := context.WithTimeout(context.WithoutCancel(ctx), submitWithin)
+	we, err := cl.ExecuteWorkflow(subCtx, client.StartWorkflowOptions{ID: run.ID, TaskQueue: o.conn.queue(p)}, workflowName, plan)
+	subDone()
 	if err != nil {
 		msg := fmt.Sprintf("submitting it to Temporal at %s: %v", o.conn.hostPort, err)
 		o.st.Meta.FinishRun(context.WithoutCancel(ctx), run.ID, meta.RunFailed, msg, time.Now())
