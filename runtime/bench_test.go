@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/zengen-dev/zengen/internal/proctest"
 )
 
 // chain builds n no-op steps, each reading the previous one's output.
@@ -104,12 +106,12 @@ func BenchmarkHelpColdStart(b *testing.B) {
 		b.Skip("no go command to build the pipeline binary")
 	}
 	bin := filepath.Join(b.TempDir(), "helpbin")
-	if out, err := exec.Command(goTool, "build", "-o", bin, "./testdata/helpbin").CombinedOutput(); err != nil {
+	if out, err := proctest.Command(b, goTool, "build", "-o", bin, "./testdata/helpbin").CombinedOutput(); err != nil {
 		b.Fatalf("build: %v\n%s", err, out)
 	}
 	b.ResetTimer()
 	for range b.N {
-		if out, err := exec.Command(bin, "--help").Output(); err != nil || len(out) == 0 {
+		if out, err := proctest.Command(b, bin, "--help").Output(); err != nil || len(out) == 0 {
 			b.Fatalf("--help: %v, %d bytes", err, len(out))
 		}
 	}

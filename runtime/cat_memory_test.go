@@ -7,10 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/zengen-dev/zengen/internal/proctest"
 )
 
 // bigJSON stands for a large value whose JSON the test streams out without
@@ -89,7 +90,7 @@ func TestCatStreamsInBoundedMemory(t *testing.T) {
 	home := t.TempDir()
 	const n = 300 << 10 // strings of 1 KiB: 300 MB of JSON
 	mustRun(t, bigPipeline(n), home)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperCatProcess$", "-test.count=1")
+	cmd := proctest.Command(t, os.Args[0], "-test.run=^TestHelperCatProcess$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "ZEN_TEST_CAT_HOME="+home)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zengen-dev/zengen/internal/proctest"
 	"github.com/zengen-dev/zengen/runtime/internal/artifact"
 	"github.com/zengen-dev/zengen/runtime/internal/blob"
 )
@@ -124,7 +125,7 @@ func ddThroughput(b *testing.B, file string) float64 {
 	}
 	defer os.Remove(file)
 	start := time.Now()
-	out, err := exec.Command(dd, "if=/dev/zero", "of="+file, "bs=1M", "count=1024", "conv=fsync").CombinedOutput()
+	out, err := proctest.Command(b, dd, "if=/dev/zero", "of="+file, "bs=1M", "count=1024", "conv=fsync").CombinedOutput()
 	elapsed := time.Since(start)
 	if err != nil {
 		b.Fatalf("dd: %v\n%s", err, out)

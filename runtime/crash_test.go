@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/zengen-dev/zengen/internal/proctest"
 	"github.com/zengen-dev/zengen/runtime/internal/blob"
 	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
@@ -47,7 +49,7 @@ func TestHelperPipelineProcess(t *testing.T) {
 }
 
 func helperProcess(t *testing.T, home, block string) *exec.Cmd {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperPipelineProcess$", "-test.count=1")
+	cmd := proctest.Command(t, os.Args[0], "-test.run=^TestHelperPipelineProcess$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "ZEN_TEST_HOME="+home, "ZEN_TEST_BLOCK="+block)
 	return cmd
 }

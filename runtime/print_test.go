@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"math"
 	"os"
-	"os/exec"
 	"testing"
+
+	"github.com/zengen-dev/zengen/internal/proctest"
 )
 
 // printOperands are values of every basic kind, edge values included.
@@ -42,7 +43,7 @@ func TestPrintMatchesBuiltin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(exe, "-test.run=^$")
+	cmd := proctest.Command(t, exe, "-test.run=^$")
 	cmd.Env = append(os.Environ(), "ZEN_PRINT_BUILTIN=1")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

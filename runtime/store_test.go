@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -12,6 +11,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/zengen-dev/zengen/internal/proctest"
 	"github.com/zengen-dev/zengen/runtime/internal/artifact"
 )
 
@@ -62,11 +63,11 @@ func TestReadCommandsNeverCreateAStore(t *testing.T) {
 func mountReadOnly(t *testing.T, dir string) string {
 	t.Helper()
 	mnt := t.TempDir()
-	if out, err := exec.Command("mount", "--bind", dir, mnt).CombinedOutput(); err != nil {
+	if out, err := proctest.Command(t, "mount", "--bind", dir, mnt).CombinedOutput(); err != nil {
 		t.Skipf("cannot bind-mount (needs root): %v: %s", err, out)
 	}
-	t.Cleanup(func() { exec.Command("umount", mnt).Run() })
-	if out, err := exec.Command("mount", "-o", "remount,ro,bind", mnt).CombinedOutput(); err != nil {
+	t.Cleanup(func() { proctest.Command(t, "umount", mnt).Run() })
+	if out, err := proctest.Command(t, "mount", "-o", "remount,ro,bind", mnt).CombinedOutput(); err != nil {
 		t.Skipf("cannot remount read-only: %v: %s", err, out)
 	}
 	if err := os.WriteFile(filepath.Join(mnt, "probe"), nil, 0o644); err == nil {

@@ -6,13 +6,14 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/zengen-dev/zengen/internal/proctest"
 	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
@@ -44,7 +45,7 @@ func TestHelperExitProcess(t *testing.T) {
 }
 
 func superviseHelper(t *testing.T, home, block string) (int, string) {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperExitProcess$", "-test.count=1")
+	cmd := proctest.Command(t, os.Args[0], "-test.run=^TestHelperExitProcess$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "ZEN_TEST_EXIT_HOME="+home, "ZEN_TEST_BLOCK="+block)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb

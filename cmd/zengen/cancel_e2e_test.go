@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/zengen-dev/zengen/internal/gomodtest"
+	"github.com/zengen-dev/zengen/internal/proctest"
 	"github.com/zengen-dev/zengen/internal/servertest"
 )
 
@@ -84,7 +85,7 @@ func buildSlowPipeline(t *testing.T, flags ...string) string {
 func cancelWhileRunning(t *testing.T, bin string, stack ...string) {
 	ctx, cancel := context.WithTimeout(context.Background(), pipelineTimeout)
 	defer cancel()
-	run := exec.CommandContext(ctx, bin, append([]string{"run"}, stack...)...)
+	run := proctest.CommandContext(ctx, bin, append([]string{"run"}, stack...)...)
 	run.WaitDelay = time.Second
 	stdout, err := run.StdoutPipe()
 	if err != nil {
@@ -101,7 +102,7 @@ func cancelWhileRunning(t *testing.T, bin string, stack ...string) {
 	go io.Copy(io.Discard, stdout)
 
 	asked := time.Now()
-	out, err := exec.CommandContext(ctx, bin, append([]string{"cancel", "latest"}, stack...)...).CombinedOutput()
+	out, err := proctest.CommandContext(ctx, bin, append([]string{"cancel", "latest"}, stack...)...).CombinedOutput()
 	if err != nil || !strings.HasPrefix(string(out), "run ") || !strings.Contains(string(out), " cancelled after ") {
 		run.Process.Signal(os.Interrupt) // the supervisor passes it on to the run
 		t.Errorf("cancel: %v\n%s", err, out)
@@ -121,17 +122,17 @@ func cancelWhileRunning(t *testing.T, bin string, stack ...string) {
 		t.Errorf("the run stopped %s after the cancel", took)
 	}
 
-	runs, err := exec.Command(bin, append([]string{"runs"}, stack...)...).CombinedOutput()
+	runs, err := proctest.Command(t, bin, append([]string{"runs"}, stack...)...).CombinedOutput()
 	if err != nil || !strings.Contains(string(runs), " cancelled ") {
 		t.Errorf("runs: %v\n%s", err, runs)
 	}
-	show, err := exec.Command(bin, append([]string{"show", "latest"}, stack...)...).CombinedOutput()
+	show, err := proctest.Command(t, bin, append([]string{"show", "latest"}, stack...)...).CombinedOutput()
 	for _, want := range []string{"  cancelled", "error: cancel requested", "slow", "report"} {
 		if err != nil || !strings.Contains(string(show), want) {
 			t.Errorf("show latest lacks %q: %v\n%s", want, err, show)
 		}
 	}
-	again, err := exec.Command(bin, append([]string{"cancel", "latest"}, stack...)...).CombinedOutput()
+	again, err := proctest.Command(t, bin, append([]string{"cancel", "latest"}, stack...)...).CombinedOutput()
 	if err == nil || !strings.Contains(string(again), "is not running: it was cancelled") {
 		t.Errorf("cancel of the cancelled run: %v\n%s", err, again)
 	}

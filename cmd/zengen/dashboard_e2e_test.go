@@ -20,8 +20,10 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/zengen-dev/zengen/internal/browsertest"
 	"github.com/zengen-dev/zengen/internal/gomodtest"
+	"github.com/zengen-dev/zengen/internal/proctest"
 )
 
 // dashboardFixtures holds the notebooks the dashboard's browser tests
@@ -116,7 +118,7 @@ func (d *dashboard) run(args ...string) (id string, ok bool) {
 // records it as running; the test waits for the run at its end.
 func (d *dashboard) start(args ...string) string {
 	d.t.Helper()
-	cmd := exec.Command(d.bin, append([]string{"run", "--home", d.home}, args...)...)
+	cmd := proctest.Command(d.t, d.bin, append([]string{"run", "--home", d.home}, args...)...)
 	cmd.Dir = filepath.Dir(d.bin)
 	if err := cmd.Start(); err != nil {
 		d.t.Fatal(err)

@@ -2,13 +2,13 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/zengen-dev/zengen/internal/gomodtest"
+	"github.com/zengen-dev/zengen/internal/proctest"
 )
 
 // readmeBlock returns the first ```sh block of the README that holds
@@ -45,7 +45,7 @@ func TestInstallingFromACheckout(t *testing.T) {
 	if out, err := gomodtest.Go(t, gomodtest.Root(t), env, strings.Fields(install)[1:]...); err != nil {
 		t.Fatalf("%s: %v\n%s", install, err, out)
 	}
-	out, err := exec.Command(filepath.Join(bin, "zengen"), "version").CombinedOutput()
+	out, err := proctest.Command(t, filepath.Join(bin, "zengen"), "version").CombinedOutput()
 	if err != nil || !strings.HasPrefix(string(out), "zengen ") {
 		t.Errorf("the installed zengen version: %v\n%s", err, out)
 	}
@@ -55,7 +55,7 @@ func TestInstallingFromACheckout(t *testing.T) {
 	// must say that it has no revision rather than print none.
 	want := "\nbuilt from a checkout; no revision recorded"
 	if fi, err := os.Stat(filepath.Join(gomodtest.Root(t), ".git")); err == nil && fi.IsDir() {
-		head, err := exec.Command("git", "-C", gomodtest.Root(t), "rev-parse", "HEAD").Output()
+		head, err := proctest.Command(t, "git", "-C", gomodtest.Root(t), "rev-parse", "HEAD").Output()
 		if err != nil {
 			t.Fatalf("git rev-parse HEAD: %v", err)
 		}
@@ -86,7 +86,7 @@ func TestToolInAModuleBeforeZengenIsPublished(t *testing.T) {
 	}
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "go.mod"), "module example.com/research\n\ngo "+goVersionLine(t)+"\n")
-	cmd := exec.Command("sh", "-e", "-c", strings.Join(script, "\n"))
+	cmd := proctest.Command(t, "sh", "-e", "-c", strings.Join(script, "\n"))
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-buildvcs=false", "ZENGEN="+gomodtest.Root(t))
 	out, err := cmd.CombinedOutput()

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/zengen-dev/zengen/internal/gomodtest"
+	"github.com/zengen-dev/zengen/internal/proctest"
 )
 
 // lookCells are the cells of the notebook the tests of looking at runs
@@ -81,7 +82,7 @@ func (lp *lookPipeline) in(dir string, args ...string) (stdout, stderr string, e
 	lp.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), pipelineTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, lp.bin, args...)
+	cmd := proctest.CommandContext(ctx, lp.bin, args...)
 	cmd.Dir = filepath.Join(lp.module, dir)
 	cmd.Env = append(os.Environ(), "ZEN_HOME=")
 	cmd.WaitDelay = time.Second
@@ -137,7 +138,7 @@ func TestStoreFollowsTheModule(t *testing.T) {
 	}
 	git := func(args ...string) string {
 		t.Helper()
-		cmd := exec.Command("git", args...)
+		cmd := proctest.Command(t, "git", args...)
 		cmd.Dir = lp.module
 		out, err := cmd.CombinedOutput()
 		if err != nil {

@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/zengen-dev/zengen/internal/proctest"
 )
 
 // openPTY opens a pseudo-terminal: the side the test reads and the side
@@ -52,7 +53,7 @@ func TestProgressOnATerminal(t *testing.T) {
 	defer reader.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), pipelineTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, lp.bin, "run", "--pause-ms", "3500")
+	cmd := proctest.CommandContext(ctx, lp.bin, "run", "--pause-ms", "3500")
 	cmd.Dir = lp.module
 	cmd.Env = append(os.Environ(), "ZEN_HOME=", "TERM=xterm")
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = term, term, term

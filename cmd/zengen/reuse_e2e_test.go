@@ -1,15 +1,14 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/zengen-dev/zengen/internal/gomodtest"
+	"github.com/zengen-dev/zengen/internal/proctest"
 )
 
 // reuseCells are the cells of the notebook TestReuseOnlyByKeyEndToEnd
@@ -86,7 +85,7 @@ func TestReuseOnlyByKeyEndToEnd(t *testing.T) {
 	// shipped, with ZEN_E2E_SCALE set to scale.
 	pipe := func(scale string, args ...string) (string, error) {
 		t.Helper()
-		cmd := exec.CommandContext(context.Background(), bin, append(args, "--home", home)...)
+		cmd := proctest.Command(t, bin, append(args, "--home", home)...)
 		cmd.Dir = out
 		cmd.Env = append(os.Environ(), "ZEN_E2E_SCALE="+scale)
 		b, err := cmd.CombinedOutput()

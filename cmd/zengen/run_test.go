@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/zengen-dev/zengen/internal/gomodtest"
+	"github.com/zengen-dev/zengen/internal/proctest"
 	"github.com/zengen-dev/zengen/parser"
 )
 
@@ -50,7 +52,7 @@ func runBinary(t *testing.T, bin string, args ...string) (string, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), pipelineTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd := proctest.CommandContext(ctx, bin, args...)
 	cmd.Dir = filepath.Dir(bin)
 	cmd.WaitDelay = time.Second
 	out, err := cmd.CombinedOutput()

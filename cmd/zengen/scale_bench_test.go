@@ -8,7 +8,6 @@ import (
 	goparser "go/parser"
 	"go/token"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -18,6 +17,7 @@ import (
 	"github.com/zengen-dev/zengen/gen/analysis"
 	"github.com/zengen-dev/zengen/gen/emit"
 	"github.com/zengen-dev/zengen/internal/gomodtest"
+	"github.com/zengen-dev/zengen/internal/proctest"
 	"github.com/zengen-dev/zengen/parser"
 )
 
@@ -137,7 +137,7 @@ func measure(b *testing.B, dir, name string, args ...string) (int64, error) {
 // the CPU time it and its children used (user and system), which, unlike
 // the wall time, a busy machine hardly changes.
 func measureCPU(b *testing.B, dir, name string, args ...string) (int64, time.Duration, error) {
-	cmd := exec.Command(name, args...)
+	cmd := proctest.Command(b, name, args...)
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -150,7 +150,7 @@ func measureCPU(b *testing.B, dir, name string, args ...string) (int64, time.Dur
 // buildZengen builds this checkout's zengen into a temporary folder.
 func buildZengen(b *testing.B) string {
 	exe := filepath.Join(b.TempDir(), "zengen")
-	cmd := exec.Command("go", "build", "-o", exe, ".")
+	cmd := proctest.Command(b, "go", "build", "-o", exe, ".")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}

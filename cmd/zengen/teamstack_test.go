@@ -2,11 +2,11 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/zengen-dev/zengen/internal/proctest"
 	"github.com/zengen-dev/zengen/internal/servertest"
 )
 
@@ -32,7 +32,7 @@ func TestGeneratedPipelineOnATeamStack(t *testing.T) {
 	}
 	team := []string{"--db", dsn, "--store", store, "--home", filepath.Join(t.TempDir(), "home")}
 	run := func(bin string, args ...string) (string, error) {
-		cmd := exec.Command(bin, append(args, team...)...)
+		cmd := proctest.Command(t, bin, append(args, team...)...)
 		b, err := cmd.CombinedOutput()
 		return string(b), err
 	}

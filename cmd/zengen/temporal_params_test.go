@@ -3,12 +3,12 @@ package main
 import (
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/zengen-dev/zengen/internal/proctest"
 	"github.com/zengen-dev/zengen/internal/servertest"
 )
 
@@ -62,19 +62,19 @@ func TestTemporalScheduleFiresOnAWorkerProcess(t *testing.T) {
 	bin := temporalBinary(t, script, "nightly")
 	env := []string{"ZEN_TEMPORAL=" + srv.HostPort, "ZEN_HOME=" + filepath.Join(t.TempDir(), "home")}
 	startWorker(t, bin, env)
-	cmd := exec.Command(bin, "schedule", "create", "often", "--every", "1s", "--epochs", "5")
+	cmd := proctest.Command(t, bin, "schedule", "create", "often", "--every", "1s", "--epochs", "5")
 	cmd.Env = append(os.Environ(), env...)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("schedule create: %v\n%s", err, b)
 	}
 	t.Cleanup(func() {
-		del := exec.Command(bin, "schedule", "delete", "often")
+		del := proctest.Command(t, bin, "schedule", "delete", "often")
 		del.Env = append(os.Environ(), env...)
 		del.Run()
 	})
 	deadline := time.Now().Add(time.Minute)
 	for {
-		show := exec.Command(bin, "show", "--json", "latest")
+		show := proctest.Command(t, bin, "show", "--json", "latest")
 		show.Env = append(os.Environ(), env...)
 		b, _ := show.Output()
 		var s struct {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zengen-dev/zengen/internal/proctest"
 	"github.com/zengen-dev/zengen/internal/servertest"
 )
 
@@ -35,7 +36,7 @@ func temporalBinary(t *testing.T, nb, name string) string {
 // ends; env adds to the environment.
 func startWorker(t *testing.T, bin string, env []string, args ...string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"worker", "--parallel", "4"}, args...)...)
+	cmd := proctest.Command(t, bin, append([]string{"worker", "--parallel", "4"}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
 	log, err := os.Create(filepath.Join(t.TempDir(), "worker.log"))
 	if err != nil {
@@ -71,7 +72,7 @@ type shown struct {
 
 func showRun(t *testing.T, bin string, env []string, args ...string) shown {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"show", "--json"}, args...)...)
+	cmd := proctest.Command(t, bin, append([]string{"show", "--json"}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.Output()
 	if err != nil {
@@ -139,7 +140,7 @@ func TestTemporalWorkerKilledMidStep(t *testing.T) {
 		workers[w.Process.Pid] = w
 	}
 
-	run := exec.Command(bin, "run", "--orchestrator", "temporal")
+	run := proctest.Command(t, bin, "run", "--orchestrator", "temporal")
 	run.Env = append(os.Environ(), env...)
 	var out strings.Builder
 	run.Stdout, run.Stderr = &out, &out
@@ -177,7 +178,7 @@ func TestTemporalWorkerKilledMidStep(t *testing.T) {
 		}
 	}
 
-	local := exec.Command(bin, "run", "--home", filepath.Join(t.TempDir(), "local"))
+	local := proctest.Command(t, bin, "run", "--home", filepath.Join(t.TempDir(), "local"))
 	local.Env = append(os.Environ(), env...)
 	if b, err := local.CombinedOutput(); err != nil {
 		t.Fatalf("local run: %v\n%s", err, b)
@@ -195,7 +196,7 @@ func TestTemporalWorkerKilledMidStep(t *testing.T) {
 	for _, n := range mustGlob(filepath.Join(marks, "slow.*")) {
 		seen[n] = true
 	}
-	run = exec.Command(bin, "run", "--orchestrator", "temporal", "--pause", "60")
+	run = proctest.Command(t, bin, "run", "--orchestrator", "temporal", "--pause", "60")
 	run.Env = append(os.Environ(), env...)
 	out.Reset()
 	run.Stdout, run.Stderr = &out, &out
@@ -212,7 +213,7 @@ func TestTemporalWorkerKilledMidStep(t *testing.T) {
 		t.Errorf("interrupted run: %+v", interrupted)
 	}
 
-	detach := exec.Command(bin, "run", "--orchestrator", "temporal", "--pause", "61", "--detach")
+	detach := proctest.Command(t, bin, "run", "--orchestrator", "temporal", "--pause", "61", "--detach")
 	detach.Env = append(os.Environ(), env...)
 	idOut, err := detach.Output()
 	if err != nil {
@@ -274,7 +275,7 @@ func TestTemporalFanOutOnTwoWorkers(t *testing.T) {
 	for range 2 {
 		workers[strconv.Itoa(startWorker(t, bin, env).Process.Pid)] = true
 	}
-	run := exec.Command(bin, "run")
+	run := proctest.Command(t, bin, "run")
 	run.Env = append(os.Environ(), env...)
 	if b, err := run.CombinedOutput(); err != nil {
 		t.Fatalf("run: %v\n%s", err, b)
@@ -315,13 +316,13 @@ func TestDefaultCommandLeavesTemporalOut(t *testing.T) {
 	if output, err := goCommand(t, out, "build", "-o", bin, "./cmd/sums"); err != nil {
 		t.Fatalf("go build: %v\n%s", err, output)
 	}
-	cmd := exec.Command(bin, "run", "--home", t.TempDir())
+	cmd := proctest.Command(t, bin, "run", "--home", t.TempDir())
 	cmd.Env = append(os.Environ(), "ZEN_ORCHESTRATOR=temporal")
 	got, err := cmd.CombinedOutput()
 	if err == nil || !strings.Contains(string(got), "zengen generate --temporal") {
 		t.Errorf("ZEN_ORCHESTRATOR=temporal without the link: %v\n%s", err, got)
 	}
-	help, _ := exec.Command(bin, "--help").Output()
+	help, _ := proctest.Command(t, bin, "--help").Output()
 	if strings.Contains(string(help), "worker") || strings.Contains(string(help), "schedule") {
 		t.Errorf("the default command lists a worker or schedule command:\n%s", help)
 	}
@@ -354,7 +355,7 @@ func TestTemporalChurnOnTheTeamStack(t *testing.T) {
 		startWorker(t, bin, append(env, "ZEN_HOME="+t.TempDir()))
 	}
 	env = append(env, "ZEN_HOME="+t.TempDir())
-	run := exec.Command(bin, "run", "--orchestrator", "temporal")
+	run := proctest.Command(t, bin, "run", "--orchestrator", "temporal")
 	run.Env = append(os.Environ(), env...)
 	if b, err := run.CombinedOutput(); err != nil {
 		t.Fatalf("run --orchestrator temporal: %v\n%s", err, b)
@@ -364,7 +365,7 @@ func TestTemporalChurnOnTheTeamStack(t *testing.T) {
 		t.Fatalf("run: %+v", remote)
 	}
 	home := t.TempDir()
-	local := exec.Command(bin, "run", "--home", home)
+	local := proctest.Command(t, bin, "run", "--home", home)
 	local.Env = append(os.Environ(), "ZEN_HOME="+home)
 	if b, err := local.CombinedOutput(); err != nil {
 		t.Fatalf("local run: %v\n%s", err, b)
@@ -375,7 +376,7 @@ func TestTemporalChurnOnTheTeamStack(t *testing.T) {
 		t.Errorf("artifacts on Temporal %v, locally %v", got, want)
 	}
 	for _, c := range [][]string{{"runs"}, {"logs", "latest", "evaluate"}, {"explain", "latest", "evaluate"}, {"diff", "latest", "latest"}} {
-		cmd := exec.Command(bin, c...)
+		cmd := proctest.Command(t, bin, c...)
 		cmd.Env = append(os.Environ(), env...)
 		if b, err := cmd.CombinedOutput(); err != nil {
 			t.Errorf("%v on the Temporal run: %v\n%s", c, err, b)

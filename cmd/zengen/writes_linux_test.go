@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/zengen-dev/zengen/internal/gomodtest"
+	"github.com/zengen-dev/zengen/internal/proctest"
 )
 
 // These tests make a write fail halfway for real: a read-only file, a
@@ -45,10 +46,10 @@ func TestAFailedWriteChangesNothing(t *testing.T) {
 		immutable := filepath.Join(out, "step_zulu_zen.go")
 		var before map[string]map[string]string
 		status, stderr := generateTwice(t, nb, out, twoSteps("1"), twoSteps("2"), func() {
-			if out, err := exec.Command(chattr, "+i", immutable).CombinedOutput(); err != nil {
+			if out, err := proctest.Command(t, chattr, "+i", immutable).CombinedOutput(); err != nil {
 				t.Skipf("chattr +i: %v\n%s", err, out)
 			}
-			t.Cleanup(func() { exec.Command(chattr, "-i", immutable).Run() })
+			t.Cleanup(func() { proctest.Command(t, chattr, "-i", immutable).Run() })
 			before = map[string]map[string]string{out: readTree(t, out)}
 		})
 		wantRefused(t, status, stderr, "operation not permitted", before)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/zengen-dev/zengen/gen/internal/irtest"
 	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/internal/gomodtest"
+	"github.com/zengen-dev/zengen/internal/proctest"
 	"github.com/zengen-dev/zengen/parser"
 )
 
@@ -67,7 +67,7 @@ func emitModule(t *testing.T, p *ir.Pipeline, opts emit.Options) string {
 // store in home and returns what it printed on stdout.
 func runPipeline(t *testing.T, dir, home, name string, args ...string) (string, error) {
 	t.Helper()
-	cmd := exec.Command("go", append([]string{"run", "./cmd/" + name}, args...)...)
+	cmd := proctest.Command(t, "go", append([]string{"run", "./cmd/" + name}, args...)...)
 	cmd.Dir = dir
 	cmd.Env = append(append(os.Environ(), "GOWORK=off", "ZEN_HOME="+home), offline...)
 	var stderr strings.Builder

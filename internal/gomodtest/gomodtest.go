@@ -9,20 +9,16 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/zengen-dev/zengen/internal/proctest"
 )
 
 // ModulePath is the module path of zengen, which scratch modules replace
 // by the checkout.
 const ModulePath = "github.com/zengen-dev/zengen"
-
-// goTimeout bounds one go command: a cold build of a generated module
-// takes seconds, so anything near this is a hang.
-const goTimeout = 10 * time.Minute
 
 // Root returns the absolute path of the zengen checkout: the folder of the
 // nearest go.mod at or above the working directory. Only packages of the
@@ -96,9 +92,9 @@ func CopyGoSum(t testing.TB, dir string) {
 // env adds the settings each caller's policy needs (GOFLAGS, GOPROXY…).
 func Go(t testing.TB, dir string, env []string, args ...string) (string, error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), goTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), proctest.Timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd := proctest.CommandContext(ctx, "go", args...)
 	cmd.Dir = dir
 	cmd.Env = append(append(os.Environ(), "GOWORK=off"), env...)
 	out, err := cmd.CombinedOutput()

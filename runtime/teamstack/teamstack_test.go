@@ -26,6 +26,7 @@ import (
 	zen "github.com/zengen-dev/zengen/runtime"
 	_ "github.com/zengen-dev/zengen/runtime/teamstack"
 
+	"github.com/zengen-dev/zengen/internal/proctest"
 	"github.com/zengen-dev/zengen/internal/servertest"
 	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/seamtest"
@@ -207,9 +208,9 @@ func TestHelperProcess(t *testing.T) {
 	os.Exit(code)
 }
 
-func helper(s stack, block string) *exec.Cmd {
+func helper(t *testing.T, s stack, block string) *exec.Cmd {
 	argv, _ := json.Marshal(append([]string{"run", "--home", s.home}, s.args...))
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.count=1")
+	cmd := proctest.Command(t, os.Args[0], "-test.run=^TestHelperProcess$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "ZEN_TEAMSTACK_ARGS="+string(argv), "ZEN_TEAMSTACK_BLOCK="+block)
 	return cmd
 }
@@ -219,7 +220,7 @@ func helper(s stack, block string) *exec.Cmd {
 func TestKillDashNineThenResume(t *testing.T) {
 	s := stacks(t)[1] // postgres+s3
 	marker := filepath.Join(t.TempDir(), "b-started")
-	cmd := helper(s, marker)
+	cmd := helper(t, s, marker)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -258,7 +259,7 @@ func TestTwoProcessesAtOnce(t *testing.T) {
 	outs := make([][]byte, 2)
 	errs := make([]error, 2)
 	for i := range 2 {
-		wg.Go(func() { outs[i], errs[i] = helper(s, "").CombinedOutput() })
+		wg.Go(func() { outs[i], errs[i] = helper(t, s, "").CombinedOutput() })
 	}
 	wg.Wait()
 	for i := range 2 {
@@ -277,7 +278,7 @@ func TestTwoProcessesAtOnce(t *testing.T) {
 // store, which it finds through the child's report.
 func TestExitDuringStepIsRecorded(t *testing.T) {
 	s := stacks(t)[1]
-	cmd := helper(s, "")
+	cmd := helper(t, s, "")
 	cmd.Env = append(cmd.Env, "ZEN_TEAMSTACK_EXIT=1")
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stderr, &stderr
@@ -454,7 +455,7 @@ func TestPostgresDownMidRun(t *testing.T) {
 	s := stack{name: "own postgres+s3", home: t.TempDir(), args: []string{"--db", pg.DSN, "--store", u}}
 	dir := t.TempDir()
 	mark, goOn := filepath.Join(dir, "b-started"), filepath.Join(dir, "go-on")
-	cmd := helper(s, "")
+	cmd := helper(t, s, "")
 	cmd.Env = append(cmd.Env, "ZEN_TEAMSTACK_MARK="+mark, "ZEN_TEAMSTACK_GO="+goOn)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out

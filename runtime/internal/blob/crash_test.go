@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/zengen-dev/zengen/internal/proctest"
 )
 
 // Environment variables that turn the test binary into a helper process.
@@ -95,7 +97,7 @@ func helper(t *testing.T, mode, dir string) *exec.Cmd {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(exe, "-test.run=^$")
+	cmd := proctest.Command(t, exe, "-test.run=^$")
 	cmd.Env = append(os.Environ(), helperModeEnv+"="+mode, helperDirEnv+"="+dir)
 	cmd.Stderr = os.Stderr
 	return cmd

@@ -5,13 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/zengen-dev/zengen/internal/proctest"
 	"github.com/zengen-dev/zengen/internal/servertest"
 	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
@@ -128,7 +129,7 @@ func TestTwoProcesses(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			cmd := exec.Command(os.Args[0], "-test.run=^TestRecorderProcess$", "-test.v")
+			cmd := proctest.Command(t, os.Args[0], "-test.run=^TestRecorderProcess$", "-test.v")
 			cmd.Env = append(os.Environ(), "ZEN_PGMETA_RECORDER="+dsn, fmt.Sprintf("ZEN_PGMETA_RUNS=%d", runs))
 			outs[i], errs[i] = cmd.CombinedOutput()
 		}()
