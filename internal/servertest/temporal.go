@@ -3,14 +3,17 @@ package servertest
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -66,8 +69,19 @@ type Temporal struct {
 // deployment notes tell teams to.
 func StartTemporal(t testing.TB) *Temporal {
 	t.Helper()
-	cli := TemporalCLI(t)
-	var logs lockedBuffer
+	srv, logs := startDevServer(t, TemporalCLI(t))
+	t.Cleanup(func() {
+		srv.Client().Close()
+		if err := stopDevServer(srv, stopTimeout); err != nil {
+			t.Errorf("%v; its output:\n%s", err, logs.String())
+		}
+	})
+	return &Temporal{HostPort: srv.FrontendHostPort(), Namespace: "default", Client: srv.Client()}
+}
+
+func startDevServer(t testing.TB, cli string) (*testsuite.DevServer, *lockedBuffer) {
+	t.Helper()
+	logs := new(lockedBuffer)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
@@ -78,17 +92,82 @@ func StartTemporal(t testing.TB) *Temporal {
 			"--dynamic-config-value", "matching.numTaskqueueReadPartitions=1",
 			"--dynamic-config-value", "matching.numTaskqueueWritePartitions=1",
 			"--http-port", freePort(t), "--metrics-port", freePort(t)},
-		Stdout: &logs,
-		Stderr: &logs,
+		Stdout: logs,
+		Stderr: logs,
 	})
 	if err != nil {
 		t.Fatalf("starting the Temporal dev server (%s): %v\n%s", cli, err, logs.String())
 	}
-	t.Cleanup(func() {
-		srv.Client().Close()
-		srv.Stop()
-	})
-	return &Temporal{HostPort: srv.FrontendHostPort(), Namespace: "default", Client: srv.Client()}
+	return srv, logs
+}
+
+// stopTimeout bounds the dev server's graceful shutdown, which takes a
+// second or two: DevServer.Stop sends SIGINT and waits with no limit, and
+// a shutdown that never ends held a CI run until go test's timeout.
+const stopTimeout = 30 * time.Second
+
+// stopDevServer stops srv gracefully, or kills it and every process it
+// started when it has not ended within timeout, and says so.
+func stopDevServer(srv *testsuite.DevServer, timeout time.Duration) error {
+	stopped := make(chan error, 1)
+	go func() { stopped <- srv.Stop() }()
+	select {
+	case <-stopped:
+		return nil
+	case <-time.After(timeout):
+	}
+	_, port, _ := net.SplitHostPort(srv.FrontendHostPort())
+	pids := devServerTree(port)
+	for _, pid := range pids {
+		syscall.Kill(pid, syscall.SIGKILL)
+	}
+	<-stopped
+	return fmt.Errorf("the Temporal dev server on %s did not stop within %s of SIGINT; killed processes %v",
+		srv.FrontendHostPort(), timeout, pids)
+}
+
+// devServerTree returns the PID of this process's child serving on port
+// (DevServer keeps its own) and of every process below it: the output
+// pipes stay open while any of them lives.
+func devServerTree(port string) []int {
+	children := map[int][]int{}
+	var server int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid …; comm may hold spaces and parentheses.
+		i := bytes.LastIndexByte(stat, ')')
+		if i < 0 {
+			continue
+		}
+		fields := strings.Fields(string(stat[i+1:]))
+		if len(fields) < 2 {
+			continue
+		}
+		ppid, _ := strconv.Atoi(fields[1])
+		children[ppid] = append(children[ppid], pid)
+		if ppid == os.Getpid() {
+			args, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+			if bytes.Contains(args, []byte("\x00--port\x00"+port+"\x00")) {
+				server = pid
+			}
+		}
+	}
+	if server == 0 {
+		return nil
+	}
+	tree := []int{server}
+	for i := 0; i < len(tree); i++ {
+		tree = append(tree, children[tree[i]]...)
+	}
+	return tree
 }
 
 // QuietTemporalLogger drops the SDK's messages below warnings.
