@@ -383,3 +383,29 @@ func TestTemporalChurnOnTheTeamStack(t *testing.T) {
 		}
 	}
 }
+
+// TestTemporalStepStartsFromTheDeclarations runs a GoNB step that changes
+// package-level variables three times on one worker process. GoNB ran the
+// cell as a fresh program, and so does every local run; the worker, which
+// runs the steps of many runs, must too, or the second run starts from
+// what the first left and prints another count.
+func TestTemporalStepStartsFromTheDeclarations(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a generated command and starts a Temporal server; skipped with -short")
+	}
+	srv := servertest.StartTemporal(t)
+	bin := temporalBinary(t, filepath.Join(repoRoot, "testdata", "temporal", "gonbstate.ipynb"), "gonbstate")
+	env := []string{"ZEN_TEMPORAL=" + srv.HostPort, "ZEN_HOME=" + filepath.Join(t.TempDir(), "home")}
+	startWorker(t, bin, env)
+	for i := range 3 {
+		run := proctest.Command(t, bin, "run", "--orchestrator", "temporal", "--no-cache")
+		run.Env = append(os.Environ(), env...)
+		out, err := run.CombinedOutput()
+		if err != nil {
+			t.Fatalf("run %d: %v\n%s", i+1, err, out)
+		}
+		if !strings.Contains(string(out), "seen 1 total 11") {
+			t.Errorf("run %d on the worker printed:\n%s\nwant seen 1 total 11, as the notebook and every local run", i+1, out)
+		}
+	}
+}

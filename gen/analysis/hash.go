@@ -41,14 +41,7 @@ func (a *analysis) hashSteps() {
 		})
 	}
 	for _, sb := range a.allSteps() {
-		var roots []*item
-		if sb.fn != nil {
-			// What the step prints after its call is its code too.
-			roots = append([]*item{sb.fn}, sb.prints...)
-		} else {
-			roots = slices.Clone(sb.items)
-		}
-		roots = append(roots, a.userCodecItems(sb.step)...)
+		roots := append(a.stepRoots(sb), a.userCodecItems(sb.step)...)
 		// own hashes everything h does but the declarations reached.
 		h, own := sha256.New(), sha256.New()
 		both := io.MultiWriter(h, own)
@@ -77,6 +70,16 @@ func (a *analysis) hashSteps() {
 		sb.step.CodeHash = hex.EncodeToString(h.Sum(nil))
 		sb.step.CodeParts = a.codeParts(sb, own.Sum(nil), reached)
 	}
+}
+
+// stepRoots are the items of a step's own code: a cell step's
+// statements, or a function step's declaration and the prints of its
+// result after the call.
+func (a *analysis) stepRoots(sb *stepBuild) []*item {
+	if sb.fn != nil {
+		return append([]*item{sb.fn}, sb.prints...)
+	}
+	return slices.Clone(sb.items)
 }
 
 // reachedDecl is a package-level declaration a step reaches, with its

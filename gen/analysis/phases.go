@@ -146,6 +146,7 @@ func (a *analysis) buildIR(f *flow) (*ir.Pipeline, error) {
 	a.assemble()
 	a.p.Doc = a.openingDoc()
 	a.hashSteps()
+	a.markState()
 	a.flagParams()
 	a.expectations()
 	// Last, so that any problem found on the way, often in the cell that

@@ -202,7 +202,7 @@ func (e *emitter) stepLiteral(s *ir.Step) jen.Code {
 	for _, list := range []struct {
 		name  string
 		items []string
-	}{{"Params", flags}, {"Metrics", s.Metrics}, {"After", s.After}, {"Env", s.Env}, {"Modules", s.Modules}} {
+	}{{"Params", flags}, {"Metrics", s.Metrics}, {"After", s.After}, {"Env", s.Env}, {"Modules", s.Modules}, {"State", s.State}} {
 		if len(list.items) > 0 {
 			fields = append(fields, jen.Id(list.name).Op(":").Index().String().ValuesFunc(func(g *jen.Group) {
 				for _, item := range list.items {

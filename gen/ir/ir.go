@@ -125,6 +125,11 @@ type Step struct {
 	// not route to the step's writers ("println at cell 3:5"): the runtime
 	// runs the step with no other beside it (see gen/analysis/prints.go).
 	Alone string `json:"alone,omitempty"`
+	// State names the notebook's package-level variables that the step's
+	// code, or a function it reaches, reads or changes, sorted: a process
+	// that has run the step holds what it left in them (see
+	// gen/analysis/stepstate.go).
+	State []string `json:"state,omitempty"`
 
 	// For cell steps: the statements of the body, in order. The step
 	// function declares the outputs it returns from these statements.

@@ -34,6 +34,7 @@ func zg_describeFirstGame(zg_params *Params) *zen.Step {
 			{Name: "var (…)", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "3a60e64b36a06650"},
 		},
 		Params: []string{"first_game.label", "first_game.rounds", "first_game.scale", "first_game.verbose"},
+		State:  []string{"label", "rounds", "verbose"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_release, zg_err := zg_setFlags("label", zg_params.FirstGame_Label, "rounds", zg_params.FirstGame_Rounds, "scale", zg_params.FirstGame_Scale, "verbose", zg_params.FirstGame_Verbose)
 			if zg_err != nil {

@@ -34,6 +34,7 @@ func zg_describeReport(zg_params *Params) *zen.Step {
 			{Name: "var (…)", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "3a60e64b36a06650"},
 		},
 		Params: []string{"report.label", "report.pause", "report.rounds"},
+		State:  []string{"label", "pause", "rounds"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_release, zg_err := zg_setFlags("label", zg_params.Report_Label, "pause", zg_params.Report_Pause, "rounds", zg_params.Report_Rounds)
 			if zg_err != nil {

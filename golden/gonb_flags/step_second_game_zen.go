@@ -36,6 +36,7 @@ func zg_describeSecondGame(zg_params *Params) *zen.Step {
 			{Name: "var (…)", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "3a60e64b36a06650"},
 		},
 		Params: []string{"second_game.label", "second_game.rounds", "second_game.scale", "second_game.verbose"},
+		State:  []string{"label", "rounds", "verbose"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_release, zg_err := zg_setFlags("label", zg_params.SecondGame_Label, "rounds", zg_params.SecondGame_Rounds, "scale", zg_params.SecondGame_Scale, "verbose", zg_params.SecondGame_Verbose)
 			if zg_err != nil {

@@ -34,6 +34,7 @@ func zg_describeThirdGame(zg_params *Params) *zen.Step {
 			{Name: "var (…)", Pos: "../../testdata/notebooks/gonb_flags/rounds.ipynb:cell 2", Digest: "3a60e64b36a06650"},
 		},
 		Params: []string{"third_game.label", "third_game.rounds", "third_game.scale", "third_game.verbose"},
+		State:  []string{"label", "rounds", "verbose"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_release, zg_err := zg_setFlags("label", zg_params.ThirdGame_Label, "rounds", zg_params.ThirdGame_Rounds, "scale", zg_params.ThirdGame_Scale, "verbose", zg_params.ThirdGame_Verbose)
 			if zg_err != nil {

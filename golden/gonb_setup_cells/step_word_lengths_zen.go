@@ -37,6 +37,7 @@ func zg_describeWordLengths(zg_params *Params) *zen.Step {
 			{Name: "lengths", Pos: "../../testdata/notebooks/gonb_setup_cells/setup.ipynb:cell 5", Digest: "7c875bd7edf6f134"},
 			{Name: "words", Pos: "../../testdata/notebooks/gonb_setup_cells/setup.ipynb:cell 5", Digest: "63248ea302b942c5"},
 		},
+		State: []string{"words"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			WordLengths(zg_ctx)
 			return nil

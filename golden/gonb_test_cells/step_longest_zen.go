@@ -42,6 +42,7 @@ func zg_describeLongest(zg_params *Params) *zen.Step {
 			{Name: "Steps", Pos: "../../testdata/notebooks/gonb_test_cells/collatz.ipynb:cell 2", Digest: "c5f32dfad2e80189"},
 			{Name: "known", Pos: "../../testdata/notebooks/gonb_test_cells/collatz.ipynb:cell 4", Digest: "27764d959f75c758"},
 		},
+		State: []string{"known"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			Longest(zg_ctx)
 			return nil

@@ -20,6 +20,9 @@ type activities struct {
 	// orchestrator is the connection's orchestratorURL, which the runs a
 	// schedule starts record.
 	orchestrator string
+	// isolate, when set, runs a step that reaches package-level state in a
+	// process of its own (isolate.go).
+	isolate func(context.Context, engine.RemoteStep) (meta.StepRun, error)
 }
 
 // Step prepares, runs and records one step, heartbeating meanwhile so that
@@ -45,12 +48,15 @@ func (a *activities) Step(ctx context.Context, rs engine.RemoteStep) (meta.StepR
 		close(done)
 		<-stopped
 	}()
+	rs.Lost = int(activity.GetInfo(ctx).Attempt) - 1
+	if a.isolate != nil && stateful(a.p, rs.Step) {
+		return a.isolate(ctx, rs)
+	}
 	release, err := a.params.enter(ctx, a.p, rs.Plan.Params)
 	if err != nil {
 		return meta.StepRun{}, temporal.NewNonRetryableApplicationError(err.Error(), "zen.params", nil)
 	}
 	defer release()
-	rs.Lost = int(activity.GetInfo(ctx).Attempt) - 1
 	return engine.RunRemoteStep(ctx, a.p, a.st, rs)
 }
 

@@ -55,7 +55,7 @@ func TestTemporalResumeOnlyAndCat(t *testing.T) {
 	defer wk.Stop()
 	run := func(args ...string) (int, string) {
 		t.Helper()
-		code, _, stderr := exec(t, p, append([]string{"run", "--orchestrator", "temporal", "--temporal", srv.HostPort,
+		code, _, stderr := execIn(t, p, append([]string{"run", "--orchestrator", "temporal", "--temporal", srv.HostPort,
 			"--task-queue", conn.taskQueue, "--home", home}, args...)...)
 		return code, stderr
 	}
@@ -87,7 +87,7 @@ func TestTemporalResumeOnlyAndCat(t *testing.T) {
 	if ranA.Load() != 1 || ranB.Load() != 2 {
 		t.Errorf("--resume ran a %d, b %d times in all; want a once, b twice", ranA.Load(), ranB.Load())
 	}
-	if code, stdout, stderr := exec(t, p, "cat", resumed.ID, "b", "--home", home); code != 0 || strings.TrimSpace(stdout) != "2" {
+	if code, stdout, stderr := execIn(t, p, "cat", resumed.ID, "b", "--home", home); code != 0 || strings.TrimSpace(stdout) != "2" {
 		t.Errorf("cat %s b: exit %d, %q, %s; want 2", resumed.ID, code, stdout, stderr)
 	}
 
@@ -108,7 +108,7 @@ func TestTemporalResumeOnlyAndCat(t *testing.T) {
 	if ranA.Load() != 1 || ranB.Load() != 3 {
 		t.Errorf("--only b ran a %d, b %d times in all; want a once, b three times", ranA.Load(), ranB.Load())
 	}
-	if code, stdout, stderr := exec(t, p, "cat", only.ID, "b.v", "--home", home); code != 0 || strings.TrimSpace(stdout) != "2" {
+	if code, stdout, stderr := execIn(t, p, "cat", only.ID, "b.v", "--home", home); code != 0 || strings.TrimSpace(stdout) != "2" {
 		t.Errorf("cat %s b.v: exit %d, %q, %s; want 2", only.ID, code, stdout, stderr)
 	}
 }

@@ -22,8 +22,8 @@ type scheduledParams struct {
 	Label string `zen:"label"`
 }
 
-// exec runs one command of p's binary in this process.
-func exec(t *testing.T, p *pipeline.Pipeline, args ...string) (code int, stdout, stderr string) {
+// execIn runs one command of p's binary in this process.
+func execIn(t *testing.T, p *pipeline.Pipeline, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code = cli.Exec(t.Context(), p, args, &out, &errb)
@@ -53,7 +53,7 @@ func TestScheduleFiresARecordedRun(t *testing.T) {
 	}
 	defer wk.Stop()
 	flags := []string{"--temporal", srv.HostPort, "--task-queue", conn.taskQueue, "--home", home}
-	cmd := func(args ...string) (int, string, string) { return exec(t, p, append(args, flags...)...) }
+	cmd := func(args ...string) (int, string, string) { return execIn(t, p, append(args, flags...)...) }
 
 	if code, _, stderr := cmd("schedule", "create", "bad", "--every", "1s", "--nope", "3"); code != 2 || !strings.Contains(stderr, "unknown flag: --nope") {
 		t.Errorf("unknown param: exit %d, %q", code, stderr)
@@ -97,7 +97,7 @@ func TestScheduleFiresARecordedRun(t *testing.T) {
 	if sr, err := st.Meta.StepRun(t.Context(), run.ID, "a"); err != nil || sr.Status != meta.StepSucceeded {
 		t.Errorf("its step: %s %v", sr.Status, err)
 	}
-	if code, stdout, _ := exec(t, p, "runs", "--home", home); code != 0 || !strings.Contains(stdout, run.ID) {
+	if code, stdout, _ := execIn(t, p, "runs", "--home", home); code != 0 || !strings.Contains(stdout, run.ID) {
 		t.Errorf("runs: exit %d, lacks %s:\n%s", code, run.ID, stdout)
 	}
 
@@ -136,7 +136,7 @@ func TestScheduleParamTakingAFlag(t *testing.T) {
 		Cron string `zen:"cron"`
 	}
 	p := &pipeline.Pipeline{Name: "clash", Params: &clash{}}
-	code, _, stderr := exec(t, p, "schedule", "list")
+	code, _, stderr := execIn(t, p, "schedule", "list")
 	if want := "param cron: the schedule command has a flag --cron of its own"; code != 1 || !strings.Contains(stderr, want) {
 		t.Errorf("exit %d, stderr %q; want exit 1 and %q", code, stderr, want)
 	}
@@ -174,10 +174,10 @@ func TestScheduleSkipsOverlappingFirings(t *testing.T) {
 	}
 	defer wk.Stop()
 	flags := []string{"--temporal", srv.HostPort, "--task-queue", conn.taskQueue, "--home", home}
-	if code, _, stderr := exec(t, p, append([]string{"schedule", "create", "x", "--every", "1s", "--overlap", "sometimes"}, flags...)...); code != 1 || !strings.Contains(stderr, `--overlap "sometimes"`) {
+	if code, _, stderr := execIn(t, p, append([]string{"schedule", "create", "x", "--every", "1s", "--overlap", "sometimes"}, flags...)...); code != 1 || !strings.Contains(stderr, `--overlap "sometimes"`) {
 		t.Errorf("--overlap sometimes: exit %d, %q", code, stderr)
 	}
-	if code, _, stderr := exec(t, p, append([]string{"schedule", "create", "often", "--every", "1s"}, flags...)...); code != 0 {
+	if code, _, stderr := execIn(t, p, append([]string{"schedule", "create", "often", "--every", "1s"}, flags...)...); code != 0 {
 		t.Fatalf("create: exit %d, %s", code, stderr)
 	}
 	h := srv.Client.ScheduleClient().GetHandle(t.Context(), scheduleID(p, "often"))

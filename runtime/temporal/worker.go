@@ -59,6 +59,9 @@ func runWorker(ctx context.Context, env cli.Env, args []string) error {
 	if p.Setup != nil {
 		p.Setup()
 	}
+	if os.Getenv(isolateEnv) != "" {
+		return serveIsolated(ctx, p, st)
+	}
 	cl, err := wf.conn.dial()
 	if err != nil {
 		return err
@@ -66,7 +69,7 @@ func runWorker(ctx context.Context, env cli.Env, args []string) error {
 	defer cl.Close()
 	queue := wf.conn.queue(p)
 	w := worker.New(cl, queue, worker.Options{MaxConcurrentActivityExecutionSize: wf.parallel})
-	register(w, &activities{p: p, st: st, params: newParamsGate(), orchestrator: wf.conn.orchestratorURL()})
+	register(w, &activities{p: p, st: st, params: newParamsGate(), orchestrator: wf.conn.orchestratorURL(), isolate: runIsolated})
 	where := st.Home
 	if st.DB != "" || env.Backends.Store != "" {
 		where = "the team stack"

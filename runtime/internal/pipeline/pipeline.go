@@ -69,6 +69,13 @@ type Step struct {
 	// The runtime never runs such a step beside another: it captures the
 	// process's stdout for it.
 	Alone string
+	// State names the notebook's package-level variables the step's code
+	// reads or changes. The notebook ran the step's code with them as
+	// their declarations set them, as does a process that has not run the
+	// step before; one that has holds what the step left in them, so a
+	// worker, which runs the steps of many runs, runs such a step in a
+	// process of its own.
+	State []string
 	// Run loads the inputs, calls the step function and saves the outputs
 	// through sc. A panic inside is recovered by the runtime and recorded
 	// with its stack (which points into the notebook through //line).
