@@ -255,9 +255,12 @@ func RunRemoteStep(ctx context.Context, p *pipeline.Pipeline, st *Store, rs Remo
 		if err := r.emit(dbctx, Event{Kind: Started, Step: s.Name, Record: &sr}); err != nil {
 			return meta.StepRun{}, err
 		}
-		if err := r.emit(dbctx, Event{Kind: Turn}); err != nil {
-			return meta.StepRun{}, err
-		}
+	}
+	// The turn ends before the step's code runs, also when it recorded no
+	// start: the cache lookup's transaction would otherwise hold the
+	// store's write lock, and a worker's one connection, through the step.
+	if err := r.emit(dbctx, Event{Kind: Turn}); err != nil {
+		return meta.StepRun{}, err
 	}
 	end := r.execStep(ctx, &launch{pl: pl, inputs: inputs, sr: sr, lost: rs.Lost})
 	if end.Kind == Finished {
