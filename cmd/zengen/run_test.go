@@ -102,7 +102,7 @@ func TestGeneratedPipelinesRunLikeTheNotebook(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs generated pipelines; skipped with -short")
 	}
-	for _, name := range []string{"repl_churn", "gonb_functions", "repl_functions", "script_percent", "gonum_matrix", "user_codec", "gonb_flags", "repl_cell_exits_last", "heading_markup", "gonb_setup_cells", "repl_main_called", "gonb_step_main", "gonb_pipeline_prints", "script_implicit_params", "gonb_forget", "repl_rejected_cells", "gonb_colab_setup", "data_literals", "gonb_redeclared", "lgo_type_rejected", "gonb_init_functions"} {
+	for _, name := range []string{"repl_churn", "gonb_functions", "repl_functions", "script_percent", "gonum_matrix", "user_codec", "gonb_flags", "repl_cell_exits_last", "heading_markup", "gonb_setup_cells", "repl_main_called", "gonb_step_main", "gonb_pipeline_prints", "script_implicit_params", "gonb_forget", "repl_rejected_cells", "gonb_colab_setup", "data_literals", "gonb_redeclared", "lgo_type_rejected", "gonb_init_functions", "repl_changed_by_calls"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			notebook := caseNotebook(t, name)

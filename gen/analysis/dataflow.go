@@ -3,7 +3,6 @@ package analysis
 import (
 	"fmt"
 	"go/ast"
-	"go/token"
 	"go/types"
 	"sort"
 	"strings"
@@ -46,72 +45,14 @@ func (a *analysis) source(n ast.Node) string {
 	return a.chk.src[a.offset(n.Pos()):a.offset(n.End())]
 }
 
-// mutations returns the identifiers an item changes: assigned to (also
-// through a field, index or pointer), incremented, address taken, ranged
-// into, receiver of a pointer method, changed in place by a call
-// (inplace.go), or copied where the copy shares its memory (a pointer,
-// map or slice, which the code may change through the copy).
+// mutations returns the identifiers of the variables an item may change
+// (changes.go).
 func (a *analysis) mutations(it *item) map[*ast.Ident]bool {
 	out := map[*ast.Ident]bool{}
-	mark := func(e ast.Expr) {
+	a.changedExprs(it.node.(ast.Node), func(e ast.Expr, _ ast.Node, _ changeKind) {
 		if id := rootIdent(e); id != nil {
 			out[id] = true
 		}
-	}
-	// shared marks a variable that e copies while sharing its memory
-	// (`p := b` of a pointer, `row := grid[0]`, `ys := xs[1:]`): a change
-	// through the copy changes the variable, which the walk cannot follow.
-	shared := func(e ast.Expr) {
-		if t := a.chk.info.TypeOf(e); t != nil && holdsReferences(t) {
-			mark(e)
-		}
-	}
-	ast.Inspect(it.node.(ast.Node), func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.AssignStmt:
-			if n.Tok != token.DEFINE {
-				for _, l := range n.Lhs {
-					mark(l)
-				}
-			}
-			for _, r := range n.Rhs {
-				shared(r)
-			}
-		case *ast.ValueSpec:
-			for _, v := range n.Values {
-				shared(v)
-			}
-		case *ast.IncDecStmt:
-			mark(n.X)
-		case *ast.UnaryExpr:
-			if n.Op == token.AND {
-				mark(n.X)
-			}
-		case *ast.RangeStmt:
-			if n.Tok == token.ASSIGN {
-				mark(n.Key)
-				mark(n.Value)
-			}
-			if n.Value != nil {
-				if t := a.chk.info.TypeOf(n.Value); t != nil && holdsReferences(t) {
-					mark(n.X)
-				}
-			}
-		case *ast.CallExpr:
-			if arg := a.changedArg(n); arg != nil {
-				mark(arg)
-			}
-			if sel, ok := n.Fun.(*ast.SelectorExpr); ok {
-				if s := a.chk.info.Selections[sel]; s != nil && s.Kind() == types.MethodVal {
-					if sig, ok := s.Obj().Type().(*types.Signature); ok && sig.Recv() != nil {
-						if _, ptr := sig.Recv().Type().(*types.Pointer); ptr {
-							mark(sel.X)
-						}
-					}
-				}
-			}
-		}
-		return true
 	})
 	return out
 }

@@ -37,12 +37,19 @@ func (a *analysis) funcStepSharedState() {
 	}
 	reported := map[token.Pos]bool{}
 	for i, cs := range changes {
+		// One change of a variable is enough to report: a statement may
+		// change it twice (`seen = append(seen, x)`).
+		first := map[*types.Var]bool{}
 		for _, ch := range cs {
+			if first[ch.v] {
+				continue
+			}
+			first[ch.v] = true
 			for j := i + 1; j < len(called) && !reported[ch.node.Pos()]; j++ {
 				if reads[j][ch.v] {
 					reported[ch.node.Pos()] = true
 					w, r := called[i].step.Name, called[j].step.Name
-					a.errs.Add(a.posOf(ch.node.Pos()), "step %s changes the package-level variable %s, which step %s (called at %s) reads: the pipeline passes only results between steps, so when %s is served from the cache (or runs beside %s) %s would not see the change", w, ch.v.Name(), r, a.shortPos(called[j].step.Call.Pos), w, r, r).Hint =
+					a.errs.Add(a.posOf(ch.node.Pos()), "step %s changes the package-level variable %s%s, which step %s (called at %s) reads: the pipeline passes only results between steps, so when %s is served from the cache (or runs beside %s) %s would not see the change", w, ch.v.Name(), ch.how, r, a.shortPos(called[j].step.Call.Pos), w, r, r).Hint =
 						"return the value from " + w + " and pass it to " + r + " as an argument, or keep " + ch.v.Name() + " unchanged after its declaration"
 					break
 				}

@@ -13,11 +13,10 @@ import (
 // starts each cell as its declaration sets it: a change a cell makes is
 // gone in the next cell. The pipeline's steps share one process (and a
 // cached step does not run at all), so a later cell would see the change.
-// A cell whose code (or a function it calls) assigns to a package-level
-// variable, its field or element, increments it, takes its address or
-// calls a pointer method on it, while a later cell reads that variable, is
-// refused at the change. A change through a pointer the variable holds
-// (`rng.Intn(6)` on `var rng = rand.New(…)`) is not seen.
+// A cell whose code (or a function it calls) may change a package-level
+// variable (pkgvars.go: also through a copy sharing its memory or a call
+// given it, `rng.Intn(6)` on `var rng = rand.New(…)`), while a later cell
+// reads that variable, is refused at the change.
 
 // gonbCarriedState reports changes of package-level variables that a later
 // cell would see. It reports false when there is one.
@@ -47,12 +46,19 @@ func (a *analysis) gonbCarriedState() bool {
 	ok := true
 	reported := map[token.Pos]bool{}
 	for i, cs := range changes {
+		// One change of a variable is enough to report: a statement may
+		// change it twice (`seen = append(seen, x)`).
+		first := map[*types.Var]bool{}
 		for _, ch := range cs {
+			if first[ch.v] {
+				continue
+			}
+			first[ch.v] = true
 			for j := i + 1; j < len(cells) && !reported[ch.node.Pos()]; j++ {
 				if reads[j][ch.v] {
 					reported[ch.node.Pos()] = true
 					ok = false
-					a.errs.Add(a.posOf(ch.node.Pos()), "cell %d changes %s, which cell %d reads: GoNB ran each cell as a fresh program, so cell %d saw %s as its declaration sets it, while the pipeline's steps share one process", a.cellNumber(cells[i]), ch.v.Name(), a.cellNumber(cells[j]), a.cellNumber(cells[j]), ch.v.Name()).Hint =
+					a.errs.Add(a.posOf(ch.node.Pos()), "cell %d changes %s%s, which cell %d reads: GoNB ran each cell as a fresh program, so cell %d saw %s as its declaration sets it, while the pipeline's steps share one process", a.cellNumber(cells[i]), ch.v.Name(), ch.how, a.cellNumber(cells[j]), a.cellNumber(cells[j]), ch.v.Name()).Hint =
 						"give the cell that reads " + ch.v.Name() + " its own value (set it there), or keep the change inside one cell"
 					break
 				}

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"go/ast"
+	"go/types"
 
 	"github.com/zengen-dev/zengen/gen/ir"
 	"github.com/zengen-dev/zengen/parser"
@@ -66,6 +67,10 @@ type program struct {
 	df       *dataflow
 	// userCodecs are the notebook's //zen:codec functions.
 	userCodecs []*userCodec
+	// funcDecls and funcChanged hold what funcChanges read of the
+	// notebook's functions.
+	funcDecls   map[*types.Func]*ast.FuncDecl
+	funcChanged map[*types.Func]*funcChange
 }
 
 // flow is what the dataflow adds beyond the IR's steps and edges (phase 4).

@@ -15,20 +15,21 @@ import (
 // checks that refuse it (gonbstate.go, funcstate.go) share this walk.
 
 // varChange is one change of a package-level variable: an assignment to
-// it, its field or element, an increment, taking its address, calling a
-// pointer method on it or changing it in place (`sort.Ints(xs)`,
-// inplace.go).
+// it, its field or element, an increment, taking its address, a copy
+// sharing its memory, or a call that may change it (`sort.Ints(xs)`,
+// `shuffle(xs)`, `rng.Intn(6)`; changes.go).
 type varChange struct {
 	v    *types.Var
 	node ast.Node
+	// how says how a change that is no assignment was seen, for messages:
+	// " (by passing it to shuffle, which may change it)", or "".
+	how string
 }
 
 // pkgVarEffects returns the changes of package-level variables that roots
 // and the package-level functions they reach make, in source order, and
 // the variables they read. Initialisers of package-level variables are
-// left out: they run once, before any step. A change through a pointer
-// or reference the variable holds, once copied elsewhere (`p := b; p.n =
-// 1`, `shuffle(xs)`), is not seen.
+// left out: they run once, before any step.
 func (a *analysis) pkgVarEffects(roots []*item, owners map[types.Object]*item) ([]varChange, map[*types.Var]bool) {
 	info := a.chk.info
 	scope := a.chk.pkg.Scope()
@@ -38,35 +39,15 @@ func (a *analysis) pkgVarEffects(roots []*item, owners map[types.Object]*item) (
 		}
 		return nil
 	}
-	// root is the package-level variable an expression changes, if any.
-	root := func(e ast.Expr) *types.Var {
-		for {
-			switch x := e.(type) {
-			case *ast.ParenExpr:
-				e = x.X
-			case *ast.SelectorExpr:
-				if info.Selections[x] == nil {
-					return nil // a qualified identifier: another package's
-				}
-				e = x.X
-			case *ast.IndexExpr:
-				e = x.X
-			case *ast.StarExpr:
-				e = x.X
-			case *ast.Ident:
-				return pkgVar(info.Uses[x])
-			default:
-				return nil
-			}
-		}
-	}
 	var changes []varChange
 	reads := map[*types.Var]bool{}
 	seen := map[token.Pos]bool{}
-	changed := func(e ast.Expr, at ast.Node) {
-		if v := root(e); v != nil && !seen[at.Pos()] {
-			seen[at.Pos()] = true
-			changes = append(changes, varChange{v, at})
+	changed := func(e ast.Expr, at ast.Node, kind changeKind) {
+		if id := rootIdent(e); id != nil {
+			if v := pkgVar(info.Uses[id]); v != nil && !seen[at.Pos()] {
+				seen[at.Pos()] = true
+				changes = append(changes, varChange{v, at, a.changeHow(id, at, kind)})
+			}
 		}
 	}
 	for _, it := range a.reachedItems(roots, owners) {
@@ -77,49 +58,14 @@ func (a *analysis) pkgVarEffects(roots []*item, owners map[types.Object]*item) (
 			continue // an initialiser runs once, before any step
 		}
 		ast.Inspect(it.node.(ast.Node), func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.Ident:
-				if v := pkgVar(info.Uses[n]); v != nil {
+			if id, ok := n.(*ast.Ident); ok {
+				if v := pkgVar(info.Uses[id]); v != nil {
 					reads[v] = true
-				}
-			case *ast.AssignStmt:
-				if n.Tok != token.DEFINE {
-					for _, l := range n.Lhs {
-						changed(l, l)
-					}
-				}
-			case *ast.IncDecStmt:
-				changed(n.X, n)
-			case *ast.RangeStmt:
-				if n.Tok == token.ASSIGN {
-					if n.Key != nil {
-						changed(n.Key, n.Key)
-					}
-					if n.Value != nil {
-						changed(n.Value, n.Value)
-					}
-				}
-			case *ast.CallExpr:
-				if arg := a.changedArg(n); arg != nil {
-					changed(arg, n)
-				}
-			case *ast.UnaryExpr:
-				if n.Op == token.AND {
-					changed(n.X, n)
-				}
-			case *ast.SelectorExpr:
-				if sel := info.Selections[n]; sel != nil && sel.Kind() == types.MethodVal {
-					if sig, ok := sel.Obj().Type().(*types.Signature); ok && sig.Recv() != nil {
-						_, ptrRecv := types.Unalias(sig.Recv().Type()).(*types.Pointer)
-						_, ptrValue := types.Unalias(sel.Recv()).Underlying().(*types.Pointer)
-						if ptrRecv && !ptrValue {
-							changed(n.X, n)
-						}
-					}
 				}
 			}
 			return true
 		})
+		a.changedExprs(it.node.(ast.Node), changed)
 	}
 	sort.Slice(changes, func(x, y int) bool { return changes[x].node.Pos() < changes[y].node.Pos() })
 	return changes, reads
@@ -135,4 +81,20 @@ func (a *analysis) pkgVarOwners() map[types.Object]*item {
 		}
 	}
 	return a.declOwners(decls)
+}
+
+// changeHow says how a change found at node at was seen, when it is no
+// assignment: through a copy, or a call given the variable id.
+func (a *analysis) changeHow(id *ast.Ident, at ast.Node, kind changeKind) string {
+	switch kind {
+	case changeShares:
+		return " (through a copy sharing its memory)"
+	case changeCalls:
+		call := at.(*ast.CallExpr)
+		if id.Pos() >= call.Fun.Pos() && id.End() <= call.Fun.End() {
+			return " (by calling " + a.source(call.Fun) + ", which may change it)"
+		}
+		return " (by passing it to " + a.source(call.Fun) + ", which may change it)"
+	}
+	return ""
 }
