@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"go/ast"
 	"go/token"
 	"go/types"
 	"slices"
@@ -14,7 +15,9 @@ import (
 // run, so its change of a variable never happens, and steps run side by
 // side. A function step whose code (or a function it calls) changes a
 // package-level variable that a later function step reads is refused at
-// the change.
+// the change; so is a call of a step that may change its argument (a
+// slice it sorts) when a later call reads that argument, which the later
+// step reads as its producer returned it.
 
 // funcStepSharedState refuses function steps that change a package-level
 // variable a later call of the pipeline cell reads.
@@ -56,4 +59,71 @@ func (a *analysis) funcStepSharedState() {
 			}
 		}
 	}
+}
+
+// funcStepChangedArgs refuses a step call whose function may change an
+// argument (funcchanges.go) that a later call of the pipeline cell reads:
+// in the notebook the later call sees the change, in the pipeline it reads
+// the value the producing step returned.
+func (a *analysis) funcStepChangedArgs() {
+	var called []*stepBuild
+	for _, sb := range a.funcSteps {
+		if sb.callItem != nil && sb.fn != nil {
+			called = append(called, sb)
+		}
+	}
+	slices.SortFunc(called, func(x, y *stepBuild) int { return x.callItem.off - y.callItem.off })
+	info := a.chk.info
+	for i, sb := range called {
+		call, _ := pipelineCall(sb.callItem.node)
+		if call == nil {
+			continue
+		}
+		fn, _ := info.Uses[call.Fun.(*ast.Ident)].(*types.Func)
+		if fn == nil {
+			continue
+		}
+		changes, _, _, _, known := a.calleeChanges(fn)
+		for k, arg := range call.Args {
+			id, ok := arg.(*ast.Ident)
+			if !ok || !a.mayHoldReferences(arg) || known && !changes(k) {
+				continue
+			}
+			obj := info.Uses[id]
+			for _, later := range called[i+1:] {
+				lc, _ := pipelineCall(later.callItem.node)
+				if lc == nil || !usesObject(info, lc, obj) {
+					continue
+				}
+				a.errs.Add(a.posOf(id.Pos()), "step %s may change its argument %s, which step %s (called at %s) reads after it: the pipeline gives %s the value %s as %s returned it, without the change", sb.step.Name, id.Name, later.step.Name, a.shortPos(later.step.Call.Pos), later.step.Name, id.Name, producerOf(info, called[:i], obj)).Hint =
+					"return the changed value from " + sb.step.Func + " and pass that to " + later.step.Func + ", or change a copy inside " + sb.step.Func + " (slices.Clone, maps.Clone)"
+				break
+			}
+		}
+	}
+}
+
+// usesObject reports whether n refers to obj.
+func usesObject(info *types.Info, n ast.Node, obj types.Object) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && info.Uses[id] == obj {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// producerOf names the step whose call binds obj, among called.
+func producerOf(info *types.Info, called []*stepBuild, obj types.Object) string {
+	for _, sb := range called {
+		_, lhs := pipelineCall(sb.callItem.node)
+		for _, e := range lhs {
+			if id, ok := e.(*ast.Ident); ok && info.Defs[id] == obj {
+				return sb.step.Name
+			}
+		}
+	}
+	return "its producer"
 }

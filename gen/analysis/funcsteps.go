@@ -160,6 +160,7 @@ func (a *analysis) functionDataflow() {
 		}
 	}
 	a.funcStepSharedState()
+	a.funcStepChangedArgs()
 	a.pipelineDirectives(byName)
 }
 
