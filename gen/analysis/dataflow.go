@@ -143,6 +143,9 @@ func (a *analysis) cellDataflow() {
 		step  *stepBuild
 	}
 	writers := map[*replVar][]write{}
+	// changed and read list the items of cell steps that may change and
+	// that read each variable, for crossStepSharing.
+	changed, read := map[*replVar][]int{}, map[*replVar][]int{}
 	for _, rv := range a.df.list {
 		if a.df.params[rv.v] != nil {
 			continue
@@ -154,6 +157,10 @@ func (a *analysis) cellDataflow() {
 			sb := a.stepOf(it)
 			if sb == nil || sb.fn != nil {
 				continue
+			}
+			read[rv] = append(read[rv], itemIndex[it])
+			if mutationsOf(it)[id] {
+				changed[rv] = append(changed[rv], itemIndex[it])
 			}
 			if sb != writer {
 				if writer == nil {
@@ -169,6 +176,13 @@ func (a *analysis) cellDataflow() {
 			}
 		}
 	}
+	var stepItems []*item
+	for _, it := range a.items {
+		if sb := a.stepOf(it); sb != nil && sb.fn == nil && it.kind == itemStmt {
+			stepItems = append(stepItems, it)
+		}
+	}
+	a.crossStepSharing(stepItems, itemIndex, changed, read)
 	// //zen:output and //zen:metric name variables the step defines, or
 	// passes on from the step that wrote them last.
 	for _, sb := range a.cellSteps {
