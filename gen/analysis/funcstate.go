@@ -62,9 +62,10 @@ func (a *analysis) funcStepSharedState() {
 }
 
 // funcStepChangedArgs refuses a step call whose function may change an
-// argument (funcchanges.go) that a later call of the pipeline cell reads:
-// in the notebook the later call sees the change, in the pipeline it reads
-// the value the producing step returned.
+// argument (funcchanges.go) that a later call of the pipeline cell reads,
+// or a variable sharing memory with it (the results of one call): in the
+// notebook the later call sees the change, in the pipeline it reads the
+// value as the producing step returned it.
 func (a *analysis) funcStepChangedArgs() {
 	var called []*stepBuild
 	for _, sb := range a.funcSteps {
@@ -74,8 +75,19 @@ func (a *analysis) funcStepChangedArgs() {
 	}
 	slices.SortFunc(called, func(x, y *stepBuild) int { return x.callItem.off - y.callItem.off })
 	info := a.chk.info
+	group := map[types.Object]types.Object{}
+	var find func(o types.Object) types.Object
+	find = func(o types.Object) types.Object {
+		if g, ok := group[o]; ok && g != o {
+			return find(g)
+		}
+		return o
+	}
+	union := func(x, y types.Object) { group[find(x)] = find(y) }
+	// changedArgs are the arguments each call may change.
+	changedArgs := make([][]*ast.Ident, len(called))
 	for i, sb := range called {
-		call, _ := pipelineCall(sb.callItem.node)
+		call, lhs := pipelineCall(sb.callItem.node)
 		if call == nil {
 			continue
 		}
@@ -83,19 +95,42 @@ func (a *analysis) funcStepChangedArgs() {
 		if fn == nil {
 			continue
 		}
+		var results []types.Object
+		for _, e := range lhs {
+			if id, ok := e.(*ast.Ident); ok && id.Name != "_" && a.mayHoldReferences(id) {
+				obj := info.Defs[id]
+				if obj == nil {
+					obj = info.Uses[id]
+				}
+				results = append(results, obj)
+			}
+		}
+		for _, r := range results[min(1, len(results)):] {
+			union(r, results[0])
+		}
 		changes, _, _, _, known := a.calleeChanges(fn)
 		for k, arg := range call.Args {
 			id, ok := arg.(*ast.Ident)
 			if !ok || !a.mayHoldReferences(arg) || known && !changes(k) {
 				continue
 			}
+			changedArgs[i] = append(changedArgs[i], id)
+		}
+	}
+	for i, sb := range called {
+		for _, id := range changedArgs[i] {
 			obj := info.Uses[id]
 			for _, later := range called[i+1:] {
 				lc, _ := pipelineCall(later.callItem.node)
-				if lc == nil || !usesObject(info, lc, obj) {
+				read := readInGroup(info, lc, find, find(obj))
+				if read == nil {
 					continue
 				}
-				a.errs.Add(a.posOf(id.Pos()), "step %s may change its argument %s, which step %s (called at %s) reads after it: the pipeline gives %s the value %s as %s returned it, without the change", sb.step.Name, id.Name, later.step.Name, a.shortPos(later.step.Call.Pos), later.step.Name, id.Name, producerOf(info, called[:i], obj)).Hint =
+				sharing := ""
+				if read != obj {
+					sharing = ", which shares memory with " + read.Name()
+				}
+				a.errs.Add(a.posOf(id.Pos()), "step %s may change its argument %s%s, which step %s (called at %s) reads after it: the pipeline gives %s the value %s as %s returned it, without the change", sb.step.Name, id.Name, sharing, later.step.Name, a.shortPos(later.step.Call.Pos), later.step.Name, read.Name(), producerOf(info, called[:i], read)).Hint =
 					"return the changed value from " + sb.step.Func + " and pass that to " + later.step.Func + ", or change a copy inside " + sb.step.Func + " (slices.Clone, maps.Clone)"
 				break
 			}
@@ -103,16 +138,21 @@ func (a *analysis) funcStepChangedArgs() {
 	}
 }
 
-// usesObject reports whether n refers to obj.
-func usesObject(info *types.Info, n ast.Node, obj types.Object) bool {
-	found := false
+// readInGroup returns a variable of group g that n reads, or nil.
+func readInGroup(info *types.Info, n ast.Node, find func(types.Object) types.Object, g types.Object) types.Object {
+	var read types.Object
+	if n == nil {
+		return nil
+	}
 	ast.Inspect(n, func(n ast.Node) bool {
-		if id, ok := n.(*ast.Ident); ok && info.Uses[id] == obj {
-			found = true
+		if id, ok := n.(*ast.Ident); ok && read == nil {
+			if obj := info.Uses[id]; obj != nil && find(obj) == g {
+				read = obj
+			}
 		}
-		return !found
+		return read == nil
 	})
-	return found
+	return read
 }
 
 // producerOf names the step whose call binds obj, among called.
