@@ -41,3 +41,16 @@ func TestSharedStepVariables(t *testing.T) {
 		})
 	}
 }
+
+// TestGoNBVariablesSharingMemory checks that a GoNB cell changing a
+// package-level variable is refused when a later cell reads another
+// whose declaration shares its memory: GoNB started that cell with both
+// as declared, the pipeline with the change.
+func TestGoNBVariablesSharingMemory(t *testing.T) {
+	analyzeError(t, "gonb", []cell{
+		code("import \"fmt\"\n\nvar a = []int{1, 2}\n\nvar b = a"),
+		code("%%\nb[0] = 9\nfmt.Println(b)"),
+		code("%%\nfmt.Println(a)"),
+	}, "nb.ipynb:cell 2:2:1: cell 2 changes a (through b, whose declaration shares its memory), which cell 3 reads: GoNB ran each cell as a fresh program, so cell 3 saw a as its declaration sets it, while the pipeline's steps share one process\n"+
+		"\thint: give the cell that reads a its own value (set it there), or keep the change inside one cell")
+}

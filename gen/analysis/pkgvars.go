@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"sort"
 )
 
@@ -67,8 +68,61 @@ func (a *analysis) pkgVarEffects(roots []*item, owners map[types.Object]*item) (
 		})
 		a.changedExprs(it.node.(ast.Node), changed)
 	}
-	sort.Slice(changes, func(x, y int) bool { return changes[x].node.Pos() < changes[y].node.Pos() })
+	// A variable whose initialiser shares another's memory (`var b = a`,
+	// `var cfg = &config{data: a}`) changes with it.
+	sharing := a.pkgVarSharing()
+	for _, ch := range changes {
+		for _, u := range sharing[ch.v] {
+			changes = append(changes, varChange{u, ch.node, " (through " + ch.v.Name() + ", whose declaration shares its memory)"})
+		}
+	}
+	sort.SliceStable(changes, func(x, y int) bool { return changes[x].node.Pos() < changes[y].node.Pos() })
 	return changes, reads
+}
+
+// pkgVarSharing maps each package-level variable to the others that may
+// share its memory through their initialisers, directly or in a chain.
+func (a *analysis) pkgVarSharing() map[*types.Var][]*types.Var {
+	scope := a.chk.pkg.Scope()
+	group := map[*types.Var]*types.Var{}
+	var find func(v *types.Var) *types.Var
+	find = func(v *types.Var) *types.Var {
+		if g, ok := group[v]; ok && g != v {
+			return find(g)
+		}
+		return v
+	}
+	var vars []*types.Var
+	for _, it := range a.packageDecls() {
+		gd, ok := it.node.(*ast.GenDecl)
+		if !ok || gd.Tok != token.VAR {
+			continue
+		}
+		for _, spec := range gd.Specs {
+			vs := spec.(*ast.ValueSpec)
+			for i, name := range vs.Names {
+				v, ok := a.chk.info.Defs[name].(*types.Var)
+				if !ok || i >= len(vs.Values) || !a.mayHoldReferences(vs.Values[i]) {
+					continue
+				}
+				for _, id := range a.sharedRoots(vs.Values[i]) {
+					if u, ok := a.chk.info.Uses[id].(*types.Var); ok && u.Parent() == scope && u != v {
+						group[find(v)] = find(u)
+						vars = append(vars, v, u)
+					}
+				}
+			}
+		}
+	}
+	out := map[*types.Var][]*types.Var{}
+	for _, v := range vars {
+		for _, u := range vars {
+			if u != v && find(u) == find(v) && !slices.Contains(out[v], u) {
+				out[v] = append(out[v], u)
+			}
+		}
+	}
+	return out
 }
 
 // pkgVarOwners maps the package-level objects to their declarations, for
