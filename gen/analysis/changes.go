@@ -36,11 +36,58 @@ const (
 	changeCalls
 )
 
-// changedExprs calls found for every expression that n's code may change,
-// with the node that changes it. The expression's root variable
-// (rootIdent) is the one changed.
-func (a *analysis) changedExprs(n ast.Node, found func(e ast.Expr, at ast.Node, kind changeKind)) {
+// changedExprs calls found for every expression that the code of roots
+// may change, with the node that changes it. The expression's root
+// variable (rootIdent) is the one changed.
+//
+// A copy into a variable local to roots (`p := b` in a GoNB cell or a
+// function body, `for _, row := range grid`) changes nothing by itself:
+// what changes the local's memory changes the variables it copied, so
+// such changes are found for them too, once roots are walked.
+func (a *analysis) changedExprs(roots []ast.Node, found func(e ast.Expr, at ast.Node, kind changeKind)) {
 	info := a.chk.info
+	scope := a.chk.pkg.Scope()
+	// local is the variable declared inside roots that a bare identifier
+	// names, nil for any other: a step variable of the REPL is no local,
+	// later steps read it.
+	inside := func(p token.Pos) bool {
+		for _, r := range roots {
+			if p >= r.Pos() && p < r.End() {
+				return true
+			}
+		}
+		return false
+	}
+	local := func(e ast.Expr) types.Object {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		if !ok {
+			return nil
+		}
+		obj := info.Defs[id]
+		if obj == nil {
+			obj = info.Uses[id]
+		}
+		v, ok := obj.(*types.Var)
+		if !ok || v.Parent() == scope || !inside(v.Pos()) {
+			return nil
+		}
+		if a.program != nil && a.df != nil && a.df.vars[v] != nil {
+			return nil
+		}
+		return v
+	}
+	// copied lists, by local, the identifiers whose memory it may hold.
+	copied := map[types.Object][]*ast.Ident{}
+	type change struct {
+		e    ast.Expr
+		at   ast.Node
+		kind changeKind
+	}
+	var changes []change
+	report := found
+	found = func(e ast.Expr, at ast.Node, kind changeKind) {
+		changes = append(changes, change{e, at, kind})
+	}
 	assigned := func(e, at ast.Node) {
 		expr := e.(ast.Expr)
 		kind := changeWrites
@@ -56,8 +103,20 @@ func (a *analysis) changedExprs(n ast.Node, found func(e ast.Expr, at ast.Node, 
 			}
 		}
 	}
+	// copies records e's memory as held by target when target is a local,
+	// and reports it shared otherwise.
+	copies := func(target, e ast.Expr, at ast.Node) {
+		if t := info.TypeOf(e); t == nil || !holdsReferences(t) {
+			return
+		}
+		if l := local(target); l != nil {
+			copied[l] = append(copied[l], a.sharedRoots(e)...)
+			return
+		}
+		shares(e, at)
+	}
 	called := map[ast.Expr]bool{}
-	ast.Inspect(n, func(n ast.Node) bool {
+	visit := func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.AssignStmt:
 			if n.Tok != token.DEFINE {
@@ -65,12 +124,20 @@ func (a *analysis) changedExprs(n ast.Node, found func(e ast.Expr, at ast.Node, 
 					assigned(l, l)
 				}
 			}
-			for _, r := range n.Rhs {
-				shares(r, r)
+			for i, r := range n.Rhs {
+				if len(n.Lhs) == len(n.Rhs) {
+					copies(n.Lhs[i], r, r)
+				} else {
+					shares(r, r)
+				}
 			}
 		case *ast.ValueSpec:
-			for _, v := range n.Values {
-				shares(v, v)
+			for i, v := range n.Values {
+				if len(n.Names) == len(n.Values) {
+					copies(n.Names[i], v, v)
+				} else {
+					shares(v, v)
+				}
 			}
 		case *ast.ReturnStmt:
 			// A function that returns its parameter's memory lets its
@@ -97,7 +164,11 @@ func (a *analysis) changedExprs(n ast.Node, found func(e ast.Expr, at ast.Node, 
 			}
 			if n.Value != nil {
 				if t := info.TypeOf(n.Value); t != nil && holdsReferences(t) {
-					found(n.X, n, changeWrites)
+					if l := local(n.Value); l != nil {
+						copied[l] = append(copied[l], a.sharedRoots(n.X)...)
+					} else {
+						found(n.X, n, changeWrites)
+					}
 				}
 			}
 		case *ast.CallExpr:
@@ -117,7 +188,32 @@ func (a *analysis) changedExprs(n ast.Node, found func(e ast.Expr, at ast.Node, 
 			}
 		}
 		return true
-	})
+	}
+	for _, r := range roots {
+		ast.Inspect(r, visit)
+	}
+	for _, ch := range changes {
+		report(ch.e, ch.at, ch.kind)
+		id := rootIdent(ch.e)
+		if id == nil || ch.kind == changeRebinds {
+			continue
+		}
+		seen := map[types.Object]bool{}
+		var through func(obj types.Object)
+		through = func(obj types.Object) {
+			if obj == nil || seen[obj] {
+				return
+			}
+			seen[obj] = true
+			for _, src := range copied[obj] {
+				report(src, ch.at, changeShares)
+				through(info.Uses[src])
+			}
+		}
+		if l := local(id); l != nil {
+			through(l)
+		}
+	}
 }
 
 // sharedRoots returns the variables whose memory e's value may share: a

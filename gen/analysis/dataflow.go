@@ -49,7 +49,7 @@ func (a *analysis) source(n ast.Node) string {
 // (changes.go).
 func (a *analysis) mutations(it *item) map[*ast.Ident]bool {
 	out := map[*ast.Ident]bool{}
-	a.changedExprs(it.node.(ast.Node), func(e ast.Expr, _ ast.Node, _ changeKind) {
+	a.changedExprs([]ast.Node{it.node.(ast.Node)}, func(e ast.Expr, _ ast.Node, _ changeKind) {
 		if id := rootIdent(e); id != nil {
 			out[id] = true
 		}

@@ -46,7 +46,7 @@ func (a *analysis) funcChanges(fn *types.Func) *funcChange {
 	}
 	a.funcChanged[fn] = nil
 	changed := map[types.Object]bool{}
-	a.changedExprs(fd.Body, func(e ast.Expr, _ ast.Node, kind changeKind) {
+	a.changedExprs([]ast.Node{fd.Body}, func(e ast.Expr, _ ast.Node, kind changeKind) {
 		if kind == changeRebinds {
 			return // a parameter given a new value leaves the caller's alone
 		}

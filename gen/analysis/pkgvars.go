@@ -51,6 +51,7 @@ func (a *analysis) pkgVarEffects(roots []*item, owners map[types.Object]*item) (
 			}
 		}
 	}
+	var walked []ast.Node
 	for _, it := range a.reachedItems(roots, owners) {
 		if it.node == nil {
 			continue
@@ -66,8 +67,10 @@ func (a *analysis) pkgVarEffects(roots []*item, owners map[types.Object]*item) (
 			}
 			return true
 		})
-		a.changedExprs(it.node.(ast.Node), changed)
+		walked = append(walked, it.node.(ast.Node))
 	}
+	// One walk of them all: a GoNB cell's statements share its locals.
+	a.changedExprs(walked, changed)
 	// A variable whose initialiser shares another's memory (`var b = a`,
 	// `var cfg = &config{data: a}`) changes with it.
 	sharing := a.pkgVarSharing()
