@@ -6,10 +6,10 @@ import "go/types"
 //
 // Copying a pointer, map or slice copies a reference: a change through the
 // copy (`p := b; p.n = 7`, `row := grid[0]; row[0] = 1`) changes the
-// variable it came from, which a syntactic walk of assignments does not
-// follow. The dataflow therefore counts such a copy of a step variable as
-// a write of it (dataflow.go's mutations): the step passes the variable on
-// as it left it.
+// variable it came from. The walk of changes (changes.go) follows copies
+// into local variables to what changes them, and counts any other copy of
+// a variable as a change of it: the step passes the variable on as it left
+// it.
 
 // holdsReferences reports whether a value of type t shares memory with
 // its copies: a pointer, map, slice, channel or interface, or a struct or
