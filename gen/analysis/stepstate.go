@@ -16,9 +16,10 @@ import (
 // what its first left there (an appended slice, a counter, a generator's
 // position behind a pointer). Such a step is marked with the variables it
 // reaches, and the worker runs it in a process of its own. A variable can
-// change when some step's code changes it, or when it can hold a pointer
-// or a reference, through which a change is not seen (`rng.Intn(6)`, `p :=
-// xs; p[0] = 1`); a number or a string that no step changes cannot.
+// change when some step's code may change it (also through a copy or a
+// call given it, `p := xs; p[0] = 1`, `rng.Intn(6)`), or when it can hold
+// a pointer or a reference, whose memory may be shared with what changes;
+// a number or a string that no step changes cannot.
 
 // markState sets State on every step whose code, or a function it
 // reaches, reads or changes a package-level variable of the notebook that
