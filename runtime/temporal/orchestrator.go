@@ -80,7 +80,7 @@ func (o *orchestrator) Execute(ctx context.Context, p *pipeline.Pipeline, opts e
 		var final meta.Run
 		ended <- we.Get(context.WithoutCancel(ctx), &final)
 	}()
-	f := &follower{st: o.st, runID: run.ID, observers: observers, seen: map[string]string{}}
+	f := newFollower(o.st, run.ID, observers)
 	tick := time.NewTicker(pollEvery)
 	defer tick.Stop()
 	interrupted := ctx.Done()
@@ -150,59 +150,6 @@ func (o *orchestrator) terminate(ctx context.Context, cl client.Client, p *pipel
 	}
 	f.poll(ctx)
 	return engine.Outcome{Run: run}, nil
-}
-
-// follower turns the step records workers write into the events a local
-// run shows.
-type follower struct {
-	st        *engine.Store
-	runID     string
-	observers []engine.Observer
-	seen      map[string]string // step → the status last shown
-}
-
-func (f *follower) poll(ctx context.Context) {
-	steps, err := f.st.Meta.StepRuns(ctx, f.runID)
-	if err != nil {
-		return
-	}
-	for _, sr := range steps {
-		last := f.seen[sr.Step]
-		if last == sr.Status {
-			continue
-		}
-		f.seen[sr.Step] = sr.Status
-		ran := !sr.StartedAt.IsZero() && sr.Attempt > 0
-		if last == "" && ran && sr.Status != meta.StepCached {
-			f.emit(ctx, engine.Event{Kind: engine.Running, Step: sr.Step})
-		}
-		took := sr.EndedAt.Sub(sr.StartedAt)
-		switch sr.Status {
-		case meta.StepSucceeded, meta.StepFailed, meta.StepCancelled:
-			if full, err := f.st.Meta.StepRun(ctx, f.runID, sr.Step); err == nil && full.Log != "" {
-				f.emit(ctx, engine.Event{Kind: engine.Printed, Step: sr.Step, Text: []byte(full.Log)})
-			}
-		}
-		rec := sr
-		switch sr.Status {
-		case meta.StepSucceeded:
-			f.emit(ctx, engine.Event{Kind: engine.Finished, Step: sr.Step, Record: &rec, Took: took, Ran: true})
-		case meta.StepCached:
-			f.emit(ctx, engine.Event{Kind: engine.Cached, Step: sr.Step, Record: &rec})
-		case meta.StepFailed:
-			f.emit(ctx, engine.Event{Kind: engine.Failed, Step: sr.Step, Record: &rec, Took: took, Ran: ran, Where: sr.Position})
-		case meta.StepCancelled:
-			f.emit(ctx, engine.Event{Kind: engine.Cancelled, Step: sr.Step, Record: &rec, Took: took, Ran: ran})
-		case meta.StepSkipped:
-			f.emit(ctx, engine.Event{Kind: engine.Skipped, Step: sr.Step, Record: &rec})
-		}
-	}
-}
-
-func (f *follower) emit(ctx context.Context, e engine.Event) {
-	for _, o := range f.observers {
-		o.Observe(ctx, e)
-	}
 }
 
 // cancelRun asks Temporal to cancel run's workflow; the workflow stops its

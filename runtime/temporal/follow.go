@@ -1,0 +1,204 @@
+package temporal
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"hash"
+
+	"github.com/zengen-dev/zengen/runtime/internal/engine"
+	"github.com/zengen-dev/zengen/runtime/internal/meta"
+)
+
+// follower turns the step records workers write into the events a local
+// run shows, and a running step's output, which its worker saves to the
+// store as it grows (engine.LiveLogEvery), into its lines as they come.
+type follower struct {
+	st        *engine.Store
+	runID     string
+	observers []engine.Observer
+	seen      map[string]string // step → the status last shown
+	shown     map[string]*shownOutput
+}
+
+func newFollower(st *engine.Store, runID string, observers []engine.Observer) *follower {
+	return &follower{st: st, runID: runID, observers: observers, seen: map[string]string{}, shown: map[string]*shownOutput{}}
+}
+
+// shownOutput is what the terminal has shown of a running step's output:
+// its first n bytes, whole lines; their hash and last bytes tell the
+// output's continuation from the output of the step's run on another
+// worker after its own was lost, which starts over.
+type shownOutput struct {
+	n    int64
+	sum  hash.Hash
+	tail []byte
+	// behind is set once the saved output no longer reaches back to n
+	// (the step printed more between two saves than a save keeps): the
+	// rest is shown from the final record.
+	behind bool
+	// restarts counts the runs shown that started over.
+	restarts int
+}
+
+// keptTail is how many of the last bytes shown are compared with a saved
+// output that goes on from them.
+const keptTail = 256
+
+func (o *shownOutput) show(b []byte) {
+	o.n += int64(len(b))
+	o.sum.Write(b)
+	o.tail = append(o.tail, b...)
+	if len(o.tail) > keptTail {
+		o.tail = append(o.tail[:0], o.tail[len(o.tail)-keptTail:]...)
+	}
+}
+
+// continues reports whether output, of which the first leftOut bytes are
+// not at hand, goes on from what was shown (as far as the bytes at hand
+// tell: the shown bytes they overlap must be the same).
+func (o *shownOutput) continues(text []byte, leftOut int64) bool {
+	end := leftOut + int64(len(text))
+	if end < o.n {
+		return false
+	}
+	from := max(leftOut, o.n-int64(len(o.tail)))
+	if from >= o.n {
+		return true
+	}
+	return bytes.Equal(text[from-leftOut:o.n-leftOut], o.tail[int64(len(o.tail))-(o.n-from):])
+}
+
+// startsWith reports whether final, a step's whole output, begins with
+// what was shown.
+func (o *shownOutput) startsWith(final []byte) bool {
+	if int64(len(final)) < o.n {
+		return false
+	}
+	sum := sha256.Sum256(final[:o.n])
+	return bytes.Equal(sum[:], o.sum.Sum(nil))
+}
+
+func (f *follower) poll(ctx context.Context) {
+	steps, err := f.st.Meta.StepRuns(ctx, f.runID)
+	if err != nil {
+		return
+	}
+	running := false
+	for _, sr := range steps {
+		last := f.seen[sr.Step]
+		if last == sr.Status {
+			running = running || sr.Status == meta.StepRunning
+			continue
+		}
+		f.seen[sr.Step] = sr.Status
+		ran := !sr.StartedAt.IsZero() && sr.Attempt > 0
+		if last == "" && ran && sr.Status != meta.StepCached {
+			f.emit(ctx, engine.Event{Kind: engine.Running, Step: sr.Step})
+		}
+		took := sr.EndedAt.Sub(sr.StartedAt)
+		switch sr.Status {
+		case meta.StepRunning:
+			running = true
+		case meta.StepSucceeded, meta.StepFailed, meta.StepCancelled:
+			if full, err := f.st.Meta.StepRun(ctx, f.runID, sr.Step); err == nil {
+				f.showRest(ctx, sr.Step, []byte(full.Log))
+			}
+		}
+		rec := sr
+		switch sr.Status {
+		case meta.StepSucceeded:
+			f.emit(ctx, engine.Event{Kind: engine.Finished, Step: sr.Step, Record: &rec, Took: took, Ran: true})
+		case meta.StepCached:
+			f.emit(ctx, engine.Event{Kind: engine.Cached, Step: sr.Step, Record: &rec})
+		case meta.StepFailed:
+			f.emit(ctx, engine.Event{Kind: engine.Failed, Step: sr.Step, Record: &rec, Took: took, Ran: ran, Where: sr.Position})
+		case meta.StepCancelled:
+			f.emit(ctx, engine.Event{Kind: engine.Cancelled, Step: sr.Step, Record: &rec, Took: took, Ran: ran})
+		case meta.StepSkipped:
+			f.emit(ctx, engine.Event{Kind: engine.Skipped, Step: sr.Step, Record: &rec})
+		}
+	}
+	if running {
+		f.showLive(ctx)
+	}
+}
+
+// showLive shows the whole lines running steps have printed since the
+// last poll.
+func (f *follower) showLive(ctx context.Context) {
+	logs, err := f.st.Meta.LiveLogs(ctx, f.runID)
+	if err != nil {
+		return
+	}
+	for _, l := range logs {
+		if f.seen[l.Step] != meta.StepRunning {
+			// Not yet shown running: its Running event comes first.
+			continue
+		}
+		o := f.output(l.Step)
+		if o.behind {
+			continue
+		}
+		text := []byte(l.Text)
+		if !o.continues(text, l.LeftOut) {
+			f.restarted(ctx, l.Step)
+			o = f.output(l.Step)
+		}
+		if l.LeftOut > o.n {
+			o.behind = true
+			continue
+		}
+		rest := text[o.n-l.LeftOut:]
+		if i := bytes.LastIndexByte(rest, '\n'); i >= 0 {
+			lines := rest[:i+1]
+			o.show(lines)
+			f.emit(ctx, engine.Event{Kind: engine.Printed, Step: l.Step, Text: bytes.Clone(lines)})
+		}
+	}
+}
+
+// showRest shows what a step that ended printed beyond what was shown
+// while it ran, from its final record's output.
+func (f *follower) showRest(ctx context.Context, step string, final []byte) {
+	o := f.output(step)
+	delete(f.shown, step)
+	if !o.startsWith(final) {
+		f.restarted(ctx, step)
+		o = f.output(step)
+		delete(f.shown, step)
+	}
+	if rest := final[o.n:]; len(rest) > 0 {
+		f.emit(ctx, engine.Event{Kind: engine.Printed, Step: step, Text: bytes.Clone(rest)})
+	}
+}
+
+func (f *follower) output(step string) *shownOutput {
+	o := f.shown[step]
+	if o == nil {
+		o = &shownOutput{sum: sha256.New()}
+		f.shown[step] = o
+	}
+	return o
+}
+
+// restarted says that the step's output shown so far was of a run lost
+// with its worker, whose step is run again elsewhere from its start, and
+// shows the new run's output from its start.
+func (f *follower) restarted(ctx context.Context, step string) {
+	restarts := 0
+	if o := f.shown[step]; o != nil {
+		restarts = o.restarts
+	}
+	f.emit(ctx, engine.Event{Kind: engine.Retrying, Step: step, Attempt: restarts + 1, Err: errLostWorker})
+	f.shown[step] = &shownOutput{sum: sha256.New(), restarts: restarts + 1}
+}
+
+var errLostWorker = errors.New("its worker was lost, and another runs it from its start")
+
+func (f *follower) emit(ctx context.Context, e engine.Event) {
+	for _, o := range f.observers {
+		o.Observe(ctx, e)
+	}
+}

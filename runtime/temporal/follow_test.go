@@ -1,0 +1,109 @@
+package temporal
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zengen-dev/zengen/runtime/internal/engine"
+	"github.com/zengen-dev/zengen/runtime/internal/meta"
+)
+
+// The follower shows a running step's saved output line by line as it
+// grows, each line once; the rest, and a last line without its newline,
+// when the step ends. Output that starts over — the step run again on
+// another worker after its own was lost — is said so and shown from its
+// start; output that outran the saves is shown from the final record.
+func TestFollowerShowsOutputAsItIsSaved(t *testing.T) {
+	ctx := context.Background()
+	st, err := engine.OpenStore(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	run := meta.Run{ID: meta.NewRunID(time.Now()), Pipeline: "talk", StartedAt: time.Now(), Orchestrator: "temporal://test/default"}
+	if err := st.Meta.EnsurePipeline(ctx, "talk", "talk.ipynb", map[string]string{"a": "h", "b": "h"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Meta.CreateRun(ctx, &run); err != nil {
+		t.Fatal(err)
+	}
+	start := func(step string) *meta.StepRun {
+		sr := &meta.StepRun{RunID: run.ID, Pipeline: "talk", Step: step, CodeHash: "h", Attempt: 1, StartedAt: time.Now()}
+		tx, err := st.Meta.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.StartStep(ctx, sr); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return sr
+	}
+	finish := func(sr *meta.StepRun, log string) {
+		sr.Status, sr.EndedAt, sr.Log, sr.Stdout = meta.StepSucceeded, time.Now(), log, log
+		tx, err := st.Meta.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.FinishStep(ctx, sr); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save := func(sr *meta.StepRun, text string, leftOut int64) {
+		if err := st.Meta.SaveLiveLog(ctx, sr.ID, text, leftOut); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out, progress strings.Builder
+	f := newFollower(st, run.ID, []engine.Observer{&engine.Terminal{Stdout: &out, Stderr: &progress}})
+	expect := func(when, stdout string) {
+		t.Helper()
+		f.poll(ctx)
+		if out.String() != stdout {
+			t.Errorf("%s: the terminal shows\n%s\nwant\n%s", when, out.String(), stdout)
+		}
+	}
+
+	a := start("a")
+	expect("a started", "")
+	save(a, "one\ntw", 0)
+	expect("a saved a line and a half", "[a] one\n")
+	expect("nothing new", "[a] one\n")
+	save(a, "one\ntwo\nthree\n", 0)
+	expect("a saved more", "[a] one\n[a] two\n[a] three\n")
+	save(a, "wo\nthree\nfour\n", 5)
+	expect("a's saved output lost its start", "[a] one\n[a] two\n[a] three\n[a] four\n")
+	save(a, "one\n", 0)
+	expect("a started over", "[a] one\n[a] two\n[a] three\n[a] four\n[a] one\n")
+	if !strings.Contains(progress.String(), "↻ a attempt 1 failed: its worker was lost") {
+		t.Errorf("a's restart not said: %q", progress.String())
+	}
+	finish(a, "one\ntwo\nlast")
+	expect("a ended", "[a] one\n[a] two\n[a] three\n[a] four\n[a] one\n[a] two\n[a] last\n")
+
+	out.Reset()
+	b := start("b")
+	save(b, "x\n", 0)
+	expect("b saved", "[b] x\n")
+	save(b, "z\n", 4)
+	expect("b's output outran the saves", "[b] x\n")
+	finish(b, "x\ny\nz\n")
+	expect("b ended", "[b] x\n[b] y\n[b] z\n")
+
+	out.Reset()
+	c := start("c")
+	save(c, "1\n2\n", 0)
+	expect("c saved", "[c] 1\n[c] 2\n")
+	finish(c, "1\n3\n")
+	expect("c's final output is another run's", "[c] 1\n[c] 2\n[c] 1\n[c] 3\n")
+	if strings.Count(progress.String(), "↻") != 2 {
+		t.Errorf("progress:\n%s\nwant c's restart said", progress.String())
+	}
+}
