@@ -80,16 +80,50 @@ func (o *shownOutput) startsWith(final []byte) bool {
 	return bytes.Equal(sum[:], o.sum.Sum(nil))
 }
 
+// runStates is the dashboard's cheap read of a run's steps, which both
+// stores have: their states without artifacts, metrics or output.
+type runStates interface {
+	RunState(ctx context.Context, runID string) (meta.Run, []meta.StepState, error)
+}
+
+// states returns the status of each recorded step of the run.
+func (f *follower) states(ctx context.Context) ([]meta.StepState, error) {
+	if rs, ok := f.st.Meta.(runStates); ok {
+		_, steps, err := rs.RunState(ctx, f.runID)
+		return steps, err
+	}
+	full, err := f.st.Meta.StepRuns(ctx, f.runID)
+	steps := make([]meta.StepState, len(full))
+	for i, sr := range full {
+		steps[i] = meta.StepState{Run: sr.RunID, Step: sr.Step, Status: sr.Status}
+	}
+	return steps, err
+}
+
+// poll shows what changed since the last: it reads the state of every
+// step, and the whole record of a step only once it ended, so that a poll
+// of a long run costs about one query and not three per step.
 func (f *follower) poll(ctx context.Context) {
-	steps, err := f.st.Meta.StepRuns(ctx, f.runID)
+	steps, err := f.states(ctx)
 	if err != nil {
 		return
 	}
 	running := false
-	for _, sr := range steps {
-		last := f.seen[sr.Step]
-		if last == sr.Status {
-			running = running || sr.Status == meta.StepRunning
+	for _, state := range steps {
+		last := f.seen[state.Step]
+		if last == state.Status {
+			running = running || state.Status == meta.StepRunning
+			continue
+		}
+		if state.Status == meta.StepRunning {
+			f.seen[state.Step] = state.Status
+			f.emit(ctx, engine.Event{Kind: engine.Running, Step: state.Step})
+			running = true
+			continue
+		}
+		sr, err := f.st.Meta.StepRun(ctx, f.runID, state.Step)
+		if err != nil {
+			// Read again at the next poll.
 			continue
 		}
 		f.seen[sr.Step] = sr.Status
@@ -99,12 +133,8 @@ func (f *follower) poll(ctx context.Context) {
 		}
 		took := sr.EndedAt.Sub(sr.StartedAt)
 		switch sr.Status {
-		case meta.StepRunning:
-			running = true
 		case meta.StepSucceeded, meta.StepFailed, meta.StepCancelled:
-			if full, err := f.st.Meta.StepRun(ctx, f.runID, sr.Step); err == nil {
-				f.showRest(ctx, sr.Step, []byte(full.Log))
-			}
+			f.showRest(ctx, sr.Step, []byte(sr.Log))
 		}
 		rec := sr
 		switch sr.Status {
