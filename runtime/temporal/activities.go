@@ -2,6 +2,7 @@ package temporal
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -23,6 +24,16 @@ type activities struct {
 	// isolate, when set, runs a step that reaches package-level state in a
 	// process of its own (isolate.go).
 	isolate func(context.Context, engine.RemoteStep) (meta.StepRun, error)
+
+	// index is p's steps indexed, once, on the first step run here.
+	indexOnce sync.Once
+	index     *engine.StepIndex
+	indexErr  error
+}
+
+func (a *activities) steps() (*engine.StepIndex, error) {
+	a.indexOnce.Do(func() { a.index, a.indexErr = engine.IndexSteps(a.p) })
+	return a.index, a.indexErr
 }
 
 // Step prepares, runs and records one step, heartbeating meanwhile so that
@@ -57,7 +68,11 @@ func (a *activities) Step(ctx context.Context, rs engine.RemoteStep) (meta.StepR
 		return meta.StepRun{}, temporal.NewNonRetryableApplicationError(err.Error(), "zen.params", nil)
 	}
 	defer release()
-	return engine.RunRemoteStep(ctx, a.p, a.st, rs)
+	x, err := a.steps()
+	if err != nil {
+		return meta.StepRun{}, temporal.NewNonRetryableApplicationError(err.Error(), "zen.pipeline", nil)
+	}
+	return engine.RunRemoteStep(ctx, x, a.st, rs)
 }
 
 // Close records the end of a run.

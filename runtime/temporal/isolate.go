@@ -106,10 +106,13 @@ func serveIsolated(ctx context.Context, p *pipeline.Pipeline, st *engine.Store) 
 		return fmt.Errorf("reading the step to run: %w", err)
 	}
 	var res isolatedResult
-	if release, err := newParamsGate().enter(ctx, p, rs.Plan.Params); err != nil {
+	x, err := engine.IndexSteps(p)
+	if err != nil {
+		res.Error, res.Final = err.Error(), true
+	} else if release, err := newParamsGate().enter(ctx, p, rs.Plan.Params); err != nil {
 		res.Error, res.Final = err.Error(), true
 	} else {
-		res.Record, err = engine.RunRemoteStep(ctx, p, st, rs)
+		res.Record, err = engine.RunRemoteStep(ctx, x, st, rs)
 		release()
 		if err != nil {
 			res.Error = err.Error()

@@ -57,13 +57,17 @@ func TestStepRunAgainAfterItsWorkerWasLost(t *testing.T) {
 	}
 	rs := g.Next()
 	rs.Lost = 1
+	x, err := engine.IndexSteps(p)
+	if err != nil {
+		t.Fatal(err)
+	}
 	type result struct {
 		sr  meta.StepRun
 		err error
 	}
 	done := make(chan result, 1)
 	go func() {
-		sr, err := engine.RunRemoteStep(ctx, p, st, rs)
+		sr, err := engine.RunRemoteStep(ctx, x, st, rs)
 		done <- result{sr, err}
 	}()
 	select {

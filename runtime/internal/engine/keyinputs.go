@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 )
@@ -79,8 +80,10 @@ func (k *keyInputs) modules(step *pipeline.Step) []NamedPart {
 }
 
 // linkedModules maps each module of the binary's build information to its
-// version, a replacement written as "=> path@version".
-func linkedModules() map[string]string {
+// version, a replacement written as "=> path@version". Read once: a
+// process's build information does not change, and parsing it is most of
+// what preparing a remote step's run costs.
+var linkedModules = sync.OnceValue(func() map[string]string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		return nil
@@ -97,4 +100,4 @@ func linkedModules() map[string]string {
 		out[d.Path] = v
 	}
 	return out
-}
+})

@@ -196,9 +196,11 @@ func LostStep(rs RemoteStep, p *pipeline.Pipeline, why string) meta.StepRun {
 // Run again for the same step — its process lost after it started, or
 // after it ended but before its caller heard — it continues the step's
 // record: a finished record is returned as it is, a running one is run
-// again under the same row.
-func RunRemoteStep(ctx context.Context, p *pipeline.Pipeline, st *Store, rs RemoteStep) (meta.StepRun, error) {
-	r, err := NewRunner(p, st, rs.Plan.Opts, rs.Plan.Params)
+// again under the same row. x is the pipeline's index, which a worker
+// keeps.
+func RunRemoteStep(ctx context.Context, x *StepIndex, st *Store, rs RemoteStep) (meta.StepRun, error) {
+	p := x.p
+	r, err := x.runner(st, rs.Plan.Opts, rs.Plan.Params)
 	if err != nil {
 		return meta.StepRun{}, err
 	}

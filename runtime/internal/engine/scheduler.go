@@ -73,27 +73,55 @@ type launch struct {
 // NewRunner prepares a run of p recorded in st, shown to observers (the
 // terminal, a dashboard) after the metadata recorder.
 func NewRunner(p *pipeline.Pipeline, st *Store, opts RunOptions, params map[string]string, observers ...Observer) (*Runner, error) {
-	r := &Runner{p: p, st: st, opts: opts, params: params, outside: newKeyInputs(p),
-		byName: map[string]*pipeline.Step{}, order: map[string]int{}}
-	r.rec = &journal{db: st.Meta, pipeline: p.Name, lost: r.recordLost}
-	r.observers = append([]Observer{r.rec}, observers...)
+	x, err := IndexSteps(p)
+	if err != nil {
+		return nil, err
+	}
+	return x.runner(st, opts, params, observers...)
+}
+
+// StepIndex is a pipeline's steps, checked and indexed once: what every
+// Runner of the pipeline shares, and a remote worker keeps for the many
+// single steps it runs (indexing per step cost it O(steps) each).
+type StepIndex struct {
+	p      *pipeline.Pipeline
+	byName map[string]*pipeline.Step
+	order  map[string]int // position in p.Steps
+	// outside holds what cache keys take from outside the steps' code.
+	outside *keyInputs
+}
+
+// IndexSteps checks that p's step names are unique and its dependencies
+// known, and indexes its steps.
+func IndexSteps(p *pipeline.Pipeline) (*StepIndex, error) {
+	x := &StepIndex{p: p, outside: newKeyInputs(p), byName: make(map[string]*pipeline.Step, len(p.Steps)), order: make(map[string]int, len(p.Steps))}
 	for i, s := range p.Steps {
-		if _, dup := r.byName[s.Name]; dup {
+		if _, dup := x.byName[s.Name]; dup {
 			return nil, fmt.Errorf("pipeline %s: two steps named %s", p.Name, s.Name)
 		}
-		r.byName[s.Name], r.order[s.Name] = s, i
+		x.byName[s.Name], x.order[s.Name] = s, i
 	}
 	for _, s := range p.Steps {
 		for _, d := range deps(s) {
-			if r.byName[d] == nil {
+			if x.byName[d] == nil {
 				return nil, fmt.Errorf("pipeline %s: step %s depends on unknown step %s", p.Name, s.Name, d)
 			}
 		}
+	}
+	return x, nil
+}
+
+// runner prepares a run of the indexed pipeline (see NewRunner).
+func (x *StepIndex) runner(st *Store, opts RunOptions, params map[string]string, observers ...Observer) (*Runner, error) {
+	r := &Runner{p: x.p, st: st, opts: opts, params: params, outside: x.outside, byName: x.byName, order: x.order}
+	r.rec = &journal{db: st.Meta, pipeline: x.p.Name, lost: r.recordLost}
+	r.observers = append([]Observer{r.rec}, observers...)
+	for _, s := range x.p.Steps {
 		// A param missing here would silently stay out of the step's cache
 		// key, and a changed value would then serve stale results.
 		for _, name := range s.Params {
 			if _, ok := params[name]; !ok {
-				return nil, fmt.Errorf("pipeline %s: step %s uses unknown param %s", p.Name, s.Name, name)
+				return nil, fmt.Errorf("pipeline %s: step %s uses unknown param %s", x.p.Name, s.Name, name)
 			}
 		}
 	}
