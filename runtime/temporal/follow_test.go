@@ -22,6 +22,9 @@ func TestFollowerShowsOutputAsItIsSaved(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	if _, ok := st.Meta.(runStates); !ok {
+		t.Error("the local store has no RunState: each poll would read every step's whole record")
+	}
 	run := meta.Run{ID: meta.NewRunID(time.Now()), Pipeline: "talk", StartedAt: time.Now(), Orchestrator: "temporal://test/default"}
 	if err := st.Meta.EnsurePipeline(ctx, "talk", "talk.ipynb", map[string]string{"a": "h", "b": "h"}); err != nil {
 		t.Fatal(err)
