@@ -25,15 +25,20 @@ type activities struct {
 	// process of its own (isolate.go).
 	isolate func(context.Context, engine.RemoteStep) (meta.StepRun, error)
 
-	// index is p's steps indexed, once, on the first step run here.
-	indexOnce sync.Once
-	index     *engine.StepIndex
-	indexErr  error
+	// Set up once, on the first step run here: p's steps indexed, and st
+	// with the records of the steps running at once committed together.
+	once     sync.Once
+	index    *engine.StepIndex
+	indexErr error
+	grouped  *engine.Store
 }
 
-func (a *activities) steps() (*engine.StepIndex, error) {
-	a.indexOnce.Do(func() { a.index, a.indexErr = engine.IndexSteps(a.p) })
-	return a.index, a.indexErr
+func (a *activities) steps() (*engine.StepIndex, *engine.Store, error) {
+	a.once.Do(func() {
+		a.index, a.indexErr = engine.IndexSteps(a.p)
+		a.grouped = engine.GroupCommits(a.st)
+	})
+	return a.index, a.grouped, a.indexErr
 }
 
 // Step prepares, runs and records one step, heartbeating meanwhile so that
@@ -68,11 +73,11 @@ func (a *activities) Step(ctx context.Context, rs engine.RemoteStep) (meta.StepR
 		return meta.StepRun{}, temporal.NewNonRetryableApplicationError(err.Error(), "zen.params", nil)
 	}
 	defer release()
-	x, err := a.steps()
+	x, st, err := a.steps()
 	if err != nil {
 		return meta.StepRun{}, temporal.NewNonRetryableApplicationError(err.Error(), "zen.pipeline", nil)
 	}
-	return engine.RunRemoteStep(ctx, x, a.st, rs)
+	return engine.RunRemoteStep(ctx, x, st, rs)
 }
 
 // Close records the end of a run.
