@@ -43,8 +43,23 @@ func (a *activities) steps() (*engine.StepIndex, *engine.Store, error) {
 
 // Step prepares, runs and records one step, heartbeating meanwhile so that
 // Temporal notices within seconds when this worker dies, and so that a
-// cancelled run reaches the step (a heartbeat is how it learns).
+// cancelled run reaches the step (a heartbeat is how it learns). It
+// returns what the workflow decides on (settled); the record is in the
+// store.
 func (a *activities) Step(ctx context.Context, rs engine.RemoteStep) (meta.StepRun, error) {
+	sr, err := a.step(ctx, rs)
+	return settled(sr), err
+}
+
+// settled is the part of a step's record its run's workflow reads: whether
+// it finished, what it produced (digests), and why it failed. The rest
+// would be encoded, kept in the workflow's history and decoded for each
+// step, for nothing.
+func settled(sr meta.StepRun) meta.StepRun {
+	return meta.StepRun{RunID: sr.RunID, Step: sr.Step, Status: sr.Status, Outputs: sr.Outputs, Error: sr.Error, Position: sr.Position}
+}
+
+func (a *activities) step(ctx context.Context, rs engine.RemoteStep) (meta.StepRun, error) {
 	done := make(chan struct{})
 	stopped := make(chan struct{})
 	go func() {

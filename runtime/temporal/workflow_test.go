@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
@@ -156,5 +157,60 @@ func TestWorkflowFailureSkipsDownstream(t *testing.T) {
 	want := map[string]string{"a": meta.StepSucceeded, "b": meta.StepFailed, "c": meta.StepSkipped}
 	if got := statusOf(steps); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("steps: %v, want %v", got, want)
+	}
+}
+
+// A step's activity answers the workflow with what it decides on — the
+// step's status, outputs (digests) and failure — and nothing else of the
+// record, which is in the store: the rest would be encoded and kept in the
+// workflow's history for every step.
+func TestStepActivityAnswersWhatTheWorkflowReads(t *testing.T) {
+	var runs atomic.Int32
+	p := &zen.Pipeline{Name: "pair", Steps: []*zen.Step{intStep("a", 1, &runs), intStep("b", 10, &runs, "a.a_out")}}
+	st, err := engine.OpenStore(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	plan, _, err := engine.SubmitRun(context.Background(), p, st, engine.RunOptions{}, map[string]string{}, "temporal://test/default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suite testsuite.WorkflowTestSuite
+	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	env := suite.NewTestWorkflowEnvironment()
+	env.RegisterWorkflowWithOptions(runWorkflow(p), workflow.RegisterOptions{Name: workflowName})
+	a := &activities{p: p, st: st, params: newParamsGate()}
+	env.RegisterActivityWithOptions(a.Step, activity.RegisterOptions{Name: stepActivity})
+	env.RegisterActivityWithOptions(a.Close, activity.RegisterOptions{Name: closeActivity})
+	var answers []meta.StepRun
+	env.SetOnActivityCompletedListener(func(info *activity.Info, result converter.EncodedValue, err error) {
+		if info.ActivityType.Name != stepActivity {
+			return
+		}
+		var sr meta.StepRun
+		if err := result.Get(&sr); err != nil {
+			t.Error(err)
+		}
+		answers = append(answers, sr)
+	})
+	env.ExecuteWorkflow(workflowName, plan)
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if len(answers) != 2 {
+		t.Fatalf("%d step answers, want 2", len(answers))
+	}
+	for _, sr := range answers {
+		stored, err := st.Meta.StepRun(context.Background(), plan.RunID, sr.Step)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sr.CacheKey != "" || sr.CodeHash != "" || len(sr.Inputs) > 0 || !sr.StartedAt.IsZero() || sr.Attempt != 0 {
+			t.Errorf("%s answered more than the workflow reads: %+v", sr.Step, sr)
+		}
+		if sr.Status != stored.Status || len(sr.Outputs) != 1 || sr.Outputs[0].Digest != stored.Outputs[0].Digest {
+			t.Errorf("%s answered %s %+v; the store holds %s %+v", sr.Step, sr.Status, sr.Outputs, stored.Status, stored.Outputs)
+		}
 	}
 }
