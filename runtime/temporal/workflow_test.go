@@ -55,13 +55,7 @@ func runInTestEnv(t *testing.T, p *zen.Pipeline, st *engine.Store, opts engine.R
 	if err != nil {
 		t.Fatal(err)
 	}
-	var suite testsuite.WorkflowTestSuite
-	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	env := suite.NewTestWorkflowEnvironment()
-	env.RegisterWorkflowWithOptions(runWorkflow(p), workflow.RegisterOptions{Name: workflowName})
-	a := &activities{p: p, st: st, params: newParamsGate()}
-	env.RegisterActivityWithOptions(a.Step, activity.RegisterOptions{Name: stepActivity})
-	env.RegisterActivityWithOptions(a.Close, activity.RegisterOptions{Name: closeActivity})
+	env := testEnv(p, st)
 	env.ExecuteWorkflow(workflowName, plan)
 	if !env.IsWorkflowCompleted() {
 		t.Fatal("the workflow did not complete")
@@ -176,13 +170,7 @@ func TestStepActivityAnswersWhatTheWorkflowReads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var suite testsuite.WorkflowTestSuite
-	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	env := suite.NewTestWorkflowEnvironment()
-	env.RegisterWorkflowWithOptions(runWorkflow(p), workflow.RegisterOptions{Name: workflowName})
-	a := &activities{p: p, st: st, params: newParamsGate()}
-	env.RegisterActivityWithOptions(a.Step, activity.RegisterOptions{Name: stepActivity})
-	env.RegisterActivityWithOptions(a.Close, activity.RegisterOptions{Name: closeActivity})
+	env := testEnv(p, st)
 	var answers []meta.StepRun
 	env.SetOnActivityCompletedListener(func(info *activity.Info, result converter.EncodedValue, err error) {
 		if info.ActivityType.Name != stepActivity {
@@ -213,4 +201,17 @@ func TestStepActivityAnswersWhatTheWorkflowReads(t *testing.T) {
 			t.Errorf("%s answered %s %+v; the store holds %s %+v", sr.Step, sr.Status, sr.Outputs, stored.Status, stored.Outputs)
 		}
 	}
+}
+
+// testEnv is the SDK's test environment with p's workflow and its
+// activities on st, in this process.
+func testEnv(p *zen.Pipeline, st *engine.Store) *testsuite.TestWorkflowEnvironment {
+	var suite testsuite.WorkflowTestSuite
+	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	env := suite.NewTestWorkflowEnvironment()
+	env.RegisterWorkflowWithOptions(runWorkflow(p), workflow.RegisterOptions{Name: workflowName})
+	a := &activities{p: p, st: st, params: newParamsGate()}
+	env.RegisterActivityWithOptions(a.Step, activity.RegisterOptions{Name: stepActivity})
+	env.RegisterActivityWithOptions(a.Close, activity.RegisterOptions{Name: closeActivity})
+	return env
 }
