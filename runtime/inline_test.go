@@ -218,7 +218,8 @@ func TestStoreMigratedFromVersion2(t *testing.T) {
 	}
 	for _, q := range []string{`DROP TABLE inline_artifacts`, `ALTER TABLE step_logs DROP COLUMN stdout`, `ALTER TABLE step_logs DROP COLUMN displays`,
 		`ALTER TABLE runs DROP COLUMN orchestrator`, `ALTER TABLE runs DROP COLUMN cancel_requested_at`,
-		`DROP INDEX runs_by_start`, `DROP INDEX step_runs_by_step_id`, `DROP TABLE live_step_logs`, `PRAGMA user_version = 2`} {
+		`DROP INDEX runs_by_start`, `DROP INDEX step_runs_by_step_id`, `DROP TABLE live_step_logs`, `ALTER TABLE step_outputs DROP COLUMN type_hash`,
+		`PRAGMA user_version = 2`} {
 		if _, err := raw.Exec(q); err != nil {
 			t.Fatal(err)
 		}

@@ -64,7 +64,7 @@ func Save[T any](sc *StepContext, name string, c Codec[T], v T) error {
 	a.Name, a.Codec = name, c.Name()
 	for _, o := range step.Outputs {
 		if o.Name == name {
-			a.Type = o.Type
+			a.Type, a.TypeHash = o.Type, o.TypeHash
 		}
 	}
 	if err := pipeline.Keep(sc, a); err != nil {

@@ -18,6 +18,18 @@ const (
 	Value   = "value"
 )
 
+// NeedsType reports whether reading an artifact stored by codec needs the
+// Go type that wrote it: true for binary, value and user codecs, whose
+// bytes only that type gives a meaning; false for the layouts the command
+// line reads alone.
+func NeedsType(codec string) bool {
+	switch codec {
+	case Raw, Numeric, JSON, Error, Display:
+		return false
+	}
+	return true
+}
+
 // The numeric layout's header: magic, version, kind, width, flags, count.
 const (
 	NumericMagic      = "ZNUM"

@@ -43,8 +43,8 @@ type Rows interface {
 
 // CollectCacheHit assembles a cache hit from the rows of a store's cache
 // hit query: the hit's id, run, cached_from, then per row a kind ('o' for
-// an output, 'm' for a metric), name, digest, size, codec, type, metric
-// value, whether the output is inline and its inline bytes. A hit without
+// an output, 'm' for a metric), name, digest, size, codec, type, type
+// hash, metric value, whether the output is inline and its inline bytes. A hit without
 // outputs yields one 'o' row with no name; no rows is no hit.
 func CollectCacheHit(rows Rows, pipeline, step, key string) (*StepRun, error) {
 	var hit *StepRun
@@ -54,7 +54,7 @@ func CollectCacheHit(rows Rows, pipeline, step, key string) (*StepRun, error) {
 		var a Artifact
 		var value float64
 		var inline bool
-		if err := rows.Scan(&s.ID, &s.RunID, &s.CachedFrom, &kind, &a.Name, &a.Digest, &a.Size, &a.Codec, &a.Type, &value,
+		if err := rows.Scan(&s.ID, &s.RunID, &s.CachedFrom, &kind, &a.Name, &a.Digest, &a.Size, &a.Codec, &a.Type, &a.TypeHash, &value,
 			&inline, &a.Inline); err != nil {
 			return nil, err
 		}

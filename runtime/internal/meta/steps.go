@@ -56,6 +56,11 @@ type Artifact struct {
 	Codec    string `json:"codec"`
 	Type     string `json:"type"`
 	FromStep string `json:"from,omitempty"` // inputs only
+	// TypeHash is, for an output, the hash of the Go type and codec that
+	// wrote it (pipeline.Output.TypeHash); "" when the record predates
+	// it. cat and the dashboard decode with this binary's type only when
+	// it has the same hash.
+	TypeHash string `json:"type_hash,omitempty"`
 
 	// Inline holds the encoded bytes of an artifact kept in the metadata
 	// store rather than the blob store; it is nil for a blob. Outputs of a
@@ -129,7 +134,7 @@ func (d *DB) finishStep(ctx context.Context, tx *sql.Tx, sr *StepRun) error {
 	}
 	for _, a := range sr.Outputs {
 		if _, err := d.txExec(ctx, tx, insertOutput,
-			sr.ID, a.Name, a.Digest); err != nil {
+			sr.ID, a.Name, a.Digest, a.TypeHash); err != nil {
 			return err
 		}
 	}
@@ -178,7 +183,7 @@ const (
 	// file; identical bytes write nothing.
 	upsertInline = `INSERT INTO inline_artifacts (digest, bytes) VALUES (?, ?)
 		ON CONFLICT (digest) DO UPDATE SET bytes = excluded.bytes WHERE bytes != excluded.bytes`
-	insertOutput  = `INSERT INTO step_outputs (step_run_id, name, digest) VALUES (?, ?, ?)`
+	insertOutput  = `INSERT INTO step_outputs (step_run_id, name, digest, type_hash) VALUES (?, ?, ?, ?)`
 	insertInput   = `INSERT INTO step_inputs (step_run_id, name, from_step, digest) VALUES (?, ?, ?, ?)`
 	insertMetric  = `INSERT OR REPLACE INTO metrics (step_run_id, name, value) VALUES (?, ?, ?)`
 	insertLog     = `INSERT OR REPLACE INTO step_logs (step_run_id, text, stdout, displays) VALUES (?, ?, ?, ?)`
@@ -214,7 +219,7 @@ func (d *DB) queryStep(ctx context.Context, where string, args ...any) (*StepRun
 // fillStep loads the lineage and metrics of a step run, and its captured
 // output when withLog is set.
 func (d *DB) fillStep(ctx context.Context, s *StepRun, withLog bool) error {
-	rows, err := d.query(ctx, `SELECT o.name, o.digest, a.size, a.codec, a.type, i.digest IS NOT NULL, i.bytes
+	rows, err := d.query(ctx, `SELECT o.name, o.digest, a.size, a.codec, a.type, o.type_hash, i.digest IS NOT NULL, i.bytes
 		FROM step_outputs o JOIN artifacts a ON a.digest = o.digest LEFT JOIN inline_artifacts i ON i.digest = o.digest
 		WHERE o.step_run_id = ? ORDER BY o.name`, s.ID)
 	if err != nil {
@@ -223,7 +228,7 @@ func (d *DB) fillStep(ctx context.Context, s *StepRun, withLog bool) error {
 	for rows.Next() {
 		var a Artifact
 		var inline bool
-		if err := rows.Scan(&a.Name, &a.Digest, &a.Size, &a.Codec, &a.Type, &inline, &a.Inline); err != nil {
+		if err := rows.Scan(&a.Name, &a.Digest, &a.Size, &a.Codec, &a.Type, &a.TypeHash, &inline, &a.Inline); err != nil {
 			rows.Close()
 			return err
 		}

@@ -111,11 +111,11 @@ const cacheHitQuery = `WITH hit AS (
 	WHERE pipeline = ? AND step = ? AND cache_key = ? AND status IN ('succeeded', 'cached')
 	ORDER BY ended_at DESC, id DESC LIMIT 1)
 SELECT hit.id, hit.run_id, hit.cached_from, 'o', COALESCE(o.name, ''), COALESCE(o.digest, ''),
-	COALESCE(a.size, 0), COALESCE(a.codec, ''), COALESCE(a.type, ''), 0.0, i.digest IS NOT NULL, i.bytes
+	COALESCE(a.size, 0), COALESCE(a.codec, ''), COALESCE(a.type, ''), COALESCE(o.type_hash, ''), 0.0, i.digest IS NOT NULL, i.bytes
 	FROM hit LEFT JOIN step_outputs o ON o.step_run_id = hit.id LEFT JOIN artifacts a ON a.digest = o.digest
 		LEFT JOIN inline_artifacts i ON i.digest = o.digest
 UNION ALL
-SELECT hit.id, hit.run_id, hit.cached_from, 'm', m.name, '', 0, '', '', m.value, 0, NULL
+SELECT hit.id, hit.run_id, hit.cached_from, 'm', m.name, '', 0, '', '', '', m.value, 0, NULL
 	FROM hit JOIN metrics m ON m.step_run_id = hit.id
 ORDER BY 4, 5`
 

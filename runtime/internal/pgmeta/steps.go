@@ -62,7 +62,7 @@ func finishStep(ctx context.Context, q querier, sr *meta.StepRun) error {
 		}
 	}
 	for _, a := range sr.Outputs {
-		b.Queue(`INSERT INTO step_outputs (step_run_id, name, digest) VALUES ($1, $2, $3)`, sr.ID, a.Name, a.Digest)
+		b.Queue(`INSERT INTO step_outputs (step_run_id, name, digest, type_hash) VALUES ($1, $2, $3, $4)`, sr.ID, a.Name, a.Digest, a.TypeHash)
 	}
 	for _, a := range sr.Inputs {
 		b.Queue(`INSERT INTO step_inputs (step_run_id, name, from_step, digest) VALUES ($1, $2, $3, $4)`,
@@ -126,7 +126,7 @@ func (d *DB) queryStep(ctx context.Context, where string, args ...any) (*meta.St
 // fillStep loads the lineage and metrics of a step run, and its captured
 // output when withLog is set.
 func (d *DB) fillStep(ctx context.Context, s *meta.StepRun, withLog bool) error {
-	rows, err := d.pool.Query(ctx, `SELECT o.name, o.digest, a.size, a.codec, a.type, i.digest IS NOT NULL, i.bytes
+	rows, err := d.pool.Query(ctx, `SELECT o.name, o.digest, a.size, a.codec, a.type, o.type_hash, i.digest IS NOT NULL, i.bytes
 		FROM step_outputs o JOIN artifacts a ON a.digest = o.digest LEFT JOIN inline_artifacts i ON i.digest = o.digest
 		WHERE o.step_run_id = $1 ORDER BY o.name COLLATE "C"`, s.ID)
 	if err != nil {
@@ -135,7 +135,7 @@ func (d *DB) fillStep(ctx context.Context, s *meta.StepRun, withLog bool) error 
 	s.Outputs, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (meta.Artifact, error) {
 		var a meta.Artifact
 		var inline bool
-		err := r.Scan(&a.Name, &a.Digest, &a.Size, &a.Codec, &a.Type, &inline, &a.Inline)
+		err := r.Scan(&a.Name, &a.Digest, &a.Size, &a.Codec, &a.Type, &a.TypeHash, &inline, &a.Inline)
 		a.Inline = meta.InlineBytes(inline, a.Inline)
 		return a, err
 	})
@@ -223,11 +223,11 @@ const cacheHitQuery = `WITH hit AS (
 	WHERE pipeline = $1 AND step = $2 AND cache_key = $3 AND status IN ('succeeded', 'cached')
 	ORDER BY ended_at DESC, id DESC LIMIT 1)
 SELECT hit.id, hit.run_id, hit.cached_from, 'o' AS kind, COALESCE(o.name, '') COLLATE "C" AS name, COALESCE(o.digest, ''),
-	COALESCE(a.size, 0), COALESCE(a.codec, ''), COALESCE(a.type, ''), 0.0::float8, i.digest IS NOT NULL, i.bytes
+	COALESCE(a.size, 0), COALESCE(a.codec, ''), COALESCE(a.type, ''), COALESCE(o.type_hash, ''), 0.0::float8, i.digest IS NOT NULL, i.bytes
 	FROM hit LEFT JOIN step_outputs o ON o.step_run_id = hit.id LEFT JOIN artifacts a ON a.digest = o.digest
 		LEFT JOIN inline_artifacts i ON i.digest = o.digest
 UNION ALL
-SELECT hit.id, hit.run_id, hit.cached_from, 'm', m.name, '', 0, '', '', m.value, false, NULL
+SELECT hit.id, hit.run_id, hit.cached_from, 'm', m.name, '', 0, '', '', '', m.value, false, NULL
 	FROM hit JOIN metrics m ON m.step_run_id = hit.id
 ORDER BY 4, 5`
 

@@ -97,6 +97,9 @@ type Input struct {
 	Type  string // Go type, for display
 	Codec string // codec name, for the cache key
 	From  string // producing step
+	// TypeHash is the producer's Output.TypeHash: the input is decoded with
+	// this step's Go type, which is the producer's.
+	TypeHash string
 }
 
 // Output is an artifact a step writes.
@@ -109,6 +112,16 @@ type Output struct {
 	// it, `cat` can still show the codecs whose layout needs no Go type
 	// (json, raw, error, numeric) and prints the others as a hex dump.
 	Show func(codec string, r io.Reader) (any, error) `json:"-"`
+	// TypeHash is the SHA-256 (hex) of what decides the bytes of this
+	// output: the codec, the type's full name and, for a type the
+	// notebook declares, its declarations, the types they contain and
+	// their methods, as the code hash reaches them; a standard or
+	// imported type by its name (and its module's version). The runtime
+	// records it with every stored output, and Show decodes an artifact
+	// only for a record with the same hash (see TypeCheck): the same
+	// bytes decoded by a changed type are not what the code computed.
+	// "" when the generator did not set it; then nothing can be checked.
+	TypeHash string
 }
 
 // Options are the per-step options of //zen:step NAME opt=val.

@@ -16,8 +16,8 @@ import (
 func TestMetadataStore(t *testing.T, open func(t *testing.T) engine.MetadataStore) {
 	const pipeline = "churn"
 	codes := map[string]string{"load": "c-load", "train": "c-train"}
-	blobOut := meta.Artifact{Name: "xs", Digest: digestOf(pattern(100)), Size: 100, Codec: "numeric", Type: "[]float64"}
-	inlineOut := meta.Artifact{Name: "loss", Digest: digestOf([]byte("0.25")), Size: 4, Codec: "json", Type: "float64", Inline: []byte("0.25")}
+	blobOut := meta.Artifact{Name: "xs", Digest: digestOf(pattern(100)), Size: 100, Codec: "numeric", Type: "[]float64", TypeHash: "type-xs"}
+	inlineOut := meta.Artifact{Name: "loss", Digest: digestOf([]byte("0.25")), Size: 4, Codec: "json", Type: "float64", TypeHash: "type-loss", Inline: []byte("0.25")}
 
 	// begin starts a run of the pipeline.
 	begin := func(t *testing.T, s engine.MetadataStore, at time.Time) meta.Run {
@@ -157,6 +157,12 @@ func TestMetadataStore(t *testing.T, open func(t *testing.T) engine.MetadataStor
 		}
 		if diff := cmp.Diff(done.Displays, logged.Displays); diff != "" {
 			t.Errorf("displays of the step's log (-want +got):\n%s", diff)
+		}
+		// Each output keeps the hash of the type that wrote it, which the
+		// artifact row, shared by every type that stores the same bytes,
+		// cannot.
+		if diff := cmp.Diff([]meta.Artifact{inlineOut, blobOut}, sortedByName(logged.Outputs)); diff != "" {
+			t.Errorf("outputs of the step run (-want +got):\n%s", diff)
 		}
 
 		hit, err := s.CacheHit(t.Context(), pipeline, "load", "key-load")
