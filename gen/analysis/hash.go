@@ -26,20 +26,7 @@ import (
 // name it: the modules it imports with the notebook's requirements
 // (Step.Modules) and the environment variables it reads by name (Step.Env).
 func (a *analysis) hashSteps() {
-	declOf := map[types.Object]*item{}
-	for _, it := range a.packageDecls() {
-		if it.node == nil {
-			continue
-		}
-		ast.Inspect(it.node.(ast.Node), func(n ast.Node) bool {
-			if id, ok := n.(*ast.Ident); ok {
-				if obj := a.chk.info.Defs[id]; obj != nil && (obj.Parent() == a.chk.pkg.Scope() || isMethod(obj)) {
-					declOf[obj] = it
-				}
-			}
-			return true
-		})
-	}
+	declOf := a.declIndex()
 	for _, sb := range a.allSteps() {
 		roots := append(a.stepRoots(sb), a.userCodecItems(sb.step)...)
 		// own hashes everything h does but the declarations reached.
@@ -70,6 +57,27 @@ func (a *analysis) hashSteps() {
 		sb.step.CodeHash = hex.EncodeToString(h.Sum(nil))
 		sb.step.CodeParts = a.codeParts(sb, own.Sum(nil), reached)
 	}
+	a.hashTypes(declOf)
+}
+
+// declIndex maps every package-level object and method to the declaration
+// that declares it.
+func (a *analysis) declIndex() map[types.Object]*item {
+	declOf := map[types.Object]*item{}
+	for _, it := range a.packageDecls() {
+		if it.node == nil {
+			continue
+		}
+		ast.Inspect(it.node.(ast.Node), func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				if obj := a.chk.info.Defs[id]; obj != nil && (obj.Parent() == a.chk.pkg.Scope() || isMethod(obj)) {
+					declOf[obj] = it
+				}
+			}
+			return true
+		})
+	}
+	return declOf
 }
 
 // stepRoots are the items of a step's own code: a cell step's
@@ -196,7 +204,8 @@ func codeTokens(src string) string {
 // reach walks from roots through package-level declarations and returns
 // their normalised texts (sorted), the modules they import (path →
 // version) and the environment variables they read by a constant name
-// (sorted). It also adds the parameters reached this way to the step.
+// (sorted). It also adds the parameters and flags reached this way to the
+// step, when sb is set.
 func (a *analysis) reach(roots []*item, declOf map[types.Object]*item, sb *stepBuild) (reached []reachedDecl, modules map[string]string, env []string) {
 	visited := map[*item]bool{}
 	modules = map[string]string{}
@@ -234,14 +243,7 @@ func (a *analysis) reach(roots []*item, declOf map[types.Object]*item, sb *stepB
 			case nil:
 				return true
 			case *types.PkgName:
-				path := obj.Imported().Path()
-				if !isStd(path) {
-					if p := a.chk.loaded[path]; p != nil && p.Module != nil {
-						modules[p.Module.Path] = p.Module.Version
-					} else {
-						modules[path] = "(no module)"
-					}
-				}
+				a.addModule(modules, obj.Imported().Path())
 				return true
 			case *types.TypeName:
 				if named, ok := types.Unalias(obj.Type()).(*types.Named); ok && obj.Pkg() == a.chk.pkg {
@@ -250,9 +252,11 @@ func (a *analysis) reach(roots []*item, declOf map[types.Object]*item, sb *stepB
 					}
 				}
 			}
-			a.readFlag(sb, obj)
-			if p := a.df.params[obj]; p != nil && sb.fn == nil && !visited[nil] {
-				sb.step.Params = appendUnique(sb.step.Params, p.Name)
+			if sb != nil {
+				a.readFlag(sb, obj)
+				if p := a.df.params[obj]; p != nil && sb.fn == nil && !visited[nil] {
+					sb.step.Params = appendUnique(sb.step.Params, p.Name)
+				}
 			}
 			add(declOf[obj])
 			return true
@@ -260,6 +264,19 @@ func (a *analysis) reach(roots []*item, declOf map[types.Object]*item, sb *stepB
 	}
 	sort.Slice(reached, func(i, j int) bool { return reached[i].text < reached[j].text })
 	return reached, modules, sortedKeys(vars)
+}
+
+// addModule records the module of the package at path, with its version,
+// unless the package is standard.
+func (a *analysis) addModule(modules map[string]string, path string) {
+	if isStd(path) {
+		return
+	}
+	if p := a.chk.loaded[path]; p != nil && p.Module != nil {
+		modules[p.Module.Path] = p.Module.Version
+	} else {
+		modules[path] = "(no module)"
+	}
 }
 
 // envFuncs are the functions that read one environment variable, named by

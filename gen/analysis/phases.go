@@ -77,6 +77,9 @@ type program struct {
 type flow struct {
 	// typeImports records packages that port types name: path → name.
 	typeImports map[string]string
+	// portTypes holds the Go type of every output port, which its
+	// TypeHash covers (typehash.go).
+	portTypes map[*ir.Port]types.Type
 	// shownLast are the REPL statements that end a cell with a value to
 	// display, which generated code displays (displays.go).
 	shownLast map[ast.Node]bool
@@ -130,7 +133,7 @@ func (a *analysis) checkProgram(c *chunked, l *layout) (*program, bool) {
 // kernel ended the cell, and routes their prints.
 func (a *analysis) inferDataflow(p *program) *flow {
 	a.program = p
-	a.flow = &flow{typeImports: map[string]string{}}
+	a.flow = &flow{typeImports: map[string]string{}, portTypes: map[*ir.Port]types.Type{}}
 	a.findParams()
 	a.findFlags()
 	a.checkParamNames()

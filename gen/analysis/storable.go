@@ -23,6 +23,7 @@ func (a *analysis) typeString(t types.Type) string {
 // reports types that cannot be named outside their cell or stored.
 func (a *analysis) port(name, goName string, t types.Type, pos ir.Pos, sb *stepBuild) *ir.Port {
 	p := &ir.Port{Name: name, Var: goName, Type: a.typeString(t), Pos: pos}
+	a.portTypes[p] = t
 	fail := func(reason string) {
 		a.errs.Add(pos, "cannot store %s (%s) from %s as an artifact: %s", name, p.Type, a.cellWord(pos), reason).Hint =
 			"keep it inside one step or //zen:output a value derived from it"

@@ -223,12 +223,16 @@ func (e *emitter) stepLiteral(s *ir.Step) jen.Code {
 
 // portLiteral is a runtime.Input (input) or runtime.Output. An output
 // carries a Show hook built from its codec, so that the binary's `cat` can
-// decode it whatever the codec, also one registered by the user.
+// decode it whatever the codec, also one registered by the user, and the
+// hash of its type, so that it decodes only what that type stored.
 func (e *emitter) portLiteral(p *ir.Port, input bool) jen.Code {
 	fields := []jen.Code{
 		jen.Id("Name").Op(":").Lit(p.Name),
 		jen.Id("Type").Op(":").Lit(p.Type),
 		jen.Id("Codec").Op(":").Lit(p.Codec),
+	}
+	if p.TypeHash != "" {
+		fields = append(fields, jen.Id("TypeHash").Op(":").Lit(p.TypeHash))
 	}
 	if input {
 		fields = append(fields, jen.Id("From").Op(":").Lit(p.From))

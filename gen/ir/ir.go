@@ -220,8 +220,13 @@ type Port struct {
 	Codec     string `json:"codec"`
 	CodecFunc bool   `json:"-"`
 	From      string `json:"from,omitempty"` // inputs: producing step
-	Metric    bool   `json:"metric,omitempty"`
-	Pos       Pos    `json:"pos"` // where it is defined (outputs) or first read (inputs)
+	// TypeHash is the SHA-256 (hex) of what decides the bytes an artifact
+	// of this port holds: the codec, the type's full name and the
+	// declarations of the notebook's types it names, with their methods
+	// and what those reach. An input has its producer's.
+	TypeHash string `json:"type_hash"`
+	Metric   bool   `json:"metric,omitempty"`
+	Pos      Pos    `json:"pos"` // where it is defined (outputs) or first read (inputs)
 }
 
 // Edge is one arrow of the DAG.

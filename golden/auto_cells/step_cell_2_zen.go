@@ -32,7 +32,7 @@ func zg_describeCell2(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/auto_cells/sums.ipynb:cell 2",
 		CodeHash: "66d432b9811fd48e724db66ff9971efedf608986b8d8ab3d1062dae3d1b276a6",
 		Outputs: []zen.Output{
-			{Name: "nums", Type: "[]int", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]int]())},
+			{Name: "nums", Type: "[]int", Codec: "numeric", TypeHash: "a0e29245cfe05fd92526c900d64acb0b60949573dd080bac6a9ba954d51af069", Show: zen.Shower(zen.Numeric[[]int]())},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_out_nums := Cell2(zg_ctx)

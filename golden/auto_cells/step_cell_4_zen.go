@@ -37,10 +37,10 @@ func zg_describeCell4(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/auto_cells/sums.ipynb:cell 4",
 		CodeHash: "099811091c246bf2efc868d49379e364bfb905bad16642651528feead51fab67",
 		Inputs: []zen.Input{
-			{Name: "nums", Type: "[]int", Codec: "numeric", From: "cell_2"},
+			{Name: "nums", Type: "[]int", Codec: "numeric", TypeHash: "a0e29245cfe05fd92526c900d64acb0b60949573dd080bac6a9ba954d51af069", From: "cell_2"},
 		},
 		Outputs: []zen.Output{
-			{Name: "mean", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
+			{Name: "mean", Type: "float64", Codec: "json", TypeHash: "d8bc773da31dad5eabb1c4639b43c6e93e8e4d5da1863f745d57cc22a9955732", Show: zen.Shower(zen.JSON[float64]())},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_in_nums, zg_err := zen.Load(zg_sc, "nums", zen.Numeric[[]int]())

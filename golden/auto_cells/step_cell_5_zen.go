@@ -38,8 +38,8 @@ func zg_describeCell5(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/auto_cells/sums.ipynb:cell 5",
 		CodeHash: "43216520f77be74678d4accdbac8b35114f0defdaf6d0b98f7b598a36ef68d37",
 		Inputs: []zen.Input{
-			{Name: "nums", Type: "[]int", Codec: "numeric", From: "cell_2"},
-			{Name: "mean", Type: "float64", Codec: "json", From: "cell_4"},
+			{Name: "nums", Type: "[]int", Codec: "numeric", TypeHash: "a0e29245cfe05fd92526c900d64acb0b60949573dd080bac6a9ba954d51af069", From: "cell_2"},
+			{Name: "mean", Type: "float64", Codec: "json", TypeHash: "d8bc773da31dad5eabb1c4639b43c6e93e8e4d5da1863f745d57cc22a9955732", From: "cell_4"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_in_nums, zg_err := zen.Load(zg_sc, "nums", zen.Numeric[[]int]())

@@ -36,10 +36,10 @@ func zg_describeConvertToFahrenheit(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/auto_headings/temperatures.ipynb:cell 4",
 		CodeHash: "78f1e0d88c83cbcc2d6a55d9f7f4eab705085ee241e4022233cc226c011e4194",
 		Inputs: []zen.Input{
-			{Name: "celsius", Type: "[]float64", Codec: "numeric", From: "readings"},
+			{Name: "celsius", Type: "[]float64", Codec: "numeric", TypeHash: "3a75f250d7ddbc8405043219a26be95c7b6cb57988a0dbc17d29b20d325f2618", From: "readings"},
 		},
 		Outputs: []zen.Output{
-			{Name: "fahrenheit", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
+			{Name: "fahrenheit", Type: "[]float64", Codec: "numeric", TypeHash: "3a75f250d7ddbc8405043219a26be95c7b6cb57988a0dbc17d29b20d325f2618", Show: zen.Shower(zen.Numeric[[]float64]())},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_in_celsius, zg_err := zen.Load(zg_sc, "celsius", zen.Numeric[[]float64]())

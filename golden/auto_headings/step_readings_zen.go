@@ -49,7 +49,7 @@ func zg_describeReadings(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/auto_headings/temperatures.ipynb:cell 2",
 		CodeHash: "19999612cf984227e282df5eef82bf6e82a097ac2b5197ff9e1aac70f8cb4d89",
 		Outputs: []zen.Output{
-			{Name: "celsius", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
+			{Name: "celsius", Type: "[]float64", Codec: "numeric", TypeHash: "3a75f250d7ddbc8405043219a26be95c7b6cb57988a0dbc17d29b20d325f2618", Show: zen.Shower(zen.Numeric[[]float64]())},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_out_celsius := Readings(zg_ctx)

@@ -46,7 +46,7 @@ func zg_describeSummary(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/auto_headings/temperatures.ipynb:cell 7",
 		CodeHash: "03f0a9f106830f194c259f293a98ded40e5dacb4b5c77f10846f0908ad6e13b9",
 		Inputs: []zen.Input{
-			{Name: "fahrenheit", Type: "[]float64", Codec: "numeric", From: "convert_to_fahrenheit"},
+			{Name: "fahrenheit", Type: "[]float64", Codec: "numeric", TypeHash: "3a75f250d7ddbc8405043219a26be95c7b6cb57988a0dbc17d29b20d325f2618", From: "convert_to_fahrenheit"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_in_fahrenheit, zg_err := zen.Load(zg_sc, "fahrenheit", zen.Numeric[[]float64]())

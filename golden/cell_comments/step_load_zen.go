@@ -26,7 +26,7 @@ func zg_describeLoad(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/cell_comments/notes.go:12",
 		CodeHash: "d653bd4ef7369d9d01c6530e9f46d5deeb3c396711b38cd3b4c97795a1487961",
 		Outputs: []zen.Output{
-			{Name: "xs", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
+			{Name: "xs", Type: "[]float64", Codec: "numeric", TypeHash: "3a75f250d7ddbc8405043219a26be95c7b6cb57988a0dbc17d29b20d325f2618", Show: zen.Shower(zen.Numeric[[]float64]())},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_out_xs := Load(zg_ctx)

@@ -35,7 +35,7 @@ func zg_describeTotal(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/cell_comments/notes.go:17",
 		CodeHash: "b7224a9dbb325f932d90099f2dc2bdf90322f913983b1574d683df9b282f28d7",
 		Inputs: []zen.Input{
-			{Name: "xs", Type: "[]float64", Codec: "numeric", From: "load"},
+			{Name: "xs", Type: "[]float64", Codec: "numeric", TypeHash: "3a75f250d7ddbc8405043219a26be95c7b6cb57988a0dbc17d29b20d325f2618", From: "load"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_in_xs, zg_err := zen.Load(zg_sc, "xs", zen.Numeric[[]float64]())

@@ -193,11 +193,11 @@ func zg_describeLoad(zg_params *Params) *zen.Step {
 			{Name: "weights", Pos: "../../testdata/notebooks/data_literals/data.go:147", Digest: "921d0743b35dd56c"},
 		},
 		Outputs: []zen.Output{
-			{Name: "xs", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
-			{Name: "counts", Type: "[]int", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]int]())},
-			{Name: "names", Type: "[]string", Codec: "value", Show: zen.Shower(zen.Value[[]string]())},
-			{Name: "grid", Type: "[300]uint8", Codec: "value", Show: zen.Shower(zen.Value[[300]uint8]())},
-			{Name: "ws", Type: "weights", Codec: "numeric", Show: zen.Shower(zen.Numeric[weights]())},
+			{Name: "xs", Type: "[]float64", Codec: "numeric", TypeHash: "3a75f250d7ddbc8405043219a26be95c7b6cb57988a0dbc17d29b20d325f2618", Show: zen.Shower(zen.Numeric[[]float64]())},
+			{Name: "counts", Type: "[]int", Codec: "numeric", TypeHash: "a0e29245cfe05fd92526c900d64acb0b60949573dd080bac6a9ba954d51af069", Show: zen.Shower(zen.Numeric[[]int]())},
+			{Name: "names", Type: "[]string", Codec: "value", TypeHash: "d5b9f3e7af3c3966cc2f011e870a32d772913ff815e9ea1020e18ffa9ede603e", Show: zen.Shower(zen.Value[[]string]())},
+			{Name: "grid", Type: "[300]uint8", Codec: "value", TypeHash: "0ec170428e4d683f13c35e988bc732677baec2d1e1b9ad79b1007cd58467b91a", Show: zen.Shower(zen.Value[[300]uint8]())},
+			{Name: "ws", Type: "weights", Codec: "numeric", TypeHash: "9e1ad0ba8c56cbd95ca45c87d328b876c62eacf2c6dea23a1a2919daa4f80e9a", Show: zen.Shower(zen.Numeric[weights]())},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_out_xs, zg_out_counts, zg_out_names, zg_out_grid, zg_out_ws := Load(zg_ctx)

@@ -49,11 +49,11 @@ func zg_describeReport(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/data_literals/data.go:181",
 		CodeHash: "d753668c2825f5c84ab51a8c062ada97d8d2b0675463c6062ce1809a69ea9c28",
 		Inputs: []zen.Input{
-			{Name: "xs", Type: "[]float64", Codec: "numeric", From: "load"},
-			{Name: "counts", Type: "[]int", Codec: "numeric", From: "load"},
-			{Name: "grid", Type: "[300]uint8", Codec: "value", From: "load"},
-			{Name: "ws", Type: "weights", Codec: "numeric", From: "load"},
-			{Name: "names", Type: "[]string", Codec: "value", From: "load"},
+			{Name: "xs", Type: "[]float64", Codec: "numeric", TypeHash: "3a75f250d7ddbc8405043219a26be95c7b6cb57988a0dbc17d29b20d325f2618", From: "load"},
+			{Name: "counts", Type: "[]int", Codec: "numeric", TypeHash: "a0e29245cfe05fd92526c900d64acb0b60949573dd080bac6a9ba954d51af069", From: "load"},
+			{Name: "grid", Type: "[300]uint8", Codec: "value", TypeHash: "0ec170428e4d683f13c35e988bc732677baec2d1e1b9ad79b1007cd58467b91a", From: "load"},
+			{Name: "ws", Type: "weights", Codec: "numeric", TypeHash: "9e1ad0ba8c56cbd95ca45c87d328b876c62eacf2c6dea23a1a2919daa4f80e9a", From: "load"},
+			{Name: "names", Type: "[]string", Codec: "value", TypeHash: "d5b9f3e7af3c3966cc2f011e870a32d772913ff815e9ea1020e18ffa9ede603e", From: "load"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_in_xs, zg_err := zen.Load(zg_sc, "xs", zen.Numeric[[]float64]())

@@ -53,7 +53,7 @@ func zg_describeCollect(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/gonb_display/sensors.ipynb:cell 3",
 		CodeHash: "18eb4afa3bf55156a600bb3db334d02351cb6e7fecd21384012206f14e50374c",
 		Outputs: []zen.Output{
-			{Name: "readings", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
+			{Name: "readings", Type: "[]float64", Codec: "numeric", TypeHash: "3a75f250d7ddbc8405043219a26be95c7b6cb57988a0dbc17d29b20d325f2618", Show: zen.Shower(zen.Numeric[[]float64]())},
 		},
 		Params:  []string{"size"},
 		Modules: []string{"github.com/zengen-dev/zengen@v0.0.0-00010101000000-000000000000"},
@@ -76,7 +76,7 @@ func zg_describeChart(zg_params *Params) *zen.Step {
 			{Name: "strip", Pos: "../../testdata/notebooks/gonb_display/sensors.ipynb:cell 3", Digest: "8e369805ede5bd37"},
 		},
 		Inputs: []zen.Input{
-			{Name: "readings", Type: "[]float64", Codec: "numeric", From: "collect"},
+			{Name: "readings", Type: "[]float64", Codec: "numeric", TypeHash: "3a75f250d7ddbc8405043219a26be95c7b6cb57988a0dbc17d29b20d325f2618", From: "collect"},
 		},
 		Modules: []string{"github.com/zengen-dev/zengen@v0.0.0-00010101000000-000000000000"},
 		Alone:   "gonbui.DisplayPNG at ../../testdata/notebooks/gonb_display/sensors.ipynb:cell 3:43:2",

@@ -58,7 +58,7 @@ func zg_describeGenerate(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/gonb_functions/pipeline.ipynb:cell 3",
 		CodeHash: "d3b86d76ef73979ec0055ab514b22415b8326fbd790033a88ef1c67b7093dc19",
 		Outputs: []zen.Output{
-			{Name: "words", Type: "[]string", Codec: "value", Show: zen.Shower(zen.Value[[]string]())},
+			{Name: "words", Type: "[]string", Codec: "value", TypeHash: "d5b9f3e7af3c3966cc2f011e870a32d772913ff815e9ea1020e18ffa9ede603e", Show: zen.Shower(zen.Value[[]string]())},
 		},
 		Params: []string{"corpus-size"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
@@ -75,10 +75,10 @@ func zg_describeCount(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/gonb_functions/pipeline.ipynb:cell 6",
 		CodeHash: "1306b6209c1d9cf4be61fa6629f7b47228e1e1e592e36276580f39fba73e2da8",
 		Inputs: []zen.Input{
-			{Name: "words", Type: "[]string", Codec: "value", From: "generate"},
+			{Name: "words", Type: "[]string", Codec: "value", TypeHash: "d5b9f3e7af3c3966cc2f011e870a32d772913ff815e9ea1020e18ffa9ede603e", From: "generate"},
 		},
 		Outputs: []zen.Output{
-			{Name: "counts", Type: "map[string]int", Codec: "value", Show: zen.Shower(zen.Value[map[string]int]())},
+			{Name: "counts", Type: "map[string]int", Codec: "value", TypeHash: "dc355218d327ca41465f12ae231839e4329e6cbdc2a747b05c66218e896039f8", Show: zen.Shower(zen.Value[map[string]int]())},
 		},
 		Params: []string{"min-length"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
@@ -99,7 +99,7 @@ func zg_describeTop(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/gonb_functions/pipeline.ipynb:cell 6",
 		CodeHash: "3acf215d6af7bdbac141891dd4335d6ce2a3190058f3567f531bb95294ba01bd",
 		Inputs: []zen.Input{
-			{Name: "counts", Type: "map[string]int", Codec: "value", From: "count"},
+			{Name: "counts", Type: "map[string]int", Codec: "value", TypeHash: "dc355218d327ca41465f12ae231839e4329e6cbdc2a747b05c66218e896039f8", From: "count"},
 		},
 		Params: []string{"top-n"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {

@@ -55,7 +55,7 @@ func zg_describeSeries(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/gonb_pipeline_prints/stats.ipynb:cell 3",
 		CodeHash: "d7b720dccce673ddf53da87fc125ee80237e40824b8581618b43480cf86f2449",
 		Outputs: []zen.Output{
-			{Name: "xs", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
+			{Name: "xs", Type: "[]float64", Codec: "numeric", TypeHash: "3a75f250d7ddbc8405043219a26be95c7b6cb57988a0dbc17d29b20d325f2618", Show: zen.Shower(zen.Numeric[[]float64]())},
 		},
 		Params: []string{"samples"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
@@ -77,10 +77,10 @@ func zg_describeMean(zg_params *Params) *zen.Step {
 			{Name: "samples", Pos: "../../testdata/notebooks/gonb_pipeline_prints/stats.ipynb:cell 2", Digest: "bbd677d0d787b0cb"},
 		},
 		Inputs: []zen.Input{
-			{Name: "xs", Type: "[]float64", Codec: "numeric", From: "series"},
+			{Name: "xs", Type: "[]float64", Codec: "numeric", TypeHash: "3a75f250d7ddbc8405043219a26be95c7b6cb57988a0dbc17d29b20d325f2618", From: "series"},
 		},
 		Outputs: []zen.Output{
-			{Name: "mean", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
+			{Name: "mean", Type: "float64", Codec: "json", TypeHash: "d8bc773da31dad5eabb1c4639b43c6e93e8e4d5da1863f745d57cc22a9955732", Show: zen.Shower(zen.JSON[float64]())},
 		},
 		Params: []string{"samples"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
@@ -102,12 +102,12 @@ func zg_describeSpread(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/gonb_pipeline_prints/stats.ipynb:cell 3",
 		CodeHash: "8e4bbe2b1962c40f9ad51ae36d5748b8c659ee84ed46113af99852fe009153b1",
 		Inputs: []zen.Input{
-			{Name: "xs", Type: "[]float64", Codec: "numeric", From: "series"},
-			{Name: "mean", Type: "float64", Codec: "json", From: "mean"},
+			{Name: "xs", Type: "[]float64", Codec: "numeric", TypeHash: "3a75f250d7ddbc8405043219a26be95c7b6cb57988a0dbc17d29b20d325f2618", From: "series"},
+			{Name: "mean", Type: "float64", Codec: "json", TypeHash: "d8bc773da31dad5eabb1c4639b43c6e93e8e4d5da1863f745d57cc22a9955732", From: "mean"},
 		},
 		Outputs: []zen.Output{
-			{Name: "lo", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
-			{Name: "hi", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
+			{Name: "lo", Type: "float64", Codec: "json", TypeHash: "d8bc773da31dad5eabb1c4639b43c6e93e8e4d5da1863f745d57cc22a9955732", Show: zen.Shower(zen.JSON[float64]())},
+			{Name: "hi", Type: "float64", Codec: "json", TypeHash: "d8bc773da31dad5eabb1c4639b43c6e93e8e4d5da1863f745d57cc22a9955732", Show: zen.Shower(zen.JSON[float64]())},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_in_xs, zg_err := zen.Load(zg_sc, "xs", zen.Numeric[[]float64]())

@@ -55,7 +55,7 @@ func zg_describeLoad(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/gonum_matrix/matrices.ipynb:cell 4",
 		CodeHash: "44c403ece15b29f9b2a8b590540763e8663c5eeab76e6b70bb83d66167a3aa0c",
 		Outputs: []zen.Output{
-			{Name: "x", Type: "*mat.Dense", Codec: "value", Show: zen.Shower(zen.Value[*mat.Dense]())},
+			{Name: "x", Type: "*mat.Dense", Codec: "value", TypeHash: "d9bb9b3ad91895e3c5e5a10978a89d42e65965e20ec2e7e4fc410c8b702a5114", Show: zen.Shower(zen.Value[*mat.Dense]())},
 		},
 		Modules: []string{"gonum.org/v1/gonum@v0.17.0"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
@@ -76,10 +76,10 @@ func zg_describeSplit(zg_params *Params) *zen.Step {
 			{Name: "TrainTest", Pos: "../../testdata/notebooks/gonum_matrix/matrices.ipynb:cell 4", Digest: "e068900910f0e90d"},
 		},
 		Inputs: []zen.Input{
-			{Name: "x", Type: "*mat.Dense", Codec: "value", From: "load"},
+			{Name: "x", Type: "*mat.Dense", Codec: "value", TypeHash: "d9bb9b3ad91895e3c5e5a10978a89d42e65965e20ec2e7e4fc410c8b702a5114", From: "load"},
 		},
 		Outputs: []zen.Output{
-			{Name: "tt", Type: "TrainTest", Codec: "value", Show: zen.Shower(zen.Value[TrainTest]())},
+			{Name: "tt", Type: "TrainTest", Codec: "value", TypeHash: "ef0f4d6af8500f9c232c5ea8c49bfa091e313dcd821a1007fac789922b7db875", Show: zen.Shower(zen.Value[TrainTest]())},
 		},
 		Params:  []string{"train-rows"},
 		Modules: []string{"gonum.org/v1/gonum@v0.17.0"},
@@ -105,10 +105,10 @@ func zg_describeFit(zg_params *Params) *zen.Step {
 			{Name: "TrainTest", Pos: "../../testdata/notebooks/gonum_matrix/matrices.ipynb:cell 4", Digest: "e068900910f0e90d"},
 		},
 		Inputs: []zen.Input{
-			{Name: "tt", Type: "TrainTest", Codec: "value", From: "split"},
+			{Name: "tt", Type: "TrainTest", Codec: "value", TypeHash: "ef0f4d6af8500f9c232c5ea8c49bfa091e313dcd821a1007fac789922b7db875", From: "split"},
 		},
 		Outputs: []zen.Output{
-			{Name: "score", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
+			{Name: "score", Type: "float64", Codec: "json", TypeHash: "d8bc773da31dad5eabb1c4639b43c6e93e8e4d5da1863f745d57cc22a9955732", Show: zen.Shower(zen.JSON[float64]())},
 		},
 		Metrics: []string{"score"},
 		Modules: []string{"gonum.org/v1/gonum@v0.17.0"},

@@ -39,7 +39,7 @@ func zg_describeAnInMemoryFolderOfFstest(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/heading_markup/walk.ipynb:cell 2",
 		CodeHash: "6f2f2e139eacaa6a17abb358db6679ed41df7937ac5f4dc38c6fb26611726bb6",
 		Outputs: []zen.Output{
-			{Name: "folder", Type: "fstest.MapFS", Codec: "value", Show: zen.Shower(zen.Value[fstest.MapFS]())},
+			{Name: "folder", Type: "fstest.MapFS", Codec: "value", TypeHash: "44144e4b712b8966f1460f77729de635b383358e483676abe4fd75e9753435bb", Show: zen.Shower(zen.Value[fstest.MapFS]())},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_out_folder := AnInMemoryFolderOfFstest(zg_ctx)

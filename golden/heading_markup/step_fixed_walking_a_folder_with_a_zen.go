@@ -48,7 +48,7 @@ func zg_describeFixedWalkingAFolderWithA(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/heading_markup/walk.ipynb:cell 4",
 		CodeHash: "774b1d4c4d160f773c5458bb510c63a2cdf7e91d0796ed2f1d49414faf6b8b95",
 		Inputs: []zen.Input{
-			{Name: "folder", Type: "fstest.MapFS", Codec: "value", From: "an_in_memory_folder_of_fstest"},
+			{Name: "folder", Type: "fstest.MapFS", Codec: "value", TypeHash: "44144e4b712b8966f1460f77729de635b383358e483676abe4fd75e9753435bb", From: "an_in_memory_folder_of_fstest"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_in_folder, zg_err := zen.Load(zg_sc, "folder", zen.Value[fstest.MapFS]())

@@ -35,7 +35,7 @@ func zg_describeTotalsPerKind(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/heading_markup/walk.ipynb:cell 6",
 		CodeHash: "108c86f29bf4c1bc1f1c7ca4ca36ad818bd1fc532cd3e9a37cf2103144778664",
 		Inputs: []zen.Input{
-			{Name: "folder", Type: "fstest.MapFS", Codec: "value", From: "an_in_memory_folder_of_fstest"},
+			{Name: "folder", Type: "fstest.MapFS", Codec: "value", TypeHash: "44144e4b712b8966f1460f77729de635b383358e483676abe4fd75e9753435bb", From: "an_in_memory_folder_of_fstest"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_in_folder, zg_err := zen.Load(zg_sc, "folder", zen.Value[fstest.MapFS]())

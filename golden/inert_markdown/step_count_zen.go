@@ -30,7 +30,7 @@ func zg_describeCount(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/inert_markdown/inert.ipynb:cell 4",
 		CodeHash: "17a2cc819c73cc8c8151e32bd22374340a3ceb677ce5da541267cdd98a233abe",
 		Inputs: []zen.Input{
-			{Name: "words", Type: "[]string", Codec: "value", From: "load"},
+			{Name: "words", Type: "[]string", Codec: "value", TypeHash: "d5b9f3e7af3c3966cc2f011e870a32d772913ff815e9ea1020e18ffa9ede603e", From: "load"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_in_words, zg_err := zen.Load(zg_sc, "words", zen.Value[[]string]())

@@ -42,7 +42,7 @@ func zg_describeLoad(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/inert_markdown/inert.ipynb:cell 2",
 		CodeHash: "7c43f69c723c99da92ceb5cb20fdb7c4bd3ece0ea27c881091250ae61c090720",
 		Outputs: []zen.Output{
-			{Name: "words", Type: "[]string", Codec: "value", Show: zen.Shower(zen.Value[[]string]())},
+			{Name: "words", Type: "[]string", Codec: "value", TypeHash: "d5b9f3e7af3c3966cc2f011e870a32d772913ff815e9ea1020e18ffa9ede603e", Show: zen.Shower(zen.Value[[]string]())},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_out_words := Load(zg_ctx)

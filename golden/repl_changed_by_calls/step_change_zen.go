@@ -45,14 +45,14 @@ func zg_describeChange(zg_params *Params) *zen.Step {
 			{Name: "tally.add", Pos: "../../testdata/notebooks/repl_changed_by_calls/calls.ipynb:cell 2", Digest: "1c917eaf65b3bbd0"},
 		},
 		Inputs: []zen.Input{
-			{Name: "xs", Type: "[]int", Codec: "numeric", From: "load"},
-			{Name: "m", Type: "map[string]int", Codec: "value", From: "load"},
-			{Name: "t", Type: "tally", Codec: "value", From: "load"},
+			{Name: "xs", Type: "[]int", Codec: "numeric", TypeHash: "a0e29245cfe05fd92526c900d64acb0b60949573dd080bac6a9ba954d51af069", From: "load"},
+			{Name: "m", Type: "map[string]int", Codec: "value", TypeHash: "dc355218d327ca41465f12ae231839e4329e6cbdc2a747b05c66218e896039f8", From: "load"},
+			{Name: "t", Type: "tally", Codec: "value", TypeHash: "d9727c9ee3c86f2e276dcc8ea356ff8c8fdf55605310e84624944e25f1557188", From: "load"},
 		},
 		Outputs: []zen.Output{
-			{Name: "xs", Type: "[]int", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]int]())},
-			{Name: "m", Type: "map[string]int", Codec: "value", Show: zen.Shower(zen.Value[map[string]int]())},
-			{Name: "t", Type: "tally", Codec: "value", Show: zen.Shower(zen.Value[tally]())},
+			{Name: "xs", Type: "[]int", Codec: "numeric", TypeHash: "a0e29245cfe05fd92526c900d64acb0b60949573dd080bac6a9ba954d51af069", Show: zen.Shower(zen.Numeric[[]int]())},
+			{Name: "m", Type: "map[string]int", Codec: "value", TypeHash: "dc355218d327ca41465f12ae231839e4329e6cbdc2a747b05c66218e896039f8", Show: zen.Shower(zen.Value[map[string]int]())},
+			{Name: "t", Type: "tally", Codec: "value", TypeHash: "d9727c9ee3c86f2e276dcc8ea356ff8c8fdf55605310e84624944e25f1557188", Show: zen.Shower(zen.Value[tally]())},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_in_xs, zg_err := zen.Load(zg_sc, "xs", zen.Numeric[[]int]())

@@ -29,7 +29,7 @@ func zg_describePeek(zg_params *Params) *zen.Step {
 			{Name: "mean", Pos: "../../testdata/notebooks/repl_changed_by_calls/calls.ipynb:cell 2", Digest: "c077ef91f928dbb0"},
 		},
 		Inputs: []zen.Input{
-			{Name: "xs", Type: "[]int", Codec: "numeric", From: "change"},
+			{Name: "xs", Type: "[]int", Codec: "numeric", TypeHash: "a0e29245cfe05fd92526c900d64acb0b60949573dd080bac6a9ba954d51af069", From: "change"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_in_xs, zg_err := zen.Load(zg_sc, "xs", zen.Numeric[[]int]())

@@ -25,9 +25,9 @@ func zg_describeShow(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/repl_changed_by_calls/calls.ipynb:cell 6",
 		CodeHash: "3d173911387368537371a816a9f51317a01e12ae63ed4e451809fba390670012",
 		Inputs: []zen.Input{
-			{Name: "xs", Type: "[]int", Codec: "numeric", From: "change"},
-			{Name: "m", Type: "map[string]int", Codec: "value", From: "change"},
-			{Name: "t", Type: "tally", Codec: "value", From: "change"},
+			{Name: "xs", Type: "[]int", Codec: "numeric", TypeHash: "a0e29245cfe05fd92526c900d64acb0b60949573dd080bac6a9ba954d51af069", From: "change"},
+			{Name: "m", Type: "map[string]int", Codec: "value", TypeHash: "dc355218d327ca41465f12ae231839e4329e6cbdc2a747b05c66218e896039f8", From: "change"},
+			{Name: "t", Type: "tally", Codec: "value", TypeHash: "d9727c9ee3c86f2e276dcc8ea356ff8c8fdf55605310e84624944e25f1557188", From: "change"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_in_xs, zg_err := zen.Load(zg_sc, "xs", zen.Numeric[[]int]())

@@ -75,8 +75,8 @@ func zg_describeLoad(zg_params *Params) *zen.Step {
 			{Name: "sigmoid", Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 4", Digest: "63c54e1956a22eb2"},
 		},
 		Outputs: []zen.Output{
-			{Name: "xs", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
-			{Name: "ys", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
+			{Name: "xs", Type: "[]float64", Codec: "numeric", TypeHash: "3a75f250d7ddbc8405043219a26be95c7b6cb57988a0dbc17d29b20d325f2618", Show: zen.Shower(zen.Numeric[[]float64]())},
+			{Name: "ys", Type: "[]float64", Codec: "numeric", TypeHash: "3a75f250d7ddbc8405043219a26be95c7b6cb57988a0dbc17d29b20d325f2618", Show: zen.Shower(zen.Numeric[[]float64]())},
 		},
 		Params: []string{"seed"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {

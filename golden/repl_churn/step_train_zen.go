@@ -55,13 +55,13 @@ func zg_describeTrain(zg_params *Params) *zen.Step {
 			{Name: "sigmoid", Pos: "../../testdata/notebooks/repl_churn/churn.ipynb:cell 4", Digest: "63c54e1956a22eb2"},
 		},
 		Inputs: []zen.Input{
-			{Name: "xs", Type: "[]float64", Codec: "numeric", From: "load"},
-			{Name: "ys", Type: "[]float64", Codec: "numeric", From: "load"},
+			{Name: "xs", Type: "[]float64", Codec: "numeric", TypeHash: "3a75f250d7ddbc8405043219a26be95c7b6cb57988a0dbc17d29b20d325f2618", From: "load"},
+			{Name: "ys", Type: "[]float64", Codec: "numeric", TypeHash: "3a75f250d7ddbc8405043219a26be95c7b6cb57988a0dbc17d29b20d325f2618", From: "load"},
 		},
 		Outputs: []zen.Output{
-			{Name: "w", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
-			{Name: "b", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
-			{Name: "loss", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
+			{Name: "w", Type: "float64", Codec: "json", TypeHash: "d8bc773da31dad5eabb1c4639b43c6e93e8e4d5da1863f745d57cc22a9955732", Show: zen.Shower(zen.JSON[float64]())},
+			{Name: "b", Type: "float64", Codec: "json", TypeHash: "d8bc773da31dad5eabb1c4639b43c6e93e8e4d5da1863f745d57cc22a9955732", Show: zen.Shower(zen.JSON[float64]())},
+			{Name: "loss", Type: "float64", Codec: "json", TypeHash: "d8bc773da31dad5eabb1c4639b43c6e93e8e4d5da1863f745d57cc22a9955732", Show: zen.Shower(zen.JSON[float64]())},
 		},
 		Params:  []string{"epochs", "learning-rate"},
 		Metrics: []string{"loss"},

@@ -53,7 +53,7 @@ func zg_describeReadings(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/repl_functions/weather.ipynb:cell 4",
 		CodeHash: "bbf1bafc03ae11bb7ac42f9e5b4cdf7578f18bbf8f47d69b44852cdf51c6dcb3",
 		Outputs: []zen.Output{
-			{Name: "xs", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
+			{Name: "xs", Type: "[]float64", Codec: "numeric", TypeHash: "3a75f250d7ddbc8405043219a26be95c7b6cb57988a0dbc17d29b20d325f2618", Show: zen.Shower(zen.Numeric[[]float64]())},
 		},
 		Params: []string{"days"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
@@ -70,11 +70,11 @@ func zg_describeSummary(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/repl_functions/weather.ipynb:cell 6",
 		CodeHash: "55b3bc5ee87cda3e74a6c45003e630a850c5536339975dd574e0101eaf66f7d0",
 		Inputs: []zen.Input{
-			{Name: "xs", Type: "[]float64", Codec: "numeric", From: "readings"},
+			{Name: "xs", Type: "[]float64", Codec: "numeric", TypeHash: "3a75f250d7ddbc8405043219a26be95c7b6cb57988a0dbc17d29b20d325f2618", From: "readings"},
 		},
 		Outputs: []zen.Output{
-			{Name: "mean", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
-			{Name: "peak", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
+			{Name: "mean", Type: "float64", Codec: "json", TypeHash: "d8bc773da31dad5eabb1c4639b43c6e93e8e4d5da1863f745d57cc22a9955732", Show: zen.Shower(zen.JSON[float64]())},
+			{Name: "peak", Type: "float64", Codec: "json", TypeHash: "d8bc773da31dad5eabb1c4639b43c6e93e8e4d5da1863f745d57cc22a9955732", Show: zen.Shower(zen.JSON[float64]())},
 		},
 		Metrics: []string{"peak"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
@@ -99,10 +99,10 @@ func zg_describeThreshold(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/repl_functions/weather.ipynb:cell 6",
 		CodeHash: "d26e3bb521d289c133ce42624d8071c7dd3a82f27b951b218890b6ff57b8cb9d",
 		Inputs: []zen.Input{
-			{Name: "mean", Type: "float64", Codec: "json", From: "summary"},
+			{Name: "mean", Type: "float64", Codec: "json", TypeHash: "d8bc773da31dad5eabb1c4639b43c6e93e8e4d5da1863f745d57cc22a9955732", From: "summary"},
 		},
 		Outputs: []zen.Output{
-			{Name: "limit", Type: "float64", Codec: "json", Show: zen.Shower(zen.JSON[float64]())},
+			{Name: "limit", Type: "float64", Codec: "json", TypeHash: "d8bc773da31dad5eabb1c4639b43c6e93e8e4d5da1863f745d57cc22a9955732", Show: zen.Shower(zen.JSON[float64]())},
 		},
 		Params: []string{"margin"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
@@ -126,12 +126,12 @@ func zg_describeAlerts(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/repl_functions/weather.ipynb:cell 6",
 		CodeHash: "d1cb10dea3d0efb9a7d7a354a58c7294f27786d6a8e56267609a111e4ffb3581",
 		Inputs: []zen.Input{
-			{Name: "xs", Type: "[]float64", Codec: "numeric", From: "readings"},
-			{Name: "limit", Type: "float64", Codec: "json", From: "threshold"},
+			{Name: "xs", Type: "[]float64", Codec: "numeric", TypeHash: "3a75f250d7ddbc8405043219a26be95c7b6cb57988a0dbc17d29b20d325f2618", From: "readings"},
+			{Name: "limit", Type: "float64", Codec: "json", TypeHash: "d8bc773da31dad5eabb1c4639b43c6e93e8e4d5da1863f745d57cc22a9955732", From: "threshold"},
 		},
 		Outputs: []zen.Output{
-			{Name: "alerts_0", Type: "int", Codec: "json", Show: zen.Shower(zen.JSON[int]())},
-			{Name: "alerts_1", Type: "int", Codec: "json", Show: zen.Shower(zen.JSON[int]())},
+			{Name: "alerts_0", Type: "int", Codec: "json", TypeHash: "0618401e5933cf125febe32adca6c180636594f598880f76c52655ff0a72bd2c", Show: zen.Shower(zen.JSON[int]())},
+			{Name: "alerts_1", Type: "int", Codec: "json", TypeHash: "0618401e5933cf125febe32adca6c180636594f598880f76c52655ff0a72bd2c", Show: zen.Shower(zen.JSON[int]())},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_in_xs, zg_err := zen.Load(zg_sc, "xs", zen.Numeric[[]float64]())

@@ -41,7 +41,7 @@ func zg_describeParseTheRawLatenciesOne(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/script_implicit_params/latency.go:21",
 		CodeHash: "8a3b4e747eb9cc482478b7a740923b55eb75e0a59bd108d69c6ad34d02956e99",
 		Outputs: []zen.Output{
-			{Name: "latencies", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
+			{Name: "latencies", Type: "[]float64", Codec: "numeric", TypeHash: "3a75f250d7ddbc8405043219a26be95c7b6cb57988a0dbc17d29b20d325f2618", Show: zen.Shower(zen.Numeric[[]float64]())},
 		},
 		Params: []string{"source"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {

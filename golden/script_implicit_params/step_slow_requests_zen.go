@@ -39,7 +39,7 @@ func zg_describeSlowRequests(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/script_implicit_params/latency.go:35",
 		CodeHash: "ae4dcc83df90bc5ef08aedd57f30339116f803d79da8ff671e3a39c931522eca",
 		Inputs: []zen.Input{
-			{Name: "latencies", Type: "[]float64", Codec: "numeric", From: "parse_the_raw_latencies_one"},
+			{Name: "latencies", Type: "[]float64", Codec: "numeric", TypeHash: "3a75f250d7ddbc8405043219a26be95c7b6cb57988a0dbc17d29b20d325f2618", From: "parse_the_raw_latencies_one"},
 		},
 		Params: []string{"slow-ms"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {

@@ -39,7 +39,7 @@ func zg_describeParse(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/script_light/weather.go:36",
 		CodeHash: "b85c9d8fca30548576ebf3d085dbc1c7e9b53a2b63a6d7eabc93c61040c157d6",
 		Outputs: []zen.Output{
-			{Name: "temps", Type: "[]float64", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]float64]())},
+			{Name: "temps", Type: "[]float64", Codec: "numeric", TypeHash: "3a75f250d7ddbc8405043219a26be95c7b6cb57988a0dbc17d29b20d325f2618", Show: zen.Shower(zen.Numeric[[]float64]())},
 		},
 		Params: []string{"readings"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {

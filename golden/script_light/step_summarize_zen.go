@@ -42,7 +42,7 @@ func zg_describeSummarize(zg_params *Params) *zen.Step {
 			{Name: "mean", Pos: "../../testdata/notebooks/script_light/weather.go:52", Digest: "c946af679d13e15b"},
 		},
 		Inputs: []zen.Input{
-			{Name: "temps", Type: "[]float64", Codec: "numeric", From: "parse"},
+			{Name: "temps", Type: "[]float64", Codec: "numeric", TypeHash: "3a75f250d7ddbc8405043219a26be95c7b6cb57988a0dbc17d29b20d325f2618", From: "parse"},
 		},
 		Params: []string{"margin"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {

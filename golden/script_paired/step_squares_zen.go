@@ -32,7 +32,7 @@ func zg_describeSquares(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/script_paired/tally.go:25",
 		CodeHash: "47c88a6a3fe335c996fab1726a1cf33629b5931082897f5b0fdd519d54df4a10",
 		Outputs: []zen.Output{
-			{Name: "squares", Type: "[]int", Codec: "numeric", Show: zen.Shower(zen.Numeric[[]int]())},
+			{Name: "squares", Type: "[]int", Codec: "numeric", TypeHash: "a0e29245cfe05fd92526c900d64acb0b60949573dd080bac6a9ba954d51af069", Show: zen.Shower(zen.Numeric[[]int]())},
 		},
 		Params: []string{"n"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {

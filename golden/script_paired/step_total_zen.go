@@ -31,7 +31,7 @@ func zg_describeTotal(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/script_paired/tally.go:32",
 		CodeHash: "29f115260a830397402ae635c3448d4cfdc161d496a54797b8add737cfe5de30",
 		Inputs: []zen.Input{
-			{Name: "squares", Type: "[]int", Codec: "numeric", From: "squares"},
+			{Name: "squares", Type: "[]int", Codec: "numeric", TypeHash: "a0e29245cfe05fd92526c900d64acb0b60949573dd080bac6a9ba954d51af069", From: "squares"},
 		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			zg_in_squares, zg_err := zen.Load(zg_sc, "squares", zen.Numeric[[]int]())

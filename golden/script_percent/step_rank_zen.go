@@ -50,7 +50,7 @@ func zg_describeRank(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/script_percent/wordcount.go:41",
 		CodeHash: "0507c715474da67a93c6a7e48f4b57d70a10c6d3744f39319773be60e56ed28b",
 		Inputs: []zen.Input{
-			{Name: "words", Type: "[]string", Codec: "value", From: "tokenize"},
+			{Name: "words", Type: "[]string", Codec: "value", TypeHash: "d5b9f3e7af3c3966cc2f011e870a32d772913ff815e9ea1020e18ffa9ede603e", From: "tokenize"},
 		},
 		Params: []string{"top"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {

@@ -29,7 +29,7 @@ func zg_describeTokenize(zg_params *Params) *zen.Step {
 		Pos:      "../../testdata/notebooks/script_percent/wordcount.go:34",
 		CodeHash: "2275defbbd4482394da07c657a78a79ed80aa2ea4edada73dc3425bd788993cd",
 		Outputs: []zen.Output{
-			{Name: "words", Type: "[]string", Codec: "value", Show: zen.Shower(zen.Value[[]string]())},
+			{Name: "words", Type: "[]string", Codec: "value", TypeHash: "d5b9f3e7af3c3966cc2f011e870a32d772913ff815e9ea1020e18ffa9ede603e", Show: zen.Shower(zen.Value[[]string]())},
 		},
 		Params: []string{"text"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {

@@ -36,7 +36,7 @@ func zg_describeCollect(zg_params *Params) *zen.Step {
 			{Name: "readingsCSV.Name", Pos: "../../testdata/notebooks/user_codec/readings.ipynb:cell 3", Digest: "16bfe7a4668b1bca"},
 		},
 		Outputs: []zen.Output{
-			{Name: "readings", Type: "[]Reading", Codec: "readingsCodec", Show: zen.Shower(readingsCodec())},
+			{Name: "readings", Type: "[]Reading", Codec: "readingsCodec", TypeHash: "ce767387aff59b3c51e2a76c7879de8ad3f3ae15f6669b885c0f5968c07e91c8", Show: zen.Shower(readingsCodec())},
 		},
 		Modules: []string{"github.com/zengen-dev/zengen@v0.0.0-00010101000000-000000000000"},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
