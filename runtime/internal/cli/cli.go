@@ -99,8 +99,9 @@ type cmdState struct {
 	format string
 	// stdoutOnly is logs --stdout.
 	stdoutOnly bool
-	// output is cat --output.
+	// output is cat --output, raw cat --raw.
 	output string
+	raw    bool
 	// push is push's --to-store and --to-db.
 	push teamFlags
 	ui   uiFlags

@@ -16,6 +16,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/zengen-dev/zengen/runtime/internal/layout"
+	"github.com/zengen-dev/zengen/runtime/internal/meta"
+	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 	"github.com/zengen-dev/zengen/runtime/internal/valuetext"
 )
 
@@ -27,6 +29,7 @@ var catCommand = &command{
 	examples: []example{{cmd: "cat latest {artifact}"}, {cmd: "cat latest {artifact} --output FILE"}},
 	flags: func(fs *pflag.FlagSet, c *cli, st *cmdState) error {
 		fs.StringVarP(&st.output, "output", "o", "", "write to FILE instead of stdout; a display is written as exactly the bytes its call got")
+		fs.BoolVar(&st.raw, "raw", false, "write the artifact's bytes as stored, decoding nothing")
 		return nil
 	},
 	run: func(ctx context.Context, c *cli, st *cmdState, args []string) error {
@@ -66,13 +69,23 @@ var catCommand = &command{
 				return err
 			}
 			defer r.Close()
+			if st.raw && st.output == "" {
+				_, err := io.Copy(c.stdout, r)
+				return err
+			}
+			var show func(codec string, r io.Reader) (any, error)
+			if !st.raw {
+				if show, err = c.showerOf(sr, o); err != nil {
+					return err
+				}
+			}
 			if st.output != "" {
-				return writeArtifactFile(st.output, o.Codec, r, c.showerOf(stepName, varName))
+				return writeArtifactFile(st.output, o.Codec, st.raw, r, show)
 			}
 			if o.Codec == layout.Display {
 				return printDisplay(c.stdout, stepName+"."+varName, r)
 			}
-			return DisplayArtifact(c.stdout, o.Codec, r, c.showerOf(stepName, varName))
+			return DisplayArtifact(c.stdout, o.Codec, r, show)
 		}
 		var names []string
 		for _, o := range sr.Outputs {
@@ -82,21 +95,45 @@ var catCommand = &command{
 	},
 }
 
-// showerOf returns the Show hook of a step's output in this binary's
-// pipeline, or nil when the step or the output no longer exists or has
-// none.
-func (c *cli) showerOf(step, name string) func(codec string, r io.Reader) (any, error) {
+// showerOf returns the Show hook of this binary's pipeline that may
+// decode output o of step run sr: nil when the step or the output no
+// longer exists or has none (the artifact is then shown as hex), and an
+// error when the output's Go type has changed since sr stored it, for the
+// value a changed type decodes is not the one the code computed. When the
+// record cannot tell (it predates type hashes; or a hand-built pipeline
+// declares none) it says so on stderr.
+func (c *cli) showerOf(sr meta.StepRun, o meta.Artifact) (func(codec string, r io.Reader) (any, error), error) {
+	out, ok := c.outputOf(sr.Step, o.Name)
+	if !ok || out.Show == nil {
+		return nil, nil
+	}
+	show, verdict := out.TypeCheck(o.Codec, o.TypeHash)
+	switch verdict {
+	case pipeline.TypeChanged:
+		return nil, fmt.Errorf("artifact %s.%s of run %s was stored by a Go type %s that has changed since that run: this binary would decode its bytes with today's type and print a value the code did not compute; "+
+			"write its stored bytes with %s cat %s %s.%s --raw --output FILE, or cat it with the binary built from that run's code",
+			sr.Step, o.Name, sr.RunID, o.Type, c.prog, sr.RunID, sr.Step, o.Name)
+	case pipeline.TypeUnknown:
+		fmt.Fprintf(c.stderr, "note: whether the Go type %s that stored %s.%s of run %s has changed since could not be checked (the record predates type hashes); decoded with this binary's type\n",
+			o.Type, sr.Step, o.Name, sr.RunID)
+	}
+	return show, nil
+}
+
+// outputOf returns this binary's declaration of output name of step, and
+// false when the step or the output no longer exists.
+func (c *cli) outputOf(step, name string) (pipeline.Output, bool) {
 	for _, s := range c.p.Steps {
 		if s.Name != step {
 			continue
 		}
 		for _, o := range s.Outputs {
 			if o.Name == name {
-				return o.Show
+				return o, true
 			}
 		}
 	}
-	return nil
+	return pipeline.Output{}, false
 }
 
 // DisplayArtifact renders an artifact for people, reading it from r to

@@ -34,11 +34,12 @@ func printDisplay(w io.Writer, name string, r io.Reader) error {
 	return copyText(w, br)
 }
 
-// writeArtifactFile writes an artifact to path: a display as exactly the
-// bytes its call got, anything else as cat prints it. The file appears
-// whole or not at all: the bytes go to a temporary file beside it, renamed
-// over it once the artifact has read to its end, and so verified.
-func writeArtifactFile(path, codec string, r io.Reader, show func(codec string, r io.Reader) (any, error)) (err error) {
+// writeArtifactFile writes an artifact to path: with raw, its bytes as
+// stored; else a display as exactly the bytes its call got, anything else
+// as cat prints it. The file appears whole or not at all: the bytes go to
+// a temporary file beside it, renamed over it once the artifact has read
+// to its end, and so verified.
+func writeArtifactFile(path, codec string, raw bool, r io.Reader, show func(codec string, r io.Reader) (any, error)) (err error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return err
@@ -50,7 +51,12 @@ func writeArtifactFile(path, codec string, r io.Reader, show func(codec string, 
 		}
 	}()
 	bw := bufio.NewWriterSize(f, 64<<10)
-	if codec == layout.Display {
+	switch {
+	case raw:
+		if _, err := io.Copy(bw, r); err != nil {
+			return err
+		}
+	case codec == layout.Display:
 		br := bufio.NewReaderSize(r, 64<<10)
 		if _, err := layout.ReadDisplayHeader(br); err != nil {
 			return err
@@ -58,8 +64,10 @@ func writeArtifactFile(path, codec string, r io.Reader, show func(codec string, 
 		if _, err := io.Copy(bw, br); err != nil {
 			return err
 		}
-	} else if err := DisplayArtifact(bw, codec, r, show); err != nil {
-		return err
+	default:
+		if err := DisplayArtifact(bw, codec, r, show); err != nil {
+			return err
+		}
 	}
 	if err := bw.Flush(); err != nil {
 		return err

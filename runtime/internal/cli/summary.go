@@ -12,6 +12,7 @@ import (
 	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/layout"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
+	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 	"github.com/zengen-dev/zengen/runtime/internal/valuetext"
 )
 
@@ -97,8 +98,17 @@ func (c *cli) briefly(ctx context.Context, st *engine.Store, sr meta.StepRun, o 
 		return more
 	}
 	defer r.Close()
+	// Only a value decoded by the type that wrote it: else the cat
+	// command, which says why it cannot show the value.
+	var show func(codec string, r io.Reader) (any, error)
+	if out, ok := c.outputOf(sr.Step, o.Name); ok {
+		var verdict pipeline.TypeVerdict
+		if show, verdict = out.TypeCheck(o.Codec, o.TypeHash); verdict != pipeline.TypeSame {
+			return more
+		}
+	}
 	var b bytes.Buffer
-	if err := DisplayArtifact(&b, o.Codec, r, c.showerOf(sr.Step, o.Name)); err != nil {
+	if err := DisplayArtifact(&b, o.Codec, r, show); err != nil {
 		return more
 	}
 	text := strings.TrimSuffix(b.String(), "\n")
