@@ -14,6 +14,7 @@ import (
 
 	textlayout "github.com/zengen-dev/zengen/runtime/internal/layout"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
+	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 	"github.com/zengen-dev/zengen/runtime/internal/ui/preview"
 )
 
@@ -96,7 +97,7 @@ type artifactData struct {
 	CachedFrom  string
 	Preview     *preview.Preview
 	Problem     string // why there is no preview
-	TypeNote    string // why a decoded value may not be the stored one
+	TypeNote    string // why a decoded value may not be the one stored
 	Stats       []stat
 	StatsNote   string
 	Histogram   *chart
@@ -167,25 +168,26 @@ func (s *Server) outputFailure(w http.ResponseWriter, r *http.Request, err error
 	s.fail(w, r, http.StatusInternalServerError, err.Error())
 }
 
-// shower is the Show hook of a step's output when the run is of this
-// binary's pipeline and it still has that output, and whether the step's
-// code has changed since sr ran: then the output's Go type may have too,
-// and a value decoded by today's type may not be the one stored.
-func (s *Server) shower(pipelineName string, sr meta.StepRun, name string) (func(string, io.Reader) (any, error), bool) {
+// shower is the Show hook that may decode output a of step run sr: the
+// hook of this binary's output when the run is of its pipeline and it
+// still has that output, with the verdict on the type that wrote a (see
+// pipeline.Output.TypeCheck); nil and TypeSame when there is none, for
+// the preview then shows the bytes as hex.
+func (s *Server) shower(pipelineName string, sr meta.StepRun, a meta.Artifact) (func(string, io.Reader) (any, error), pipeline.TypeVerdict) {
 	if s.p == nil || s.p.Name != pipelineName {
-		return nil, false
+		return nil, pipeline.TypeSame
 	}
 	for _, st := range s.p.Steps {
 		if st.Name != sr.Step {
 			continue
 		}
 		for _, o := range st.Outputs {
-			if o.Name == name {
-				return o.Show, o.Show != nil && st.CodeHash != sr.CodeHash
+			if o.Name == a.Name && o.Show != nil {
+				return o.TypeCheck(a.Codec, a.TypeHash)
 			}
 		}
 	}
-	return nil, false
+	return nil, pipeline.TypeSame
 }
 
 func (s *Server) artifactPage(w http.ResponseWriter, r *http.Request) {
@@ -199,17 +201,25 @@ func (s *Server) artifactPage(w http.ResponseWriter, r *http.Request) {
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	base := ArtifactPath(run.ID, step, name)
 	d := artifactData{Run: run, Step: step, Art: a, CachedFrom: sr.CachedFrom, RawURL: base + "/raw", DownloadURL: base + "/download"}
-	show, changed := s.shower(run.Pipeline, sr, name)
-	d.Preview, err = preview.Build(preview.Input{
-		Codec: a.Codec, Page: page, Show: show,
-		Open: func() (io.ReadCloser, error) { return s.st.Artifacts.Open(ctx, a) },
-	})
-	if err != nil {
-		d.Preview, d.Problem = nil, "no preview: "+err.Error()
+	show, verdict := s.shower(run.Pipeline, sr, a)
+	if verdict == pipeline.TypeChanged {
+		// Decoded by today's type, the bytes would show a value the code
+		// never computed: no preview at all.
+		d.Problem = fmt.Sprintf("No preview: %s.%s of this run was stored by a Go type %s that has changed since, "+
+			"so this binary would decode it into a value the code did not compute. Download its stored bytes, "+
+			"or open it with the binary built from that run's code.", step, name, a.Type)
+	} else {
+		d.Preview, err = preview.Build(preview.Input{
+			Codec: a.Codec, Page: page, Show: show,
+			Open: func() (io.ReadCloser, error) { return s.st.Artifacts.Open(ctx, a) },
+		})
+		if err != nil {
+			d.Preview, d.Problem = nil, "no preview: "+err.Error()
+		}
 	}
-	if changed && d.Preview != nil && (d.Preview.Kind == preview.KindTable || d.Preview.Kind == preview.KindValue) {
-		d.TypeNote = fmt.Sprintf("Decoded with this binary's type for %s.%s (%s). The step's code has changed since this run: "+
-			"if that changed the type, this view does not show what was stored.", step, name, a.Type)
+	if verdict == pipeline.TypeUnknown && d.Preview != nil && (d.Preview.Kind == preview.KindTable || d.Preview.Kind == preview.KindValue) {
+		d.TypeNote = fmt.Sprintf("Decoded with this binary's type for %s.%s (%s). The record of this run predates type hashes, "+
+			"so whether that type has changed since could not be checked.", step, name, a.Type)
 	}
 	d.fill(base)
 	if ls, ok := s.db.(lineageStore); ok {
