@@ -3,6 +3,7 @@ package analysis
 import (
 	"go/ast"
 	"go/token"
+	"slices"
 	"strings"
 
 	"github.com/zengen-dev/zengen/parser"
@@ -16,24 +17,47 @@ import (
 // is an init function too (GoNB renders it as `func init()`), kept under
 // its own name so that several can live side by side; a later `func
 // init()` or `func init_NAME()` replaces the earlier one, and `%rm
-// init_NAME` removes it. A pipeline is one process: its init functions run
-// once, before any step. So:
+// init_NAME` removes it. GoNB renders them sorted by name, so they run in
+// that order. A pipeline is one process, so:
 //
-//   - init_NAME becomes an init function of the generated package, as in
-//     GoNB, rather than a function nothing calls;
-//   - what initialisation prints would appear once, in no step, where GoNB
-//     printed it in every cell: refused at the print;
-//   - a step's cell must have run with the init functions the package has:
-//     one declared, replaced or removed after a cell of a step ran, before
-//     a later step's cell, is refused at that declaration or removal.
+//   - when every cell that runs code ran with the same init functions, the
+//     ones the package holds, and none of them prints, they stay init
+//     functions of the generated package: run once, before any step, they
+//     leave the state every cell started with;
+//   - otherwise each step calls, at the start of each of its cells, the
+//     init functions that cell ran with, in GoNB's order, so that their
+//     output is in the cell's output as it was in the notebook. Calling
+//     one again is exact only when it changes no package-level variable:
+//     one that does is refused at the change, as is a cell that ran with
+//     a version of an init function that a later cell replaced (the
+//     package holds one), and a pipeline cell of function steps that ran
+//     with any (a function step runs the function alone).
+//
+// What a package-level variable's initialiser prints is refused in every
+// case: it would print once, in no step.
+
+// gonbInitCalls is the per-cell replay of GoNB's init functions.
+type gonbInitCalls struct {
+	// byCell are the init functions each statement cell ran with, sorted
+	// by name.
+	byCell map[*parser.Cell][]*item
+	// funcs are the init functions the package holds, all renamed to
+	// plain functions; ctx marks those that take the step's context.
+	funcs map[*item]bool
+	ctx   map[*item]bool
+}
 
 // gonbInitFunc reports whether a declaration is a GoNB init function.
 func gonbInitFunc(it *item) bool {
 	return it.kind == itemDecl && it.keyword == "func" && !it.method && (it.name == "init" || strings.HasPrefix(it.name, "init_"))
 }
 
+// gonbInitName is the plain function an init function becomes when the
+// steps call it.
+func gonbInitName(it *item) string { return "zg_" + it.name }
+
 // renameGoNBInits makes the init_NAME functions init functions of the
-// check file and the generated code.
+// check file (and of the generated code unless steps call them).
 func (a *analysis) renameGoNBInits(decls []*item) {
 	if a.nb.Dialect != parser.DialectGoNB {
 		return
@@ -47,9 +71,207 @@ func (a *analysis) renameGoNBInits(decls []*item) {
 	}
 }
 
-// gonbInitPrints reports what GoNB's initialisation prints: init functions
-// and package-level variables' initialisers, and what they call. Displays
-// there are refused for every kernel (displaysOutsideSteps).
+// gonbInitPlan decides how the generated package runs GoNB's init
+// functions and refuses what it cannot run as GoNB did.
+func (a *analysis) gonbInitPlan() bool {
+	if a.nb.Dialect != parser.DialectGoNB {
+		return true
+	}
+	held := map[*item]bool{}
+	var decls []*item
+	for _, it := range a.packageDecls() {
+		if it.node == nil {
+			continue
+		}
+		decls = append(decls, it)
+		if gonbInitFunc(it) {
+			held[it] = true
+		}
+	}
+	if len(held) == 0 {
+		return true
+	}
+	stmtCells := map[*parser.Cell]bool{}
+	cellDecls := map[*parser.Cell][]*item{}
+	for _, it := range a.items {
+		if it.kind == itemStmt {
+			stmtCells[it.cell] = true
+		} else if gonbInitFunc(it) {
+			cellDecls[it.cell] = append(cellDecls[it.cell], it)
+		}
+	}
+	// A cell's removals act before its code, its declarations before its
+	// main runs.
+	byCell := map[*parser.Cell][]*item{}
+	var runs []*parser.Cell
+	live := map[string]*item{}
+	for _, c := range a.nb.Cells {
+		if c.Kind != parser.Code || a.roles[c] == roleSkip {
+			continue
+		}
+		for _, m := range c.Magics {
+			if declarationMagic(m) {
+				for _, name := range sortedKeys(live) {
+					if m.Name == "reset" || slices.Contains(m.Args, name) {
+						delete(live, name)
+					}
+				}
+			}
+		}
+		for _, it := range cellDecls[c] {
+			live[it.name] = it
+		}
+		if !stmtCells[c] {
+			continue
+		}
+		runs = append(runs, c)
+		for _, name := range sortedKeys(live) {
+			byCell[c] = append(byCell[c], live[name])
+		}
+	}
+	if len(runs) == 0 {
+		return true
+	}
+	// Run once as Go init functions when that is what every cell saw.
+	logRedirected := a.logRedirected()
+	printing := map[*item]bool{}
+	owners := a.declOwners(decls)
+	for it := range held {
+		for _, r := range a.reachedItems([]*item{it}, owners) {
+			if r.node != nil && len(a.printSites(r.node.(ast.Node), logRedirected)) > 0 {
+				printing[it] = true
+			}
+		}
+	}
+	once := len(printing) == 0
+	for _, c := range runs {
+		if len(byCell[c]) != len(held) {
+			once = false
+		}
+		for _, it := range byCell[c] {
+			once = once && held[it]
+		}
+	}
+	if once {
+		return true
+	}
+
+	ok := true
+	why := "they print"
+	if len(printing) == 0 {
+		why = "the cells ran with different ones"
+	}
+	reported := map[*item]bool{}
+	called := map[*item]bool{}
+	for _, c := range runs {
+		for _, it := range byCell[c] {
+			called[it] = true
+			if held[it] || reported[it] {
+				continue
+			}
+			reported[it] = true
+			ok = false
+			later := a.laterInitDecl(it)
+			a.errs.Add(a.itemPos(later, later.tokenOffset()), "func %s is declared again after cell %d ran with the one of cell %d: GoNB ran each cell with the version of its time, and the generated package holds one", it.name, a.cellNumber(c), a.cellNumber(it.cell)).Hint =
+				"give each version its own name (init_NAME), so that every cell keeps the ones it ran with"
+		}
+	}
+	for _, it := range sortedItems(called) {
+		if !held[it] {
+			continue
+		}
+		changes, _ := a.pkgVarEffects([]*item{it}, owners)
+		for _, ch := range changes {
+			ok = false
+			a.errs.Add(a.posOf(ch.node.Pos()), "func %s changes %s: GoNB ran it before every cell's main, each time on fresh variables, so the steps would call it before each of their cells (%s), which zengen does only for init functions that change no package-level variable: the change would carry over into the next cell", it.name, ch.v.Name(), why).Hint =
+				"give " + ch.v.Name() + " its value where it is declared (var " + ch.v.Name() + " = …), or set it in the cells that need it"
+			break
+		}
+	}
+	for _, sb := range a.funcSteps {
+		if sb.callItem == nil || len(byCell[sb.callItem.cell]) == 0 {
+			continue
+		}
+		ok = false
+		a.errs.Add(a.itemPos(sb.callItem, 0), "the pipeline cell ran with the init functions %s (%s), but function step %s runs its function alone, where they would not run", initNames(byCell[sb.callItem.cell]), why, sb.step.Name).Hint =
+			"call what the init functions do from the function, or make the call a cell step"
+		break
+	}
+	if !ok {
+		return false
+	}
+	plan := &gonbInitCalls{byCell: byCell, funcs: held, ctx: map[*item]bool{}}
+	for it := range held {
+		fd := it.node.(*ast.FuncDecl)
+		a.editAt(fd.Name.Pos(), fd.Name.End(), gonbInitName(it))
+	}
+	a.gonbInits = plan
+	return true
+}
+
+// laterInitDecl is the last declaration of an init function's name.
+func (a *analysis) laterInitDecl(it *item) *item {
+	last := it
+	for _, d := range a.items {
+		if gonbInitFunc(d) && d.name == it.name {
+			last = d
+		}
+	}
+	return last
+}
+
+// sortedItems returns a set of items in notebook order.
+func sortedItems(set map[*item]bool) []*item {
+	var out []*item
+	for it := range set {
+		out = append(out, it)
+	}
+	slices.SortFunc(out, func(x, y *item) int {
+		if x.cell.Number != y.cell.Number {
+			return x.cell.Number - y.cell.Number
+		}
+		return x.off - y.off
+	})
+	return out
+}
+
+func initNames(its []*item) string {
+	names := make([]string, len(its))
+	for i, it := range its {
+		names[i] = it.name
+	}
+	return strings.Join(names, ", ")
+}
+
+// gonbInitsOf returns the init functions the cells of a cell step call,
+// each once, in the order the step calls them first.
+func (a *analysis) gonbInitsOf(sb *stepBuild) []*item {
+	if a.gonbInits == nil || sb.fn != nil {
+		return nil
+	}
+	var out []*item
+	seen := map[*item]bool{}
+	var cell *parser.Cell
+	for _, it := range sb.items {
+		if it.cell == cell {
+			continue
+		}
+		cell = it.cell
+		for _, f := range a.gonbInits.byCell[cell] {
+			if !seen[f] {
+				seen[f] = true
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+// gonbInitPrints refuses what package-level variables' initialisers print
+// (and what they call): GoNB printed it in every cell's output, the
+// pipeline would print it once, in no step. What init functions print is
+// printed by the steps (gonbInitPlan). Displays there are refused for
+// every kernel (displaysOutsideSteps).
 func (a *analysis) gonbInitPrints(decls []*item, logRedirected bool) {
 	if a.nb.Dialect != parser.DialectGoNB {
 		return
@@ -57,19 +279,7 @@ func (a *analysis) gonbInitPrints(decls []*item, logRedirected bool) {
 	owners := a.declOwners(decls)
 	reported := map[token.Pos]bool{}
 	for _, it := range decls {
-		var where string
-		switch d := it.node.(type) {
-		case *ast.FuncDecl:
-			if !gonbInitFunc(it) {
-				continue
-			}
-			where = "the init function " + it.name
-		case *ast.GenDecl:
-			if d.Tok != token.VAR {
-				continue
-			}
-			where = "a package-level variable's initialiser"
-		default:
+		if d, ok := it.node.(*ast.GenDecl); !ok || d.Tok != token.VAR {
 			continue
 		}
 		for _, r := range a.reachedItems([]*item{it}, owners) {
@@ -81,80 +291,13 @@ func (a *analysis) gonbInitPrints(decls []*item, logRedirected bool) {
 					continue
 				}
 				reported[site.node.Pos()] = true
-				in := where
+				in := "a package-level variable's initialiser"
 				if r != it {
-					in = "code that " + where + " at " + a.shortPos(a.itemPos(it, it.tokenOffset())) + " reaches"
+					in = "code that " + in + " at " + a.shortPos(a.itemPos(it, it.tokenOffset())) + " reaches"
 				}
 				a.errs.Add(a.posOf(site.node.Pos()), "%s in %s prints before every cell's main: GoNB runs each cell as a fresh program, so this is in every cell's output, while a pipeline initialises once, before any step, where no step records it", site.what, in).Hint =
 					"print it from the steps that need it (or a function they call)"
 			}
 		}
 	}
-}
-
-// gonbInitChanges refuses an init function declared, replaced or removed
-// between two cells that run statements: the pipeline runs one set.
-func (a *analysis) gonbInitChanges() bool {
-	if a.nb.Dialect != parser.DialectGoNB {
-		return true
-	}
-	// runs are the indexes in nb.Cells of cells with statements.
-	var runs []int
-	stmtCells := map[*parser.Cell]bool{}
-	for _, it := range a.items {
-		if it.kind == itemStmt {
-			stmtCells[it.cell] = true
-		}
-	}
-	for i, c := range a.nb.Cells {
-		if stmtCells[c] {
-			runs = append(runs, i)
-		}
-	}
-	if len(runs) < 2 {
-		return true
-	}
-	first, last := runs[0], runs[len(runs)-1]
-	order := map[*parser.Cell]int{}
-	for i, c := range a.nb.Cells {
-		order[c] = i
-	}
-	ok := true
-	for _, it := range a.items {
-		// A cell's declarations are in place before its own main runs.
-		if i := order[it.cell]; gonbInitFunc(it) && i > first && i <= last {
-			ok = false
-			a.errs.Add(a.itemPos(it, it.tokenOffset()), "func %s is declared after cell %d ran: GoNB ran the cells before with the init functions of their time and the cells from here on with this one, while a pipeline runs one set of init functions, once, before all steps", it.name, a.cellNumber(a.nb.Cells[first])).Hint =
-				"declare the init functions before the first cell that runs code"
-		}
-	}
-	for i, c := range a.nb.Cells {
-		if i <= first || i > last || c.Kind != parser.Code || a.roles[c] == roleSkip {
-			continue
-		}
-		for _, m := range c.Magics {
-			if !declarationMagic(m) {
-				continue
-			}
-			declared := map[string]bool{} // the init functions above this cell
-			for _, it := range a.items {
-				if gonbInitFunc(it) && order[it.cell] < i {
-					declared[it.name] = true
-				}
-			}
-			names := m.Args
-			if m.Name == "reset" {
-				names = sortedKeys(declared)
-			}
-			for _, n := range names {
-				if declared[n] {
-					ok = false
-					a.errs.Add(m.Pos, "`%s` removes init functions after cell %d ran: GoNB ran the cells before with them and the cells from here on without, while a pipeline runs one set of init functions, once, before all steps", strings.TrimSpace(m.Text), a.cellNumber(a.nb.Cells[first])).Hint =
-						"remove the init functions before the first cell that runs code, or leave them"
-					break
-				}
-			}
-		}
-	}
-	return ok
 }

@@ -41,7 +41,13 @@ func (a *analysis) gonbCarriedState() bool {
 	changes := make([][]varChange, len(cells))
 	reads := make([]map[*types.Var]bool, len(cells))
 	for i, c := range cells {
-		changes[i], reads[i] = a.pkgVarEffects(stmts[c], owners)
+		// The init functions a step calls before the cell read the
+		// variables as the cell does.
+		var inits []*item
+		if a.gonbInits != nil {
+			inits = a.gonbInits.byCell[c]
+		}
+		changes[i], reads[i] = a.pkgVarEffects(append(inits, stmts[c]...), owners)
 	}
 	ok := true
 	reported := map[token.Pos]bool{}

@@ -28,7 +28,9 @@ import (
 func (a *analysis) hashSteps() {
 	declOf := a.declIndex()
 	for _, sb := range a.allSteps() {
-		roots := append(a.stepRoots(sb), a.userCodecItems(sb.step)...)
+		// The GoNB init functions the step calls before its cells.
+		roots := append(a.stepRoots(sb), a.gonbInitsOf(sb)...)
+		roots = append(roots, a.userCodecItems(sb.step)...)
 		// own hashes everything h does but the declarations reached.
 		h, own := sha256.New(), sha256.New()
 		both := io.MultiWriter(h, own)
@@ -36,6 +38,11 @@ func (a *analysis) hashSteps() {
 		for _, it := range roots {
 			code := a.normalised(it)
 			fmt.Fprintf(both, "%d\n%s\n", len(code), code)
+		}
+		for _, c := range sb.cells {
+			if a.gonbInits != nil && len(a.gonbInits.byCell[c]) > 0 {
+				fmt.Fprintf(both, "gonb init cell %d: %s\n", c.Number, initNames(a.gonbInits.byCell[c]))
+			}
 		}
 		reached, modules, env := a.reach(roots, declOf, sb)
 		for _, r := range reached {

@@ -64,7 +64,11 @@ type program struct {
 	// gonbKept are the GoNB declarations the generated package holds, nil
 	// until gonbResolve decided (every declaration then).
 	gonbKept map[*item]bool
-	df       *dataflow
+	// gonbInits are the GoNB init functions each statement cell ran
+	// with, which its step calls at that cell's start; nil when the
+	// package runs them once as Go init functions (gonbinit.go).
+	gonbInits *gonbInitCalls
+	df        *dataflow
 	// userCodecs are the notebook's //zen:codec functions.
 	userCodecs []*userCodec
 	// funcDecls and funcChanged hold what funcChanges read of the
@@ -120,7 +124,7 @@ func (a *analysis) findSteps(c *chunked) *layout {
 func (a *analysis) checkProgram(c *chunked, l *layout) (*program, bool) {
 	a.chunked, a.layout = c, l
 	a.program = &program{}
-	if !a.typeCheck() || !a.forgottenUses() || !a.gonbInitChanges() || !a.gonbCarriedState() {
+	if !a.typeCheck() || !a.forgottenUses() || !a.gonbInitPlan() || !a.gonbCarriedState() {
 		return nil, false
 	}
 	a.renameVars()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
+	"slices"
 	"sort"
 )
 
@@ -75,7 +76,8 @@ func (a *analysis) routePrints() {
 		}
 		decls = append(decls, it)
 		fd, ok := it.node.(*ast.FuncDecl)
-		if !ok || fd.Recv != nil || fd.Body == nil || fd.Name.Name == "init" || fd.Name.Name == "_" || a.isNotebookTest(it) {
+		replayed := a.gonbInits != nil && a.gonbInits.funcs[it]
+		if !ok || fd.Recv != nil || fd.Body == nil || fd.Name.Name == "init" && !replayed || fd.Name.Name == "_" || a.isNotebookTest(it) {
 			continue
 		}
 		if obj := info.Defs[fd.Name]; obj != nil {
@@ -177,6 +179,11 @@ func (a *analysis) routePrints() {
 			a.editAt(call.Lparen+1, call.Lparen+1, ctx+sepIf(len(call.Args) > 0))
 		}
 	}
+	if a.gonbInits != nil {
+		for it := range a.gonbInits.funcs {
+			a.gonbInits.ctx[it] = needs[itemOf[it]]
+		}
+	}
 	for _, sb := range a.funcSteps {
 		if fd, ok := sb.fn.node.(*ast.FuncDecl); ok && needs[info.Defs[fd.Name]] && sb.step.Call != nil {
 			sb.step.Call.Context = true
@@ -210,7 +217,7 @@ func (a *analysis) markAlone(decls []*item, unroutable map[*item][]printSite) {
 	}
 	declOf := a.declOwners(decls)
 	for _, sb := range a.allSteps() {
-		roots := sb.items
+		roots := append(slices.Clone(sb.items), a.gonbInitsOf(sb)...)
 		if sb.fn != nil {
 			roots = []*item{sb.fn}
 		}

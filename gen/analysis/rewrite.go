@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/zengen-dev/zengen/gen/ir"
+	"github.com/zengen-dev/zengen/parser"
 )
 
 // edit replaces text[start:end] of an item with text; start == end
@@ -64,7 +65,12 @@ func (a *analysis) assemble() {
 		a.p.Decls = append(a.p.Decls, &ir.Chunk{Pos: a.itemPos(it, 0), Code: it.rewritten()})
 	}
 	for _, sb := range a.cellSteps {
+		var cell *parser.Cell
 		for _, it := range sb.items {
+			if it.cell != cell {
+				cell = it.cell
+				sb.step.Body = append(sb.step.Body, a.gonbInitChunks(it)...)
+			}
 			sb.step.Body = append(sb.step.Body, a.stepChunk(it))
 		}
 		sort.Strings(sb.step.Unused)
@@ -99,6 +105,23 @@ func (a *analysis) assemble() {
 		}
 		a.p.Imports = append(a.p.Imports, imp)
 	}
+}
+
+// gonbInitChunks are the calls of the GoNB init functions that the cell of
+// a step's statement ran with, made before the cell's first statement.
+func (a *analysis) gonbInitChunks(first *item) []*ir.Chunk {
+	if a.gonbInits == nil {
+		return nil
+	}
+	var out []*ir.Chunk
+	for _, f := range a.gonbInits.byCell[first.cell] {
+		args := ""
+		if a.gonbInits.ctx[f] {
+			args = "zg_ctx"
+		}
+		out = append(out, &ir.Chunk{Pos: a.itemPos(first, 0), Code: gonbInitName(f) + "(" + args + ")"})
+	}
+	return out
 }
 
 // stepChunk is a statement of a cell step with the comments around it,
