@@ -9,41 +9,69 @@ import (
 	"github.com/zengen-dev/zengen/parser"
 )
 
-// cellExits refuses a top-level return or defer where the step function
-// would not end where the kernel ended the cell. A REPL kernel runs each
-// cell as its own function, as GoNB runs each cell's main: a top-level
-// return ends that cell only and a top-level defer runs when that cell
-// ends. In a step function both act on the whole step instead, so they are
-// faithful only in the step's last cell with statements, and only when the
-// step passes nothing on: a bare return cannot hand on the outputs (the
-// step would not compile), and a deferred change to an output would come
-// after the return had copied it. Lowering the cell into a function of its
-// own would hide its declarations from the later cells, so it is refused
-// with the way out instead.
+// cellExits makes a top-level return or defer act on its cell alone, as
+// the kernel did. A REPL kernel runs each cell as its own function, as
+// GoNB runs each cell's main: a top-level return ends that cell only and a
+// top-level defer runs when that cell ends. In a step function both act on
+// the whole step instead, so they are faithful as they stand only in the
+// step's last cell with statements, and only when the step passes nothing
+// on (a bare return cannot hand on the outputs, and a deferred change to
+// an output would come after the return had copied it). Elsewhere the
+// cell's statements from the first that holds one run in a function
+// literal of their own, called where they stand, so that the return ends
+// the cell and the defers run at its end. That hides what those
+// statements declare from the cells after them: in a REPL cell a name
+// declared at the top level (which later cells see in the kernel), in any
+// cell one of the step's outputs, is refused instead. A GoNB cell's
+// declarations in main were its own.
 func (a *analysis) cellExits() {
 	where := "at the top level of a cell"
 	if a.nb.Dialect == parser.DialectGoNB {
 		where = "in a cell's main"
 	}
+	a.flow.ownFunc = map[*item]bool{}
 	for _, sb := range a.cellSteps {
 		if len(sb.items) == 0 {
 			continue
 		}
 		last := sb.items[len(sb.items)-1].cell
-		outputs := len(sb.step.Outputs) > 0
-		for _, it := range sb.items {
-			if it.kind != itemStmt || (it.cell == last && !outputs) {
+		outputs := map[string]bool{}
+		for _, p := range sb.step.Outputs {
+			outputs[p.Name] = true
+		}
+		for i := 0; i < len(sb.items); i++ {
+			it := sb.items[i]
+			if it.kind != itemStmt || (it.cell == last && len(outputs) == 0) {
 				continue
 			}
-			for _, exit := range topLevelExits(it) {
+			exits := topLevelExits(it)
+			if len(exits) == 0 {
+				continue
+			}
+			// The rest of the cell, from this statement on.
+			var declares []string
+			end := i
+			for ; end < len(sb.items) && sb.items[end].cell == it.cell; end++ {
+				for _, name := range sb.items[end].defines {
+					if a.nb.Dialect != parser.DialectGoNB || outputs[name] {
+						declares = append(declares, name)
+					}
+				}
+			}
+			if len(declares) == 0 {
+				a.flow.ownFunc[it] = true
+				i = end - 1
+				continue
+			}
+			for _, exit := range exits {
 				pos := a.itemPos(it, exit.rel)
 				if it.cell != last {
-					a.errs.Add(pos, "a %s %s acts on that cell alone in the kernel, but step %s runs the cells after it in the same function: %s",
-						exit.keyword, where, sb.step.Name, exit.effect).Hint =
+					a.errs.Add(pos, "a %s %s acts on that cell alone in the kernel, but step %s runs the cells after it in the same function: %s, and the cell declares %s after it, which the cells after it would not see if the rest of the cell ran as a function of its own",
+						exit.keyword, where, sb.step.Name, exit.effect, strings.Join(declares, ", ")).Hint =
 						"end the step with this cell: put a heading or a //zen:step NAME marker before the next code cell"
 					continue
 				}
-				a.errs.Add(pos, "a %s %s cannot end step %s, which passes %s on to later steps", exit.keyword, where, sb.step.Name, portNames(sb)).Hint =
+				a.errs.Add(pos, "a %s %s cannot end step %s, which passes %s on to later steps, and the cell declares %s after it, which a function of its own would hide", exit.keyword, where, sb.step.Name, portNames(sb), strings.Join(declares, ", ")).Hint =
 					"keep the code after the early exit in an else branch, or move it into a function that the cell calls"
 			}
 		}

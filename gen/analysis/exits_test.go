@@ -15,12 +15,19 @@ func TestCellExits(t *testing.T) {
 		{
 			name:  "return in a loop of a cell before another",
 			cells: []cell{code("//zen:step a\nfor i := 0; i < 3; i++ {\n\tif i == 1 {\n\t\treturn\n\t}\n}"), code("println(\"next\")")},
-			want:  "nb.ipynb:cell 1:4:3: a return at the top level of a cell acts on that cell alone in the kernel, but step a runs the cells after it in the same function: the return would skip them" + hint,
 		},
 		{
 			name:  "deferred function literal that returns",
 			cells: []cell{code("//zen:step a\ndefer func() {\n\treturn\n}()"), code("println(\"next\")")},
-			want:  "nb.ipynb:cell 1:2:1: a defer at the top level of a cell acts on that cell alone in the kernel, but step a runs the cells after it in the same function: the deferred call would run after them" + hint,
+		},
+		{
+			name:  "return before a declaration the next cell uses",
+			cells: []cell{code("//zen:step a\nif true {\n\treturn\n}\nn := 2"), code("println(n)")},
+			want:  "nb.ipynb:cell 1:3:2: a return at the top level of a cell acts on that cell alone in the kernel, but step a runs the cells after it in the same function: the return would skip them, and the cell declares n after it, which the cells after it would not see if the rest of the cell ran as a function of its own" + hint,
+		},
+		{
+			name:  "declaration before the return",
+			cells: []cell{code("//zen:step a\nn := 2\nif n > 1 {\n\treturn\n}\nprintln(\"small\")"), code("println(n)")},
 		},
 		{
 			name:  "return and defer inside function literals",

@@ -87,6 +87,10 @@ type flow struct {
 	// shownLast are the REPL statements that end a cell with a value to
 	// display, which generated code displays (displays.go).
 	shownLast map[ast.Node]bool
+	// ownFunc are the statements from which the rest of their cell runs
+	// in a function literal of its own, so that a top-level return or
+	// defer acts on the cell alone (exits.go).
+	ownFunc map[*item]bool
 }
 
 // readCells cuts every code cell into items and records each cell's role.

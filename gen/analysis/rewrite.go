@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/zengen-dev/zengen/gen/ir"
-	"github.com/zengen-dev/zengen/parser"
 )
 
 // edit replaces text[start:end] of an item with text; start == end
@@ -65,13 +64,20 @@ func (a *analysis) assemble() {
 		a.p.Decls = append(a.p.Decls, &ir.Chunk{Pos: a.itemPos(it, 0), Code: it.rewritten()})
 	}
 	for _, sb := range a.cellSteps {
-		var cell *parser.Cell
-		for _, it := range sb.items {
-			if it.cell != cell {
-				cell = it.cell
+		open := false // inside the function literal of a cell (exits.go)
+		for i, it := range sb.items {
+			if i == 0 || sb.items[i-1].cell != it.cell {
 				sb.step.Body = append(sb.step.Body, a.gonbInitChunks(it)...)
 			}
+			if a.flow.ownFunc[it] {
+				open = true
+				sb.step.Body = append(sb.step.Body, &ir.Chunk{Pos: a.itemPos(it, 0), Code: "func() {"})
+			}
 			sb.step.Body = append(sb.step.Body, a.stepChunk(it))
+			if open && (i+1 == len(sb.items) || sb.items[i+1].cell != it.cell) {
+				open = false
+				sb.step.Body = append(sb.step.Body, &ir.Chunk{Pos: a.itemPos(it, 0), Code: "}()"})
+			}
 		}
 		sort.Strings(sb.step.Unused)
 	}
