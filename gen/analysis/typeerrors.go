@@ -73,6 +73,8 @@ func (a *analysis) reportTypeErrors(errs []types.Error) {
 		last = a.errs.Add(pos, "%s", msg)
 		if hint := a.laterDeclHint(e.Pos); hint != "" {
 			last.Hint = hint
+		} else if hint := a.moduleVersionHint(e.Pos); hint != "" {
+			last.Hint = hint
 		} else if hint := kernelNameHints[strings.TrimPrefix(msg, "undefined: ")]; hint != "" {
 			last.Hint = hint
 		} else if hint := displayHint(msg); hint != "" {
