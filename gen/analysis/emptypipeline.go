@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"go/types"
 	"strings"
 
 	"github.com/zengen-dev/zengen/gen/ir"
@@ -75,5 +76,30 @@ func (a *analysis) refuseEmpty() {
 	e.Hint = "a step is a cell that runs statements; mark one with //zen:step NAME, or a function with //zen:step in its doc comment and call it from a //zen:pipeline cell"
 	if a.nb.Dialect == parser.DialectGoNB {
 		e.Hint = "GoNB runs a cell's statements after a %% line or in func main; " + e.Hint
+		if m := a.mainNamingFunc(); m != nil {
+			e.Hint = fmt.Sprintf("`%s` at %s calls no function: GoNB's %%main is %%%%, whose main runs the statements after it (none here) with %s as its first argument; `%%exec %s` calls it. ",
+				strings.TrimSpace(m.Text), a.shortPos(m.Pos), m.Args[0], strings.Join(m.Args, " ")) + e.Hint
+		}
 	}
+}
+
+// mainNamingFunc returns the first %% or %main line whose first argument
+// names a function of the notebook, as if it called it; nil if none.
+func (a *analysis) mainNamingFunc() *parser.Magic {
+	if a.chk == nil || a.chk.pkg == nil {
+		return nil
+	}
+	for _, c := range a.nb.Cells {
+		if c.Kind != parser.Code || a.roles[c] == roleSkip {
+			continue
+		}
+		for i, m := range c.Magics {
+			if m.Kind == parser.MagicMain && len(m.Args) > 0 {
+				if _, ok := a.chk.pkg.Scope().Lookup(m.Args[0]).(*types.Func); ok {
+					return &c.Magics[i]
+				}
+			}
+		}
+	}
+	return nil
 }

@@ -363,7 +363,7 @@ func (a *analysis) parseFlagArgs(m *parser.Magic) map[string]string {
 		a.errs.Add(m.Pos, "`%s`: %v", text, err).Hint = a.flagsHint()
 		return nil
 	}
-	if fs.NArg() > 0 {
+	if fs.NArg() > 0 && a.readsProgramArgs() {
 		e := a.errs.Add(m.Pos, "`%s` passes %s, which is no flag: flag.Parse stops there and leaves the rest to flag.Args, which a pipeline step has no command line for", text, fs.Arg(0))
 		e.Hint = "pass only flags; " + a.flagsHint()
 		if fn, ok := a.chk.pkg.Scope().Lookup(fs.Arg(0)).(*types.Func); ok && m.Kind == parser.MagicMain {
@@ -378,6 +378,26 @@ func (a *analysis) parseFlagArgs(m *parser.Magic) map[string]string {
 		}
 	}
 	return set
+}
+
+// readsProgramArgs reports whether the notebook's code reads what
+// flag.Parse leaves of the program's arguments (flag.Args, flag.Arg,
+// flag.NArg, a FlagSet's, or os.Args). When nothing does, a cell's
+// arguments after the first that is no flag change nothing: flag.Parse
+// stops there and leaves them unread, as the step does.
+func (a *analysis) readsProgramArgs() bool {
+	for id, obj := range a.chk.info.Uses {
+		if obj.Pkg() == nil {
+			continue
+		}
+		switch path := obj.Pkg().Path(); {
+		case path == "os" && id.Name == "Args":
+			return true
+		case path == "flag" && (id.Name == "Args" || id.Name == "Arg" || id.Name == "NArg" || id.Name == "CommandLine"):
+			return true
+		}
+	}
+	return false
 }
 
 // flagsHint names the notebook's flags.

@@ -338,7 +338,7 @@ func TestFunctionStepErrors(t *testing.T) {
 		},
 		{
 			name:  "flags of %main",
-			cells: []cell{code("var x = flag.Int(\"x\", 1, \"\")\n\n%main 2 -x=2\nfmt.Println(*x)")},
+			cells: []cell{code("var x = flag.Int(\"x\", 1, \"\")\n\n%main 2 -x=2\nfmt.Println(*x, flag.Args())")},
 			want:  "nb.ipynb:cell 1:3:1: `%main 2 -x=2` passes 2, which is no flag: flag.Parse stops there and leaves the rest to flag.Args, which a pipeline step has no command line for\n\thint: pass only flags; the notebook's flags are --x",
 		},
 	}
