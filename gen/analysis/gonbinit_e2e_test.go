@@ -24,3 +24,28 @@ func TestGoNBInitReplayParity(t *testing.T) {
 	)
 	goTestGenerated(t, emitModule(t, analyze(t, nb, Config{}), emit.Options{}), nil, "")
 }
+
+// TestGoNBInitInCodeHash: a step that calls an init function before its
+// cell re-runs when that function changes, and names it among its code
+// parts, since what it prints is the step's output.
+func TestGoNBInitInCodeHash(t *testing.T) {
+	step := func(greeting string) (hash string, parts []string) {
+		nb := notebook(t, "gonb",
+			code("func init_greet() {\n\tfmt.Println(\""+greeting+"\")\n}"),
+			code("%%\nfmt.Println(\"work\")"),
+		)
+		p := analyze(t, nb, Config{})
+		s := p.Steps[0]
+		for _, c := range s.CodeParts {
+			parts = append(parts, c.Name)
+		}
+		return s.CodeHash, parts
+	}
+	hello, parts := step("hello")
+	if bye, _ := step("bye"); hello == bye {
+		t.Error("the step's code hash did not change with the init function it calls")
+	}
+	if len(parts) != 2 || parts[1] != "init_greet" {
+		t.Errorf("code parts %q, want the step's own and init_greet", parts)
+	}
+}

@@ -28,8 +28,7 @@ import (
 func (a *analysis) hashSteps() {
 	declOf := a.declIndex()
 	for _, sb := range a.allSteps() {
-		// The GoNB init functions the step calls before its cells.
-		roots := append(a.stepRoots(sb), a.gonbInitsOf(sb)...)
+		roots := a.stepRoots(sb)
 		roots = append(roots, a.userCodecItems(sb.step)...)
 		// own hashes everything h does but the declarations reached.
 		h, own := sha256.New(), sha256.New()
@@ -44,7 +43,13 @@ func (a *analysis) hashSteps() {
 				fmt.Fprintf(both, "gonb init cell %d: %s\n", c.Number, initNames(a.gonbInits.byCell[c]))
 			}
 		}
-		reached, modules, env := a.reach(roots, declOf, sb)
+		// The GoNB init functions the step calls before its cells are
+		// declarations it reaches.
+		inits := a.gonbInitsOf(sb)
+		reached, modules, env := a.reach(append(slices.Clone(roots), inits...), declOf, sb)
+		for i := len(inits) - 1; i >= 0; i-- {
+			reached = append([]reachedDecl{{inits[i], a.normalised(inits[i])}}, reached...)
+		}
 		for _, r := range reached {
 			fmt.Fprintf(h, "decl %d\n%s\n", len(r.text), r.text)
 		}

@@ -25,7 +25,11 @@ func zg_describeCell2(zg_params *Params) *zen.Step {
 		Name:     "cell_2",
 		Func:     "Cell2",
 		Pos:      "../../testdata/notebooks/gonb_init_prints/banner.ipynb:cell 2",
-		CodeHash: "3078cb4ab27cd72e66412eb70c88f8c07a2893f5702dfab51c857a3c7a257755",
+		CodeHash: "d21854f67745cd8611d4bd5a439c84133bcd0c91129037df3b4aedac9b401d6f",
+		CodeParts: []zen.CodePart{
+			{Pos: "../../testdata/notebooks/gonb_init_prints/banner.ipynb:cell 2", Digest: "bade4e7e41d259ef"},
+			{Name: "init_banner", Pos: "../../testdata/notebooks/gonb_init_prints/banner.ipynb:cell 1", Digest: "7145c360090ef9df"},
+		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			Cell2(zg_ctx)
 			return nil

@@ -39,7 +39,13 @@ func zg_describeWarmUp(zg_params *Params) *zen.Step {
 		Name:     "warm_up",
 		Func:     "WarmUp",
 		Pos:      "../../testdata/notebooks/gonb_init_replay/warmup.ipynb:cell 3",
-		CodeHash: "f1f3711905e84357fbecab7d54eb19615c9485ee81d23cc3f94bc1c2cbbaee0c",
+		CodeHash: "cbd7416749706eec7247e56745f37ed7927efa2de108112753a2328719c4b8df",
+		CodeParts: []zen.CodePart{
+			{Pos: "../../testdata/notebooks/gonb_init_replay/warmup.ipynb:cell 3", Digest: "c185b3a0160ba0e9"},
+			{Name: "init_report", Pos: "../../testdata/notebooks/gonb_init_replay/warmup.ipynb:cell 2", Digest: "cfcd0c295dec6761"},
+			{Name: "init_clock", Pos: "../../testdata/notebooks/gonb_init_replay/warmup.ipynb:cell 4", Digest: "8a007108626d3e66"},
+			{Name: "init", Pos: "../../testdata/notebooks/gonb_init_replay/warmup.ipynb:cell 5", Digest: "fd0b51fc03fc8ade"},
+		},
 		Run: func(zg_ctx context.Context, zg_sc *zen.StepContext) error {
 			WarmUp(zg_ctx)
 			return nil
