@@ -121,7 +121,9 @@ func (a *analysis) gonbInitPlan() bool {
 		for _, it := range cellDecls[c] {
 			live[it.name] = it
 		}
-		if !stmtCells[c] {
+		// GoNB ran every cell, also one with only declarations, whose
+		// output a step that holds it recorded.
+		if a.cellStep[c] == nil && !stmtCells[c] {
 			continue
 		}
 		runs = append(runs, c)
@@ -251,13 +253,8 @@ func (a *analysis) gonbInitsOf(sb *stepBuild) []*item {
 	}
 	var out []*item
 	seen := map[*item]bool{}
-	var cell *parser.Cell
-	for _, it := range sb.items {
-		if it.cell == cell {
-			continue
-		}
-		cell = it.cell
-		for _, f := range a.gonbInits.byCell[cell] {
+	for _, c := range sb.cells {
+		for _, f := range a.gonbInits.byCell[c] {
 			if !seen[f] {
 				seen[f] = true
 				out = append(out, f)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/zengen-dev/zengen/gen/ir"
+	"github.com/zengen-dev/zengen/parser"
 )
 
 // edit replaces text[start:end] of an item with text; start == end
@@ -64,19 +65,27 @@ func (a *analysis) assemble() {
 		a.p.Decls = append(a.p.Decls, &ir.Chunk{Pos: a.itemPos(it, 0), Code: it.rewritten()})
 	}
 	for _, sb := range a.cellSteps {
-		open := false // inside the function literal of a cell (exits.go)
-		for i, it := range sb.items {
-			if i == 0 || sb.items[i-1].cell != it.cell {
-				sb.step.Body = append(sb.step.Body, a.gonbInitChunks(it)...)
+		items := map[*parser.Cell][]*item{}
+		for _, it := range sb.items {
+			items[it.cell] = append(items[it.cell], it)
+		}
+		for _, c := range sb.cells {
+			its := items[c]
+			pos := a.nb.Pos(c, 1, 1)
+			if len(its) > 0 {
+				pos = a.itemPos(its[0], 0)
 			}
-			if a.flow.ownFunc[it] {
-				open = true
-				sb.step.Body = append(sb.step.Body, &ir.Chunk{Pos: a.itemPos(it, 0), Code: "func() {"})
+			sb.step.Body = append(sb.step.Body, a.gonbInitChunks(c, pos)...)
+			open := false // inside the function literal of an exit (exits.go)
+			for _, it := range its {
+				if a.flow.ownFunc[it] {
+					open = true
+					sb.step.Body = append(sb.step.Body, &ir.Chunk{Pos: a.itemPos(it, 0), Code: "func() {"})
+				}
+				sb.step.Body = append(sb.step.Body, a.stepChunk(it))
 			}
-			sb.step.Body = append(sb.step.Body, a.stepChunk(it))
-			if open && (i+1 == len(sb.items) || sb.items[i+1].cell != it.cell) {
-				open = false
-				sb.step.Body = append(sb.step.Body, &ir.Chunk{Pos: a.itemPos(it, 0), Code: "}()"})
+			if open {
+				sb.step.Body = append(sb.step.Body, &ir.Chunk{Pos: a.itemPos(its[len(its)-1], 0), Code: "}()"})
 			}
 		}
 		sort.Strings(sb.step.Unused)
@@ -113,19 +122,19 @@ func (a *analysis) assemble() {
 	}
 }
 
-// gonbInitChunks are the calls of the GoNB init functions that the cell of
-// a step's statement ran with, made before the cell's first statement.
-func (a *analysis) gonbInitChunks(first *item) []*ir.Chunk {
+// gonbInitChunks are the calls of the GoNB init functions that a cell of
+// a step ran with, made at pos, where the cell starts.
+func (a *analysis) gonbInitChunks(c *parser.Cell, pos ir.Pos) []*ir.Chunk {
 	if a.gonbInits == nil {
 		return nil
 	}
 	var out []*ir.Chunk
-	for _, f := range a.gonbInits.byCell[first.cell] {
+	for _, f := range a.gonbInits.byCell[c] {
 		args := ""
 		if a.gonbInits.ctx[f] {
 			args = "zg_ctx"
 		}
-		out = append(out, &ir.Chunk{Pos: a.itemPos(first, 0), Code: gonbInitName(f) + "(" + args + ")"})
+		out = append(out, &ir.Chunk{Pos: pos, Code: gonbInitName(f) + "(" + args + ")"})
 	}
 	return out
 }

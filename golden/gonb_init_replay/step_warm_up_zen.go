@@ -18,6 +18,10 @@ func WarmUp(zg_ctx context.Context) {
 	zg_init_report(zg_ctx)
 //line ../../testdata/notebooks/gonb_init_replay/warmup.ipynb:cell 3:2
 	fmt.Fprintln(zg_out, "load")
+//line ../../testdata/notebooks/gonb_init_replay/warmup.ipynb:cell 4:1
+	zg_init_clock(zg_ctx)
+//line ../../testdata/notebooks/gonb_init_replay/warmup.ipynb:cell 4:1
+	zg_init_report(zg_ctx)
 //line ../../testdata/notebooks/gonb_init_replay/warmup.ipynb:cell 5:6
 	zg_init(zg_ctx)
 //line ../../testdata/notebooks/gonb_init_replay/warmup.ipynb:cell 5:6
@@ -39,9 +43,9 @@ func zg_describeWarmUp(zg_params *Params) *zen.Step {
 		Name:     "warm_up",
 		Func:     "WarmUp",
 		Pos:      "../../testdata/notebooks/gonb_init_replay/warmup.ipynb:cell 3",
-		CodeHash: "cbd7416749706eec7247e56745f37ed7927efa2de108112753a2328719c4b8df",
+		CodeHash: "37990f029e3594805d8aa0eb5234f741258f3772d946d05ee09d3ffa0a74cd95",
 		CodeParts: []zen.CodePart{
-			{Pos: "../../testdata/notebooks/gonb_init_replay/warmup.ipynb:cell 3", Digest: "c185b3a0160ba0e9"},
+			{Pos: "../../testdata/notebooks/gonb_init_replay/warmup.ipynb:cell 3", Digest: "e9f2e9a6a966596e"},
 			{Name: "init_report", Pos: "../../testdata/notebooks/gonb_init_replay/warmup.ipynb:cell 2", Digest: "cfcd0c295dec6761"},
 			{Name: "init_clock", Pos: "../../testdata/notebooks/gonb_init_replay/warmup.ipynb:cell 4", Digest: "8a007108626d3e66"},
 			{Name: "init", Pos: "../../testdata/notebooks/gonb_init_replay/warmup.ipynb:cell 5", Digest: "fd0b51fc03fc8ade"},
