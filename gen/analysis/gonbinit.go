@@ -3,6 +3,7 @@ package analysis
 import (
 	"go/ast"
 	"go/token"
+	"go/types"
 	"slices"
 	"strings"
 
@@ -30,8 +31,10 @@ import (
 //     one again is exact only when it changes no package-level variable:
 //     one that does is refused at the change, as is a cell that ran with
 //     a version of an init function that a later cell replaced (the
-//     package holds one), and a pipeline cell of function steps that ran
-//     with any (a function step runs the function alone).
+//     package holds one), one that reaches the flag package (GoNB ran it
+//     before flag.Parse, a step sets its flags first), and a pipeline cell
+//     of function steps that ran with any (a function step runs the
+//     function alone).
 //
 // What a package-level variable's initialiser prints is refused in every
 // case: it would print once, in no step.
@@ -190,6 +193,13 @@ func (a *analysis) gonbInitPlan() bool {
 			break
 		}
 	}
+	for _, it := range sortedItems(called) {
+		if at := a.flagUse(it, owners); at != nil {
+			ok = false
+			a.errs.Add(a.itemPos(it, it.tokenOffset()), "func %s reaches the flag package (at %s): GoNB ran it before main's flag.Parse, with every flag at its default, while a step sets the flags its cell passes before its code", it.name, a.shortPos(a.posOf(at.Pos()))).Hint =
+				"read the flags in the cells, after flag.Parse, not in an init function"
+		}
+	}
 	for _, sb := range a.funcSteps {
 		if sb.callItem == nil || len(byCell[sb.callItem.cell]) == 0 {
 			continue
@@ -209,6 +219,27 @@ func (a *analysis) gonbInitPlan() bool {
 	}
 	a.gonbInits = plan
 	return true
+}
+
+// flagUse returns the first use of the flag package in what an init
+// function reaches (a flag's variable included, whose initialiser defines
+// it), nil if none.
+func (a *analysis) flagUse(it *item, owners map[types.Object]*item) ast.Node {
+	var found ast.Node
+	for _, r := range a.reachedItems([]*item{it}, owners) {
+		if r.node == nil || found != nil {
+			continue
+		}
+		ast.Inspect(r.node.(ast.Node), func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && found == nil {
+				if pn, ok := a.chk.info.Uses[id].(*types.PkgName); ok && pn.Imported().Path() == "flag" {
+					found = id
+				}
+			}
+			return found == nil
+		})
+	}
+	return found
 }
 
 // laterInitDecl is the last declaration of an init function's name.
