@@ -171,10 +171,11 @@ var parityLine = regexp.MustCompile(`parity: (steps? [^:]+): [^\n]*?(cell \d+|li
 func runFailure(output string) string {
 	for _, line := range strings.Split(output, "\n") {
 		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "---") || strings.HasPrefix(line, "=== ") || strings.HasPrefix(line, "FAIL") || strings.HasPrefix(line, "ok ") {
+		// "# pkg" heads the go command's build and vet reports.
+		if line == "" || strings.HasPrefix(line, "---") || strings.HasPrefix(line, "=== ") || strings.HasPrefix(line, "FAIL") || strings.HasPrefix(line, "ok ") || strings.HasPrefix(line, "# ") {
 			continue
 		}
-		return durations.ReplaceAllString(line, "")
+		return durations.ReplaceAllString(notebookDirs.ReplaceAllString(line, "$1"), "")
 	}
 	return "no reason given"
 }
@@ -189,6 +190,8 @@ func testFailures(output string) string {
 var (
 	durations = regexp.MustCompile(`\(?[0-9.]+m?s\)?`)
 	tempPaths = regexp.MustCompile(`/tmp/[^ \n:]*`)
+	// notebookDirs is the folder before a notebook's name in a position.
+	notebookDirs = regexp.MustCompile(`\S*/(\S+\.(?:ipynb|go):)`)
 )
 
 // shorten keeps a reason to one table cell: temporary folders named
