@@ -33,3 +33,16 @@ func TestGoNBInitReplayRefusals(t *testing.T) {
 		})
 	}
 }
+
+// TestGoNBInitStepState: a package-level variable that an init function
+// the step calls reads is state the step touches, as if its cell read it.
+func TestGoNBInitStepState(t *testing.T) {
+	nb := notebook(t, "gonb",
+		code("var names = []string{\"a\", \"b\"}\n\nfunc init_show() {\n\tfmt.Println(names)\n}"),
+		code("%%\nfmt.Println(\"go\")"),
+	)
+	p := analyze(t, nb, Config{})
+	if got := p.Steps[0].State; len(got) != 1 || got[0] != "names" {
+		t.Errorf("State %q, want [names]", got)
+	}
+}

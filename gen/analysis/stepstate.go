@@ -30,7 +30,8 @@ func (a *analysis) markState() {
 	touched := make([][]*types.Var, len(steps))
 	changed := map[*types.Var]bool{}
 	for i, sb := range steps {
-		changes, reads := a.pkgVarEffects(a.stepRoots(sb), owners)
+		// The GoNB init functions a step calls read as its code does.
+		changes, reads := a.pkgVarEffects(append(a.stepRoots(sb), a.gonbInitsOf(sb)...), owners)
 		for v := range reads {
 			touched[i] = append(touched[i], v)
 		}
