@@ -264,6 +264,9 @@ func TestMetadataStore(t *testing.T, open func(t *testing.T) engine.MetadataStor
 		if err != nil {
 			t.Fatal(err)
 		}
+		// A failure below ends the test with the transaction open, and a
+		// store does not close under an open one: it ends first.
+		defer tx.Rollback()
 		sr := finished(run, "train", "key-train", inlineOut)
 		if err := tx.FinishStep(t.Context(), sr); err != nil {
 			t.Fatal(err)
