@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"go/ast"
-	"go/token"
 	"go/types"
 	"slices"
 )
@@ -38,27 +37,11 @@ func (a *analysis) funcStepSharedState() {
 	for i, sb := range called {
 		changes[i], reads[i] = a.pkgVarEffects([]*item{sb.fn}, owners)
 	}
-	reported := map[token.Pos]bool{}
-	for i, cs := range changes {
-		// One change of a variable is enough to report: a statement may
-		// change it twice (`seen = append(seen, x)`).
-		first := map[*types.Var]bool{}
-		for _, ch := range cs {
-			if first[ch.v] {
-				continue
-			}
-			first[ch.v] = true
-			for j := i + 1; j < len(called) && !reported[ch.node.Pos()]; j++ {
-				if reads[j][ch.v] {
-					reported[ch.node.Pos()] = true
-					w, r := called[i].step.Name, called[j].step.Name
-					a.errs.Add(a.posOf(ch.node.Pos()), "step %s changes the package-level variable %s%s, which step %s (called at %s) reads: the pipeline passes only results between steps, so when %s is served from the cache (or runs beside %s) %s would not see the change", w, ch.v.Name(), ch.how, r, a.shortPos(called[j].step.Call.Pos), w, r, r).Hint =
-						"return the value from " + w + " and pass it to " + r + " as an argument, or keep " + ch.v.Name() + " unchanged after its declaration"
-					break
-				}
-			}
-		}
-	}
+	changesReadLater(changes, reads, func(i, j int, ch varChange) {
+		w, r := called[i].step.Name, called[j].step.Name
+		a.errs.Add(a.posOf(ch.node.Pos()), "step %s changes the package-level variable %s%s, which step %s (called at %s) reads: the pipeline passes only results between steps, so when %s is served from the cache (or runs beside %s) %s would not see the change", w, ch.v.Name(), ch.how, r, a.shortPos(called[j].step.Call.Pos), w, r, r).Hint =
+			"return the value from " + w + " and pass it to " + r + " as an argument, or keep " + ch.v.Name() + " unchanged after its declaration"
+	})
 }
 
 // funcStepChangedArgs refuses a step call whose function may change an

@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"go/token"
 	"go/types"
 
 	"github.com/zengen-dev/zengen/parser"
@@ -50,26 +49,10 @@ func (a *analysis) gonbCarriedState() bool {
 		changes[i], reads[i] = a.pkgVarEffects(append(inits, stmts[c]...), owners)
 	}
 	ok := true
-	reported := map[token.Pos]bool{}
-	for i, cs := range changes {
-		// One change of a variable is enough to report: a statement may
-		// change it twice (`seen = append(seen, x)`).
-		first := map[*types.Var]bool{}
-		for _, ch := range cs {
-			if first[ch.v] {
-				continue
-			}
-			first[ch.v] = true
-			for j := i + 1; j < len(cells) && !reported[ch.node.Pos()]; j++ {
-				if reads[j][ch.v] {
-					reported[ch.node.Pos()] = true
-					ok = false
-					a.errs.Add(a.posOf(ch.node.Pos()), "cell %d changes %s%s, which cell %d reads: GoNB ran each cell as a fresh program, so cell %d saw %s as its declaration sets it, while the pipeline's steps share one process", a.cellNumber(cells[i]), ch.v.Name(), ch.how, a.cellNumber(cells[j]), a.cellNumber(cells[j]), ch.v.Name()).Hint =
-						"give the cell that reads " + ch.v.Name() + " its own value (set it there), or keep the change inside one cell"
-					break
-				}
-			}
-		}
-	}
+	changesReadLater(changes, reads, func(i, j int, ch varChange) {
+		ok = false
+		a.errs.Add(a.posOf(ch.node.Pos()), "cell %d changes %s%s, which cell %d reads: GoNB ran each cell as a fresh program, so cell %d saw %s as its declaration sets it, while the pipeline's steps share one process", a.cellNumber(cells[i]), ch.v.Name(), ch.how, a.cellNumber(cells[j]), a.cellNumber(cells[j]), ch.v.Name()).Hint =
+			"give the cell that reads " + ch.v.Name() + " its own value (set it there), or keep the change inside one cell"
+	})
 	return ok
 }

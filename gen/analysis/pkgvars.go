@@ -155,3 +155,28 @@ func (a *analysis) changeHow(id *ast.Ident, at ast.Node, kind changeKind) string
 	}
 	return ""
 }
+
+// changesReadLater calls report(i, j, ch) for the first change ch of each
+// variable in changes[i] that a later unit j (reads[j]) reads, once per
+// changing node, naming the first such reader: one change of a variable
+// is enough to report, though a statement may change it twice (`seen =
+// append(seen, x)`).
+func changesReadLater(changes [][]varChange, reads []map[*types.Var]bool, report func(i, j int, ch varChange)) {
+	reported := map[token.Pos]bool{}
+	for i, cs := range changes {
+		first := map[*types.Var]bool{}
+		for _, ch := range cs {
+			if first[ch.v] {
+				continue
+			}
+			first[ch.v] = true
+			for j := i + 1; j < len(changes) && !reported[ch.node.Pos()]; j++ {
+				if reads[j][ch.v] {
+					reported[ch.node.Pos()] = true
+					report(i, j, ch)
+					break
+				}
+			}
+		}
+	}
+}
