@@ -9,11 +9,7 @@ import (
 // shows the kernel's own compile error never ran; it is left out with a
 // note, and the names it would have declared come from the cells that ran.
 func TestKernelRejectedCells(t *testing.T) {
-	for _, tc := range []struct {
-		name, kernel string
-		cells        []cell
-		want         string
-	}{
+	checkLeftOut(t, []leftOutCase{
 		{
 			name:   "gophernotes",
 			kernel: "gophernotes",
@@ -51,21 +47,7 @@ func TestKernelRejectedCells(t *testing.T) {
 			},
 			want: "nb.ipynb:cell 1:1:1: note: left out of the pipeline: the kernel rejected the cell, so none of it ran (it recorded `executing special commands in cell: \"%%sh\" can only appea…`)",
 		},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			p := analyze(t, notebook(t, tc.kernel, tc.cells...), Config{})
-			var notes []string
-			for _, n := range p.Notes {
-				notes = append(notes, n.String())
-			}
-			if got := strings.Join(notes, "\n"); got != tc.want {
-				t.Errorf("notes:\n%s\nwant:\n%s", got, tc.want)
-			}
-			if len(p.Steps) == 0 {
-				t.Error("no steps")
-			}
-		})
-	}
+	})
 }
 
 // TestKernelTypeRejectedCells: a cell in which zengen finds only type
@@ -73,11 +55,7 @@ func TestKernelRejectedCells(t *testing.T) {
 // message in today's go/types words, same place where the kernel gives
 // the cell's) never ran either; it is left out with a note.
 func TestKernelTypeRejectedCells(t *testing.T) {
-	for _, tc := range []struct {
-		name, kernel string
-		cells        []cell
-		want         string
-	}{
+	checkLeftOut(t, []leftOutCase{
 		{
 			name:   "lgo, older go/types wording",
 			kernel: "lgo",
@@ -105,21 +83,7 @@ func TestKernelTypeRejectedCells(t *testing.T) {
 			},
 			want: "nb.ipynb:cell 1:1:1: note: left out of the pipeline: the kernel rejected the cell, so none of it ran (it recorded `main.go:6:14: undefined: missing`)",
 		},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			p := analyze(t, notebook(t, tc.kernel, tc.cells...), Config{})
-			var notes []string
-			for _, n := range p.Notes {
-				notes = append(notes, n.String())
-			}
-			if got := strings.Join(notes, "\n"); got != tc.want {
-				t.Errorf("notes:\n%s\nwant:\n%s", got, tc.want)
-			}
-			if len(p.Steps) == 0 {
-				t.Error("no steps")
-			}
-		})
-	}
+	})
 }
 
 // TestNotKernelRejectedCells: a syntax error stays an error unless the
@@ -203,6 +167,34 @@ func TestNotKernelRejectedCells(t *testing.T) {
 			}
 			if first, _, _ := strings.Cut(err.Error(), "\n"); first != tc.want {
 				t.Errorf("first error:\n%s\nwant:\n%s", first, tc.want)
+			}
+		})
+	}
+}
+
+// leftOutCase is a notebook whose first cell the kernel rejected, and the
+// note that leaves it out.
+type leftOutCase struct {
+	name, kernel string
+	cells        []cell
+	want         string
+}
+
+// checkLeftOut analyses each case's notebook and checks that its notes are
+// want and that the rest still makes steps.
+func checkLeftOut(t *testing.T, cases []leftOutCase) {
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := analyze(t, notebook(t, tc.kernel, tc.cells...), Config{})
+			var notes []string
+			for _, n := range p.Notes {
+				notes = append(notes, n.String())
+			}
+			if got := strings.Join(notes, "\n"); got != tc.want {
+				t.Errorf("notes:\n%s\nwant:\n%s", got, tc.want)
+			}
+			if len(p.Steps) == 0 {
+				t.Error("no steps")
 			}
 		})
 	}
