@@ -17,11 +17,7 @@ import (
 // start; output that outran the saves is shown from the final record.
 func TestFollowerShowsOutputAsItIsSaved(t *testing.T) {
 	ctx := context.Background()
-	st, err := engine.OpenStore(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, _ := tempStore(t)
 	if _, ok := st.Meta.(runStates); !ok {
 		t.Error("the local store has no RunState: each poll would read every step's whole record")
 	}

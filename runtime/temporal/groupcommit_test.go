@@ -17,11 +17,7 @@ import (
 // end per step, each committed alone before), and every record is whole.
 func TestWorkerStepsShareCommits(t *testing.T) {
 	ctx := context.Background()
-	st, err := engine.OpenStore(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, _ := tempStore(t)
 	p := &pipeline.Pipeline{Name: "fanout"}
 	for i := range benchFanOut {
 		p.Steps = append(p.Steps, benchStep(fmt.Sprintf("s%04d", i), ""))
@@ -86,11 +82,7 @@ func TestWorkerStepsShareCommits(t *testing.T) {
 // their records.
 func TestGroupedCommitFailsAlone(t *testing.T) {
 	ctx := context.Background()
-	st, err := engine.OpenStore(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, _ := tempStore(t)
 	if err := st.Meta.EnsurePipeline(ctx, "g", "g.ipynb", map[string]string{"a": "h", "b": "h"}); err != nil {
 		t.Fatal(err)
 	}

@@ -21,11 +21,7 @@ func TestStepRunAgainAfterItsWorkerWasLost(t *testing.T) {
 	defer func(every time.Duration) { engine.LiveLogEvery = every }(engine.LiveLogEvery)
 	engine.LiveLogEvery = 10 * time.Millisecond
 	ctx := context.Background()
-	st, err := engine.OpenStore(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, _ := tempStore(t)
 	talk := &pipeline.Step{Name: "talk", CodeHash: "h", Pos: "talk.ipynb:cell 1",
 		Run: func(ctx context.Context, sc *pipeline.StepContext) error {
 			for i := range 5 {

@@ -10,7 +10,6 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/zengen-dev/zengen/internal/servertest"
-	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 )
@@ -21,12 +20,7 @@ import (
 // result, and cat prints what the workers stored.
 func TestTemporalResumeOnlyAndCat(t *testing.T) {
 	srv := servertest.StartTemporal(t)
-	home := t.TempDir()
-	st, err := engine.OpenStore(t.Context(), home)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, home := tempStore(t)
 	var ranA, ranB atomic.Int32
 	var failB atomic.Bool
 	failB.Store(true)

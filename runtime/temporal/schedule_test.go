@@ -12,7 +12,6 @@ import (
 
 	"github.com/zengen-dev/zengen/internal/servertest"
 	"github.com/zengen-dev/zengen/runtime/internal/cli"
-	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 )
@@ -36,12 +35,7 @@ func execIn(t *testing.T, p *pipeline.Pipeline, args ...string) (code int, stdou
 // removes it. Params are checked as run checks them.
 func TestScheduleFiresARecordedRun(t *testing.T) {
 	srv := servertest.StartTemporal(t)
-	home := t.TempDir()
-	st, err := engine.OpenStore(t.Context(), home)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, home := tempStore(t)
 	params := &scheduledParams{N: 1, Label: "default"}
 	p := &pipeline.Pipeline{Name: "nightly", Params: params, Steps: []*pipeline.Step{{Name: "a", CodeHash: "a", Pos: "n.ipynb:cell 1",
 		Run: func(context.Context, *pipeline.StepContext) error { return nil }}}}
@@ -147,12 +141,7 @@ func TestScheduleParamTakingAFlag(t *testing.T) {
 // takes Temporal's other policies by name and refuses others.
 func TestScheduleSkipsOverlappingFirings(t *testing.T) {
 	srv := servertest.StartTemporal(t)
-	home := t.TempDir()
-	st, err := engine.OpenStore(t.Context(), home)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, home := tempStore(t)
 	var running, most atomic.Int32
 	p := &pipeline.Pipeline{Name: "slow", Steps: []*pipeline.Step{{Name: "a", CodeHash: "a", Pos: "s.ipynb:cell 1",
 		Run: func(ctx context.Context, _ *pipeline.StepContext) error {

@@ -58,11 +58,7 @@ func TestTemporalOrchestratorSeam(t *testing.T) {
 // orchestrator the run recorded; the run is recorded cancelled.
 func TestCancelRemoteRun(t *testing.T) {
 	srv := servertest.StartTemporal(t)
-	st, err := engine.OpenStore(t.Context(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, _ := tempStore(t)
 	started := make(chan struct{})
 	p := &pipeline.Pipeline{Name: "waits", Steps: []*pipeline.Step{{Name: "wait", CodeHash: "w", Pos: "w.ipynb:cell 1",
 		Run: func(ctx context.Context, sc *pipeline.StepContext) error {
@@ -107,11 +103,7 @@ func TestCancelRemoteRun(t *testing.T) {
 // interrupt never leaves the command hanging.
 func TestRunWithoutWorker(t *testing.T) {
 	srv := servertest.StartTemporal(t)
-	st, err := engine.OpenStore(t.Context(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, _ := tempStore(t)
 	p := &pipeline.Pipeline{Name: "alone", Steps: []*pipeline.Step{{Name: "a", CodeHash: "a",
 		Run: func(context.Context, *pipeline.StepContext) error { return nil }}}}
 	var stderr syncBuffer

@@ -96,11 +96,7 @@ func TestWorkflowRunsTheDAGAndReusesTheCache(t *testing.T) {
 		intStep("a", 1, &runs), intStep("b", 10, &runs, "a.a_out"), intStep("c", 100, &runs, "a.a_out"),
 		intStep("d", 0, &runs, "b.b_out", "c.c_out"),
 	}}
-	st, err := engine.OpenStore(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, _ := tempStore(t)
 	run, steps, err := runInTestEnv(t, p, st, engine.RunOptions{})
 	if err != nil || run.Status != meta.RunSucceeded {
 		t.Fatalf("run: %s %q, workflow error %v", run.Status, run.Error, err)
@@ -139,11 +135,7 @@ func TestWorkflowFailureSkipsDownstream(t *testing.T) {
 	bad.Pos = "fail.ipynb:cell 3"
 	bad.Run = func(ctx context.Context, sc *zen.StepContext) error { return errors.New("no data") }
 	p := &zen.Pipeline{Name: "failing", Steps: []*zen.Step{intStep("a", 1, &runs), bad, intStep("c", 1, &runs, "b.b_out")}}
-	st, err := engine.OpenStore(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, _ := tempStore(t)
 	run, steps, _ := runInTestEnv(t, p, st, engine.RunOptions{})
 	if run.Status != meta.RunFailed || !strings.Contains(run.Error, "step b failed: fail.ipynb:cell 3: no data") {
 		t.Errorf("run: %s %q; want failed at step b's position", run.Status, run.Error)
@@ -161,11 +153,7 @@ func TestWorkflowFailureSkipsDownstream(t *testing.T) {
 func TestStepActivityAnswersWhatTheWorkflowReads(t *testing.T) {
 	var runs atomic.Int32
 	p := &zen.Pipeline{Name: "pair", Steps: []*zen.Step{intStep("a", 1, &runs), intStep("b", 10, &runs, "a.a_out")}}
-	st, err := engine.OpenStore(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, _ := tempStore(t)
 	plan, _, err := engine.SubmitRun(context.Background(), p, st, engine.RunOptions{}, map[string]string{}, "temporal://test/default")
 	if err != nil {
 		t.Fatal(err)
@@ -214,4 +202,17 @@ func testEnv(p *zen.Pipeline, st *engine.Store) *testsuite.TestWorkflowEnvironme
 	env.RegisterActivityWithOptions(a.Step, activity.RegisterOptions{Name: stepActivity})
 	env.RegisterActivityWithOptions(a.Close, activity.RegisterOptions{Name: closeActivity})
 	return env
+}
+
+// tempStore opens a local store in a folder of the test's own, closed when
+// the test ends, and returns it with its folder.
+func tempStore(t *testing.T) (*engine.Store, string) {
+	t.Helper()
+	home := t.TempDir()
+	st, err := engine.OpenStore(t.Context(), home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st, home
 }
