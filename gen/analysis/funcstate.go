@@ -31,7 +31,7 @@ func (a *analysis) funcStepSharedState() {
 		return
 	}
 	slices.SortFunc(called, func(x, y *stepBuild) int { return x.callItem.off - y.callItem.off })
-	owners := a.pkgVarOwners()
+	owners := a.declIndex()
 	changes := make([][]varChange, len(called))
 	reads := make([]map[*types.Var]bool, len(called))
 	for i, sb := range called {

@@ -36,7 +36,7 @@ func (a *analysis) gonbCarriedState() bool {
 	if len(cells) < 2 {
 		return true
 	}
-	owners := a.pkgVarOwners()
+	owners := a.declIndex()
 	changes := make([][]varChange, len(cells))
 	reads := make([]map[*types.Var]bool, len(cells))
 	for i, c := range cells {

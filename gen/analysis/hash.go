@@ -75,21 +75,13 @@ func (a *analysis) hashSteps() {
 // declIndex maps every package-level object and method to the declaration
 // that declares it.
 func (a *analysis) declIndex() map[types.Object]*item {
-	declOf := map[types.Object]*item{}
+	var decls []*item
 	for _, it := range a.packageDecls() {
-		if it.node == nil {
-			continue
+		if it.node != nil {
+			decls = append(decls, it)
 		}
-		ast.Inspect(it.node.(ast.Node), func(n ast.Node) bool {
-			if id, ok := n.(*ast.Ident); ok {
-				if obj := a.chk.info.Defs[id]; obj != nil && (obj.Parent() == a.chk.pkg.Scope() || isMethod(obj)) {
-					declOf[obj] = it
-				}
-			}
-			return true
-		})
 	}
-	return declOf
+	return a.declOwners(decls)
 }
 
 // stepRoots are the items of a step's own code: a cell step's

@@ -128,18 +128,6 @@ func (a *analysis) pkgVarSharing() map[*types.Var][]*types.Var {
 	return out
 }
 
-// pkgVarOwners maps the package-level objects to their declarations, for
-// pkgVarEffects.
-func (a *analysis) pkgVarOwners() map[types.Object]*item {
-	var decls []*item
-	for _, it := range a.packageDecls() {
-		if it.node != nil {
-			decls = append(decls, it)
-		}
-	}
-	return a.declOwners(decls)
-}
-
 // changeHow says how a change found at node at was seen, when it is no
 // assignment: through a copy, or a call given the variable id.
 func (a *analysis) changeHow(id *ast.Ident, at ast.Node, kind changeKind) string {

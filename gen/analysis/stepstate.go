@@ -25,7 +25,7 @@ import (
 // reaches, reads or changes a package-level variable of the notebook that
 // can change.
 func (a *analysis) markState() {
-	owners := a.pkgVarOwners()
+	owners := a.declIndex()
 	steps := a.allSteps()
 	touched := make([][]*types.Var, len(steps))
 	changed := map[*types.Var]bool{}
