@@ -80,7 +80,11 @@ func (a *activities) step(ctx context.Context, rs engine.RemoteStep) (meta.StepR
 		<-stopped
 	}()
 	rs.Lost = int(activity.GetInfo(ctx).Attempt) - 1
-	if a.isolate != nil && stateful(a.p, rs.Step) {
+	x, st, err := a.steps()
+	if err != nil {
+		return meta.StepRun{}, temporal.NewNonRetryableApplicationError(err.Error(), "zen.pipeline", nil)
+	}
+	if s := x.Step(rs.Step); a.isolate != nil && s != nil && len(s.State) > 0 {
 		return a.isolate(ctx, rs)
 	}
 	release, err := a.params.enter(ctx, a.p, rs.Plan.Params)
@@ -88,10 +92,6 @@ func (a *activities) step(ctx context.Context, rs engine.RemoteStep) (meta.StepR
 		return meta.StepRun{}, temporal.NewNonRetryableApplicationError(err.Error(), "zen.params", nil)
 	}
 	defer release()
-	x, st, err := a.steps()
-	if err != nil {
-		return meta.StepRun{}, temporal.NewNonRetryableApplicationError(err.Error(), "zen.pipeline", nil)
-	}
 	return engine.RunRemoteStep(ctx, x, st, rs)
 }
 

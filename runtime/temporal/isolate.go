@@ -38,17 +38,6 @@ type isolatedResult struct {
 	Final bool   `json:",omitempty"`
 }
 
-// stateful says whether the step of p named step reaches package-level
-// state.
-func stateful(p *pipeline.Pipeline, step string) bool {
-	for _, s := range p.Steps {
-		if s.Name == step {
-			return len(s.State) > 0
-		}
-	}
-	return false
-}
-
 // runIsolated runs rs in a new process of this binary. The process ends
 // with this one (Linux), and is interrupted, then killed, when ctx ends.
 func runIsolated(ctx context.Context, rs engine.RemoteStep) (meta.StepRun, error) {

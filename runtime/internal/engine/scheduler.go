@@ -111,6 +111,9 @@ func IndexSteps(p *pipeline.Pipeline) (*StepIndex, error) {
 	return x, nil
 }
 
+// Step returns the step named name, or nil.
+func (x *StepIndex) Step(name string) *pipeline.Step { return x.byName[name] }
+
 // runner prepares a run of the indexed pipeline (see NewRunner).
 func (x *StepIndex) runner(st *Store, opts RunOptions, params map[string]string, observers ...Observer) (*Runner, error) {
 	r := &Runner{p: x.p, st: st, opts: opts, params: params, outside: x.outside, byName: x.byName, order: x.order}
