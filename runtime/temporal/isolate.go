@@ -13,6 +13,7 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/zengen-dev/zengen/runtime/internal/cli"
 	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
@@ -98,11 +99,11 @@ func serveIsolated(ctx context.Context, p *pipeline.Pipeline, st *engine.Store) 
 	x, err := engine.IndexSteps(p)
 	if err != nil {
 		res.Error, res.Final = err.Error(), true
-	} else if release, err := newParamsGate().enter(ctx, p, rs.Plan.Params); err != nil {
+	} else if err := cli.SetParams(p, rs.Plan.Params); err != nil {
+		// The process runs this one step: its params need no gate.
 		res.Error, res.Final = err.Error(), true
 	} else {
 		res.Record, err = engine.RunRemoteStep(ctx, x, st, rs)
-		release()
 		if err != nil {
 			res.Error = err.Error()
 		}
