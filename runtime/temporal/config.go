@@ -25,7 +25,7 @@ const scheme = "temporal"
 // workflowVersion changes when the workflow's code changes in a way a
 // replay would notice; it is part of the default task queue, so a worker
 // never picks up a run another version started.
-const workflowVersion = "w1"
+const workflowVersion = "w2"
 
 // connection is where the Temporal server is and which queue the
 // pipeline's steps take.

@@ -105,16 +105,19 @@ func runWorkflow(p *pipeline.Pipeline) func(ctx workflow.Context, plan engine.Re
 		if ctx.Err() != nil {
 			stopped = "cancelled through Temporal"
 		}
-		// The run is closed even when the workflow was cancelled.
+		// The run is closed even when the workflow was cancelled. Closing
+		// is a local activity: it runs in this worker, which has the store
+		// as every worker of the pipeline does, and so costs no trip
+		// through the server's task queue, which was a run's last wait.
 		dctx, _ := workflow.NewDisconnectedContext(ctx)
-		dctx = workflow.WithActivityOptions(dctx, workflow.ActivityOptions{
+		dctx = workflow.WithLocalActivityOptions(dctx, workflow.LocalActivityOptions{
 			StartToCloseTimeout: time.Minute,
 			RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 10},
 		})
 		rc := g.Close(stopped)
 		rc.Unrecorded = unrecorded
 		var run meta.Run
-		if err := workflow.ExecuteActivity(dctx, closeActivity, rc).Get(dctx, &run); err != nil {
+		if err := workflow.ExecuteLocalActivity(dctx, closeActivity, rc).Get(dctx, &run); err != nil {
 			return meta.Run{}, err
 		}
 		if stopped != "" {
