@@ -56,6 +56,9 @@ type MetadataStore interface {
 	StepRuns(ctx context.Context, runID string) ([]meta.StepRun, error)
 	// StepRun returns the record of one step of a run.
 	StepRun(ctx context.Context, runID, step string) (meta.StepRun, error)
+	// StepOutputs returns the outputs of one step of a run, inline bytes
+	// included: StepRun's Outputs, read alone.
+	StepOutputs(ctx context.Context, runID, step string) ([]meta.Artifact, error)
 	// BlobDigests lists the digests of every artifact a record refers to
 	// outside the records themselves.
 	BlobDigests(ctx context.Context) ([]string, error)

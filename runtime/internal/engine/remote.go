@@ -286,11 +286,11 @@ func (r *Runner) remoteInputs(ctx context.Context, s *pipeline.Step, rs RemoteSt
 		if produced[in.From] != nil {
 			continue
 		}
-		src, err := r.st.Meta.StepRun(ctx, rs.Sources[in.From], in.From)
+		outs, err := r.st.Meta.StepOutputs(ctx, rs.Sources[in.From], in.From)
 		if err != nil {
 			return nil, fmt.Errorf("input %s: the record of step %s in run %s: %w", in.Name, in.From, rs.Sources[in.From], err)
 		}
-		produced[in.From] = artifactsByName(src.Outputs)
+		produced[in.From] = artifactsByName(outs)
 	}
 	inputs, err := r.resolveInputs(s, produced)
 	if err != nil {

@@ -325,6 +325,54 @@ func (d *DB) StepRun(ctx context.Context, runID, step string) (StepRun, error) {
 	return one[0], err
 }
 
+// StepOutputs returns the outputs of one step of a run, inline bytes
+// included, in one query: what a step run by another process reads of its
+// inputs, where StepRun's whole record takes five. A step without a record
+// is ErrNotFound.
+func (d *DB) StepOutputs(ctx context.Context, runID, step string) ([]Artifact, error) {
+	rows, err := d.query(ctx, stepOutputsQuery, runID, step)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	return CollectStepOutputs(rows, runID, step)
+}
+
+// stepOutputsQuery has a row per output of the step's record, or one row
+// without a name when the record has no outputs, and none without a record.
+const stepOutputsQuery = `SELECT COALESCE(o.name, ''), COALESCE(o.digest, ''), COALESCE(a.size, 0), COALESCE(a.codec, ''),
+	COALESCE(a.type, ''), COALESCE(o.type_hash, ''), i.digest IS NOT NULL, i.bytes
+	FROM step_runs s LEFT JOIN step_outputs o ON o.step_run_id = s.id LEFT JOIN artifacts a ON a.digest = o.digest
+		LEFT JOIN inline_artifacts i ON i.digest = o.digest
+	WHERE s.run_id = ? AND s.step = ? ORDER BY o.name`
+
+// CollectStepOutputs reads the rows of a store's step outputs query: per
+// row an output's name, digest, size, codec, type, type hash, whether it
+// is inline and its inline bytes.
+func CollectStepOutputs(rows Rows, runID, step string) ([]Artifact, error) {
+	found := false
+	outs := []Artifact{}
+	for rows.Next() {
+		var a Artifact
+		var inline bool
+		if err := rows.Scan(&a.Name, &a.Digest, &a.Size, &a.Codec, &a.Type, &a.TypeHash, &inline, &a.Inline); err != nil {
+			return nil, err
+		}
+		found = true
+		if a.Name != "" {
+			a.Inline = InlineBytes(inline, a.Inline)
+			outs = append(outs, a)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, fmt.Errorf("run %s has no step %q: %w", runID, step, ErrNotFound)
+	}
+	return outs, nil
+}
+
 // CacheHit returns the newest finished step run of pipeline's step with this
 // cache key, or nil. Only what a hit needs is filled in: ID, RunID,
 // Pipeline, Step, CacheKey, CachedFrom, Outputs and Metrics.

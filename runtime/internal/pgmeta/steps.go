@@ -216,6 +216,22 @@ func (d *DB) StepRun(ctx context.Context, runID, step string) (meta.StepRun, err
 	return s, d.wrap(d.fillStep(ctx, &s, true))
 }
 
+// StepOutputs returns the outputs of one step of a run, inline bytes
+// included, in one query (the SQLite store's, meta.DB.StepOutputs).
+func (d *DB) StepOutputs(ctx context.Context, runID, step string) ([]meta.Artifact, error) {
+	rows, err := d.pool.Query(ctx, `SELECT COALESCE(o.name, ''), COALESCE(o.digest, ''), COALESCE(a.size, 0), COALESCE(a.codec, ''),
+		COALESCE(a.type, ''), COALESCE(o.type_hash, ''), i.digest IS NOT NULL, i.bytes
+		FROM step_runs s LEFT JOIN step_outputs o ON o.step_run_id = s.id LEFT JOIN artifacts a ON a.digest = o.digest
+			LEFT JOIN inline_artifacts i ON i.digest = o.digest
+		WHERE s.run_id = $1 AND s.step = $2 ORDER BY o.name COLLATE "C"`, runID, step)
+	if err != nil {
+		return nil, d.wrap(err)
+	}
+	defer rows.Close()
+	outs, err := meta.CollectStepOutputs(rows, runID, step)
+	return outs, d.wrap(err)
+}
+
 // cacheHitQuery is the SQLite store's (meta/tx.go): the newest finished
 // step run with a key, one row per output ('o') or metric ('m').
 const cacheHitQuery = `WITH hit AS (

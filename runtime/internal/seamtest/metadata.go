@@ -192,6 +192,13 @@ func TestMetadataStore(t *testing.T, open func(t *testing.T) engine.MetadataStor
 		if _, err := s.StepRun(t.Context(), run.ID, "train"); !errors.Is(err, meta.ErrNotFound) {
 			t.Errorf("a step with no record: %v, want ErrNotFound", err)
 		}
+		outs, err := s.StepOutputs(t.Context(), run.ID, "load")
+		if diff := cmp.Diff([]meta.Artifact{inlineOut, blobOut}, sortedByName(outs)); err != nil || diff != "" {
+			t.Errorf("step outputs (%v) (-want +got):\n%s", err, diff)
+		}
+		if outs, err := s.StepOutputs(t.Context(), run.ID, "train"); !errors.Is(err, meta.ErrNotFound) {
+			t.Errorf("outputs of a step with no record: %v, %v; want ErrNotFound", outs, err)
+		}
 
 		next := begin(t, s, run.StartedAt.Add(time.Second))
 		again := finished(next, "load", "key-load-2")
@@ -202,6 +209,9 @@ func TestMetadataStore(t *testing.T, open func(t *testing.T) engine.MetadataStor
 		}
 		if prev, err := s.PreviousKeyed(t.Context(), recorded); err != nil || prev == nil || prev.RunID != run.ID {
 			t.Errorf("previous keyed record: %v, %v; want the one of run %s", prev, err, run.ID)
+		}
+		if outs, err := s.StepOutputs(t.Context(), next.ID, "load"); err != nil || len(outs) != 0 || outs == nil {
+			t.Errorf("outputs of a step that has none: %#v, %v; want an empty list", outs, err)
 		}
 	})
 
