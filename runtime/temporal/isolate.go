@@ -30,6 +30,14 @@ import (
 // isolateEnv, set, makes the worker command run one step and exit.
 const isolateEnv = "ZEN_WORKER_ISOLATED_STEP"
 
+// isolatedStep is what the step's process reads: the step, and how many
+// workers were lost running it before, which the step's activity knows
+// and the RemoteStep its workflow sent does not carry.
+type isolatedStep struct {
+	Step engine.RemoteStep
+	Lost int
+}
+
 // isolatedResult is what the step's process answers.
 type isolatedResult struct {
 	Record meta.StepRun
@@ -46,7 +54,7 @@ func runIsolated(ctx context.Context, rs engine.RemoteStep) (meta.StepRun, error
 	if err != nil {
 		return meta.StepRun{}, err
 	}
-	in, err := json.Marshal(rs)
+	in, err := json.Marshal(isolatedStep{Step: rs, Lost: rs.Lost})
 	if err != nil {
 		return meta.StepRun{}, err
 	}
@@ -91,10 +99,12 @@ func serveIsolated(ctx context.Context, p *pipeline.Pipeline, st *engine.Store) 
 		return fmt.Errorf("%s is set, but there is no file descriptor 3 to answer on", isolateEnv)
 	}
 	defer answer.Close()
-	var rs engine.RemoteStep
-	if err := json.NewDecoder(os.Stdin).Decode(&rs); err != nil {
+	var req isolatedStep
+	if err := json.NewDecoder(os.Stdin).Decode(&req); err != nil {
 		return fmt.Errorf("reading the step to run: %w", err)
 	}
+	rs := req.Step
+	rs.Lost = req.Lost
 	var res isolatedResult
 	x, err := engine.IndexSteps(p)
 	if err != nil {

@@ -75,3 +75,53 @@ func TestStepRunAgainAfterItsWorkerWasLost(t *testing.T) {
 		t.Fatal("the step run again did not end within a minute of its 0.2 s")
 	}
 }
+
+// A step that has a finished record, handed out again (a workflow reset
+// to before it), never runs its code again, records twice or returns
+// another result than its record: a first attempt, which reads no record,
+// fails on the record's uniqueness, and the attempt after it returns the
+// record.
+func TestStepHandedOutAgainAfterItsRecord(t *testing.T) {
+	ctx := t.Context()
+	st, _ := tempStore(t)
+	runs := 0
+	once := &pipeline.Step{Name: "once", CodeHash: "h", Pos: "once.ipynb:cell 1",
+		Run: func(ctx context.Context, sc *pipeline.StepContext) error {
+			runs++
+			return nil
+		}}
+	p := &pipeline.Pipeline{Name: "once", Steps: []*pipeline.Step{once}}
+	plan, _, err := engine.SubmitRun(ctx, p, st, engine.RunOptions{}, map[string]string{}, "temporal://test/default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := engine.NewRemoteDAG(p, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := engine.IndexSteps(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := g.Next()
+	first, err := engine.RunRemoteStep(ctx, x, st, rs)
+	if err != nil || first.Status != meta.StepSucceeded {
+		t.Fatalf("the step: %s, %v", first.Status, err)
+	}
+	// Whatever a step returns, its record in the store says.
+	if again, err := engine.RunRemoteStep(ctx, x, st, rs); err == nil && (again.Status != first.Status || again.ID != first.ID) {
+		t.Errorf("the step handed out again as a first attempt: %s in row %d; the store holds %s in row %d",
+			again.Status, again.ID, first.Status, first.ID)
+	}
+	rs.Lost = 1
+	next, err := engine.RunRemoteStep(ctx, x, st, rs)
+	if err != nil || next.ID != first.ID || next.Status != meta.StepSucceeded {
+		t.Errorf("the attempt after: %s in row %d, %v; want the record, row %d", next.Status, next.ID, err, first.ID)
+	}
+	if runs != 1 {
+		t.Errorf("the step's code ran %d times; want once", runs)
+	}
+	if steps, err := st.Meta.StepRuns(ctx, plan.RunID); err != nil || len(steps) != 1 {
+		t.Errorf("the run has %d step records (%v); want one", len(steps), err)
+	}
+}

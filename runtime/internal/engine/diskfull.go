@@ -16,6 +16,9 @@ import (
 // was lost with it, the run's own record) is its consequence, not news.
 func (r *Runner) recordLost(steps, done, outs []string, err error) {
 	r.lost = append(r.lost, steps...)
+	if r.lostErr == nil {
+		r.lostErr = err
+	}
 	if r.diskFull.Load() {
 		return
 	}

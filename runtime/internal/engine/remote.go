@@ -193,11 +193,11 @@ func LostStep(rs RemoteStep, p *pipeline.Pipeline, why string) meta.StepRun {
 // RunRemoteStep prepares, runs and records one step of a remote run in
 // this process, and returns its final record (outputs as digests). A step
 // whose key the cache has is reused without running its code, as locally.
-// Run again for the same step — its process lost after it started, or
-// after it ended but before its caller heard — it continues the step's
-// record: a finished record is returned as it is, a running one is run
-// again under the same row. x is the pipeline's index, which a worker
-// keeps.
+// Run again for the same step (rs.Lost set) — its process lost after it
+// started, or after it ended but before its caller heard — it continues
+// the step's record: a finished record is returned as it is, a running
+// one is run again under the same row. x is the pipeline's index, which a
+// worker keeps.
 func RunRemoteStep(ctx context.Context, x *StepIndex, st *Store, rs RemoteStep) (meta.StepRun, error) {
 	p := x.p
 	r, err := x.runner(st, rs.Plan.Opts, rs.Plan.Params)
@@ -210,22 +210,29 @@ func RunRemoteStep(ctx context.Context, x *StepIndex, st *Store, rs RemoteStep) 
 		return meta.StepRun{}, fmt.Errorf("pipeline %s has no step %s: the run was submitted by another version of it", p.Name, rs.Step)
 	}
 	dbctx := context.WithoutCancel(ctx)
+	// Only a step handed out again can have a record: a first attempt
+	// reads none, a read every step would pay. Should one exist all the
+	// same (a workflow reset to before the step), the record's uniqueness
+	// fails this attempt before the step's code runs, and the next
+	// attempt finds it.
 	var rowID int64
-	switch prev, err := st.Meta.StepRun(ctx, rs.Plan.RunID, rs.Step); {
-	case errors.Is(err, meta.ErrNotFound):
-	case err != nil:
-		return meta.StepRun{}, err
-	case prev.Status == meta.StepRunning || prev.Status == meta.StepInterrupted:
-		rowID = prev.ID
-	default:
-		return prev, nil
+	if rs.Lost > 0 {
+		switch prev, err := st.Meta.StepRun(ctx, rs.Plan.RunID, rs.Step); {
+		case errors.Is(err, meta.ErrNotFound):
+		case err != nil:
+			return meta.StepRun{}, err
+		case prev.Status == meta.StepRunning || prev.Status == meta.StepInterrupted:
+			rowID = prev.ID
+		default:
+			return prev, nil
+		}
 	}
 	base := meta.StepRun{ID: rowID, RunID: rs.Plan.RunID, Pipeline: p.Name, Step: s.Name, CodeHash: s.CodeHash}
 	fail := func(why string) (meta.StepRun, error) {
 		sr := base
 		sr.Status, sr.Error, sr.Position, sr.EndedAt = meta.StepFailed, why, s.Pos, time.Now()
 		r.emit(dbctx, Event{Kind: Failed, Step: s.Name, Record: &sr})
-		return sr, r.emit(dbctx, Event{Kind: Turn})
+		return r.recorded(dbctx, sr)
 	}
 	if rs.Refused != "" {
 		return fail(rs.Refused)
@@ -250,7 +257,7 @@ func RunRemoteStep(ctx context.Context, x *StepIndex, st *Store, rs RemoteStep) 
 	sr.ID = rowID
 	if hit {
 		r.emit(dbctx, Event{Kind: Cached, Step: s.Name, Record: &sr})
-		return sr, r.emit(dbctx, Event{Kind: Turn})
+		return r.recorded(dbctx, sr)
 	}
 	sr.StartedAt, sr.Attempt = time.Now(), 1
 	if rowID == 0 {
@@ -271,10 +278,21 @@ func RunRemoteStep(ctx context.Context, x *StepIndex, st *Store, rs RemoteStep) 
 		}
 	}
 	r.emit(dbctx, end)
-	if err := r.emit(dbctx, Event{Kind: Turn}); err != nil {
+	return r.recorded(dbctx, *end.Record)
+}
+
+// recorded ends a remote step's turn, which commits its final record sr,
+// and returns sr once the store keeps it: the run must not go on from a
+// result the store does not hold (a local run goes on, and fails at its
+// end; here the step's caller retries it).
+func (r *Runner) recorded(ctx context.Context, sr meta.StepRun) (meta.StepRun, error) {
+	if err := r.emit(ctx, Event{Kind: Turn}); err != nil {
 		return meta.StepRun{}, err
 	}
-	return *end.Record, nil
+	if r.lostErr != nil {
+		return meta.StepRun{}, fmt.Errorf("the record of step %s could not be written: %w", sr.Step, r.lostErr)
+	}
+	return sr, nil
 }
 
 // remoteInputs reads the inputs of s from the records of their producers,

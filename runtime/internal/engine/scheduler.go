@@ -49,9 +49,11 @@ type Runner struct {
 
 	// diskFull is set once the store's disk was found full: the run stops
 	// and the failure is reported once. lost names the steps whose records
-	// a failed write lost: such a run cannot count as succeeded.
+	// a failed write lost: such a run cannot count as succeeded; lostErr
+	// is the first such write's error.
 	diskFull atomic.Bool
 	lost     []string
+	lostErr  error
 
 	// osCapture allows swapping os.Stdout around a step running alone. It
 	// is cleared for the rest of the run once a step is abandoned, since its
