@@ -19,12 +19,9 @@ var LiveLogEvery = 500 * time.Millisecond
 // step's final record, which replaces the saved output, comes after the
 // last save. The step's writers never wait for it: a save copies the end
 // of the output under the lock they take, once per interval. A save that
-// fails is not retried or reported: the final record is what counts.
-func (r *Runner) saveLiveLog(ctx context.Context, id int64, out *stepOutput) (stop func()) {
-	if id == 0 {
-		// Its start was not recorded: there is no row to attach it to.
-		return func() {}
-	}
+// fails is not retried or reported: the final record is what counts. row
+// returns the step's record's row, which a save needs: none (0) skips it.
+func (r *Runner) saveLiveLog(ctx context.Context, row func() int64, out *stepOutput) (stop func()) {
 	ctx = context.WithoutCancel(ctx)
 	done := make(chan struct{})
 	var wg sync.WaitGroup
@@ -42,6 +39,11 @@ func (r *Runner) saveLiveLog(ctx context.Context, id int64, out *stepOutput) (st
 			}
 			text, leftOut, n := out.tail(meta.MaxLiveLog, saved)
 			if n == saved {
+				continue
+			}
+			id := row()
+			if id == 0 {
+				// Its start is not recorded: there is no row to attach it to.
 				continue
 			}
 			if r.st.Meta.SaveLiveLog(ctx, id, text, leftOut) == nil {

@@ -213,8 +213,9 @@ func RunRemoteStep(ctx context.Context, x *StepIndex, st *Store, rs RemoteStep) 
 	// Only a step handed out again can have a record: a first attempt
 	// reads none, a read every step would pay. Should one exist all the
 	// same (a workflow reset to before the step), the record's uniqueness
-	// fails this attempt before the step's code runs, and the next
-	// attempt finds it.
+	// fails this attempt (once its code ran, unless a cache hit stands in
+	// for it: Temporal runs an activity at least once), and the next
+	// attempt finds the record.
 	var rowID int64
 	if rs.Lost > 0 {
 		switch prev, err := st.Meta.StepRun(ctx, rs.Plan.RunID, rs.Step); {
@@ -232,7 +233,7 @@ func RunRemoteStep(ctx context.Context, x *StepIndex, st *Store, rs RemoteStep) 
 		sr := base
 		sr.Status, sr.Error, sr.Position, sr.EndedAt = meta.StepFailed, why, s.Pos, time.Now()
 		r.emit(dbctx, Event{Kind: Failed, Step: s.Name, Record: &sr})
-		return r.recorded(dbctx, sr)
+		return r.recorded(dbctx, &sr)
 	}
 	if rs.Refused != "" {
 		return fail(rs.Refused)
@@ -257,42 +258,44 @@ func RunRemoteStep(ctx context.Context, x *StepIndex, st *Store, rs RemoteStep) 
 	sr.ID = rowID
 	if hit {
 		r.emit(dbctx, Event{Kind: Cached, Step: s.Name, Record: &sr})
-		return r.recorded(dbctx, sr)
+		return r.recorded(dbctx, &sr)
 	}
 	sr.StartedAt, sr.Attempt = time.Now(), 1
+	var late *lateStart
 	if rowID == 0 {
-		if err := r.emit(dbctx, Event{Kind: Started, Step: s.Name, Record: &sr}); err != nil {
-			return meta.StepRun{}, err
-		}
+		late = startLate(dbctx, st.Meta, sr)
 	}
-	// The turn ends before the step's code runs, also when it recorded no
-	// start: the cache lookup's transaction would otherwise hold the
-	// store's write lock, and a worker's one connection, through the step.
+	// The turn ends before the step's code runs: the cache lookup's
+	// transaction would otherwise hold the store's write lock, and a
+	// worker's one connection, through the step.
 	if err := r.emit(dbctx, Event{Kind: Turn}); err != nil {
+		if late != nil {
+			late.end()
+		}
 		return meta.StepRun{}, err
 	}
-	end := r.execStep(ctx, &launch{pl: pl, inputs: inputs, sr: sr, lost: rs.Lost})
+	end := r.execStep(ctx, &launch{pl: pl, inputs: inputs, sr: sr, lost: rs.Lost, late: late})
 	if end.Kind == Finished {
 		for _, m := range end.Record.Metrics {
 			r.emit(dbctx, Event{Kind: Metric, Step: s.Name, Name: m.Name, Value: m.Value})
 		}
 	}
 	r.emit(dbctx, end)
-	return r.recorded(dbctx, *end.Record)
+	return r.recorded(dbctx, end.Record)
 }
 
-// recorded ends a remote step's turn, which commits its final record sr,
-// and returns sr once the store keeps it: the run must not go on from a
-// result the store does not hold (a local run goes on, and fails at its
-// end; here the step's caller retries it).
-func (r *Runner) recorded(ctx context.Context, sr meta.StepRun) (meta.StepRun, error) {
+// recorded ends a remote step's turn, which commits its final record sr
+// (and sets its row), and returns sr once the store keeps it: the run
+// must not go on from a result the store does not hold (a local run goes
+// on, and fails at its end; here the step's caller retries it).
+func (r *Runner) recorded(ctx context.Context, sr *meta.StepRun) (meta.StepRun, error) {
 	if err := r.emit(ctx, Event{Kind: Turn}); err != nil {
 		return meta.StepRun{}, err
 	}
 	if r.lostErr != nil {
 		return meta.StepRun{}, fmt.Errorf("the record of step %s could not be written: %w", sr.Step, r.lostErr)
 	}
-	return sr, nil
+	return *sr, nil
 }
 
 // remoteInputs reads the inputs of s from the records of their producers,

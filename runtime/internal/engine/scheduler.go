@@ -70,6 +70,9 @@ type launch struct {
 	// lost counts the earlier runs of the step's code that ended with
 	// their process (a remote worker lost): they count as attempts.
 	lost int
+	// late, set for a remote step not yet recorded, writes its running
+	// record if it runs long enough; sr.ID is then known at its end.
+	late *lateStart
 }
 
 // NewRunner prepares a run of p recorded in st, shown to observers (the

@@ -114,7 +114,11 @@ func (r *Runner) execStep(ctx context.Context, l *launch) Event {
 			}
 		}
 	}
-	stopLive := r.saveLiveLog(ctx, sr.ID, out)
+	row := func() int64 { return sr.ID }
+	if l.late != nil {
+		row = func() int64 { return l.late.write(ctx) }
+	}
+	stopLive := r.saveLiveLog(ctx, row, out)
 	var res attemptResult
 	for attempt := 1; ; attempt++ {
 		sr.Attempt = l.lost + attempt
@@ -135,6 +139,9 @@ func (r *Runner) execStep(ctx context.Context, l *launch) Event {
 		captured.restore()
 	}
 	stopLive()
+	if l.late != nil {
+		sr.ID = l.late.end()
+	}
 	sr.EndedAt = time.Now()
 	sr.Log, sr.Stdout = out.text()
 	end := Event{Step: s.Name, Record: &sr, Took: sr.EndedAt.Sub(sr.StartedAt), Ran: true}
