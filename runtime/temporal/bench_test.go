@@ -3,6 +3,7 @@ package temporal
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -157,5 +158,87 @@ func BenchmarkTemporalRun(b *testing.B) {
 			p.Steps = append(p.Steps, benchStep(fmt.Sprintf("s%04d", i), ""))
 		}
 		bench(b, p, temporalbench.FanOutWorkflow, benchFanOut*(benchFanOut+1)/2)
+	})
+}
+
+// BenchmarkRemoteSteps is what zengen adds to each step on Temporal,
+// without Temporal: whole runs (--no-cache) of trivial steps prepared,
+// run and recorded as a worker's activities do (RunRemoteStep on the
+// worker's grouped store), in a chain one after another and in a fan-out
+// all at once, submitted and closed as a workflow does. Reported: ns/step
+// and the process's CPU per step (cpu-ns/step).
+//
+//	go test ./runtime/temporal -run XXX -bench RemoteSteps
+func BenchmarkRemoteSteps(b *testing.B) {
+	bench := func(b *testing.B, p *pipeline.Pipeline, together bool) {
+		st, err := engine.OpenStore(b.Context(), b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer st.Close()
+		a := &activities{p: p, st: st, params: newParamsGate()}
+		x, grouped, err := a.steps()
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx := b.Context()
+		cpu := cpuTime()
+		b.ResetTimer()
+		for range b.N {
+			plan, _, err := engine.SubmitRun(ctx, p, st, engine.RunOptions{NoCache: true}, map[string]string{}, "temporal://bench/default")
+			if err != nil {
+				b.Fatal(err)
+			}
+			g, err := engine.NewRemoteDAG(p, plan)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for g.Ready() {
+				var rss []engine.RemoteStep
+				for g.Ready() {
+					rss = append(rss, g.Next())
+					if !together {
+						break
+					}
+				}
+				results := make([]meta.StepRun, len(rss))
+				errs := make([]error, len(rss))
+				var wg sync.WaitGroup
+				for i, rs := range rss {
+					wg.Go(func() { results[i], errs[i] = engine.RunRemoteStep(ctx, x, grouped, rs) })
+				}
+				wg.Wait()
+				for i, sr := range results {
+					if errs[i] != nil || sr.Status != meta.StepSucceeded {
+						b.Fatalf("%s: %s, %v", rss[i].Step, sr.Status, errs[i])
+					}
+					g.Settle(sr)
+				}
+			}
+			if _, err := engine.CloseRemoteRun(ctx, p, st, g.Close("")); err != nil {
+				b.Fatal(err)
+			}
+		}
+		steps := float64(b.N * len(p.Steps))
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/steps, "ns/step")
+		b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/steps, "cpu-ns/step")
+	}
+	b.Run("chain100", func(b *testing.B) {
+		p := &pipeline.Pipeline{Name: "chain"}
+		for i := range benchChain {
+			from := ""
+			if i > 0 {
+				from = fmt.Sprintf("s%04d", i-1)
+			}
+			p.Steps = append(p.Steps, benchStep(fmt.Sprintf("s%04d", i), from))
+		}
+		bench(b, p, false)
+	})
+	b.Run("fanout50", func(b *testing.B) {
+		p := &pipeline.Pipeline{Name: "fanout"}
+		for i := range benchFanOut {
+			p.Steps = append(p.Steps, benchStep(fmt.Sprintf("s%04d", i), ""))
+		}
+		bench(b, p, true)
 	})
 }
