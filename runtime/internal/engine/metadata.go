@@ -56,6 +56,10 @@ type MetadataStore interface {
 	StepRuns(ctx context.Context, runID string) ([]meta.StepRun, error)
 	// StepRun returns the record of one step of a run.
 	StepRun(ctx context.Context, runID, step string) (meta.StepRun, error)
+	// StepRunsOf returns the records of the named steps of a run, each as
+	// StepRun returns it, in the order they started; steps without a
+	// record are left out.
+	StepRunsOf(ctx context.Context, runID string, steps []string) ([]meta.StepRun, error)
 	// StepOutputs returns the outputs of one step of a run, inline bytes
 	// included: StepRun's Outputs, read alone.
 	StepOutputs(ctx context.Context, runID, step string) ([]meta.Artifact, error)

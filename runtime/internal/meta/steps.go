@@ -3,6 +3,7 @@ package meta
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -219,65 +220,99 @@ func (d *DB) queryStep(ctx context.Context, where string, args ...any) (*StepRun
 // fillStep loads the lineage and metrics of a step run, and its captured
 // output when withLog is set.
 func (d *DB) fillStep(ctx context.Context, s *StepRun, withLog bool) error {
-	rows, err := d.query(ctx, `SELECT o.name, o.digest, a.size, a.codec, a.type, o.type_hash, i.digest IS NOT NULL, i.bytes
+	one := []StepRun{*s}
+	err := d.fillSteps(ctx, one, withLog)
+	*s = one[0]
+	return err
+}
+
+// fillSteps loads the lineage and metrics of step runs, and their captured
+// output when withLog is set: four queries however many they are, where
+// four for each step made a long run's records slow to read.
+func (d *DB) fillSteps(ctx context.Context, steps []StepRun, withLog bool) error {
+	if len(steps) == 0 {
+		return nil
+	}
+	at := make(map[int64]*StepRun, len(steps))
+	ids := make([]int64, len(steps))
+	for i := range steps {
+		at[steps[i].ID], ids[i] = &steps[i], steps[i].ID
+	}
+	b, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
+	list := string(b)
+	// each runs q, whose first column is a step run's id and whose ? is
+	// the list of ids, and hands each row to scan with its step run.
+	each := func(q string, scan func(rows *sql.Rows, id *int64) (func(s *StepRun) error, error)) error {
+		rows, err := d.query(ctx, q, list)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			add, err := scan(rows, &id)
+			if err != nil {
+				return err
+			}
+			if err := add(at[id]); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+	err = each(`SELECT o.step_run_id, o.name, o.digest, a.size, a.codec, a.type, o.type_hash, i.digest IS NOT NULL, i.bytes
 		FROM step_outputs o JOIN artifacts a ON a.digest = o.digest LEFT JOIN inline_artifacts i ON i.digest = o.digest
-		WHERE o.step_run_id = ? ORDER BY o.name`, s.ID)
+		WHERE o.step_run_id IN (SELECT value FROM json_each(?)) ORDER BY o.step_run_id, o.name`,
+		func(rows *sql.Rows, id *int64) (func(*StepRun) error, error) {
+			var a Artifact
+			var inline bool
+			err := rows.Scan(id, &a.Name, &a.Digest, &a.Size, &a.Codec, &a.Type, &a.TypeHash, &inline, &a.Inline)
+			a.Inline = InlineBytes(inline, a.Inline)
+			return func(s *StepRun) error { s.Outputs = append(s.Outputs, a); return nil }, err
+		})
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var a Artifact
-		var inline bool
-		if err := rows.Scan(&a.Name, &a.Digest, &a.Size, &a.Codec, &a.Type, &a.TypeHash, &inline, &a.Inline); err != nil {
-			rows.Close()
-			return err
-		}
-		a.Inline = InlineBytes(inline, a.Inline)
-		s.Outputs = append(s.Outputs, a)
-	}
-	rows.Close()
-	rows, err = d.query(ctx, `SELECT i.name, i.from_step, i.digest, a.size, a.codec, a.type FROM step_inputs i
-		JOIN artifacts a ON a.digest = i.digest WHERE i.step_run_id = ? ORDER BY i.name`, s.ID)
+	err = each(`SELECT i.step_run_id, i.name, i.from_step, i.digest, a.size, a.codec, a.type FROM step_inputs i
+		JOIN artifacts a ON a.digest = i.digest WHERE i.step_run_id IN (SELECT value FROM json_each(?)) ORDER BY i.step_run_id, i.name`,
+		func(rows *sql.Rows, id *int64) (func(*StepRun) error, error) {
+			var a Artifact
+			err := rows.Scan(id, &a.Name, &a.FromStep, &a.Digest, &a.Size, &a.Codec, &a.Type)
+			return func(s *StepRun) error { s.Inputs = append(s.Inputs, a); return nil }, err
+		})
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var a Artifact
-		if err := rows.Scan(&a.Name, &a.FromStep, &a.Digest, &a.Size, &a.Codec, &a.Type); err != nil {
-			rows.Close()
-			return err
-		}
-		s.Inputs = append(s.Inputs, a)
-	}
-	rows.Close()
-	rows, err = d.query(ctx, `SELECT name, value FROM metrics WHERE step_run_id = ? ORDER BY name`, s.ID)
-	if err != nil {
+	err = each(`SELECT step_run_id, name, value FROM metrics WHERE step_run_id IN (SELECT value FROM json_each(?))
+		ORDER BY step_run_id, name`,
+		func(rows *sql.Rows, id *int64) (func(*StepRun) error, error) {
+			var m Metric
+			err := rows.Scan(id, &m.Name, &m.Value)
+			return func(s *StepRun) error { s.Metrics = append(s.Metrics, m); return nil }, err
+		})
+	if err != nil || !withLog {
 		return err
 	}
-	for rows.Next() {
-		var m Metric
-		if err := rows.Scan(&m.Name, &m.Value); err != nil {
-			rows.Close()
-			return err
-		}
-		s.Metrics = append(s.Metrics, m)
-	}
-	rows.Close()
-	if withLog {
-		var stdout, displays sql.NullString
-		err := d.queryRow(ctx, `SELECT text, stdout, displays FROM step_logs WHERE step_run_id = ?`, s.ID).Scan(&s.Log, &stdout, &displays)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		s.Stdout = s.Log
-		if stdout.Valid {
-			s.Stdout = stdout.String
-		}
-		if s.Displays, err = parseDisplays(displays.String); err != nil {
-			return fmt.Errorf("step %s of run %s: its displays: %w", s.Step, s.RunID, err)
-		}
-	}
-	return rows.Err()
+	return each(`SELECT step_run_id, text, stdout, displays FROM step_logs WHERE step_run_id IN (SELECT value FROM json_each(?))`,
+		func(rows *sql.Rows, id *int64) (func(*StepRun) error, error) {
+			var log string
+			var stdout, displays sql.NullString
+			err := rows.Scan(id, &log, &stdout, &displays)
+			return func(s *StepRun) error {
+				s.Log, s.Stdout = log, log
+				if stdout.Valid {
+					s.Stdout = stdout.String
+				}
+				var err error
+				if s.Displays, err = parseDisplays(displays.String); err != nil {
+					return fmt.Errorf("step %s of run %s: its displays: %w", s.Step, s.RunID, err)
+				}
+				return nil
+			}, err
+		})
 }
 
 // StepRuns lists the step runs of a run with lineage and metrics, in the
@@ -300,10 +335,44 @@ func (d *DB) StepRuns(ctx context.Context, runID string) ([]StepRun, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for i := range steps {
-		if err := d.fillStep(ctx, &steps[i], false); err != nil {
+	if err := d.fillSteps(ctx, steps, false); err != nil {
+		return nil, err
+	}
+	return steps, d.showStepsInterrupted(ctx, runID, steps)
+}
+
+// StepRunsOf returns the whole records of the named steps of a run, each
+// as StepRun returns it (with its output), in the order they started; a
+// step without a record is left out. Five queries read them all, where
+// StepRun takes five for each.
+func (d *DB) StepRunsOf(ctx context.Context, runID string, names []string) ([]StepRun, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	list, err := json.Marshal(names)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := d.query(ctx, `SELECT `+stepColumns+` FROM step_runs
+		WHERE run_id = ? AND step IN (SELECT value FROM json_each(?)) ORDER BY id`, runID, string(list))
+	if err != nil {
+		return nil, err
+	}
+	var steps []StepRun
+	for rows.Next() {
+		s, err := scanStep(rows)
+		if err != nil {
+			rows.Close()
 			return nil, err
 		}
+		steps = append(steps, s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := d.fillSteps(ctx, steps, true); err != nil {
+		return nil, err
 	}
 	return steps, d.showStepsInterrupted(ctx, runID, steps)
 }

@@ -1,6 +1,7 @@
 package pgmeta
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -126,63 +127,85 @@ func (d *DB) queryStep(ctx context.Context, where string, args ...any) (*meta.St
 // fillStep loads the lineage and metrics of a step run, and its captured
 // output when withLog is set.
 func (d *DB) fillStep(ctx context.Context, s *meta.StepRun, withLog bool) error {
-	rows, err := d.pool.Query(ctx, `SELECT o.name, o.digest, a.size, a.codec, a.type, o.type_hash, i.digest IS NOT NULL, i.bytes
+	one := []meta.StepRun{*s}
+	err := d.fillSteps(ctx, one, withLog)
+	*s = one[0]
+	return err
+}
+
+// fillSteps loads the lineage and metrics of step runs, and their captured
+// output when withLog is set: one round trip of four queries however many
+// they are, where four round trips for each step made a long run's
+// records slow to read.
+func (d *DB) fillSteps(ctx context.Context, steps []meta.StepRun, withLog bool) error {
+	if len(steps) == 0 {
+		return nil
+	}
+	at := make(map[int64]*meta.StepRun, len(steps))
+	ids := make([]int64, len(steps))
+	for i := range steps {
+		at[steps[i].ID], ids[i] = &steps[i], steps[i].ID
+	}
+	b := &pgx.Batch{}
+	b.Queue(`SELECT o.step_run_id, o.name, o.digest, a.size, a.codec, a.type, o.type_hash, i.digest IS NOT NULL, i.bytes
 		FROM step_outputs o JOIN artifacts a ON a.digest = o.digest LEFT JOIN inline_artifacts i ON i.digest = o.digest
-		WHERE o.step_run_id = $1 ORDER BY o.name COLLATE "C"`, s.ID)
-	if err != nil {
-		return err
+		WHERE o.step_run_id = ANY($1) ORDER BY o.step_run_id, o.name COLLATE "C"`, ids)
+	b.Queue(`SELECT i.step_run_id, i.name, i.from_step, i.digest, a.size, a.codec, a.type FROM step_inputs i
+		JOIN artifacts a ON a.digest = i.digest WHERE i.step_run_id = ANY($1) ORDER BY i.step_run_id, i.name COLLATE "C"`, ids)
+	b.Queue(`SELECT step_run_id, name, value FROM metrics WHERE step_run_id = ANY($1) ORDER BY step_run_id, name COLLATE "C"`, ids)
+	if withLog {
+		b.Queue(`SELECT step_run_id, text, stdout, displays FROM step_logs WHERE step_run_id = ANY($1)`, ids)
 	}
-	s.Outputs, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (meta.Artifact, error) {
-		var a meta.Artifact
-		var inline bool
-		err := r.Scan(&a.Name, &a.Digest, &a.Size, &a.Codec, &a.Type, &a.TypeHash, &inline, &a.Inline)
-		a.Inline = meta.InlineBytes(inline, a.Inline)
-		return a, err
+	br := d.pool.SendBatch(ctx, b)
+	defer br.Close()
+	var id int64
+	var a meta.Artifact
+	var inline bool
+	rows, _ := br.Query()
+	_, err := pgx.ForEachRow(rows, []any{&id, &a.Name, &a.Digest, &a.Size, &a.Codec, &a.Type, &a.TypeHash, &inline, &a.Inline}, func() error {
+		o := a
+		o.Inline = meta.InlineBytes(inline, bytes.Clone(a.Inline))
+		at[id].Outputs = append(at[id].Outputs, o)
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	rows, err = d.pool.Query(ctx, `SELECT i.name, i.from_step, i.digest, a.size, a.codec, a.type FROM step_inputs i
-		JOIN artifacts a ON a.digest = i.digest WHERE i.step_run_id = $1 ORDER BY i.name COLLATE "C"`, s.ID)
-	if err != nil {
-		return err
-	}
-	s.Inputs, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (meta.Artifact, error) {
-		var a meta.Artifact
-		err := r.Scan(&a.Name, &a.FromStep, &a.Digest, &a.Size, &a.Codec, &a.Type)
-		return a, err
+	var in meta.Artifact
+	rows, _ = br.Query()
+	_, err = pgx.ForEachRow(rows, []any{&id, &in.Name, &in.FromStep, &in.Digest, &in.Size, &in.Codec, &in.Type}, func() error {
+		at[id].Inputs = append(at[id].Inputs, in)
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	rows, err = d.pool.Query(ctx, `SELECT name, value FROM metrics WHERE step_run_id = $1 ORDER BY name COLLATE "C"`, s.ID)
-	if err != nil {
-		return err
-	}
-	s.Metrics, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (meta.Metric, error) {
-		var m meta.Metric
-		err := r.Scan(&m.Name, &m.Value)
-		return m, err
+	var m meta.Metric
+	rows, _ = br.Query()
+	_, err = pgx.ForEachRow(rows, []any{&id, &m.Name, &m.Value}, func() error {
+		at[id].Metrics = append(at[id].Metrics, m)
+		return nil
 	})
 	if err != nil || !withLog {
 		return err
 	}
 	var log, stdout []byte
 	var displays *string
-	err = d.pool.QueryRow(ctx, `SELECT text, stdout, displays FROM step_logs WHERE step_run_id = $1`, s.ID).Scan(&log, &stdout, &displays)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return err
-	}
-	s.Log, s.Stdout = string(log), string(log)
-	if stdout != nil {
-		s.Stdout = string(stdout)
-	}
-	if displays != nil {
-		if err := json.Unmarshal([]byte(*displays), &s.Displays); err != nil {
-			return fmt.Errorf("step %s of run %s: its displays: %w", s.Step, s.RunID, err)
+	rows, _ = br.Query()
+	_, err = pgx.ForEachRow(rows, []any{&id, &log, &stdout, &displays}, func() error {
+		s := at[id]
+		s.Log, s.Stdout = string(log), string(log)
+		if stdout != nil {
+			s.Stdout = string(stdout)
 		}
-	}
-	return nil
+		if displays != nil {
+			if err := json.Unmarshal([]byte(*displays), &s.Displays); err != nil {
+				return fmt.Errorf("step %s of run %s: its displays: %w", s.Step, s.RunID, err)
+			}
+		}
+		return nil
+	})
+	return err
 }
 
 // StepRuns lists the step runs of a run with lineage and metrics, in the
@@ -196,12 +219,28 @@ func (d *DB) StepRuns(ctx context.Context, runID string) ([]meta.StepRun, error)
 	if err != nil {
 		return nil, d.wrap(err)
 	}
-	for i := range steps {
-		if err := d.fillStep(ctx, &steps[i], false); err != nil {
-			return nil, d.wrap(err)
-		}
+	if err := d.fillSteps(ctx, steps, false); err != nil {
+		return nil, d.wrap(err)
 	}
 	return steps, nil
+}
+
+// StepRunsOf returns the whole records of the named steps of a run, each
+// as StepRun returns it, in the order they started; a step without a
+// record is left out. Two round trips read them all (meta.DB.StepRunsOf).
+func (d *DB) StepRunsOf(ctx context.Context, runID string, names []string) ([]meta.StepRun, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	rows, err := d.pool.Query(ctx, `SELECT `+stepColumns+` FROM step_runs WHERE run_id = $1 AND step = ANY($2) ORDER BY id`, runID, names)
+	if err != nil {
+		return nil, d.wrap(err)
+	}
+	steps, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (meta.StepRun, error) { return scanStep(r) })
+	if err != nil {
+		return nil, d.wrap(err)
+	}
+	return steps, d.wrap(d.fillSteps(ctx, steps, true))
 }
 
 // StepRun returns one step of a run, with its captured output.

@@ -192,6 +192,13 @@ func TestMetadataStore(t *testing.T, open func(t *testing.T) engine.MetadataStor
 		if _, err := s.StepRun(t.Context(), run.ID, "train"); !errors.Is(err, meta.ErrNotFound) {
 			t.Errorf("a step with no record: %v, want ErrNotFound", err)
 		}
+		some, err := s.StepRunsOf(t.Context(), run.ID, []string{"train", "load"})
+		if diff := cmp.Diff([]meta.StepRun{logged}, some); err != nil || diff != "" {
+			t.Errorf("records of load and train, which has none (%v) (-want +got):\n%s", err, diff)
+		}
+		if none, err := s.StepRunsOf(t.Context(), run.ID, nil); err != nil || len(none) != 0 {
+			t.Errorf("records of no steps: %v, %v; want none", none, err)
+		}
 		outs, err := s.StepOutputs(t.Context(), run.ID, "load")
 		if diff := cmp.Diff([]meta.Artifact{inlineOut, blobOut}, sortedByName(outs)); err != nil || diff != "" {
 			t.Errorf("step outputs (%v) (-want +got):\n%s", err, diff)
@@ -212,6 +219,27 @@ func TestMetadataStore(t *testing.T, open func(t *testing.T) engine.MetadataStor
 		}
 		if outs, err := s.StepOutputs(t.Context(), next.ID, "load"); err != nil || len(outs) != 0 || outs == nil {
 			t.Errorf("outputs of a step that has none: %#v, %v; want an empty list", outs, err)
+		}
+		// Read together, each record keeps its own lineage, metrics and log.
+		train := finished(run, "train", "key-train", blobOut)
+		train.Inputs = []meta.Artifact{{Name: "loss", FromStep: "load", Digest: inlineOut.Digest, Size: inlineOut.Size, Codec: inlineOut.Codec, Type: inlineOut.Type}}
+		train.Metrics = []meta.Metric{{Name: "acc", Value: 0.9}, {Name: "loss", Value: 0.1}}
+		train.Log, train.Stdout = "trained\n", "trained\n"
+		record(t, s, func(tx engine.MetadataTx) error { return tx.FinishStep(t.Context(), train) })
+		var want []meta.StepRun
+		for _, step := range []string{"load", "train"} {
+			sr, err := s.StepRun(t.Context(), run.ID, step)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, sr)
+		}
+		both, err := s.StepRunsOf(t.Context(), run.ID, []string{"train", "load"})
+		if diff := cmp.Diff(want, both); err != nil || diff != "" {
+			t.Errorf("records of load and train read together (%v) (-one by one +together):\n%s", err, diff)
+		}
+		if len(want) == 2 && (len(want[1].Inputs) != 1 || len(want[1].Metrics) != 2 || want[1].Log != train.Log) {
+			t.Errorf("train's record reads back as %+v", want[1])
 		}
 	})
 
