@@ -101,12 +101,25 @@ func (f *follower) states(ctx context.Context) ([]meta.StepState, error) {
 }
 
 // poll shows what changed since the last: it reads the state of every
-// step, and the whole record of a step only once it ended, so that a poll
-// of a long run costs about one query and not three per step.
+// step, and the whole records of the steps that ended since, together, so
+// that a poll costs a few queries however long the run.
 func (f *follower) poll(ctx context.Context) {
 	steps, err := f.states(ctx)
 	if err != nil {
 		return
+	}
+	var ended []string
+	for _, state := range steps {
+		if last := f.seen[state.Step]; last != state.Status && state.Status != meta.StepRunning {
+			ended = append(ended, state.Step)
+		}
+	}
+	// A record this read misses is read again at the next poll.
+	records := map[string]meta.StepRun{}
+	if read, err := f.st.Meta.StepRunsOf(ctx, f.runID, ended); err == nil {
+		for _, sr := range read {
+			records[sr.Step] = sr
+		}
 	}
 	running := false
 	for _, state := range steps {
@@ -121,9 +134,8 @@ func (f *follower) poll(ctx context.Context) {
 			running = true
 			continue
 		}
-		sr, err := f.st.Meta.StepRun(ctx, f.runID, state.Step)
-		if err != nil {
-			// Read again at the next poll.
+		sr, ok := records[state.Step]
+		if !ok {
 			continue
 		}
 		f.seen[sr.Step] = sr.Status

@@ -2,6 +2,8 @@ package temporal
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -104,5 +106,76 @@ func TestFollowerShowsOutputAsItIsSaved(t *testing.T) {
 	expect("c's final output is another run's", "[c] 1\n[c] 2\n[c] 1\n[c] 3\n")
 	if strings.Count(progress.String(), "↻") != 2 {
 		t.Errorf("progress:\n%s\nwant c's restart said", progress.String())
+	}
+}
+
+// endedRun records a run of n steps that all ended, each with an output,
+// a metric and a line of output, as a 50-wide fan-out's poll finds them.
+func endedRun(tb testing.TB, st *engine.Store, n int) meta.Run {
+	tb.Helper()
+	ctx := context.Background()
+	codes := map[string]string{}
+	for i := range n {
+		codes[fmt.Sprintf("s%03d", i)] = "h"
+	}
+	run := meta.Run{ID: meta.NewRunID(time.Now()), Pipeline: "fan", StartedAt: time.Now(), Orchestrator: "temporal://test/default"}
+	if err := st.Meta.EnsurePipeline(ctx, "fan", "fan.ipynb", codes); err != nil {
+		tb.Fatal(err)
+	}
+	if err := st.Meta.CreateRun(ctx, &run); err != nil {
+		tb.Fatal(err)
+	}
+	tx, err := st.Meta.Begin(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for i := range n {
+		step := fmt.Sprintf("s%03d", i)
+		sr := &meta.StepRun{RunID: run.ID, Pipeline: "fan", Step: step, CodeHash: "h", Attempt: 1, Status: meta.StepSucceeded,
+			StartedAt: time.Now(), EndedAt: time.Now(), Log: step + " done\n", Stdout: step + " done\n",
+			Outputs: []meta.Artifact{{Name: "v", Digest: fmt.Sprintf("sha256:%064d", i), Size: 2, Codec: "json", Type: "int", Inline: []byte(fmt.Sprint(i))}},
+			Metrics: []meta.Metric{{Name: "m", Value: float64(i)}}}
+		if err := tx.FinishStep(ctx, sr); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	return run
+}
+
+// Steps that ended between two polls are shown in the order they ran, each
+// once, with their output.
+func TestFollowerShowsEndedStepsInOrder(t *testing.T) {
+	st, _ := tempStore(t)
+	run := endedRun(t, st, 12)
+	var out, progress strings.Builder
+	f := newFollower(st, run.ID, []engine.Observer{&engine.Terminal{Stdout: &out, Stderr: &progress}})
+	f.poll(t.Context())
+	f.poll(t.Context())
+	var want strings.Builder
+	for i := range 12 {
+		fmt.Fprintf(&want, "[s%03d] s%03d done\n", i, i)
+	}
+	if out.String() != want.String() {
+		t.Errorf("the terminal shows\n%s\nwant\n%s", out.String(), want.String())
+	}
+	if got := strings.Count(progress.String(), "✓"); got != 12 {
+		t.Errorf("progress shows %d steps done; want 12:\n%s", got, progress.String())
+	}
+}
+
+// BenchmarkFollowerPoll is the submitting command's poll that finds a
+// 50-wide fan-out ended: what it costs after the run's last step.
+func BenchmarkFollowerPoll(b *testing.B) {
+	st, err := engine.OpenStore(b.Context(), b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	run := endedRun(b, st, benchFanOut)
+	for b.Loop() {
+		newFollower(st, run.ID, []engine.Observer{&engine.Terminal{Stdout: io.Discard, Stderr: io.Discard}}).poll(b.Context())
 	}
 }
