@@ -45,6 +45,28 @@ func benchStep(name, from string) *pipeline.Step {
 	return s
 }
 
+// chainPipeline is n steps, each reading the one before.
+func chainPipeline(n int) *pipeline.Pipeline {
+	p := &pipeline.Pipeline{Name: "chain"}
+	for i := range n {
+		from := ""
+		if i > 0 {
+			from = fmt.Sprintf("s%04d", i-1)
+		}
+		p.Steps = append(p.Steps, benchStep(fmt.Sprintf("s%04d", i), from))
+	}
+	return p
+}
+
+// fanOutPipeline is n independent steps.
+func fanOutPipeline(n int) *pipeline.Pipeline {
+	p := &pipeline.Pipeline{Name: "fanout"}
+	for i := range n {
+		p.Steps = append(p.Steps, benchStep(fmt.Sprintf("s%04d", i), ""))
+	}
+	return p
+}
+
 // BenchmarkTemporalRun is zengen on Temporal's cost per step beside bare
 // Temporal's: whole runs of trivial steps (--no-cache, so every step runs
 // and is recorded) submitted and followed as run --orchestrator temporal
@@ -142,21 +164,11 @@ func BenchmarkTemporalRun(b *testing.B) {
 		b.ReportMetric(float64(bareCPU.Nanoseconds())/steps, "bare-cpu-ns/step")
 	}
 	b.Run("chain100", func(b *testing.B) {
-		p := &pipeline.Pipeline{Name: "chain"}
-		for i := range benchChain {
-			from := ""
-			if i > 0 {
-				from = fmt.Sprintf("s%04d", i-1)
-			}
-			p.Steps = append(p.Steps, benchStep(fmt.Sprintf("s%04d", i), from))
-		}
+		p := chainPipeline(benchChain)
 		bench(b, p, temporalbench.ChainWorkflow, benchChain)
 	})
 	b.Run("fanout50", func(b *testing.B) {
-		p := &pipeline.Pipeline{Name: "fanout"}
-		for i := range benchFanOut {
-			p.Steps = append(p.Steps, benchStep(fmt.Sprintf("s%04d", i), ""))
-		}
+		p := fanOutPipeline(benchFanOut)
 		bench(b, p, temporalbench.FanOutWorkflow, benchFanOut*(benchFanOut+1)/2)
 	})
 }
@@ -224,21 +236,11 @@ func BenchmarkRemoteSteps(b *testing.B) {
 		b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/steps, "cpu-ns/step")
 	}
 	b.Run("chain100", func(b *testing.B) {
-		p := &pipeline.Pipeline{Name: "chain"}
-		for i := range benchChain {
-			from := ""
-			if i > 0 {
-				from = fmt.Sprintf("s%04d", i-1)
-			}
-			p.Steps = append(p.Steps, benchStep(fmt.Sprintf("s%04d", i), from))
-		}
+		p := chainPipeline(benchChain)
 		bench(b, p, false)
 	})
 	b.Run("fanout50", func(b *testing.B) {
-		p := &pipeline.Pipeline{Name: "fanout"}
-		for i := range benchFanOut {
-			p.Steps = append(p.Steps, benchStep(fmt.Sprintf("s%04d", i), ""))
-		}
+		p := fanOutPipeline(benchFanOut)
 		bench(b, p, true)
 	})
 }

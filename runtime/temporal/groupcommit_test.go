@@ -9,7 +9,6 @@ import (
 
 	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
-	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 )
 
 // The steps a worker runs at once share their records' commits: a 50-wide
@@ -18,10 +17,7 @@ import (
 func TestWorkerStepsShareCommits(t *testing.T) {
 	ctx := context.Background()
 	st, _ := tempStore(t)
-	p := &pipeline.Pipeline{Name: "fanout"}
-	for i := range benchFanOut {
-		p.Steps = append(p.Steps, benchStep(fmt.Sprintf("s%04d", i), ""))
-	}
+	p := fanOutPipeline(benchFanOut)
 	a := &activities{p: p, st: st, params: newParamsGate()}
 	x, grouped, err := a.steps()
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"testing"
-	"time"
 
 	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
@@ -44,32 +43,11 @@ func TestIsolatedStepContinuesTheLostWorkersRecord(t *testing.T) {
 	ctx := t.Context()
 	st, home := tempStore(t)
 	t.Setenv("ZEN_HOME", home)
-	p := soloPipeline()
-	plan, _, err := engine.SubmitRun(ctx, p, st, engine.RunOptions{}, map[string]string{}, "temporal://test/default")
-	if err != nil {
-		t.Fatal(err)
-	}
-	lost := &meta.StepRun{RunID: plan.RunID, Pipeline: p.Name, Step: "solo", CodeHash: "hsolo", Attempt: 1, StartedAt: time.Now()}
-	tx, err := st.Meta.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.StartStep(ctx, lost); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
-	g, err := engine.NewRemoteDAG(p, plan)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs := g.Next()
-	rs.Lost = 1
+	rs, lost := lostStep(t, st, soloPipeline())
 	if _, err := runIsolated(ctx, rs); err != nil {
 		t.Fatalf("the step run again in its own process: %v", err)
 	}
-	sr, err := st.Meta.StepRun(ctx, plan.RunID, "solo")
+	sr, err := st.Meta.StepRun(ctx, rs.Plan.RunID, "solo")
 	if err != nil || sr.Status != meta.StepSucceeded || sr.ID != lost.ID || sr.Attempt != 2 {
 		t.Errorf("the step run again in its own process recorded %s, row %d, attempt %d, %v; want succeeded in row %d, attempt 2",
 			sr.Status, sr.ID, sr.Attempt, err, lost.ID)

@@ -2,7 +2,6 @@ package temporal
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
@@ -37,14 +36,7 @@ func remoteRun(t *testing.T, st *engine.Store, p *pipeline.Pipeline, opts engine
 // step, as locally, where its start record took one more.
 func TestQuickRemoteStepIsRecordedOnce(t *testing.T) {
 	st, _ := tempStore(t)
-	p := &pipeline.Pipeline{Name: "chain"}
-	for i := range 10 {
-		from := ""
-		if i > 0 {
-			from = fmt.Sprintf("s%02d", i-1)
-		}
-		p.Steps = append(p.Steps, benchStep(fmt.Sprintf("s%02d", i), from))
-	}
+	p := chainPipeline(10)
 	g, x, grouped := remoteRun(t, st, p, engine.RunOptions{NoCache: true})
 	db := st.Meta.(interface{ Commits() int64 })
 	before := db.Commits()

@@ -31,28 +31,7 @@ func TestStepRunAgainAfterItsWorkerWasLost(t *testing.T) {
 			return nil
 		}}
 	p := &pipeline.Pipeline{Name: "talk", Steps: []*pipeline.Step{talk}}
-	plan, _, err := engine.SubmitRun(ctx, p, st, engine.RunOptions{}, map[string]string{}, "temporal://test/default")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The lost worker's running record.
-	lost := &meta.StepRun{RunID: plan.RunID, Pipeline: p.Name, Step: "talk", CodeHash: "h", Attempt: 1, StartedAt: time.Now()}
-	tx, err := st.Meta.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.StartStep(ctx, lost); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
-	g, err := engine.NewRemoteDAG(p, plan)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs := g.Next()
-	rs.Lost = 1
+	rs, lost := lostStep(t, st, p)
 	x, err := engine.IndexSteps(p)
 	if err != nil {
 		t.Fatal(err)
@@ -74,6 +53,37 @@ func TestStepRunAgainAfterItsWorkerWasLost(t *testing.T) {
 	case <-time.After(time.Minute):
 		t.Fatal("the step run again did not end within a minute of its 0.2 s")
 	}
+}
+
+// lostStep submits a run of p whose first step a lost worker left running,
+// and returns that step as its workflow hands it out again, and the lost
+// worker's record.
+func lostStep(t *testing.T, st *engine.Store, p *pipeline.Pipeline) (engine.RemoteStep, *meta.StepRun) {
+	t.Helper()
+	ctx := t.Context()
+	plan, _, err := engine.SubmitRun(ctx, p, st, engine.RunOptions{}, map[string]string{}, "temporal://test/default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := p.Steps[0]
+	lost := &meta.StepRun{RunID: plan.RunID, Pipeline: p.Name, Step: s.Name, CodeHash: s.CodeHash, Attempt: 1, StartedAt: time.Now()}
+	tx, err := st.Meta.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.StartStep(ctx, lost); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	g, err := engine.NewRemoteDAG(p, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := g.Next()
+	rs.Lost = 1
+	return rs, lost
 }
 
 // A step that has a finished record, handed out again (a workflow reset

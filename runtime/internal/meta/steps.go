@@ -318,7 +318,13 @@ func (d *DB) fillSteps(ctx context.Context, steps []StepRun, withLog bool) error
 // StepRuns lists the step runs of a run with lineage and metrics, in the
 // order they started.
 func (d *DB) StepRuns(ctx context.Context, runID string) ([]StepRun, error) {
-	rows, err := d.query(ctx, `SELECT `+stepColumns+` FROM step_runs WHERE run_id = ? ORDER BY id`, runID)
+	return d.stepRuns(ctx, runID, false, `SELECT `+stepColumns+` FROM step_runs WHERE run_id = ? ORDER BY id`, runID)
+}
+
+// stepRuns returns the step runs of run runID that query q selects, filled
+// in (with their output when withLog is set).
+func (d *DB) stepRuns(ctx context.Context, runID string, withLog bool, q string, args ...any) ([]StepRun, error) {
+	rows, err := d.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -335,7 +341,7 @@ func (d *DB) StepRuns(ctx context.Context, runID string) ([]StepRun, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if err := d.fillSteps(ctx, steps, false); err != nil {
+	if err := d.fillSteps(ctx, steps, withLog); err != nil {
 		return nil, err
 	}
 	return steps, d.showStepsInterrupted(ctx, runID, steps)
@@ -353,28 +359,8 @@ func (d *DB) StepRunsOf(ctx context.Context, runID string, names []string) ([]St
 	if err != nil {
 		return nil, err
 	}
-	rows, err := d.query(ctx, `SELECT `+stepColumns+` FROM step_runs
+	return d.stepRuns(ctx, runID, true, `SELECT `+stepColumns+` FROM step_runs
 		WHERE run_id = ? AND step IN (SELECT value FROM json_each(?)) ORDER BY id`, runID, string(list))
-	if err != nil {
-		return nil, err
-	}
-	var steps []StepRun
-	for rows.Next() {
-		s, err := scanStep(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		steps = append(steps, s)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if err := d.fillSteps(ctx, steps, true); err != nil {
-		return nil, err
-	}
-	return steps, d.showStepsInterrupted(ctx, runID, steps)
 }
 
 // StepRun returns one step of a run, with its captured output.
