@@ -87,7 +87,16 @@ func (a *activities) step(ctx context.Context, rs engine.RemoteStep) (meta.StepR
 	if s := x.Step(rs.Step); a.isolate != nil && s != nil && len(s.State) > 0 {
 		return a.isolate(ctx, rs)
 	}
-	release, err := a.params.enter(ctx, a.p, rs.Plan.Params)
+	release, err := a.params.tryEnter(a.p, rs.Plan.Params)
+	if err == nil && release == nil {
+		if a.isolate != nil {
+			// Steps of a run with other params hold this process's
+			// Params, maybe for hours while other workers idle: the step
+			// runs in a process of its own, which holds its run's.
+			return a.isolate(ctx, rs)
+		}
+		release, err = a.params.enter(ctx, a.p, rs.Plan.Params)
+	}
 	if err != nil {
 		return meta.StepRun{}, temporal.NewNonRetryableApplicationError(err.Error(), "zen.params", nil)
 	}

@@ -13,13 +13,18 @@ import (
 
 // TestMain lets this test binary be a step's own process, as a worker's
 // binary is: runIsolated starts it again with isolateEnv set, and it
-// serves the one step of soloPipeline against the store at $ZEN_HOME.
+// serves one step of soloPipeline, or of the pipeline $ZEN_TEST_PIPELINE
+// names, against the store at $ZEN_HOME.
 func TestMain(m *testing.M) {
 	if os.Getenv(isolateEnv) != "" {
 		ctx := context.Background()
+		p := soloPipeline()
+		if os.Getenv("ZEN_TEST_PIPELINE") == "dose" {
+			p = dosePipeline()
+		}
 		st, err := engine.OpenStore(ctx, os.Getenv("ZEN_HOME"))
 		if err == nil {
-			err = serveIsolated(ctx, soloPipeline(), st)
+			err = serveIsolated(ctx, p, st)
 			st.Close()
 		}
 		if err != nil {

@@ -12,7 +12,8 @@ import (
 // paramsGate lets a worker's steps run at once only while they are of runs
 // with the same params. A step's code reads its params from the
 // pipeline's one Params struct, so a step of a run with other params
-// waits until the running ones end, then the struct is set to its run's.
+// runs in a process of its own (a worker's), or waits until the running
+// ones end and the struct is set to its run's.
 type paramsGate struct {
 	mu      sync.Mutex
 	cond    *sync.Cond
@@ -43,6 +44,24 @@ func (g *paramsGate) enter(ctx context.Context, p *pipeline.Pipeline, params map
 		}
 		g.cond.Wait()
 	}
+	return g.admit(p, params, key)
+}
+
+// tryEnter is enter that does not wait: while steps of a run with other
+// params run, it returns no release (and no error).
+func (g *paramsGate) tryEnter(p *pipeline.Pipeline, params map[string]string) (release func(), err error) {
+	key := engine.ParamsJSON(params)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.running > 0 && g.current != key {
+		return nil, nil
+	}
+	return g.admit(p, params, key)
+}
+
+// admit sets params, of key, unless they are set, and counts the step in;
+// g.mu is held.
+func (g *paramsGate) admit(p *pipeline.Pipeline, params map[string]string, key string) (release func(), err error) {
 	if g.running == 0 && g.current != key {
 		if err := cli.SetParams(p, params); err != nil {
 			return nil, err
