@@ -58,7 +58,7 @@ func TestFollowerShowsOutputAsItIsSaved(t *testing.T) {
 		}
 	}
 	save := func(sr *meta.StepRun, text string, leftOut int64) {
-		if err := st.Meta.SaveLiveLog(ctx, sr.ID, text, leftOut); err != nil {
+		if err := st.Meta.SaveLiveLog(ctx, sr.ID, text, nil, leftOut); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -6,7 +6,10 @@ import (
 	"encoding/hex"
 	"io"
 	"os"
+	"slices"
 	"sync"
+
+	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
 
 // stepOutput collects what one step prints to its two streams and hands
@@ -19,6 +22,7 @@ type stepOutput struct {
 	mu      sync.Mutex
 	all     bytes.Buffer // both streams in the order written, for `logs`
 	stdout  bytes.Buffer // stdout alone, for the parity test
+	streams meta.Streams // which stream each byte of all was written to
 	partial [2][]byte    // per stream, the current line, not yet echoed
 }
 
@@ -46,6 +50,7 @@ func (o *stepOutput) write(n int, p []byte) (int, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.all.Write(p)
+	o.streams = o.streams.Add(len(p), n == toStderr)
 	if n == toStdout {
 		o.stdout.Write(p)
 	}
@@ -73,8 +78,9 @@ func (o *stepOutput) offsets() (all, stdout int) {
 }
 
 // text flushes unfinished last lines to the observers and returns the
-// output so far: both streams, and stdout alone.
-func (o *stepOutput) text() (all, stdout string) {
+// output so far: both streams, stdout alone, and which stream each byte
+// of all was written to.
+func (o *stepOutput) text() (all, stdout string, streams meta.Streams) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	for n := range o.partial {
@@ -83,7 +89,7 @@ func (o *stepOutput) text() (all, stdout string) {
 			o.partial[n] = o.partial[n][:0]
 		}
 	}
-	return o.all.String(), o.stdout.String()
+	return o.all.String(), o.stdout.String(), slices.Clone(o.streams)
 }
 
 // osStdoutCapture points os.Stdout at a pipe whose bytes go to a step's

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -37,7 +38,7 @@ func (r *Runner) saveLiveLog(ctx context.Context, row func() int64, out *stepOut
 				return
 			case <-t.C:
 			}
-			text, leftOut, n := out.tail(meta.MaxLiveLog, saved)
+			text, streams, leftOut, n := out.tail(meta.MaxLiveLog, saved)
 			if n == saved {
 				continue
 			}
@@ -46,7 +47,7 @@ func (r *Runner) saveLiveLog(ctx context.Context, row func() int64, out *stepOut
 				// Its start is not recorded: there is no row to attach it to.
 				continue
 			}
-			if r.st.Meta.SaveLiveLog(ctx, id, text, leftOut) == nil {
+			if r.st.Meta.SaveLiveLog(ctx, id, text, streams, leftOut) == nil {
 				saved = n
 			}
 		}
@@ -58,18 +59,19 @@ func (r *Runner) saveLiveLog(ctx context.Context, row func() int64, out *stepOut
 }
 
 // tail returns the last limit bytes the step has written to both streams,
-// cut at a rune's start, how many bytes came before them, and how many it
-// has written in all; when that is still seen, it copies nothing.
-func (o *stepOutput) tail(limit, seen int) (text string, leftOut int64, n int) {
+// cut at a rune's start, which stream each was written to, how many bytes
+// came before them, and how many it has written in all; when that is
+// still seen, it copies nothing.
+func (o *stepOutput) tail(limit, seen int) (text string, streams meta.Streams, leftOut int64, n int) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	b := o.all.Bytes()
 	if len(b) == seen {
-		return "", 0, seen
+		return "", nil, 0, seen
 	}
 	cut := max(0, len(b)-limit)
 	for cut < len(b) && cut > 0 && !utf8.RuneStart(b[cut]) {
 		cut++
 	}
-	return string(b[cut:]), int64(cut), len(b)
+	return string(b[cut:]), slices.Clone(o.streams.From(cut)), int64(cut), len(b)
 }

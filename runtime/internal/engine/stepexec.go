@@ -143,7 +143,7 @@ func (r *Runner) execStep(ctx context.Context, l *launch) Event {
 		sr.ID = l.late.end()
 	}
 	sr.EndedAt = time.Now()
-	sr.Log, sr.Stdout = out.text()
+	sr.Log, sr.Stdout, sr.Streams = out.text()
 	end := Event{Step: s.Name, Record: &sr, Took: sr.EndedAt.Sub(sr.StartedAt), Ran: true}
 	switch {
 	case res.err == nil:

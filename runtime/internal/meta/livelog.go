@@ -1,28 +1,38 @@
 package meta
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // MaxLiveLog is how much of a running step's output is saved while it
 // runs: its end, as much as the run page shows.
 const MaxLiveLog = 64 << 10
 
-// LiveLog is the output of a running step so far: its last bytes, and how
-// many came before them. The step's final record replaces it.
+// LiveLog is the output of a running step so far: its last bytes, which
+// stream each was written to, and how many came before them. The step's
+// final record replaces it.
 type LiveLog struct {
 	Step    string
 	Text    string
+	Streams Streams
 	LeftOut int64
 }
 
 // SaveLiveLog records the output so far of the running step run id.
-func (d *DB) SaveLiveLog(ctx context.Context, id int64, text string, leftOut int64) error {
-	_, err := d.exec(ctx, `INSERT OR REPLACE INTO live_step_logs (step_run_id, text, left_out) VALUES (?, ?, ?)`, id, text, leftOut)
+func (d *DB) SaveLiveLog(ctx context.Context, id int64, text string, streams Streams, leftOut int64) error {
+	column, err := StreamsColumn(streams)
+	if err != nil {
+		return err
+	}
+	_, err = d.exec(ctx, `INSERT OR REPLACE INTO live_step_logs (step_run_id, text, streams, left_out) VALUES (?, ?, ?, ?)`,
+		id, text, column, leftOut)
 	return err
 }
 
 // LiveLogs returns the output so far of each running step of a run.
 func (d *DB) LiveLogs(ctx context.Context, runID string) ([]LiveLog, error) {
-	rows, err := d.query(ctx, `SELECT s.step, l.text, l.left_out FROM live_step_logs l
+	rows, err := d.query(ctx, `SELECT s.step, l.text, l.streams, l.left_out FROM live_step_logs l
 		JOIN step_runs s ON s.id = l.step_run_id WHERE s.run_id = ? AND s.status = 'running' ORDER BY s.id`, runID)
 	if err != nil {
 		return nil, err
@@ -31,8 +41,12 @@ func (d *DB) LiveLogs(ctx context.Context, runID string) ([]LiveLog, error) {
 	var out []LiveLog
 	for rows.Next() {
 		var l LiveLog
-		if err := rows.Scan(&l.Step, &l.Text, &l.LeftOut); err != nil {
+		var streams *string
+		if err := rows.Scan(&l.Step, &l.Text, &streams, &l.LeftOut); err != nil {
 			return nil, err
+		}
+		if l.Streams, err = ParseStreams(streams); err != nil {
+			return nil, fmt.Errorf("step %s of run %s, live: %w", l.Step, runID, err)
 		}
 		out = append(out, l)
 	}

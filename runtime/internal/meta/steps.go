@@ -44,6 +44,8 @@ type StepRun struct {
 	Metrics []Metric   `json:"metrics,omitempty"`
 	Log     string     `json:"-"` // stdout and stderr, in the order written
 	Stdout  string     `json:"-"` // what the step wrote to stdout
+	// Streams tells which stream each byte of Log was written to.
+	Streams Streams `json:"-"`
 	// Displays places the step's display outputs in Log, in the order
 	// displayed; filled in with the log.
 	Displays []DisplayAt `json:"-"`
@@ -160,7 +162,11 @@ func (d *DB) finishStep(ctx context.Context, tx *sql.Tx, sr *StepRun) error {
 		if err != nil {
 			return err
 		}
-		if _, err := d.txExec(ctx, tx, insertLog, sr.ID, sr.Log, stdout, displays); err != nil {
+		streams, err := StreamsColumn(sr.Streams)
+		if err != nil {
+			return err
+		}
+		if _, err := d.txExec(ctx, tx, insertLog, sr.ID, sr.Log, stdout, displays, streams); err != nil {
 			return err
 		}
 	}
@@ -187,7 +193,7 @@ const (
 	insertOutput  = `INSERT INTO step_outputs (step_run_id, name, digest, type_hash) VALUES (?, ?, ?, ?)`
 	insertInput   = `INSERT INTO step_inputs (step_run_id, name, from_step, digest) VALUES (?, ?, ?, ?)`
 	insertMetric  = `INSERT OR REPLACE INTO metrics (step_run_id, name, value) VALUES (?, ?, ?)`
-	insertLog     = `INSERT OR REPLACE INTO step_logs (step_run_id, text, stdout, displays) VALUES (?, ?, ?, ?)`
+	insertLog     = `INSERT OR REPLACE INTO step_logs (step_run_id, text, stdout, displays, streams) VALUES (?, ?, ?, ?, ?)`
 	deleteLiveLog = `DELETE FROM live_step_logs WHERE step_run_id = ?`
 )
 
@@ -296,11 +302,12 @@ func (d *DB) fillSteps(ctx context.Context, steps []StepRun, withLog bool) error
 	if err != nil || !withLog {
 		return err
 	}
-	return each(`SELECT step_run_id, text, stdout, displays FROM step_logs WHERE step_run_id IN (SELECT value FROM json_each(?))`,
+	return each(`SELECT step_run_id, text, stdout, displays, streams FROM step_logs WHERE step_run_id IN (SELECT value FROM json_each(?))`,
 		func(rows *sql.Rows, id *int64) (func(*StepRun) error, error) {
 			var log string
 			var stdout, displays sql.NullString
-			err := rows.Scan(id, &log, &stdout, &displays)
+			var streams *string
+			err := rows.Scan(id, &log, &stdout, &displays, &streams)
 			return func(s *StepRun) error {
 				s.Log, s.Stdout = log, log
 				if stdout.Valid {
@@ -309,6 +316,9 @@ func (d *DB) fillSteps(ctx context.Context, steps []StepRun, withLog bool) error
 				var err error
 				if s.Displays, err = parseDisplays(displays.String); err != nil {
 					return fmt.Errorf("step %s of run %s: its displays: %w", s.Step, s.RunID, err)
+				}
+				if s.Streams, err = ParseStreams(streams); err != nil {
+					return fmt.Errorf("step %s of run %s: %w", s.Step, s.RunID, err)
 				}
 				return nil
 			}, err

@@ -87,9 +87,14 @@ func finishStep(ctx context.Context, q querier, sr *meta.StepRun) error {
 			s := string(b)
 			displays = &s
 		}
-		b.Queue(`INSERT INTO step_logs (step_run_id, text, stdout, displays) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (step_run_id) DO UPDATE SET text = excluded.text, stdout = excluded.stdout, displays = excluded.displays`,
-			sr.ID, []byte(sr.Log), stdout, displays)
+		streams, err := meta.StreamsColumn(sr.Streams)
+		if err != nil {
+			return err
+		}
+		b.Queue(`INSERT INTO step_logs (step_run_id, text, stdout, displays, streams) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (step_run_id) DO UPDATE SET text = excluded.text, stdout = excluded.stdout, displays = excluded.displays,
+				streams = excluded.streams`,
+			sr.ID, []byte(sr.Log), stdout, displays, streams)
 	}
 	if b.Len() == 0 {
 		return nil
@@ -154,7 +159,7 @@ func (d *DB) fillSteps(ctx context.Context, steps []meta.StepRun, withLog bool) 
 		JOIN artifacts a ON a.digest = i.digest WHERE i.step_run_id = ANY($1) ORDER BY i.step_run_id, i.name COLLATE "C"`, ids)
 	b.Queue(`SELECT step_run_id, name, value FROM metrics WHERE step_run_id = ANY($1) ORDER BY step_run_id, name COLLATE "C"`, ids)
 	if withLog {
-		b.Queue(`SELECT step_run_id, text, stdout, displays FROM step_logs WHERE step_run_id = ANY($1)`, ids)
+		b.Queue(`SELECT step_run_id, text, stdout, displays, streams FROM step_logs WHERE step_run_id = ANY($1)`, ids)
 	}
 	br := d.pool.SendBatch(ctx, b)
 	defer br.Close()
@@ -190,9 +195,9 @@ func (d *DB) fillSteps(ctx context.Context, steps []meta.StepRun, withLog bool) 
 		return err
 	}
 	var log, stdout []byte
-	var displays *string
+	var displays, streams *string
 	rows, _ = br.Query()
-	_, err = pgx.ForEachRow(rows, []any{&id, &log, &stdout, &displays}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&id, &log, &stdout, &displays, &streams}, func() error {
 		s := at[id]
 		s.Log, s.Stdout = string(log), string(log)
 		if stdout != nil {
@@ -202,6 +207,10 @@ func (d *DB) fillSteps(ctx context.Context, steps []meta.StepRun, withLog bool) 
 			if err := json.Unmarshal([]byte(*displays), &s.Displays); err != nil {
 				return fmt.Errorf("step %s of run %s: its displays: %w", s.Step, s.RunID, err)
 			}
+		}
+		var err error
+		if s.Streams, err = meta.ParseStreams(streams); err != nil {
+			return fmt.Errorf("step %s of run %s: %w", s.Step, s.RunID, err)
 		}
 		return nil
 	})

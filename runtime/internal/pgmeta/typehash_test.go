@@ -43,6 +43,8 @@ func TestMigrationSixKeepsOldOutputsUnknown(t *testing.T) {
 	db.Close()
 	// The schema as version 5 left it, with its rows.
 	execSQL(t, dsn, `ALTER TABLE step_outputs DROP COLUMN type_hash`)
+	execSQL(t, dsn, `ALTER TABLE step_logs DROP COLUMN streams`)
+	execSQL(t, dsn, `ALTER TABLE live_step_logs DROP COLUMN streams`)
 	execSQL(t, dsn, `UPDATE zen_schema SET version = 5`)
 
 	db = open(t, dsn)

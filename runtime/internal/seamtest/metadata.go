@@ -2,6 +2,7 @@ package seamtest
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -262,14 +263,16 @@ func TestMetadataStore(t *testing.T, open func(t *testing.T) engine.MetadataStor
 		}
 		// A save replaces the one before; the bytes are the step's own.
 		for _, text := range []string{"epoch 1\n", "epoch 2\x00\xff\n"} {
-			if err := s.SaveLiveLog(t.Context(), load.ID, text, 8); err != nil {
+			if err := s.SaveLiveLog(t.Context(), load.ID, text, nil, 8); err != nil {
 				t.Fatalf("save live log: %v", err)
 			}
 		}
-		if err := s.SaveLiveLog(t.Context(), train.ID, "fitting\n", 0); err != nil {
+		// Which stream each byte went to comes back with them.
+		if err := s.SaveLiveLog(t.Context(), train.ID, "fitting\nslow\nloss 1\n", meta.Streams{8, 5, 7}, 0); err != nil {
 			t.Fatalf("save live log: %v", err)
 		}
-		want := []meta.LiveLog{{Step: "load", Text: "epoch 2\x00\xff\n", LeftOut: 8}, {Step: "train", Text: "fitting\n"}}
+		want := []meta.LiveLog{{Step: "load", Text: "epoch 2\x00\xff\n", LeftOut: 8},
+			{Step: "train", Text: "fitting\nslow\nloss 1\n", Streams: meta.Streams{8, 5, 7}}}
 		got, err := s.LiveLogs(t.Context(), run.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -280,7 +283,7 @@ func TestMetadataStore(t *testing.T, open func(t *testing.T) engine.MetadataStor
 		// The final record replaces the output saved while the step ran.
 		done := finished(run, "load", "key-load")
 		done.ID = load.ID
-		done.Log, done.Stdout = "epoch 1\nepoch 2\n", "epoch 1\nepoch 2\n"
+		done.Log, done.Stdout, done.Streams = "epoch 1\nslow\nepoch 2\n", "epoch 1\nepoch 2\n", meta.Streams{8, 5, 8}
 		record(t, s, func(tx engine.MetadataTx) error { return tx.FinishStep(t.Context(), done) })
 		got, err = s.LiveLogs(t.Context(), run.ID)
 		if err != nil {
@@ -289,8 +292,9 @@ func TestMetadataStore(t *testing.T, open func(t *testing.T) engine.MetadataStor
 		if diff := cmp.Diff(want[1:], got); diff != "" {
 			t.Errorf("live logs once load ended (-want +got):\n%s", diff)
 		}
-		if sr, err := s.StepRun(t.Context(), run.ID, "load"); err != nil || sr.Log != done.Log {
-			t.Errorf("load's log reads back as %q (%v), want its final %q", sr.Log, err, done.Log)
+		if sr, err := s.StepRun(t.Context(), run.ID, "load"); err != nil || sr.Log != done.Log || !slices.Equal(sr.Streams, done.Streams) {
+			t.Errorf("load's log reads back as %q, streams %v (%v), want its final %q, streams %v",
+				sr.Log, sr.Streams, err, done.Log, done.Streams)
 		}
 	})
 
