@@ -26,14 +26,18 @@ func newFollower(st *engine.Store, runID string, observers []engine.Observer) *f
 	return &follower{st: st, runID: runID, observers: observers, seen: map[string]string{}, shown: map[string]*shownOutput{}}
 }
 
-// shownOutput is what the terminal has shown of a running step's output:
-// its first n bytes, whole lines; their hash and last bytes tell the
-// output's continuation from the output of the step's run on another
-// worker after its own was lost, which starts over.
+// shownOutput is what the terminal has taken in of a running step's
+// output: its first n bytes, shown but for the last line of each stream
+// while unfinished; their hash and last bytes tell the output's
+// continuation from the output of the step's run on another worker after
+// its own was lost, which starts over.
 type shownOutput struct {
 	n    int64
 	sum  hash.Hash
 	tail []byte
+	// partial holds, per stream (stdout, stderr), the line taken in but
+	// not yet shown, as a local run holds it until its newline.
+	partial [2][]byte
 	// behind is set once the saved output no longer reaches back to n
 	// (the step printed more between two saves than a save keeps): the
 	// rest is shown from the final record.
@@ -46,13 +50,41 @@ type shownOutput struct {
 // output that goes on from them.
 const keptTail = 256
 
-func (o *shownOutput) show(b []byte) {
+// take takes in the next bytes of the output, written to the streams
+// streams tells, and shows the lines they end on their own stream.
+func (o *shownOutput) take(b []byte, streams meta.Streams, show func(lines []byte, stderr bool)) {
 	o.n += int64(len(b))
 	o.sum.Write(b)
 	o.tail = append(o.tail, b...)
 	if len(o.tail) > keptTail {
 		o.tail = append(o.tail[:0], o.tail[len(o.tail)-keptTail:]...)
 	}
+	streams.Each(b, func(run []byte, stderr bool) {
+		line := &o.partial[stream(stderr)]
+		*line = append(*line, run...)
+		if i := bytes.LastIndexByte(*line, '\n'); i >= 0 {
+			show(bytes.Clone((*line)[:i+1]), stderr)
+			*line = append((*line)[:0], (*line)[i+1:]...)
+		}
+	})
+}
+
+// flush shows the unfinished last lines of a step that ended, stdout's
+// first, as a local run does.
+func (o *shownOutput) flush(show func(lines []byte, stderr bool)) {
+	for n, line := range o.partial {
+		if len(line) > 0 {
+			show(bytes.Clone(line), n == 1)
+		}
+		o.partial[n] = nil
+	}
+}
+
+func stream(stderr bool) int {
+	if stderr {
+		return 1
+	}
+	return 0
 }
 
 // continues reports whether output, of which the first leftOut bytes are
@@ -146,7 +178,7 @@ func (f *follower) poll(ctx context.Context) {
 		took := sr.EndedAt.Sub(sr.StartedAt)
 		switch sr.Status {
 		case meta.StepSucceeded, meta.StepFailed, meta.StepCancelled:
-			f.showRest(ctx, sr.Step, []byte(sr.Log))
+			f.showRest(ctx, sr.Step, []byte(sr.Log), sr.Streams)
 		}
 		rec := sr
 		switch sr.Status {
@@ -168,7 +200,7 @@ func (f *follower) poll(ctx context.Context) {
 }
 
 // showLive shows the whole lines running steps have printed since the
-// last poll.
+// last poll, each on the stream it was written to.
 func (f *follower) showLive(ctx context.Context) {
 	logs, err := f.st.Meta.LiveLogs(ctx, f.runID)
 	if err != nil {
@@ -192,18 +224,14 @@ func (f *follower) showLive(ctx context.Context) {
 			o.behind = true
 			continue
 		}
-		rest := text[o.n-l.LeftOut:]
-		if i := bytes.LastIndexByte(rest, '\n'); i >= 0 {
-			lines := rest[:i+1]
-			o.show(lines)
-			f.emit(ctx, engine.Event{Kind: engine.Printed, Step: l.Step, Text: bytes.Clone(lines)})
-		}
+		from := o.n - l.LeftOut
+		o.take(text[from:], l.Streams.From(int(from)), f.printer(ctx, l.Step))
 	}
 }
 
 // showRest shows what a step that ended printed beyond what was shown
-// while it ran, from its final record's output.
-func (f *follower) showRest(ctx context.Context, step string, final []byte) {
+// while it ran, from its final record's output and streams.
+func (f *follower) showRest(ctx context.Context, step string, final []byte, streams meta.Streams) {
 	o := f.output(step)
 	delete(f.shown, step)
 	if !o.startsWith(final) {
@@ -211,8 +239,15 @@ func (f *follower) showRest(ctx context.Context, step string, final []byte) {
 		o = f.output(step)
 		delete(f.shown, step)
 	}
-	if rest := final[o.n:]; len(rest) > 0 {
-		f.emit(ctx, engine.Event{Kind: engine.Printed, Step: step, Text: bytes.Clone(rest)})
+	show := f.printer(ctx, step)
+	o.take(final[o.n:], streams.From(int(o.n)), show)
+	o.flush(show)
+}
+
+// printer shows a step's lines as a local run does, on their stream.
+func (f *follower) printer(ctx context.Context, step string) func(lines []byte, stderr bool) {
+	return func(lines []byte, stderr bool) {
+		f.emit(ctx, engine.Event{Kind: engine.Printed, Step: step, Text: lines, Stderr: stderr})
 	}
 }
 

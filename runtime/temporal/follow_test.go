@@ -179,3 +179,74 @@ func BenchmarkFollowerPoll(b *testing.B) {
 		newFollower(st, run.ID, []engine.Observer{&engine.Terminal{Stdout: io.Discard, Stderr: io.Discard}}).poll(b.Context())
 	}
 }
+
+// The follower shows each line of a step on the stream it was written to,
+// holding a stream's unfinished line as a local run does, from the saved
+// output (whole or its end only) and from the final record, and an
+// output that starts over from its start, each stream's lines in order.
+func TestFollowerKeepsStreamsApart(t *testing.T) {
+	ctx := context.Background()
+	st, _ := tempStore(t)
+	run := meta.Run{ID: meta.NewRunID(time.Now()), Pipeline: "talk", StartedAt: time.Now(), Orchestrator: "temporal://test/default"}
+	if err := st.Meta.EnsurePipeline(ctx, "talk", "talk.ipynb", map[string]string{"s": "h"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Meta.CreateRun(ctx, &run); err != nil {
+		t.Fatal(err)
+	}
+	sr := &meta.StepRun{RunID: run.ID, Pipeline: "talk", Step: "s", CodeHash: "h", Attempt: 1, StartedAt: time.Now()}
+	record := func(write func(tx engine.MetadataTx) error) {
+		tx, err := st.Meta.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := write(tx); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	record(func(tx engine.MetadataTx) error { return tx.StartStep(ctx, sr) })
+	var shown printedLines
+	f := newFollower(st, run.ID, []engine.Observer{&shown})
+	save := func(text string, streams meta.Streams, leftOut int64) {
+		if err := st.Meta.SaveLiveLog(ctx, sr.ID, text, streams, leftOut); err != nil {
+			t.Fatal(err)
+		}
+		f.poll(ctx)
+	}
+	f.poll(ctx)
+	save("o1\ne1\no2", meta.Streams{3, 3, 2}, 0)
+	save("o1\ne1\no2e2\n!\n", meta.Streams{3, 3, 2, 3, 2}, 0)
+	// Its end only, from inside a run of stderr.
+	full := "o1\ne1\no2e2\n!\ne3\n"
+	save(full[4:], meta.Streams{3, 3, 2, 3, 2, 3}.From(4), 4)
+	// Run again from its start, elsewhere.
+	save("o1\n", nil, 0)
+	sr.Status, sr.EndedAt = meta.StepSucceeded, time.Now()
+	sr.Log, sr.Stdout, sr.Streams = "o1\ne2\nEo", "o1\no", meta.Streams{3, 4, 1}
+	record(func(tx engine.MetadataTx) error { return tx.FinishStep(ctx, sr) })
+	f.poll(ctx)
+
+	want := []string{"out o1\n", "err e1\n", "err e2\n", "out o2!\n", "err e3\n", "↻", "out o1\n", "err e2\n", "out o", "err E"}
+	if strings.Join(shown, "|") != strings.Join(want, "|") {
+		t.Errorf("shown:\n%q\nwant:\n%q", shown, want)
+	}
+}
+
+// printedLines records the lines a follower shows, each with its stream,
+// and the restarts it says.
+type printedLines []string
+
+func (p *printedLines) Observe(_ context.Context, e engine.Event) error {
+	switch {
+	case e.Kind == engine.Printed && e.Stderr:
+		*p = append(*p, "err "+string(e.Text))
+	case e.Kind == engine.Printed:
+		*p = append(*p, "out "+string(e.Text))
+	case e.Kind == engine.Retrying:
+		*p = append(*p, "↻")
+	}
+	return nil
+}
