@@ -8,6 +8,7 @@ import (
 	"hash"
 
 	"github.com/zengen-dev/zengen/runtime/internal/engine"
+	"github.com/zengen-dev/zengen/runtime/internal/layout"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
 
@@ -178,7 +179,7 @@ func (f *follower) poll(ctx context.Context) {
 		took := sr.EndedAt.Sub(sr.StartedAt)
 		switch sr.Status {
 		case meta.StepSucceeded, meta.StepFailed, meta.StepCancelled:
-			f.showRest(ctx, sr.Step, []byte(sr.Log), sr.Streams)
+			f.showRest(ctx, sr)
 		}
 		rec := sr
 		switch sr.Status {
@@ -230,8 +231,11 @@ func (f *follower) showLive(ctx context.Context) {
 }
 
 // showRest shows what a step that ended printed beyond what was shown
-// while it ran, from its final record's output and streams.
-func (f *follower) showRest(ctx context.Context, step string, final []byte, streams meta.Streams) {
+// while it ran, from its final record's output and streams, and its
+// displays where they came in it (those that came before the output shown
+// while it ran, first).
+func (f *follower) showRest(ctx context.Context, sr meta.StepRun) {
+	step, final := sr.Step, []byte(sr.Log)
 	o := f.output(step)
 	delete(f.shown, step)
 	if !o.startsWith(final) {
@@ -240,7 +244,22 @@ func (f *follower) showRest(ctx context.Context, step string, final []byte, stre
 		delete(f.shown, step)
 	}
 	show := f.printer(ctx, step)
-	o.take(final[o.n:], streams.From(int(o.n)), show)
+	outputs := map[string]meta.Artifact{}
+	for _, a := range sr.Outputs {
+		outputs[a.Name] = a
+	}
+	for _, d := range sr.Displays {
+		if at := int64(d.Log); at > o.n && at <= int64(len(final)) {
+			o.take(final[o.n:at], sr.Streams.From(int(o.n)), show)
+		}
+		a, ok := outputs[d.Name]
+		if !ok || a.Codec != layout.Display {
+			continue
+		}
+		f.emit(ctx, engine.Event{Kind: engine.Displayed, Step: step, Name: d.Name, MediaType: a.Type,
+			Size: int(a.Size - layout.DisplayHeaderSize(a.Type))})
+	}
+	o.take(final[o.n:], sr.Streams.From(int(o.n)), show)
 	o.flush(show)
 }
 

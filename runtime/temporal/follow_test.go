@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/zengen-dev/zengen/runtime/internal/engine"
+	"github.com/zengen-dev/zengen/runtime/internal/layout"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 )
 
@@ -186,30 +187,9 @@ func BenchmarkFollowerPoll(b *testing.B) {
 // output that starts over from its start, each stream's lines in order.
 func TestFollowerKeepsStreamsApart(t *testing.T) {
 	ctx := context.Background()
-	st, _ := tempStore(t)
-	run := meta.Run{ID: meta.NewRunID(time.Now()), Pipeline: "talk", StartedAt: time.Now(), Orchestrator: "temporal://test/default"}
-	if err := st.Meta.EnsurePipeline(ctx, "talk", "talk.ipynb", map[string]string{"s": "h"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Meta.CreateRun(ctx, &run); err != nil {
-		t.Fatal(err)
-	}
-	sr := &meta.StepRun{RunID: run.ID, Pipeline: "talk", Step: "s", CodeHash: "h", Attempt: 1, StartedAt: time.Now()}
-	record := func(write func(tx engine.MetadataTx) error) {
-		tx, err := st.Meta.Begin(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := write(tx); err != nil {
-			t.Fatal(err)
-		}
-		if err := tx.Commit(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
-	record(func(tx engine.MetadataTx) error { return tx.StartStep(ctx, sr) })
+	st, sr, record := oneStepRun(t)
 	var shown printedLines
-	f := newFollower(st, run.ID, []engine.Observer{&shown})
+	f := newFollower(st, sr.RunID, []engine.Observer{&shown})
 	save := func(text string, streams meta.Streams, leftOut int64) {
 		if err := st.Meta.SaveLiveLog(ctx, sr.ID, text, streams, leftOut); err != nil {
 			t.Fatal(err)
@@ -247,6 +227,66 @@ func (p *printedLines) Observe(_ context.Context, e engine.Event) error {
 		*p = append(*p, "out "+string(e.Text))
 	case e.Kind == engine.Retrying:
 		*p = append(*p, "↻")
+	case e.Kind == engine.Displayed:
+		*p = append(*p, fmt.Sprintf("◆ %s %s %d", e.Name, e.MediaType, e.Size))
 	}
 	return nil
+}
+
+// A step's displays are shown where they came in its output, from its
+// final record: one that came before the output shown while the step ran
+// comes first.
+func TestFollowerShowsDisplaysWhereTheyCame(t *testing.T) {
+	ctx := context.Background()
+	st, sr, record := oneStepRun(t)
+	var shown printedLines
+	f := newFollower(st, sr.RunID, []engine.Observer{&shown})
+	f.poll(ctx)
+	if err := st.Meta.SaveLiveLog(ctx, sr.ID, "a\nb\n", nil, 0); err != nil {
+		t.Fatal(err)
+	}
+	f.poll(ctx)
+	display := func(name, mediaType string, size int64) meta.Artifact {
+		return meta.Artifact{Name: name, Digest: "sha256:" + name, Size: layout.DisplayHeaderSize(mediaType) + size, Codec: layout.Display, Type: mediaType}
+	}
+	sr.Status, sr.EndedAt, sr.Log, sr.Stdout = meta.StepSucceeded, time.Now(), "a\nb\nc\nd", "a\nb\nc\nd"
+	sr.Outputs = []meta.Artifact{display("display.1", "text/html", 3), display("display.2", "image/png", 40)}
+	sr.Displays = []meta.DisplayAt{{Name: "display.1", Log: 2, Stdout: 2}, {Name: "display.2", Log: 6, Stdout: 6}}
+	record(func(tx engine.MetadataTx) error { return tx.FinishStep(ctx, sr) })
+	f.poll(ctx)
+
+	want := []string{"out a\nb\n", "◆ display.1 text/html 3", "out c\n", "◆ display.2 image/png 40", "out d"}
+	if strings.Join(shown, "|") != strings.Join(want, "|") {
+		t.Errorf("shown:\n%q\nwant:\n%q", shown, want)
+	}
+}
+
+// oneStepRun records a run of one step, s, started, and returns its store,
+// the step's record and what writes records in a transaction.
+func oneStepRun(t *testing.T) (*engine.Store, *meta.StepRun, func(write func(tx engine.MetadataTx) error)) {
+	ctx := context.Background()
+	st, _ := tempStore(t)
+	run := meta.Run{ID: meta.NewRunID(time.Now()), Pipeline: "talk", StartedAt: time.Now(), Orchestrator: "temporal://test/default"}
+	if err := st.Meta.EnsurePipeline(ctx, "talk", "talk.ipynb", map[string]string{"s": "h"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Meta.CreateRun(ctx, &run); err != nil {
+		t.Fatal(err)
+	}
+	record := func(write func(tx engine.MetadataTx) error) {
+		t.Helper()
+		tx, err := st.Meta.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := write(tx); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sr := &meta.StepRun{RunID: run.ID, Pipeline: "talk", Step: "s", CodeHash: "h", Attempt: 1, StartedAt: time.Now()}
+	record(func(tx engine.MetadataTx) error { return tx.StartStep(ctx, sr) })
+	return st, sr, record
 }
