@@ -24,6 +24,9 @@ type activities struct {
 	// isolate, when set, runs a step that reaches package-level state in a
 	// process of its own (isolate.go).
 	isolate func(context.Context, engine.RemoteStep) (meta.StepRun, error)
+	// oneAtATime is set on a worker that runs one step at a time
+	// (--parallel 1): each runs alone, and keeps its displays.
+	oneAtATime bool
 
 	// Set up once, on the first step run here: p's steps indexed, and st
 	// with the records of the steps running at once committed together.
@@ -36,6 +39,9 @@ type activities struct {
 func (a *activities) steps() (*engine.StepIndex, *engine.Store, error) {
 	a.once.Do(func() {
 		a.index, a.indexErr = engine.IndexSteps(a.p)
+		if a.indexErr == nil && a.oneAtATime {
+			a.index.OneStepAtATime()
+		}
 		a.grouped = engine.GroupCommits(a.st)
 	})
 	return a.index, a.grouped, a.indexErr

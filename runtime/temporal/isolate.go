@@ -113,6 +113,8 @@ func serveIsolated(ctx context.Context, p *pipeline.Pipeline, st *engine.Store) 
 		// The process runs this one step: its params need no gate.
 		res.Error, res.Final = err.Error(), true
 	} else {
+		// Nor its displays a step to go to but this one.
+		x.OneStepAtATime()
 		res.Record, err = engine.RunRemoteStep(ctx, x, st, rs)
 		if err != nil {
 			res.Error = err.Error()

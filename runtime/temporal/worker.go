@@ -69,7 +69,10 @@ func runWorker(ctx context.Context, env cli.Env, args []string) error {
 	defer cl.Close()
 	queue := wf.conn.queue(p)
 	w := worker.New(cl, queue, worker.Options{MaxConcurrentActivityExecutionSize: wf.parallel})
-	register(w, &activities{p: p, st: st, params: newParamsGate(), orchestrator: wf.conn.orchestratorURL(), isolate: runIsolated})
+	// Temporal runs at most --parallel activities of the worker at once,
+	// and returns a slot only when its activity returned.
+	register(w, &activities{p: p, st: st, params: newParamsGate(), orchestrator: wf.conn.orchestratorURL(), isolate: runIsolated,
+		oneAtATime: wf.parallel == 1})
 	where := st.Home
 	if st.DB != "" || env.Backends.Store != "" {
 		where = "the team stack"

@@ -274,7 +274,9 @@ func RunRemoteStep(ctx context.Context, x *StepIndex, st *Store, rs RemoteStep) 
 		}
 		return meta.StepRun{}, err
 	}
-	end := r.execStep(ctx, &launch{pl: pl, inputs: inputs, sr: sr, lost: rs.Lost, late: late})
+	alone := x.alone(r)
+	end := r.execStep(ctx, &launch{pl: pl, inputs: inputs, sr: sr, lost: rs.Lost, late: late, alone: alone})
+	x.ran(r, alone)
 	if end.Kind == Finished {
 		for _, m := range end.Record.Metrics {
 			r.emit(dbctx, Event{Kind: Metric, Step: s.Name, Name: m.Name, Value: m.Value})

@@ -94,6 +94,9 @@ type StepIndex struct {
 	order  map[string]int // position in p.Steps
 	// outside holds what cache keys take from outside the steps' code.
 	outside *keyInputs
+	// oneAtATime and abandoned tell whether a remote step runs alone in
+	// this process (remotealone.go).
+	oneAtATime, abandoned atomic.Bool
 }
 
 // IndexSteps checks that p's step names are unique and its dependencies
