@@ -51,8 +51,9 @@ func TestTemporalKeepsDisplaysOfAStepRunAlone(t *testing.T) {
 	}
 	checkLogs("counted in a process of its own", "counted")
 	out, err := command("run", "--orchestrator", "temporal", "--no-cache")
-	if err == nil || !strings.Contains(out, "✗ plain failed") || !strings.Contains(out, "display outside a running step") {
-		t.Errorf("plain beside other steps on a worker: %v\n%s\nwant its display refused", err, out)
+	if err == nil || !strings.Contains(out, "✗ plain failed") || !strings.Contains(out, "this worker runs up to 4 steps at once") ||
+		!strings.Contains(out, "--parallel 1") {
+		t.Errorf("plain beside other steps on a worker: %v\n%s\nwant its display refused, saying why", err, out)
 	}
 
 	startWorker(t, bin, env, "--parallel", "1", "--task-queue", "one")

@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/zengen-dev/zengen/runtime/internal/cli"
+	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
 )
 
 // workerFlags are the worker command's flags.
@@ -71,6 +72,10 @@ func runWorker(ctx context.Context, env cli.Env, args []string) error {
 	w := worker.New(cl, queue, worker.Options{MaxConcurrentActivityExecutionSize: wf.parallel})
 	// Temporal runs at most --parallel activities of the worker at once,
 	// and returns a slot only when its activity returned.
+	if wf.parallel > 1 {
+		pipeline.ExplainNoDisplaySink(fmt.Sprintf("this worker runs up to %d steps at once, and a display cannot tell "+
+			"which of them made it: run the steps that display on a worker started with --parallel 1", wf.parallel))
+	}
 	register(w, &activities{p: p, st: st, params: newParamsGate(), orchestrator: wf.conn.orchestratorURL(), isolate: runIsolated,
 		oneAtATime: wf.parallel == 1})
 	where := st.Home

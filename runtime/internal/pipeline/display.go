@@ -58,12 +58,23 @@ func (s *DisplaySink) Placed() []meta.DisplayAt {
 // initialiser), or a goroutine that outlived its step.
 var ErrNoDisplaySink = errors.New("display outside a running step: zengen stores a display only while the step that displays runs")
 
+// noSinkWhy is what the process knows better of why a display finds no
+// sink (see ExplainNoDisplaySink).
+var noSinkWhy atomic.Pointer[string]
+
+// ExplainNoDisplaySink adds why to the error of every display that finds
+// no sink in this process: a process whose steps never run alone says so.
+func ExplainNoDisplaySink(why string) { noSinkWhy.Store(&why) }
+
 // Display stores data, of mediaType, as the next display of the running
 // step: an output named display.N (N from 1, in the order displayed),
 // placed in the step's log where its output stood at the call.
 func Display(mediaType string, data []byte) error {
 	s := current.Load()
 	if s == nil {
+		if why := noSinkWhy.Load(); why != nil {
+			return fmt.Errorf("%w; %s", ErrNoDisplaySink, *why)
+		}
 		return ErrNoDisplaySink
 	}
 	return s.display(mediaType, data)
