@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/zengen-dev/zengen/internal/proctest"
-	"github.com/zengen-dev/zengen/internal/servertest"
 )
 
 // TestTemporalKeepsDisplaysOfAStepRunAlone runs a GoNB notebook whose two
@@ -22,9 +21,7 @@ func TestTemporalKeepsDisplaysOfAStepRunAlone(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a generated command and starts a Temporal server; skipped with -short")
 	}
-	srv := servertest.StartTemporal(t)
-	bin := temporalBinary(t, filepath.Join(repoRoot, "testdata", "temporal", "gonbdisplay.ipynb"), "gonbdisplay")
-	env := []string{"ZEN_TEMPORAL=" + srv.HostPort, "ZEN_HOME=" + filepath.Join(t.TempDir(), "home")}
+	bin, env, _ := temporalFixture(t, filepath.Join(repoRoot, "testdata", "temporal", "gonbdisplay.ipynb"), "gonbdisplay")
 	command := func(args ...string) (string, error) {
 		t.Helper()
 		cmd := proctest.Command(t, bin, args...)

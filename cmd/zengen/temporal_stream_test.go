@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/zengen-dev/zengen/internal/proctest"
-	"github.com/zengen-dev/zengen/internal/servertest"
 )
 
 // TestTemporalStreamsStepOutput runs a step on a worker process that
@@ -23,10 +22,7 @@ func TestTemporalStreamsStepOutput(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a generated command and starts a Temporal server; skipped with -short")
 	}
-	srv := servertest.StartTemporal(t)
-	bin := temporalBinary(t, filepath.Join(repoRoot, "testdata", "temporal", "talk.go"), "talk")
-	marks := t.TempDir()
-	env := []string{"ZEN_TEMPORAL=" + srv.HostPort, "ZEN_TEST_MARK=" + marks, "ZEN_HOME=" + filepath.Join(t.TempDir(), "home")}
+	bin, env, marks := temporalFixture(t, filepath.Join(repoRoot, "testdata", "temporal", "talk.go"), "talk")
 	startWorker(t, bin, env)
 
 	run := proctest.Command(t, bin, "run", "--orchestrator", "temporal")
@@ -81,10 +77,7 @@ func TestTemporalKeepsStepStreamsApart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a generated command and starts a Temporal server; skipped with -short")
 	}
-	srv := servertest.StartTemporal(t)
-	bin := temporalBinary(t, filepath.Join(repoRoot, "testdata", "temporal", "streams.go"), "streams")
-	marks := t.TempDir()
-	env := []string{"ZEN_TEMPORAL=" + srv.HostPort, "ZEN_TEST_MARK=" + marks, "ZEN_HOME=" + filepath.Join(t.TempDir(), "home")}
+	bin, env, marks := temporalFixture(t, filepath.Join(repoRoot, "testdata", "temporal", "streams.go"), "streams")
 	startWorker(t, bin, env)
 
 	run := proctest.Command(t, bin, "run", "--orchestrator", "temporal")

@@ -33,6 +33,19 @@ func temporalBinary(t *testing.T, nb, name string) string {
 }
 
 // startWorker starts `bin worker` as a process of its own, stopped when t
+// temporalFixture starts a dev server and builds the generated command of
+// nb (generated with --temporal); env points the command at the server, at
+// a store of the test's own and at marks, the folder where the fixtures of
+// testdata/temporal wait for the test (ZEN_TEST_MARK).
+func temporalFixture(t *testing.T, nb, name string) (bin string, env []string, marks string) {
+	t.Helper()
+	srv := servertest.StartTemporal(t)
+	bin = temporalBinary(t, nb, name)
+	marks = t.TempDir()
+	env = []string{"ZEN_TEMPORAL=" + srv.HostPort, "ZEN_TEST_MARK=" + marks, "ZEN_HOME=" + filepath.Join(t.TempDir(), "home")}
+	return bin, env, marks
+}
+
 // ends; env adds to the environment.
 func startWorker(t *testing.T, bin string, env []string, args ...string) *exec.Cmd {
 	t.Helper()
@@ -266,11 +279,8 @@ func TestTemporalFanOutOnTwoWorkers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a generated command and starts a Temporal server; skipped with -short")
 	}
-	srv := servertest.StartTemporal(t)
-	bin := temporalBinary(t, fanOutScript(t, 50), "fanout")
-	marks := t.TempDir()
-	env := []string{"ZEN_TEMPORAL=" + srv.HostPort, "ZEN_TEST_MARK=" + marks, "ZEN_HOME=" + filepath.Join(t.TempDir(), "home"),
-		"ZEN_ORCHESTRATOR=temporal"}
+	bin, env, marks := temporalFixture(t, fanOutScript(t, 50), "fanout")
+	env = append(env, "ZEN_ORCHESTRATOR=temporal")
 	workers := map[string]bool{}
 	for range 2 {
 		workers[strconv.Itoa(startWorker(t, bin, env).Process.Pid)] = true
@@ -393,9 +403,7 @@ func TestTemporalStepStartsFromTheDeclarations(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a generated command and starts a Temporal server; skipped with -short")
 	}
-	srv := servertest.StartTemporal(t)
-	bin := temporalBinary(t, filepath.Join(repoRoot, "testdata", "temporal", "gonbstate.ipynb"), "gonbstate")
-	env := []string{"ZEN_TEMPORAL=" + srv.HostPort, "ZEN_HOME=" + filepath.Join(t.TempDir(), "home")}
+	bin, env, _ := temporalFixture(t, filepath.Join(repoRoot, "testdata", "temporal", "gonbstate.ipynb"), "gonbstate")
 	startWorker(t, bin, env)
 	for i := range 3 {
 		run := proctest.Command(t, bin, "run", "--orchestrator", "temporal", "--no-cache")
