@@ -353,6 +353,22 @@ func CloseRemoteRun(ctx context.Context, p *pipeline.Pipeline, st *Store, rc Rem
 		}
 		r.emit(ctx, Event{Kind: Failed, Step: sr.Step, Record: &sr})
 	}
+	// A step cancelled before a worker took it was never run, so nothing
+	// recorded it; the local scheduler records such a step cancelled.
+	for _, sr := range rc.Settled {
+		if sr.Status != meta.StepCancelled {
+			continue
+		}
+		if _, err := st.Meta.StepRun(ctx, sr.RunID, sr.Step); !errors.Is(err, meta.ErrNotFound) {
+			continue
+		}
+		rec := meta.StepRun{RunID: sr.RunID, Pipeline: p.Name, Step: sr.Step, Status: meta.StepCancelled,
+			Error: "the run stopped before it started"}
+		if s := r.byName[sr.Step]; s != nil {
+			rec.CodeHash = s.CodeHash
+		}
+		r.emit(ctx, Event{Kind: Cancelled, Step: rec.Step, Record: &rec})
+	}
 	g, err := NewRemoteDAG(p, rc.Plan)
 	if err != nil {
 		return meta.Run{}, err
