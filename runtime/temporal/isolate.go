@@ -99,6 +99,7 @@ func serveIsolated(ctx context.Context, p *pipeline.Pipeline, st *engine.Store) 
 		return fmt.Errorf("%s is set, but there is no file descriptor 3 to answer on", isolateEnv)
 	}
 	defer answer.Close()
+	closeOnExec(answer)
 	var req isolatedStep
 	if err := json.NewDecoder(os.Stdin).Decode(&req); err != nil {
 		return fmt.Errorf("reading the step to run: %w", err)
