@@ -29,10 +29,10 @@ type RemotePlan struct {
 	Params map[string]string
 	Opts   RunOptions
 	// Steps are the planned steps, in pipeline order.
-	Steps []string
+	Steps []string `json:",omitempty"`
 	// Prior holds, for --only, the stored results of the upstream steps
 	// outside the plan: the run that holds each and its outputs.
-	Prior map[string]RemoteResult
+	Prior map[string]RemoteResult `json:",omitempty"`
 }
 
 // RemoteResult is where a step's result is recorded and what it produced
@@ -170,10 +170,10 @@ type RemoteStep struct {
 	// Inputs are the artifacts the step reads, by input name, as the DAG
 	// knows them (digests); Sources the run that records each producer's
 	// result, where their bytes or blobs are found and checked.
-	Inputs  map[string]meta.Artifact
-	Sources map[string]string
+	Inputs  map[string]meta.Artifact `json:",omitempty"`
+	Sources map[string]string        `json:",omitempty"`
 	// Refused, when set, fails the step without running it.
-	Refused string
+	Refused string `json:",omitempty"`
 	// Lost counts the processes that took this step before and were lost.
 	Lost int `json:"-"`
 }

@@ -15,18 +15,21 @@ import (
 )
 
 // RunOptions are the flags of the run command that shape scheduling.
+//
+// A remote run's steps carry it (RemotePlan), in every step's Temporal
+// input: what is not set is left out.
 type RunOptions struct {
-	Parallel  int
-	KeepGoing bool
-	NoCache   bool
-	Only      string // run just this step, on inputs stored under this run's keys
-	From      string // re-run this step and its downstream, reuse the rest by key
-	Resume    string // a run id: re-run only what did not finish in it
-	Args      []string
+	Parallel  int      `json:",omitempty"`
+	KeepGoing bool     `json:",omitempty"`
+	NoCache   bool     `json:",omitempty"`
+	Only      string   `json:",omitempty"` // run just this step, on inputs stored under this run's keys
+	From      string   `json:",omitempty"` // re-run this step and its downstream, reuse the rest by key
+	Resume    string   `json:",omitempty"` // a run id: re-run only what did not finish in it
+	Args      []string `json:",omitempty"`
 	// Prog and Flags spell the command line again, for the command that
 	// refreshes a stale upstream step of --only.
-	Prog  string
-	Flags []string
+	Prog  string   `json:",omitempty"`
+	Flags []string `json:",omitempty"`
 }
 
 // Runner executes one run of a pipeline.
