@@ -2,6 +2,8 @@ package temporal
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -86,12 +88,14 @@ func (a *activities) step(ctx context.Context, rs engine.RemoteStep) (meta.StepR
 		<-stopped
 	}()
 	rs.Lost = int(activity.GetInfo(ctx).Attempt) - 1
+	sctx, stop := stepContext(ctx)
+	defer stop()
 	x, st, err := a.steps()
 	if err != nil {
 		return meta.StepRun{}, temporal.NewNonRetryableApplicationError(err.Error(), "zen.pipeline", nil)
 	}
 	if s := x.Step(rs.Step); a.isolate != nil && s != nil && len(s.State) > 0 {
-		return a.isolate(ctx, rs)
+		return a.isolate(sctx, rs)
 	}
 	release, err := a.params.tryEnter(a.p, rs.Plan.Params)
 	if err == nil && release == nil {
@@ -99,15 +103,39 @@ func (a *activities) step(ctx context.Context, rs engine.RemoteStep) (meta.StepR
 			// Steps of a run with other params hold this process's
 			// Params, maybe for hours while other workers idle: the step
 			// runs in a process of its own, which holds its run's.
-			return a.isolate(ctx, rs)
+			return a.isolate(sctx, rs)
 		}
-		release, err = a.params.enter(ctx, a.p, rs.Plan.Params)
+		release, err = a.params.enter(sctx, a.p, rs.Plan.Params)
 	}
 	if err != nil {
 		return meta.StepRun{}, temporal.NewNonRetryableApplicationError(err.Error(), "zen.params", nil)
 	}
 	defer release()
-	return engine.RunRemoteStep(ctx, x, st, rs)
+	return engine.RunRemoteStep(sctx, x, st, rs)
+}
+
+// stepContext is ctx, an activity's, cancelled when ctx is, with a cause
+// that tells a cancelled run from an attempt Temporal gave up on: the
+// SDK cancels an activity the same way when its run was cancelled
+// (temporal.CanceledError) and when its attempt is no longer waited for
+// (its heartbeats went unheard past the timeout and the step went to
+// another worker, or it was paused or reset), which is
+// engine.ErrSuperseded. The heartbeats go on with ctx.
+func stepContext(ctx context.Context) (context.Context, func()) {
+	sctx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, func() {
+		cause := context.Cause(ctx)
+		var cancelled *temporal.CanceledError
+		if errors.As(cause, &cancelled) {
+			cancel(cause)
+			return
+		}
+		cancel(fmt.Errorf("%w (%v)", engine.ErrSuperseded, cause))
+	})
+	return sctx, func() {
+		stop()
+		cancel(nil)
+	}
 }
 
 // Close records the end of a run.

@@ -68,7 +68,14 @@ func runIsolated(ctx context.Context, rs engine.RemoteStep) (meta.StepRun, error
 	cmd.Stdin = bytes.NewReader(in)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	cmd.ExtraFiles = []*os.File{w}
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.Cancel = func() error {
+		if errors.Is(context.Cause(ctx), engine.ErrSuperseded) {
+			// The step went to another process: this one must not record
+			// its end, as it would at an interrupt.
+			return cmd.Process.Kill()
+		}
+		return cmd.Process.Signal(os.Interrupt)
+	}
 	cmd.WaitDelay = 10 * time.Second
 	endWithParent(cmd)
 	err = cmd.Start()

@@ -2,6 +2,7 @@ package temporal
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -10,6 +11,8 @@ import (
 	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/meta"
 	"github.com/zengen-dev/zengen/runtime/internal/pipeline"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/temporal"
 )
 
 // A step handed to a worker after the one running it was lost continues
@@ -133,5 +136,88 @@ func TestStepHandedOutAgainAfterItsRecord(t *testing.T) {
 	}
 	if steps, err := st.Meta.StepRuns(ctx, plan.RunID); err != nil || len(steps) != 1 {
 		t.Errorf("the run has %d step records (%v); want one", len(steps), err)
+	}
+}
+
+// A step whose attempt Temporal gave up on (its worker went unheard, and
+// the step went to another) leaves the record to the process that runs it
+// now: written when it stops, its end overwrote the other's finished
+// record with a step cancelled that nobody cancelled.
+func TestSupersededStepLeavesTheRecordToItsSuccessor(t *testing.T) {
+	st, _ := tempStore(t)
+	slow := &pipeline.Step{Name: "slow", CodeHash: "h", Pos: "slow.ipynb:cell 1",
+		Run: func(ctx context.Context, sc *pipeline.StepContext) error {
+			fmt.Fprintln(zen.Stdout(ctx), "first")
+			<-ctx.Done()
+			return ctx.Err()
+		}}
+	p := &pipeline.Pipeline{Name: "slow", Steps: []*pipeline.Step{slow}}
+	g, x, grouped := remoteRun(t, st, p, engine.RunOptions{})
+	rs := g.Next()
+	ctx, cancel := context.WithCancelCause(t.Context())
+	type result struct {
+		sr  meta.StepRun
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		sr, err := engine.RunRemoteStep(ctx, x, grouped, rs)
+		done <- result{sr, err}
+	}()
+	var running meta.StepRun
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		sr, err := st.Meta.StepRun(t.Context(), rs.Plan.RunID, "slow")
+		if err == nil {
+			running = sr
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no running record within 30 s: %v", err)
+		}
+	}
+	// The process the step went to finishes it, under the same record.
+	successor := running
+	successor.Status, successor.Attempt, successor.EndedAt = meta.StepSucceeded, 2, time.Now()
+	successor.Log, successor.Stdout = "second\n", "second\n"
+	tx, err := st.Meta.Begin(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.FinishStep(t.Context(), &successor); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	cancel(fmt.Errorf("%w (its heartbeat went unheard)", engine.ErrSuperseded))
+	r := <-done
+	if !errors.Is(r.err, engine.ErrSuperseded) {
+		t.Errorf("the superseded attempt returned %s, %v; want ErrSuperseded", r.sr.Status, r.err)
+	}
+	sr, err := st.Meta.StepRun(t.Context(), rs.Plan.RunID, "slow")
+	if err != nil || sr.Status != meta.StepSucceeded || sr.Attempt != 2 || sr.Log != "second\n" {
+		t.Errorf("the step's record: %s, attempt %d, log %q, %v; want the successor's: succeeded, attempt 2, second", sr.Status, sr.Attempt, sr.Log, err)
+	}
+}
+
+// A step's context tells a cancelled run from an attempt Temporal gave up
+// on, which the SDK both reports as the activity's context cancelled.
+func TestStepContextTellsACancelledRunFromALostAttempt(t *testing.T) {
+	for _, c := range []struct {
+		cause      error
+		superseded bool
+	}{
+		{temporal.NewCanceledError(), false},
+		{serviceerror.NewNotFound("invalid activityID or activity already timed out or invoking workflow is completed"), true},
+		{context.DeadlineExceeded, true},
+	} {
+		parent, cancel := context.WithCancelCause(context.Background())
+		ctx, stop := stepContext(parent)
+		cancel(c.cause)
+		<-ctx.Done()
+		if got := errors.Is(context.Cause(ctx), engine.ErrSuperseded); got != c.superseded {
+			t.Errorf("activity cancelled by %T: the step's cause %v; superseded %v, want %v", c.cause, context.Cause(ctx), got, c.superseded)
+		}
+		stop()
 	}
 }

@@ -163,6 +163,11 @@ func (g *RemoteDAG) Close(stopped string) RemoteClose {
 	return RemoteClose{Plan: g.plan, Settled: g.settled, Stopped: stopped}
 }
 
+// ErrSuperseded, as the cause of a remote step's context's cancellation,
+// says that the orchestrator gave the step to another process (this one
+// went unheard for too long): the step's end here is not recorded.
+var ErrSuperseded = errors.New("the step was handed to another process")
+
 // RemoteStep is one step of a remote run to prepare, run and record.
 type RemoteStep struct {
 	Plan RemotePlan
@@ -277,6 +282,12 @@ func RunRemoteStep(ctx context.Context, x *StepIndex, st *Store, rs RemoteStep) 
 	alone := x.alone(r)
 	end := r.execStep(ctx, &launch{pl: pl, inputs: inputs, sr: sr, lost: rs.Lost, late: late, alone: alone})
 	x.ran(r, alone)
+	if errors.Is(context.Cause(ctx), ErrSuperseded) {
+		// Another process runs the step now, under the same record: this
+		// end is not the step's, and written it could overwrite the other
+		// process's (a step recorded cancelled that nobody cancelled).
+		return meta.StepRun{}, fmt.Errorf("step %s: %w", s.Name, context.Cause(ctx))
+	}
 	if end.Kind == Finished {
 		for _, m := range end.Record.Metrics {
 			r.emit(dbctx, Event{Kind: Metric, Step: s.Name, Name: m.Name, Value: m.Value})
