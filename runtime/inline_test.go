@@ -216,7 +216,7 @@ func TestStoreMigratedFromVersion2(t *testing.T) {
 	if moved != 2 {
 		t.Fatalf("%d inline artifacts, want 2", moved)
 	}
-	for _, q := range []string{`DROP TABLE inline_artifacts`, `ALTER TABLE step_logs DROP COLUMN stdout`, `ALTER TABLE step_logs DROP COLUMN displays`, `ALTER TABLE step_logs DROP COLUMN streams`,
+	for _, q := range []string{`DROP TABLE inline_artifacts`, `ALTER TABLE step_logs DROP COLUMN stdout`, `ALTER TABLE step_logs DROP COLUMN displays`, `ALTER TABLE step_logs DROP COLUMN streams`, `ALTER TABLE step_logs DROP COLUMN retries`,
 		`ALTER TABLE runs DROP COLUMN orchestrator`, `ALTER TABLE runs DROP COLUMN cancel_requested_at`,
 		`DROP INDEX runs_by_start`, `DROP INDEX step_runs_by_step_id`, `DROP TABLE live_step_logs`, `ALTER TABLE step_outputs DROP COLUMN type_hash`,
 		`PRAGMA user_version = 2`} {

@@ -59,7 +59,7 @@ func TestFollowerShowsOutputAsItIsSaved(t *testing.T) {
 		}
 	}
 	save := func(sr *meta.StepRun, text string, leftOut int64) {
-		if err := st.Meta.SaveLiveLog(ctx, sr.ID, text, nil, leftOut); err != nil {
+		if err := st.Meta.SaveLiveLog(ctx, sr.ID, text, nil, leftOut, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -191,7 +191,7 @@ func TestFollowerKeepsStreamsApart(t *testing.T) {
 	var shown printedLines
 	f := newFollower(st, sr.RunID, []engine.Observer{&shown})
 	save := func(text string, streams meta.Streams, leftOut int64) {
-		if err := st.Meta.SaveLiveLog(ctx, sr.ID, text, streams, leftOut); err != nil {
+		if err := st.Meta.SaveLiveLog(ctx, sr.ID, text, streams, leftOut, nil); err != nil {
 			t.Fatal(err)
 		}
 		f.poll(ctx)
@@ -242,7 +242,7 @@ func TestFollowerShowsDisplaysWhereTheyCame(t *testing.T) {
 	var shown printedLines
 	f := newFollower(st, sr.RunID, []engine.Observer{&shown})
 	f.poll(ctx)
-	if err := st.Meta.SaveLiveLog(ctx, sr.ID, "a\nb\n", nil, 0); err != nil {
+	if err := st.Meta.SaveLiveLog(ctx, sr.ID, "a\nb\n", nil, 0, nil); err != nil {
 		t.Fatal(err)
 	}
 	f.poll(ctx)

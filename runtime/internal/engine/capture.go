@@ -24,6 +24,7 @@ type stepOutput struct {
 	stdout  bytes.Buffer // stdout alone, for the parity test
 	streams meta.Streams // which stream each byte of all was written to
 	partial [2][]byte    // per stream, the current line, not yet echoed
+	retries []meta.Retry // the attempts that failed and were tried again
 }
 
 // The streams of a step.

@@ -15,7 +15,8 @@ import (
 var LiveLogEvery = 500 * time.Millisecond
 
 // saveLiveLog saves the end of a running step's output (at most
-// meta.MaxLiveLog bytes) every LiveLogEvery, when it has grown, until the
+// meta.MaxLiveLog bytes) and its retries every LiveLogEvery, when either
+// has grown (a retry is saved even when the step printed nothing), until the
 // returned stop is called; stop returns once no save is under way, so the
 // step's final record, which replaces the saved output, comes after the
 // last save. The step's writers never wait for it: a save copies the end
@@ -31,15 +32,15 @@ func (r *Runner) saveLiveLog(ctx context.Context, row func() int64, out *stepOut
 		defer wg.Done()
 		t := time.NewTicker(LiveLogEvery)
 		defer t.Stop()
-		saved := 0
+		var saved liveMark
 		for {
 			select {
 			case <-done:
 				return
 			case <-t.C:
 			}
-			text, streams, leftOut, n := out.tail(meta.MaxLiveLog, saved)
-			if n == saved {
+			l, now := out.tail(meta.MaxLiveLog, saved)
+			if now == saved {
 				continue
 			}
 			id := row()
@@ -47,8 +48,8 @@ func (r *Runner) saveLiveLog(ctx context.Context, row func() int64, out *stepOut
 				// Its start is not recorded: there is no row to attach it to.
 				continue
 			}
-			if r.st.Meta.SaveLiveLog(ctx, id, text, streams, leftOut) == nil {
-				saved = n
+			if r.st.Meta.SaveLiveLog(ctx, id, l.Text, l.Streams, l.LeftOut, l.Retries) == nil {
+				saved = now
 			}
 		}
 	}()
@@ -58,20 +59,26 @@ func (r *Runner) saveLiveLog(ctx context.Context, row func() int64, out *stepOut
 	}
 }
 
+// liveMark is how far a step has gone: the bytes it has written in all,
+// and its retries.
+type liveMark struct{ n, retries int }
+
 // tail returns the last limit bytes the step has written to both streams,
 // cut at a rune's start, which stream each was written to, how many bytes
-// came before them, and how many it has written in all; when that is
-// still seen, it copies nothing.
-func (o *stepOutput) tail(limit, seen int) (text string, streams meta.Streams, leftOut int64, n int) {
+// came before them and its retries so far, and how far it has gone; when
+// that is still seen, it copies nothing.
+func (o *stepOutput) tail(limit int, seen liveMark) (l meta.LiveLog, now liveMark) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	b := o.all.Bytes()
-	if len(b) == seen {
-		return "", nil, 0, seen
+	now = liveMark{len(b), len(o.retries)}
+	if now == seen {
+		return l, now
 	}
 	cut := max(0, len(b)-limit)
 	for cut < len(b) && cut > 0 && !utf8.RuneStart(b[cut]) {
 		cut++
 	}
-	return string(b[cut:]), slices.Clone(o.streams.From(cut)), int64(cut), len(b)
+	return meta.LiveLog{Text: string(b[cut:]), Streams: slices.Clone(o.streams.From(cut)), LeftOut: int64(cut),
+		Retries: slices.Clone(o.retries)}, now
 }

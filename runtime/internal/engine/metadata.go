@@ -33,10 +33,11 @@ type MetadataStore interface {
 	// CancelRequested reports whether a cancel of run id was requested.
 	CancelRequested(ctx context.Context, id string) (bool, error)
 	// SaveLiveLog records the output so far of the running step run id,
-	// its last text, the stream of each of its bytes and the count of
-	// bytes before it, replacing what was saved before; the step's final
-	// record replaces it in turn.
-	SaveLiveLog(ctx context.Context, id int64, text string, streams meta.Streams, leftOut int64) error
+	// its last text, the stream of each of its bytes, the count of bytes
+	// before it and the attempts that failed and were tried again,
+	// replacing what was saved before; the step's final record replaces
+	// it in turn.
+	SaveLiveLog(ctx context.Context, id int64, text string, streams meta.Streams, leftOut int64, retries []meta.Retry) error
 	// LiveLogs returns the output so far of each running step of a run.
 	LiveLogs(ctx context.Context, runID string) ([]meta.LiveLog, error)
 	// Begin starts a transaction of step records.

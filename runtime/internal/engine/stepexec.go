@@ -126,6 +126,7 @@ func (r *Runner) execStep(ctx context.Context, l *launch) Event {
 		if res.err == nil || res.cancelled || attempt > s.Options.Retries {
 			break
 		}
+		out.retried(res.err)
 		r.emit(ctx, Event{Kind: Retrying, Step: s.Name, Attempt: attempt, Err: res.err})
 	}
 	if res.abandoned {
@@ -144,6 +145,7 @@ func (r *Runner) execStep(ctx context.Context, l *launch) Event {
 	}
 	sr.EndedAt = time.Now()
 	sr.Log, sr.Stdout, sr.Streams = out.text()
+	sr.Retries = out.retriesSoFar()
 	end := Event{Step: s.Name, Record: &sr, Took: sr.EndedAt.Sub(sr.StartedAt), Ran: true}
 	switch {
 	case res.err == nil:

@@ -49,6 +49,9 @@ type StepRun struct {
 	// Displays places the step's display outputs in Log, in the order
 	// displayed; filled in with the log.
 	Displays []DisplayAt `json:"-"`
+	// Retries are the attempts that failed and were tried again, placed
+	// in Log; filled in with the log.
+	Retries []Retry `json:"-"`
 }
 
 // Artifact is a stored value as one step run read or wrote it.
@@ -153,7 +156,7 @@ func (d *DB) finishStep(ctx context.Context, tx *sql.Tx, sr *StepRun) error {
 			return err
 		}
 	}
-	if sr.Log != "" || len(sr.Displays) > 0 {
+	if sr.Log != "" || len(sr.Displays) > 0 || len(sr.Retries) > 0 {
 		var stdout any
 		if sr.Stdout != sr.Log {
 			stdout = sr.Stdout
@@ -166,7 +169,11 @@ func (d *DB) finishStep(ctx context.Context, tx *sql.Tx, sr *StepRun) error {
 		if err != nil {
 			return err
 		}
-		if _, err := d.txExec(ctx, tx, insertLog, sr.ID, sr.Log, stdout, displays, streams); err != nil {
+		retries, err := RetriesColumn(sr.Retries)
+		if err != nil {
+			return err
+		}
+		if _, err := d.txExec(ctx, tx, insertLog, sr.ID, sr.Log, stdout, displays, streams, retries); err != nil {
 			return err
 		}
 	}
@@ -193,7 +200,7 @@ const (
 	insertOutput  = `INSERT INTO step_outputs (step_run_id, name, digest, type_hash) VALUES (?, ?, ?, ?)`
 	insertInput   = `INSERT INTO step_inputs (step_run_id, name, from_step, digest) VALUES (?, ?, ?, ?)`
 	insertMetric  = `INSERT OR REPLACE INTO metrics (step_run_id, name, value) VALUES (?, ?, ?)`
-	insertLog     = `INSERT OR REPLACE INTO step_logs (step_run_id, text, stdout, displays, streams) VALUES (?, ?, ?, ?, ?)`
+	insertLog     = `INSERT OR REPLACE INTO step_logs (step_run_id, text, stdout, displays, streams, retries) VALUES (?, ?, ?, ?, ?, ?)`
 	deleteLiveLog = `DELETE FROM live_step_logs WHERE step_run_id = ?`
 )
 
@@ -302,12 +309,12 @@ func (d *DB) fillSteps(ctx context.Context, steps []StepRun, withLog bool) error
 	if err != nil || !withLog {
 		return err
 	}
-	return each(`SELECT step_run_id, text, stdout, displays, streams FROM step_logs WHERE step_run_id IN (SELECT value FROM json_each(?))`,
+	return each(`SELECT step_run_id, text, stdout, displays, streams, retries FROM step_logs WHERE step_run_id IN (SELECT value FROM json_each(?))`,
 		func(rows *sql.Rows, id *int64) (func(*StepRun) error, error) {
 			var log string
 			var stdout, displays sql.NullString
-			var streams *string
-			err := rows.Scan(id, &log, &stdout, &displays, &streams)
+			var streams, retries *string
+			err := rows.Scan(id, &log, &stdout, &displays, &streams, &retries)
 			return func(s *StepRun) error {
 				s.Log, s.Stdout = log, log
 				if stdout.Valid {
@@ -318,6 +325,9 @@ func (d *DB) fillSteps(ctx context.Context, steps []StepRun, withLog bool) error
 					return fmt.Errorf("step %s of run %s: its displays: %w", s.Step, s.RunID, err)
 				}
 				if s.Streams, err = ParseStreams(streams); err != nil {
+					return fmt.Errorf("step %s of run %s: %w", s.Step, s.RunID, err)
+				}
+				if s.Retries, err = ParseRetries(retries); err != nil {
 					return fmt.Errorf("step %s of run %s: %w", s.Step, s.RunID, err)
 				}
 				return nil

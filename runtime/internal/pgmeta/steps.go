@@ -73,7 +73,7 @@ func finishStep(ctx context.Context, q querier, sr *meta.StepRun) error {
 		b.Queue(`INSERT INTO metrics (step_run_id, name, value) VALUES ($1, $2, $3)
 			ON CONFLICT (step_run_id, name) DO UPDATE SET value = excluded.value`, sr.ID, m.Name, m.Value)
 	}
-	if sr.Log != "" || len(sr.Displays) > 0 {
+	if sr.Log != "" || len(sr.Displays) > 0 || len(sr.Retries) > 0 {
 		var stdout []byte
 		if sr.Stdout != sr.Log {
 			stdout = []byte(sr.Stdout)
@@ -91,10 +91,14 @@ func finishStep(ctx context.Context, q querier, sr *meta.StepRun) error {
 		if err != nil {
 			return err
 		}
-		b.Queue(`INSERT INTO step_logs (step_run_id, text, stdout, displays, streams) VALUES ($1, $2, $3, $4, $5)
+		retries, err := meta.RetriesColumn(sr.Retries)
+		if err != nil {
+			return err
+		}
+		b.Queue(`INSERT INTO step_logs (step_run_id, text, stdout, displays, streams, retries) VALUES ($1, $2, $3, $4, $5, $6)
 			ON CONFLICT (step_run_id) DO UPDATE SET text = excluded.text, stdout = excluded.stdout, displays = excluded.displays,
-				streams = excluded.streams`,
-			sr.ID, []byte(sr.Log), stdout, displays, streams)
+				streams = excluded.streams, retries = excluded.retries`,
+			sr.ID, []byte(sr.Log), stdout, displays, streams, retries)
 	}
 	if b.Len() == 0 {
 		return nil
@@ -159,7 +163,7 @@ func (d *DB) fillSteps(ctx context.Context, steps []meta.StepRun, withLog bool) 
 		JOIN artifacts a ON a.digest = i.digest WHERE i.step_run_id = ANY($1) ORDER BY i.step_run_id, i.name COLLATE "C"`, ids)
 	b.Queue(`SELECT step_run_id, name, value FROM metrics WHERE step_run_id = ANY($1) ORDER BY step_run_id, name COLLATE "C"`, ids)
 	if withLog {
-		b.Queue(`SELECT step_run_id, text, stdout, displays, streams FROM step_logs WHERE step_run_id = ANY($1)`, ids)
+		b.Queue(`SELECT step_run_id, text, stdout, displays, streams, retries FROM step_logs WHERE step_run_id = ANY($1)`, ids)
 	}
 	br := d.pool.SendBatch(ctx, b)
 	defer br.Close()
@@ -195,9 +199,9 @@ func (d *DB) fillSteps(ctx context.Context, steps []meta.StepRun, withLog bool) 
 		return err
 	}
 	var log, stdout []byte
-	var displays, streams *string
+	var displays, streams, retries *string
 	rows, _ = br.Query()
-	_, err = pgx.ForEachRow(rows, []any{&id, &log, &stdout, &displays, &streams}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&id, &log, &stdout, &displays, &streams, &retries}, func() error {
 		s := at[id]
 		s.Log, s.Stdout = string(log), string(log)
 		if stdout != nil {
@@ -210,6 +214,9 @@ func (d *DB) fillSteps(ctx context.Context, steps []meta.StepRun, withLog bool) 
 		}
 		var err error
 		if s.Streams, err = meta.ParseStreams(streams); err != nil {
+			return fmt.Errorf("step %s of run %s: %w", s.Step, s.RunID, err)
+		}
+		if s.Retries, err = meta.ParseRetries(retries); err != nil {
 			return fmt.Errorf("step %s of run %s: %w", s.Step, s.RunID, err)
 		}
 		return nil

@@ -45,6 +45,8 @@ func TestMigrationSixKeepsOldOutputsUnknown(t *testing.T) {
 	execSQL(t, dsn, `ALTER TABLE step_outputs DROP COLUMN type_hash`)
 	execSQL(t, dsn, `ALTER TABLE step_logs DROP COLUMN streams`)
 	execSQL(t, dsn, `ALTER TABLE live_step_logs DROP COLUMN streams`)
+	execSQL(t, dsn, `ALTER TABLE step_logs DROP COLUMN retries`)
+	execSQL(t, dsn, `ALTER TABLE live_step_logs DROP COLUMN retries`)
 	execSQL(t, dsn, `UPDATE zen_schema SET version = 5`)
 
 	db = open(t, dsn)

@@ -263,16 +263,18 @@ func TestMetadataStore(t *testing.T, open func(t *testing.T) engine.MetadataStor
 		}
 		// A save replaces the one before; the bytes are the step's own.
 		for _, text := range []string{"epoch 1\n", "epoch 2\x00\xff\n"} {
-			if err := s.SaveLiveLog(t.Context(), load.ID, text, nil, 8); err != nil {
+			if err := s.SaveLiveLog(t.Context(), load.ID, text, nil, 8, nil); err != nil {
 				t.Fatalf("save live log: %v", err)
 			}
 		}
-		// Which stream each byte went to comes back with them.
-		if err := s.SaveLiveLog(t.Context(), train.ID, "fitting\nslow\nloss 1\n", meta.Streams{8, 5, 7}, 0); err != nil {
+		// Which stream each byte went to comes back with them, and the
+		// attempts that failed and were tried again, where they failed.
+		retries := []meta.Retry{{Log: 8, Error: "loss is NaN"}, {Log: 13, Error: "loss is ∞"}}
+		if err := s.SaveLiveLog(t.Context(), train.ID, "fitting\nslow\nloss 1\n", meta.Streams{8, 5, 7}, 0, retries); err != nil {
 			t.Fatalf("save live log: %v", err)
 		}
 		want := []meta.LiveLog{{Step: "load", Text: "epoch 2\x00\xff\n", LeftOut: 8},
-			{Step: "train", Text: "fitting\nslow\nloss 1\n", Streams: meta.Streams{8, 5, 7}}}
+			{Step: "train", Text: "fitting\nslow\nloss 1\n", Streams: meta.Streams{8, 5, 7}, Retries: retries}}
 		got, err := s.LiveLogs(t.Context(), run.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -284,7 +286,16 @@ func TestMetadataStore(t *testing.T, open func(t *testing.T) engine.MetadataStor
 		done := finished(run, "load", "key-load")
 		done.ID = load.ID
 		done.Log, done.Stdout, done.Streams = "epoch 1\nslow\nepoch 2\n", "epoch 1\nepoch 2\n", meta.Streams{8, 5, 8}
-		record(t, s, func(tx engine.MetadataTx) error { return tx.FinishStep(t.Context(), done) })
+		done.Retries = []meta.Retry{{Log: 13, Error: "disk busy"}}
+		// A step retried without printing keeps its retries all the same.
+		quiet := finished(run, "quiet", "key-quiet")
+		quiet.Retries = []meta.Retry{{Error: "timed out after 1s"}}
+		record(t, s, func(tx engine.MetadataTx) error {
+			if err := tx.FinishStep(t.Context(), done); err != nil {
+				return err
+			}
+			return tx.FinishStep(t.Context(), quiet)
+		})
 		got, err = s.LiveLogs(t.Context(), run.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -292,9 +303,13 @@ func TestMetadataStore(t *testing.T, open func(t *testing.T) engine.MetadataStor
 		if diff := cmp.Diff(want[1:], got); diff != "" {
 			t.Errorf("live logs once load ended (-want +got):\n%s", diff)
 		}
-		if sr, err := s.StepRun(t.Context(), run.ID, "load"); err != nil || sr.Log != done.Log || !slices.Equal(sr.Streams, done.Streams) {
-			t.Errorf("load's log reads back as %q, streams %v (%v), want its final %q, streams %v",
-				sr.Log, sr.Streams, err, done.Log, done.Streams)
+		if sr, err := s.StepRun(t.Context(), run.ID, "load"); err != nil || sr.Log != done.Log || !slices.Equal(sr.Streams, done.Streams) ||
+			!slices.Equal(sr.Retries, done.Retries) {
+			t.Errorf("load's log reads back as %q, streams %v, retries %v (%v), want its final %q, streams %v, retries %v",
+				sr.Log, sr.Streams, sr.Retries, err, done.Log, done.Streams, done.Retries)
+		}
+		if sr, err := s.StepRun(t.Context(), run.ID, "quiet"); err != nil || sr.Log != "" || !slices.Equal(sr.Retries, quiet.Retries) {
+			t.Errorf("quiet's log reads back as %q, retries %v (%v), want none, retries %v", sr.Log, sr.Retries, err, quiet.Retries)
 		}
 	})
 

@@ -105,7 +105,7 @@ func TestLiveEventsFollowTheStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.db.SaveLiveLog(ctx, train.ID, "epoch 1\n", nil, 0); err != nil {
+	if err := f.db.SaveLiveLog(ctx, train.ID, "epoch 1\n", nil, 0, nil); err != nil {
 		t.Fatal(err)
 	}
 	trainLog := func(st liveState) liveStep {
@@ -117,7 +117,7 @@ func TestLiveEventsFollowTheStore(t *testing.T) {
 		return liveStep{}
 	}
 	a.nextState(func(st liveState, s map[string]string) bool { return trainLog(st).Log == "epoch 1\n" })
-	if err := f.db.SaveLiveLog(ctx, train.ID, "epoch 2\n", nil, 2048); err != nil {
+	if err := f.db.SaveLiveLog(ctx, train.ID, "epoch 2\n", nil, 2048, nil); err != nil {
 		t.Fatal(err)
 	}
 	st := a.nextState(func(st liveState, s map[string]string) bool { return trainLog(st).Log == "epoch 2\n" })

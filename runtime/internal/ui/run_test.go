@@ -72,7 +72,7 @@ func TestRunningRunPageIsLive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.db.SaveLiveLog(t.Context(), train.ID, "epoch 7 <b>\n", nil, 1<<20); err != nil {
+	if err := f.db.SaveLiveLog(t.Context(), train.ID, "epoch 7 <b>\n", nil, 1<<20, nil); err != nil {
 		t.Fatal(err)
 	}
 	body := f.mustGet("/runs/" + id)
