@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"hash"
+	"math"
 
 	"github.com/zengen-dev/zengen/runtime/internal/engine"
 	"github.com/zengen-dev/zengen/runtime/internal/layout"
@@ -13,8 +14,9 @@ import (
 )
 
 // follower turns the step records workers write into the events a local
-// run shows, and a running step's output, which its worker saves to the
-// store as it grows (engine.LiveLogEvery), into its lines as they come.
+// run shows, and a running step's output and retries, which its worker
+// saves to the store as they grow (engine.LiveLogEvery), into its lines
+// as they come.
 type follower struct {
 	st        *engine.Store
 	runID     string
@@ -45,6 +47,8 @@ type shownOutput struct {
 	behind bool
 	// restarts counts the runs shown that started over.
 	restarts int
+	// retries counts the step's retries shown (of this run).
+	retries int
 }
 
 // keptTail is how many of the last bytes shown are compared with a saved
@@ -217,41 +221,73 @@ func (f *follower) showLive(ctx context.Context) {
 			continue
 		}
 		text := []byte(l.Text)
-		if !o.continues(text, l.LeftOut) {
+		if !o.continues(text, l.LeftOut) || len(l.Retries) < o.retries {
 			f.restarted(ctx, l.Step)
 			o = f.output(l.Step)
 		}
 		if l.LeftOut > o.n {
+			// Its retries wait for the output before them, in the final
+			// record.
 			o.behind = true
 			continue
 		}
-		from := o.n - l.LeftOut
-		o.take(text[from:], l.Streams.From(int(from)), f.printer(ctx, l.Step))
+		show := f.printer(ctx, l.Step)
+		take := func(to int64) {
+			if to > o.n {
+				from := o.n - l.LeftOut
+				o.take(text[from:to-l.LeftOut], l.Streams.From(int(from)), show)
+			}
+		}
+		end := l.LeftOut + int64(len(text))
+		for _, r := range l.Retries[o.retries:] {
+			take(min(int64(r.Log), end))
+			f.retried(ctx, l.Step, o, r)
+		}
+		take(end)
 	}
+}
+
+// retried shows the next retry of a step, as a local run does.
+func (f *follower) retried(ctx context.Context, step string, o *shownOutput, r meta.Retry) {
+	o.retries++
+	f.emit(ctx, engine.Event{Kind: engine.Retrying, Step: step, Attempt: o.retries, Err: errors.New(r.Error)})
 }
 
 // showRest shows what a step that ended printed beyond what was shown
 // while it ran, from its final record's output and streams, and its
-// displays where they came in it (those that came before the output shown
-// while it ran, first).
+// retries not yet shown and displays where they came in it (those that
+// came before the output shown while it ran, first; a retry before a
+// display at the same place, whose attempt it ended).
 func (f *follower) showRest(ctx context.Context, sr meta.StepRun) {
 	step, final := sr.Step, []byte(sr.Log)
 	o := f.output(step)
 	delete(f.shown, step)
-	if !o.startsWith(final) {
+	if !o.startsWith(final) || len(sr.Retries) < o.retries {
 		f.restarted(ctx, step)
 		o = f.output(step)
 		delete(f.shown, step)
 	}
 	show := f.printer(ctx, step)
+	upTo := func(at int64) {
+		if at > o.n && at <= int64(len(final)) {
+			o.take(final[o.n:at], sr.Streams.From(int(o.n)), show)
+		}
+	}
+	retries := sr.Retries[o.retries:]
+	retriesTo := func(at int64) {
+		for len(retries) > 0 && int64(retries[0].Log) <= at {
+			upTo(int64(retries[0].Log))
+			f.retried(ctx, step, o, retries[0])
+			retries = retries[1:]
+		}
+	}
 	outputs := map[string]meta.Artifact{}
 	for _, a := range sr.Outputs {
 		outputs[a.Name] = a
 	}
 	for _, d := range sr.Displays {
-		if at := int64(d.Log); at > o.n && at <= int64(len(final)) {
-			o.take(final[o.n:at], sr.Streams.From(int(o.n)), show)
-		}
+		retriesTo(int64(d.Log))
+		upTo(int64(d.Log))
 		a, ok := outputs[d.Name]
 		if !ok || a.Codec != layout.Display {
 			continue
@@ -259,6 +295,7 @@ func (f *follower) showRest(ctx context.Context, sr meta.StepRun) {
 		f.emit(ctx, engine.Event{Kind: engine.Displayed, Step: step, Name: d.Name, MediaType: a.Type,
 			Size: int(a.Size - layout.DisplayHeaderSize(a.Type))})
 	}
+	retriesTo(math.MaxInt64)
 	o.take(final[o.n:], sr.Streams.From(int(o.n)), show)
 	o.flush(show)
 }

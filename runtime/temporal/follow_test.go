@@ -209,7 +209,7 @@ func TestFollowerKeepsStreamsApart(t *testing.T) {
 	record(func(tx engine.MetadataTx) error { return tx.FinishStep(ctx, sr) })
 	f.poll(ctx)
 
-	want := []string{"out o1\n", "err e1\n", "err e2\n", "out o2!\n", "err e3\n", "↻", "out o1\n", "err e2\n", "out o", "err E"}
+	want := []string{"out o1\n", "err e1\n", "err e2\n", "out o2!\n", "err e3\n", "↻ 1 " + errLostWorker.Error(), "out o1\n", "err e2\n", "out o", "err E"}
 	if strings.Join(shown, "|") != strings.Join(want, "|") {
 		t.Errorf("shown:\n%q\nwant:\n%q", shown, want)
 	}
@@ -226,7 +226,7 @@ func (p *printedLines) Observe(_ context.Context, e engine.Event) error {
 	case e.Kind == engine.Printed:
 		*p = append(*p, "out "+string(e.Text))
 	case e.Kind == engine.Retrying:
-		*p = append(*p, "↻")
+		*p = append(*p, fmt.Sprintf("↻ %d %v", e.Attempt, e.Err))
 	case e.Kind == engine.Displayed:
 		*p = append(*p, fmt.Sprintf("◆ %s %s %d", e.Name, e.MediaType, e.Size))
 	}
@@ -289,4 +289,53 @@ func oneStepRun(t *testing.T) (*engine.Store, *meta.StepRun, func(write func(tx 
 	sr := &meta.StepRun{RunID: run.ID, Pipeline: "talk", Step: "s", CodeHash: "h", Attempt: 1, StartedAt: time.Now()}
 	record(func(tx engine.MetadataTx) error { return tx.StartStep(ctx, sr) })
 	return st, sr, record
+}
+
+// A step's retries are shown once each, in order, where they came in its
+// output: while it runs, from what its worker saves (a retry that printed
+// nothing too), and from its final record those not shown yet. A step
+// run again from its start on another worker starts its retries over.
+func TestFollowerShowsRetries(t *testing.T) {
+	ctx := context.Background()
+	st, sr, record := oneStepRun(t)
+	var shown printedLines
+	f := newFollower(st, sr.RunID, []engine.Observer{&shown})
+	expect := func(when string, want ...string) {
+		t.Helper()
+		shown = nil
+		f.poll(ctx)
+		if strings.Join(shown, "|") != strings.Join(want, "|") {
+			t.Errorf("%s: shown\n%q\nwant\n%q", when, shown, want)
+		}
+	}
+	save := func(text string, retries ...meta.Retry) {
+		if err := st.Meta.SaveLiveLog(ctx, sr.ID, text, nil, 0, retries); err != nil {
+			t.Fatal(err)
+		}
+	}
+	boom, bang := meta.Retry{Log: 6, Error: "boom"}, meta.Retry{Log: 6, Error: "bang"}
+	expect("s started")
+	save("try 1\ntry 2\n", boom)
+	expect("s retried once", "out try 1\n", "↻ 1 boom", "out try 2\n")
+	save("try 1\ntry 2\n", boom, meta.Retry{Log: 12, Error: "bang"})
+	expect("s retried without printing", "↻ 2 bang")
+	expect("nothing new")
+	save("again\n", boom)
+	expect("s started over on another worker", "↻ 1 "+errLostWorker.Error(), "out again\n", "↻ 1 boom")
+	sr.Status, sr.EndedAt, sr.Log, sr.Stdout = meta.StepSucceeded, time.Now(), "again\nthen\nfine\n", "again\nthen\nfine\n"
+	sr.Retries = []meta.Retry{boom, {Log: 11, Error: "bang"}}
+	record(func(tx engine.MetadataTx) error { return tx.FinishStep(ctx, sr) })
+	expect("s ended", "out then\n", "↻ 2 bang", "out fine\n")
+
+	// A step that ended before any poll saw it run: its retries come from
+	// its final record, before a display of the attempt that followed.
+	st, sr, record = oneStepRun(t)
+	f = newFollower(st, sr.RunID, []engine.Observer{&shown})
+	sr.Status, sr.EndedAt, sr.Log, sr.Stdout = meta.StepSucceeded, time.Now(), "try 1\ntry 2\n", "try 1\ntry 2\n"
+	sr.Retries = []meta.Retry{boom, bang}
+	sr.Outputs = []meta.Artifact{{Name: "display.1", Digest: "sha256:d", Size: layout.DisplayHeaderSize("text/plain") + 1,
+		Codec: layout.Display, Type: "text/plain"}}
+	sr.Displays = []meta.DisplayAt{{Name: "display.1", Log: 6, Stdout: 6}}
+	record(func(tx engine.MetadataTx) error { return tx.FinishStep(ctx, sr) })
+	expect("a quick step ended", "out try 1\n", "↻ 1 boom", "↻ 2 bang", "◆ display.1 text/plain 1", "out try 2\n")
 }
