@@ -256,82 +256,87 @@ func (d *DB) fillSteps(ctx context.Context, steps []StepRun, withLog bool) error
 		return err
 	}
 	list := string(b)
-	// each runs q, whose first column is a step run's id and whose ? is
-	// the list of ids, and hands each row to scan with its step run.
-	each := func(q string, scan func(rows *sql.Rows, id *int64) (func(s *StepRun) error, error)) error {
+	// each runs q, whose ? is the list of ids, and hands it each row.
+	each := func(q string, row func(rows *sql.Rows) error) error {
 		rows, err := d.query(ctx, q, list)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var id int64
-			add, err := scan(rows, &id)
-			if err != nil {
-				return err
-			}
-			if err := add(at[id]); err != nil {
+			if err := row(rows); err != nil {
 				return err
 			}
 		}
 		return rows.Err()
 	}
+	var id int64
 	err = each(`SELECT o.step_run_id, o.name, o.digest, a.size, a.codec, a.type, o.type_hash, i.digest IS NOT NULL, i.bytes
 		FROM step_outputs o JOIN artifacts a ON a.digest = o.digest LEFT JOIN inline_artifacts i ON i.digest = o.digest
 		WHERE o.step_run_id IN (SELECT value FROM json_each(?)) ORDER BY o.step_run_id, o.name`,
-		func(rows *sql.Rows, id *int64) (func(*StepRun) error, error) {
+		func(rows *sql.Rows) error {
 			var a Artifact
 			var inline bool
-			err := rows.Scan(id, &a.Name, &a.Digest, &a.Size, &a.Codec, &a.Type, &a.TypeHash, &inline, &a.Inline)
+			if err := rows.Scan(&id, &a.Name, &a.Digest, &a.Size, &a.Codec, &a.Type, &a.TypeHash, &inline, &a.Inline); err != nil {
+				return err
+			}
 			a.Inline = InlineBytes(inline, a.Inline)
-			return func(s *StepRun) error { s.Outputs = append(s.Outputs, a); return nil }, err
+			at[id].Outputs = append(at[id].Outputs, a)
+			return nil
 		})
 	if err != nil {
 		return err
 	}
 	err = each(`SELECT i.step_run_id, i.name, i.from_step, i.digest, a.size, a.codec, a.type FROM step_inputs i
 		JOIN artifacts a ON a.digest = i.digest WHERE i.step_run_id IN (SELECT value FROM json_each(?)) ORDER BY i.step_run_id, i.name`,
-		func(rows *sql.Rows, id *int64) (func(*StepRun) error, error) {
+		func(rows *sql.Rows) error {
 			var a Artifact
-			err := rows.Scan(id, &a.Name, &a.FromStep, &a.Digest, &a.Size, &a.Codec, &a.Type)
-			return func(s *StepRun) error { s.Inputs = append(s.Inputs, a); return nil }, err
+			if err := rows.Scan(&id, &a.Name, &a.FromStep, &a.Digest, &a.Size, &a.Codec, &a.Type); err != nil {
+				return err
+			}
+			at[id].Inputs = append(at[id].Inputs, a)
+			return nil
 		})
 	if err != nil {
 		return err
 	}
 	err = each(`SELECT step_run_id, name, value FROM metrics WHERE step_run_id IN (SELECT value FROM json_each(?))
 		ORDER BY step_run_id, name`,
-		func(rows *sql.Rows, id *int64) (func(*StepRun) error, error) {
+		func(rows *sql.Rows) error {
 			var m Metric
-			err := rows.Scan(id, &m.Name, &m.Value)
-			return func(s *StepRun) error { s.Metrics = append(s.Metrics, m); return nil }, err
+			if err := rows.Scan(&id, &m.Name, &m.Value); err != nil {
+				return err
+			}
+			at[id].Metrics = append(at[id].Metrics, m)
+			return nil
 		})
 	if err != nil || !withLog {
 		return err
 	}
 	return each(`SELECT step_run_id, text, stdout, displays, streams, retries FROM step_logs WHERE step_run_id IN (SELECT value FROM json_each(?))`,
-		func(rows *sql.Rows, id *int64) (func(*StepRun) error, error) {
+		func(rows *sql.Rows) error {
 			var log string
 			var stdout, displays sql.NullString
 			var streams, retries *string
-			err := rows.Scan(id, &log, &stdout, &displays, &streams, &retries)
-			return func(s *StepRun) error {
-				s.Log, s.Stdout = log, log
-				if stdout.Valid {
-					s.Stdout = stdout.String
-				}
-				var err error
-				if s.Displays, err = parseDisplays(displays.String); err != nil {
-					return fmt.Errorf("step %s of run %s: its displays: %w", s.Step, s.RunID, err)
-				}
-				if s.Streams, err = ParseStreams(streams); err != nil {
-					return fmt.Errorf("step %s of run %s: %w", s.Step, s.RunID, err)
-				}
-				if s.Retries, err = ParseRetries(retries); err != nil {
-					return fmt.Errorf("step %s of run %s: %w", s.Step, s.RunID, err)
-				}
-				return nil
-			}, err
+			if err := rows.Scan(&id, &log, &stdout, &displays, &streams, &retries); err != nil {
+				return err
+			}
+			s := at[id]
+			s.Log, s.Stdout = log, log
+			if stdout.Valid {
+				s.Stdout = stdout.String
+			}
+			var err error
+			if s.Displays, err = parseDisplays(displays.String); err != nil {
+				return fmt.Errorf("step %s of run %s: its displays: %w", s.Step, s.RunID, err)
+			}
+			if s.Streams, err = ParseStreams(streams); err != nil {
+				return fmt.Errorf("step %s of run %s: %w", s.Step, s.RunID, err)
+			}
+			if s.Retries, err = ParseRetries(retries); err != nil {
+				return fmt.Errorf("step %s of run %s: %w", s.Step, s.RunID, err)
+			}
+			return nil
 		})
 }
 
