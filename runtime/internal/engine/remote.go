@@ -366,19 +366,27 @@ func CloseRemoteRun(ctx context.Context, p *pipeline.Pipeline, st *Store, rc Rem
 	}
 	// A step cancelled before a worker took it was never run, so nothing
 	// recorded it; the local scheduler records such a step cancelled.
+	var cancelled []string
 	for _, sr := range rc.Settled {
-		if sr.Status != meta.StepCancelled {
-			continue
+		if sr.Status == meta.StepCancelled {
+			cancelled = append(cancelled, sr.Step)
 		}
-		if _, err := st.Meta.StepRun(ctx, sr.RunID, sr.Step); !errors.Is(err, meta.ErrNotFound) {
-			continue
+	}
+	if recorded, err := st.Meta.StepRunsOf(ctx, rc.Plan.RunID, cancelled); err == nil {
+		has := map[string]bool{}
+		for _, sr := range recorded {
+			has[sr.Step] = true
 		}
-		rec := meta.StepRun{RunID: sr.RunID, Pipeline: p.Name, Step: sr.Step, Status: meta.StepCancelled,
-			Error: "the run stopped before it started"}
-		if s := r.byName[sr.Step]; s != nil {
-			rec.CodeHash = s.CodeHash
+		for _, step := range cancelled {
+			if has[step] {
+				continue
+			}
+			rec := meta.StepRun{RunID: rc.Plan.RunID, Pipeline: p.Name, Step: step, Status: meta.StepCancelled, Error: notStarted}
+			if s := r.byName[step]; s != nil {
+				rec.CodeHash = s.CodeHash
+			}
+			r.emit(ctx, Event{Kind: Cancelled, Step: rec.Step, Record: &rec})
 		}
-		r.emit(ctx, Event{Kind: Cancelled, Step: rec.Step, Record: &rec})
 	}
 	g, err := NewRemoteDAG(p, rc.Plan)
 	if err != nil {

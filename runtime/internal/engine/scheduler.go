@@ -342,6 +342,9 @@ func (r *Runner) schedule(ctx context.Context, plan []*planned, prior map[string
 	return r.closeRun(context.WithoutCancel(ctx), plan, d, stopped)
 }
 
+// notStarted is the error of a step cancelled before it started.
+const notStarted = "the run stopped before it started"
+
 // closeRun records whatever never ran — skipped (an upstream step did not
 // finish) or cancelled (the run stopped first, for the reason stopped) —
 // and returns the run's status.
@@ -356,7 +359,7 @@ func (r *Runner) closeRun(dbctx context.Context, plan []*planned, d *dagState, s
 			sr.Status, sr.Error = meta.StepSkipped, "upstream step "+blocker+" "+d.finished[blocker]
 			r.emit(dbctx, Event{Kind: Skipped, Step: sr.Step, Record: &sr})
 		} else {
-			sr.Status, sr.Error = meta.StepCancelled, "the run stopped before it started"
+			sr.Status, sr.Error = meta.StepCancelled, notStarted
 			r.emit(dbctx, Event{Kind: Cancelled, Step: sr.Step, Record: &sr})
 		}
 		d.finished[pl.step.Name] = sr.Status
