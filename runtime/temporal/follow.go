@@ -261,12 +261,11 @@ func (f *follower) retried(ctx context.Context, step string, o *shownOutput, r m
 func (f *follower) showRest(ctx context.Context, sr meta.StepRun) {
 	step, final := sr.Step, []byte(sr.Log)
 	o := f.output(step)
-	delete(f.shown, step)
 	if !o.startsWith(final) || len(sr.Retries) < o.retries {
 		f.restarted(ctx, step)
 		o = f.output(step)
-		delete(f.shown, step)
 	}
+	delete(f.shown, step)
 	show := f.printer(ctx, step)
 	upTo := func(at int64) {
 		if at > o.n && at <= int64(len(final)) {

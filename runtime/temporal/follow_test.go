@@ -108,6 +108,22 @@ func TestFollowerShowsOutputAsItIsSaved(t *testing.T) {
 	if strings.Count(progress.String(), "↻") != 2 {
 		t.Errorf("progress:\n%s\nwant c's restart said", progress.String())
 	}
+
+	// A second restart, seen only in the final record, is the second.
+	out.Reset()
+	progress.Reset()
+	d := start("d")
+	save(d, "1\n", 0)
+	expect("d saved", "[d] 1\n")
+	save(d, "2\n", 0)
+	expect("d started over", "[d] 1\n[d] 2\n")
+	finish(d, "3\n")
+	expect("d's final output is a third run's", "[d] 1\n[d] 2\n[d] 3\n")
+	for _, want := range []string{"↻ d attempt 1 failed", "↻ d attempt 2 failed"} {
+		if !strings.Contains(progress.String(), want) {
+			t.Errorf("progress:\n%s\nwant %q", progress.String(), want)
+		}
+	}
 }
 
 // endedRun records a run of n steps that all ended, each with an output,
